@@ -1,0 +1,32 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
+import { APP_FILTER } from '@nestjs/core';
+import type { Environment } from './config/environment.js';
+import { AuthModule } from './platform/auth/auth.module.js';
+import { DatabaseModule } from './platform/database/database.module.js';
+import { ProblemDetailsFilter } from './platform/errors/problem-details.filter.js';
+import { HealthModule } from './platform/health/health.module.js';
+import { LoggingModule } from './platform/logging/logging.module.js';
+import { RateLimitModule } from './platform/rate-limit/rate-limit.module.js';
+import { TenancyModule } from './platform/tenancy/tenancy.module.js';
+
+@Module({})
+export class AppModule {
+  /** The whole application, for an already validated environment and a database runtime URL. */
+  static forRoot(environment: Environment, runtimeDatabaseUrl: string): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [() => ({ ...environment })] }),
+        LoggingModule,
+        DatabaseModule.forRoot(runtimeDatabaseUrl),
+        // Guard order matters: authentication first, so the rate limit can key on the tenant.
+        AuthModule,
+        RateLimitModule,
+        TenancyModule,
+        HealthModule,
+      ],
+      providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],
+    };
+  }
+}

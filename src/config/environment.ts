@@ -1,0 +1,115 @@
+import { plainToInstance, Transform, Type } from 'class-transformer';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Max,
+  Min,
+  MinLength,
+  validateSync,
+} from 'class-validator';
+
+/** The secret `npm run token` and a fresh checkout use; refused when NODE_ENV=production. */
+export const DEVELOPMENT_JWT_SECRET = 'tessera-development-secret-do-not-use-in-production';
+
+const toBoolean = ({ value }: { value: unknown }) =>
+  typeof value === 'string' ? ['1', 'true', 'yes', 'on'].includes(value.toLowerCase()) : value;
+const emptyAsUndefined = ({ value }: { value: unknown }) => (value === '' ? undefined : value);
+
+/** Every environment variable Tessera reads; README.md documents each one. */
+export class Environment {
+  @IsIn(['development', 'production', 'test'])
+  NODE_ENV: 'development' | 'production' | 'test' = 'development';
+
+  @IsString()
+  HOST = '0.0.0.0';
+
+  @Type(() => Number) @IsInt() @Min(0) @Max(65535)
+  PORT = 3000;
+
+  @Transform(emptyAsUndefined) @IsOptional() @IsUrl({ protocols: ['postgres', 'postgresql'], require_tld: false })
+  DATABASE_URL?: string;
+
+  @Transform(emptyAsUndefined) @IsOptional() @IsUrl({ protocols: ['postgres', 'postgresql'], require_tld: false })
+  DATABASE_OWNER_URL?: string;
+
+  @IsString()
+  EMBEDDED_PG_DIR = '.data/postgres';
+
+  @Type(() => Number) @IsInt() @Min(1) @Max(65535)
+  EMBEDDED_PG_PORT = 54329;
+
+  @Transform(toBoolean) @IsBoolean()
+  DB_MIGRATE_ON_START = true;
+
+  @Type(() => Number) @IsInt() @Min(1) @Max(500)
+  DB_POOL_MAX = 10;
+
+  @Type(() => Number) @IsInt() @Min(100)
+  DB_STATEMENT_TIMEOUT_MS = 10_000;
+
+  @Type(() => Number) @IsInt() @Min(100)
+  DB_CONNECT_TIMEOUT_MS = 5_000;
+
+  @Transform(emptyAsUndefined) @IsOptional() @IsString() @MinLength(32, { message: 'JWT_SECRET must be at least 32 bytes' })
+  JWT_SECRET?: string;
+
+  @Transform(emptyAsUndefined) @IsOptional() @IsString()
+  JWT_PUBLIC_KEY?: string;
+
+  @Transform(emptyAsUndefined) @IsOptional() @IsUrl({ require_tld: false })
+  JWT_JWKS_URI?: string;
+
+  @Transform(emptyAsUndefined) @IsOptional() @IsString()
+  JWT_ISSUER?: string;
+
+  @Transform(emptyAsUndefined) @IsOptional() @IsString()
+  JWT_AUDIENCE?: string;
+
+  @Type(() => Number) @IsInt() @Min(0) @Max(300)
+  JWT_CLOCK_TOLERANCE_SECONDS = 30;
+
+  @Type(() => Number) @IsInt() @Min(1)
+  RATE_LIMIT_PER_MINUTE = 1_200;
+
+  @IsString()
+  CORS_ORIGINS = '';
+
+  @Type(() => Number) @IsInt() @Min(1024)
+  BODY_LIMIT_BYTES = 1_048_576;
+
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL = 'info';
+}
+
+/** Validates and converts the process environment; throws one message listing every problem. */
+export function parseEnvironment(source: Record<string, string | undefined>): Environment {
+  const environment = plainToInstance(Environment, source, { exposeDefaultValues: true });
+  const errors = validateSync(environment, { whitelist: true, forbidUnknownValues: false });
+  const problems = errors.flatMap((error) => Object.values(error.constraints ?? {}));
+  problems.push(...checkJwtKeys(environment));
+  if (problems.length > 0) {
+    throw new Error(`Invalid environment:\n  - ${problems.join('\n  - ')}`);
+  }
+  return environment;
+}
+
+function checkJwtKeys(environment: Environment): string[] {
+  const configuredKeys = [environment.JWT_SECRET, environment.JWT_PUBLIC_KEY, environment.JWT_JWKS_URI].filter(Boolean);
+  if (configuredKeys.length > 1) {
+    return ['set only one of JWT_SECRET, JWT_PUBLIC_KEY and JWT_JWKS_URI'];
+  }
+  if (environment.NODE_ENV !== 'production') {
+    return [];
+  }
+  if (configuredKeys.length === 0) {
+    return ['NODE_ENV=production requires JWT_SECRET, JWT_PUBLIC_KEY or JWT_JWKS_URI'];
+  }
+  if (environment.JWT_SECRET === DEVELOPMENT_JWT_SECRET) {
+    return ['NODE_ENV=production refuses the documented development JWT_SECRET'];
+  }
+  return [];
+}

@@ -1,0 +1,50 @@
+import helmet from '@fastify/helmet';
+import { RequestMethod } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Logger } from 'nestjs-pino';
+import { AppModule } from './app.module.js';
+import type { Environment } from './config/environment.js';
+import { requestIdOf } from './platform/http/request-id.js';
+import { createValidationPipe } from './platform/http/validation.pipe.js';
+
+/** Builds the fully configured HTTP application (not yet listening): used by main.ts and the tests. */
+export async function createHttpApp(environment: Environment, runtimeDatabaseUrl: string): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    bodyLimit: environment.BODY_LIMIT_BYTES,
+    genReqId: requestIdOf,
+    trustProxy: environment.NODE_ENV === 'production',
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(environment, runtimeDatabaseUrl), adapter, {
+    bufferLogs: true,
+  });
+  app.useLogger(app.get(Logger));
+  app.useGlobalPipes(createValidationPipe());
+  app.setGlobalPrefix('api', {
+    exclude: [
+      { path: 'health/live', method: RequestMethod.GET },
+      { path: 'health/ready', method: RequestMethod.GET },
+    ],
+  });
+  await app.register(helmet, {
+    // Swagger UI needs inline scripts and styles; the API itself serves only JSON.
+    contentSecurityPolicy: { directives: { scriptSrc: ["'self'", "'unsafe-inline'"], styleSrc: ["'self'", "'unsafe-inline'"] } },
+  });
+  const origins = environment.CORS_ORIGINS.split(',').map((origin) => origin.trim()).filter(Boolean);
+  if (origins.length > 0) {
+    app.enableCors({ origin: origins, exposedHeaders: ['ETag', 'Location', 'Retry-After', 'X-Request-Id'] });
+  }
+  app.getHttpAdapter().getInstance().addHook('onRequest', async (request, reply) => {
+    void reply.header('X-Request-Id', request.id);
+  });
+
+  const openApi = new DocumentBuilder()
+    .setTitle('Tessera API')
+    .setDescription('Multi-tenant dashboards, agent tasks, lessons and audit trail.')
+    .setVersion('1')
+    .addBearerAuth()
+    .build();
+  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, openApi), { jsonDocumentUrl: 'docs-json' });
+  return app;
+}

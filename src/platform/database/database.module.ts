@@ -1,0 +1,43 @@
+import { DynamicModule, Injectable, Module, OnModuleInit } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { MikroOrmModule } from '@mikro-orm/nestjs';
+import { EntityManager, PostgreSqlDriver } from '@mikro-orm/postgresql';
+import type { Environment } from '../../config/environment.js';
+import { ormOptions } from './orm-options.js';
+import { assertRuntimeRoleEnforcesRls } from './runtime-role.check.js';
+
+@Injectable()
+class RuntimeRoleCheck implements OnModuleInit {
+  constructor(private readonly em: EntityManager) {}
+
+  async onModuleInit(): Promise<void> {
+    await assertRuntimeRoleEnforcesRls(this.em.fork());
+  }
+}
+
+/** The ORM, connected as the runtime role; entities come from each module's forFeature(). */
+@Module({})
+export class DatabaseModule {
+  static forRoot(runtimeUrl: string): DynamicModule {
+    return {
+      module: DatabaseModule,
+      imports: [
+        MikroOrmModule.forRootAsync({
+          driver: PostgreSqlDriver,
+          inject: [ConfigService],
+          useFactory: (config: ConfigService<Environment, true>) => ({
+            ...ormOptions(runtimeUrl, {
+              DB_POOL_MAX: config.get('DB_POOL_MAX', { infer: true }),
+              DB_STATEMENT_TIMEOUT_MS: config.get('DB_STATEMENT_TIMEOUT_MS', { infer: true }),
+              DB_CONNECT_TIMEOUT_MS: config.get('DB_CONNECT_TIMEOUT_MS', { infer: true }),
+            }),
+            autoLoadEntities: true,
+            // The TenantInterceptor opens each request's unit of work itself; no second fork per request.
+            registerRequestContext: false,
+          }),
+        }),
+      ],
+      providers: [RuntimeRoleCheck],
+    };
+  }
+}
