@@ -9,6 +9,7 @@ import { HealthModule } from './platform/health/health.module.js';
 import { LoggingModule } from './platform/logging/logging.module.js';
 import { RateLimitModule } from './platform/rate-limit/rate-limit.module.js';
 import { TenancyModule } from './platform/tenancy/tenancy.module.js';
+import { TasksModule } from './modules/tasks/tasks.module.js';
 
 @Module({})
 export class AppModule {
@@ -25,6 +26,7 @@ export class AppModule {
         RateLimitModule,
         TenancyModule,
         HealthModule,
+        TasksModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],
     };

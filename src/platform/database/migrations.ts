@@ -5,12 +5,25 @@ import { ormOptions, PoolSettings } from './orm-options.js';
 
 const MIGRATION_POOL: PoolSettings = { DB_POOL_MAX: 1, DB_CONNECT_TIMEOUT_MS: 10_000, DB_STATEMENT_TIMEOUT_MS: 600_000 };
 
-/** Opens a short-lived ORM as the schema owner, runs the migrator and closes it. */
-export async function withMigrator<T>(ownerUrl: string, work: (migrator: Migrator) => Promise<T>): Promise<T> {
+/**
+ * Opens a short-lived ORM as the schema owner, hands its migrator to the work and closes it.
+ * `entities` (globs of compiled entity files) are only needed to generate a migration from a diff.
+ */
+export async function withMigrator<T>(ownerUrl: string, work: (migrator: Migrator) => Promise<T>, entities: string[] = []): Promise<T> {
   const orm = await MikroORM.init({
     ...ormOptions(ownerUrl, MIGRATION_POOL),
+    entities,
     extensions: [Migrator],
-    migrations: { migrationsList, transactional: true, allOrNothing: true, snapshot: false },
+    migrations: {
+      migrationsList,
+      path: 'migrations',
+      emit: 'ts',
+      snapshot: true,
+      snapshotName: '.snapshot-tessera',
+      transactional: true,
+      allOrNothing: true,
+      silent: process.env.NODE_ENV === 'test',
+    },
   });
   try {
     return await work(orm.migrator as Migrator);
@@ -20,5 +33,5 @@ export async function withMigrator<T>(ownerUrl: string, work: (migrator: Migrato
 }
 
 export async function migrateToLatest(ownerUrl: string): Promise<void> {
-  await withMigrator(ownerUrl, (migrator) => migrator.up());
+  await withMigrator(ownerUrl, (migrator) => migrator.up().then(() => undefined));
 }

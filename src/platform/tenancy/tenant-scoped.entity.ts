@@ -1,4 +1,4 @@
-import type { Dictionary, Opt } from '@mikro-orm/core';
+import type { Dictionary, EntityOptions, Opt } from '@mikro-orm/core';
 import { Filter, Property } from '@mikro-orm/decorators/legacy';
 import { TenantContext } from './tenant-context.js';
 import { TENANT_FILTER, TENANT_SETTING } from './tenant-scope.js';
@@ -6,7 +6,9 @@ import { TENANT_FILTER, TENANT_SETTING } from './tenant-scope.js';
 /**
  * Base of every tenant-owned entity. The ORM filters it by the current tenant (the filter throws when
  * no tenant scope set its parameter) and stamps `tenantId` on insert from the tenant context, never
- * from input. The database enforces the same with the policy in TENANT_ISOLATION.
+ * from input. The database enforces the same with the policy in TENANT_ISOLATION. Entities keep a
+ * globally unique `id` as primary key and add a unique (tenant_id, id): the target of their children's
+ * composite foreign keys, so that no row can point into another tenant.
  */
 @Filter({ name: TENANT_FILTER, cond: (args: Dictionary<string>) => ({ tenantId: args.tenantId }), default: true })
 export abstract class TenantScopedEntity {
@@ -20,7 +22,7 @@ const tenantMatches = `tenant_id = current_setting('${TENANT_SETTING}', true)`;
  * Entity options that enable and force row-level security with the tenant policy. Spread into every
  * tenant entity's @Entity(). An unset setting reads as NULL or '' and matches no row: fail closed.
  */
-export const TENANT_ISOLATION = {
+export const TENANT_ISOLATION: Pick<EntityOptions<object>, 'rowLevelSecurity' | 'policies'> = {
   rowLevelSecurity: 'force',
   policies: [{ name: 'tenant_isolation', using: tenantMatches, check: tenantMatches }],
-} as const;
+};

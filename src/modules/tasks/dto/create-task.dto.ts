@@ -1,0 +1,22 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsNotEmpty, IsObject, IsOptional, IsString, MaxLength } from 'class-validator';
+
+export const MAX_PROMPT_LENGTH = 100_000;
+
+export class CreateTaskDto {
+  @ApiProperty({ maxLength: MAX_PROMPT_LENGTH })
+  @IsString() @IsNotEmpty() @MaxLength(MAX_PROMPT_LENGTH)
+  prompt!: string;
+
+  @ApiPropertyOptional({ maxLength: 255 })
+  @IsOptional() @IsString() @IsNotEmpty() @MaxLength(255)
+  projectId?: string;
+
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true })
+  @IsOptional() @IsObject()
+  config?: Record<string, unknown>;
+
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true })
+  @IsOptional() @IsObject()
+  metadata?: Record<string, unknown>;
+}

@@ -1,0 +1,60 @@
+import type { Opt } from '@mikro-orm/core';
+import { Entity, Enum, Index, PrimaryKey, Property, Unique } from '@mikro-orm/decorators/legacy';
+import { v7 as uuidv7 } from 'uuid';
+import { TenantContext } from '../../platform/tenancy/tenant-context.js';
+import { TENANT_ISOLATION, TenantScopedEntity } from '../../platform/tenancy/tenant-scoped.entity.js';
+import { AGENT_TYPES, type AgentType } from './agent-type.js';
+import { TASK_STATES, TaskState } from './task-state.js';
+
+type Json = Record<string, unknown>;
+
+@Entity({ tableName: 'tasks', ...TENANT_ISOLATION })
+@Unique({ name: 'tasks_tenant_id_key', properties: ['tenantId', 'id'] })
+@Index({ name: 'tasks_tenant_created_idx', properties: ['tenantId', 'createdAt', 'id'] })
+export class Task extends TenantScopedEntity {
+  /** UUIDv7: time-ordered, so inserts append to the index. */
+  @PrimaryKey({ type: 'uuid' })
+  id: string & Opt = uuidv7();
+
+  @Property({ type: 'text', nullable: true })
+  projectId?: string | null;
+
+  /** The creator, from the token. */
+  @Property({ type: 'text', onCreate: () => TenantContext.current().actorId })
+  userId!: string & Opt;
+
+  @Property({ type: 'text' })
+  prompt: string;
+
+  @Enum({ items: () => TASK_STATES, type: 'text' })
+  state: TaskState & Opt = TaskState.Pending;
+
+  @Enum({ items: () => [...AGENT_TYPES], type: 'text', nullable: true })
+  currentAgent?: AgentType | null;
+
+  @Property({ type: 'jsonb' })
+  config: Json & Opt = {};
+
+  @Property({ type: 'jsonb', nullable: true })
+  result?: unknown;
+
+  @Property({ type: 'jsonb', nullable: true })
+  error?: unknown;
+
+  @Property({ type: 'jsonb' })
+  metadata: Json & Opt = {};
+
+  @Property({ type: 'timestamptz' })
+  createdAt: Date & Opt = new Date();
+
+  @Property({ type: 'timestamptz', onUpdate: () => new Date() })
+  updatedAt: Date & Opt = new Date();
+
+  @Property({ type: 'timestamptz', nullable: true })
+  completedAt?: Date | null;
+
+  constructor(prompt: string) {
+    super();
+    this.prompt = prompt;
+  }
+}
