@@ -63,6 +63,9 @@ export class Environment {
   @Transform(emptyAsUndefined) @IsOptional() @IsUrl({ require_tld: false })
   JWT_JWKS_URI?: string;
 
+  @Type(() => Number) @IsInt() @Min(1)
+  JWT_JWKS_CACHE_SECONDS = 600;
+
   @Transform(emptyAsUndefined) @IsOptional() @IsString()
   JWT_ISSUER?: string;
 

@@ -10,10 +10,8 @@ export type JwtVerification = { algorithms: Algorithm[] } & (
   | { secretOrKeyProvider: SecretOrKeyProvider; secretOrKey?: undefined }
 );
 
-const JWKS_CACHE_MAX_AGE_MS = 10 * 60_000;
-
 export function jwtVerificationFor(
-  environment: Pick<Environment, 'JWT_SECRET' | 'JWT_PUBLIC_KEY' | 'JWT_JWKS_URI'>,
+  environment: Pick<Environment, 'JWT_SECRET' | 'JWT_PUBLIC_KEY' | 'JWT_JWKS_URI' | 'JWT_JWKS_CACHE_SECONDS'>,
 ): JwtVerification {
   if (environment.JWT_JWKS_URI) {
     return {
@@ -22,7 +20,7 @@ export function jwtVerificationFor(
       secretOrKeyProvider: passportJwtSecret({
         jwksUri: environment.JWT_JWKS_URI,
         cache: true,
-        cacheMaxAge: JWKS_CACHE_MAX_AGE_MS,
+        cacheMaxAge: environment.JWT_JWKS_CACHE_SECONDS * 1000,
         rateLimit: true,
         jwksRequestsPerMinute: 10,
         timeout: 5_000,

@@ -22,6 +22,7 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
       JWT_SECRET: config.get('JWT_SECRET', { infer: true }),
       JWT_PUBLIC_KEY: config.get('JWT_PUBLIC_KEY', { infer: true }),
       JWT_JWKS_URI: config.get('JWT_JWKS_URI', { infer: true }),
+      JWT_JWKS_CACHE_SECONDS: config.get('JWT_JWKS_CACHE_SECONDS', { infer: true }),
     });
     super({
       jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
