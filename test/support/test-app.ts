@@ -18,8 +18,14 @@ export async function startTestApp(environment: Record<string, string> = {}, dat
     parseEnvironment({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DB_MIGRATE_ON_START: 'false', ...environment }),
     db.runtimeUrl,
   );
-  await app.init();
-  await app.getHttpAdapter().getInstance().ready();
+  try {
+    await app.init();
+    await app.getHttpAdapter().getInstance().ready();
+  } catch (error) {
+    await app.close();
+    if (!database) await db.drop();
+    throw error;
+  }
   return {
     app,
     database: db,
