@@ -4,7 +4,6 @@ import {
   ConstraintViolationException,
   CursorError,
   DeadlockException,
-  DriverException,
   ForeignKeyConstraintViolationException,
   LockWaitTimeoutException,
   NotFoundError,
@@ -14,8 +13,12 @@ import {
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Problem, PROBLEM_CONTENT_TYPE, problem } from './problem.js';
 
-/** SQLSTATEs that mean "the database cannot serve right now", not "the request is wrong". */
-const UNAVAILABLE_SQLSTATES = new Set(['57014', '57P01', '57P02', '57P03', '53300', '08000', '08003', '08006']);
+/**
+ * SQLSTATE classes that mean "the database cannot serve right now", not "the request is wrong":
+ * connection exceptions, insufficient resources, operator intervention (incl. statement timeouts).
+ */
+const UNAVAILABLE_SQLSTATE_CLASSES = new Set(['08', '53', '57']);
+const NETWORK_ERROR_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN']);
 
 /**
  * The one place where any error becomes an `application/problem+json` response. Nothing internal
@@ -92,11 +95,16 @@ function isDatabaseUnavailable(error: unknown): boolean {
   if (error instanceof ConnectionException) {
     return true;
   }
-  const code = error instanceof DriverException ? error.code : (error as { code?: unknown } | null)?.code;
-  return (
-    (typeof code === 'string' && (UNAVAILABLE_SQLSTATES.has(code) || ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT'].includes(code))) ||
-    (error instanceof Error && /timeout exceeded when trying to connect|Connection terminated/i.test(error.message))
-  );
+  const { code, severity } = (error ?? {}) as { code?: unknown; severity?: unknown };
+  // A FATAL error from PostgreSQL ends the session: it is raised while connecting (e.g. the database
+  // does not accept connections, too many clients) or when the server shuts the backend down.
+  if (severity === 'FATAL' || severity === 'PANIC') {
+    return true;
+  }
+  if (typeof code === 'string' && (NETWORK_ERROR_CODES.has(code) || (/^[0-9A-Z]{5}$/.test(code) && UNAVAILABLE_SQLSTATE_CLASSES.has(code.slice(0, 2))))) {
+    return true;
+  }
+  return error instanceof Error && /timeout exceeded when trying to connect|Connection terminated/i.test(error.message);
 }
 
 /** Fastify's own errors (body parsing, size) carry a 4xx statusCode. */

@@ -1,0 +1,104 @@
+import request from 'supertest';
+import { startTestApp, TestApp } from '../support/test-app.js';
+import { withAdminClient } from '../support/test-database.js';
+import { bearer, tokenFor } from '../support/tokens.js';
+
+const alice = bearer(tokenFor({ tenant: 'acme', sub: 'alice' }));
+
+function expectProblem(response: request.Response, status: number): void {
+  expect(response.status).toBe(status);
+  expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+  expect(response.body).toMatchObject({ type: expect.any(String), title: expect.any(String), status, detail: expect.any(String) });
+  expect(response.body.requestId).toBe(response.headers['x-request-id']);
+  expect(JSON.stringify(response.body)).not.toMatch(/ at |select |insert |node_modules/i);
+}
+
+describe('HTTP conventions', () => {
+  let testApp: TestApp;
+  beforeAll(async () => {
+    testApp = await startTestApp({ BODY_LIMIT_BYTES: '2048', RATE_LIMIT_PER_MINUTE: '1000' });
+  });
+  afterAll(() => testApp.close());
+
+  it('answers an unknown route with a 404 problem', async () => {
+    expectProblem(await request(testApp.server).get('/api/nothing-here').set(alice), 404);
+  });
+
+  it('answers malformed JSON with a 400 problem and creates nothing', async () => {
+    const response = await request(testApp.server).post('/api/tasks').set(alice).set('content-type', 'application/json').send('{"prompt": ');
+    expectProblem(response, 400);
+    const list = await request(testApp.server).get('/api/tasks').set(alice).expect(200);
+    expect(list.body.items).toEqual([]);
+  });
+
+  it('answers an over-size body with 413', async () => {
+    expectProblem(await request(testApp.server).post('/api/tasks').set(alice).send({ prompt: 'x'.repeat(4096) }), 413);
+  });
+
+  it('answers an unsupported media type with 415', async () => {
+    expectProblem(await request(testApp.server).post('/api/tasks').set(alice).set('content-type', 'application/xml').send('<task/>'), 415);
+  });
+
+  it('keeps a caller’s request id, or makes one, and sends security headers', async () => {
+    const echoed = await request(testApp.server).get('/health/live').set('X-Request-Id', 'trace-123').expect(200);
+    expect(echoed.headers['x-request-id']).toBe('trace-123');
+    const made = await request(testApp.server).get('/health/live').set('X-Request-Id', 'bad id with spaces').expect(200);
+    expect(made.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    expect(made.headers['x-content-type-options']).toBe('nosniff');
+    expect(made.headers['strict-transport-security']).toBeDefined();
+  });
+
+  it('publishes the OpenAPI document and Swagger UI without a token', async () => {
+    const document = await request(testApp.server).get('/docs-json').expect(200);
+    expect(document.body.openapi).toMatch(/^3\./);
+    expect(Object.keys(document.body.paths)).toEqual(expect.arrayContaining(['/api/tasks', '/api/tasks/{id}', '/health/ready']));
+    const ui = await request(testApp.server).get('/docs').expect(200);
+    expect(ui.headers['content-type']).toMatch(/text\/html/);
+  });
+});
+
+describe('rate limiting', () => {
+  let testApp: TestApp;
+  beforeAll(async () => {
+    testApp = await startTestApp({ RATE_LIMIT_PER_MINUTE: '3' });
+  });
+  afterAll(() => testApp.close());
+
+  it('limits each tenant separately and answers 429 with Retry-After', async () => {
+    for (let i = 0; i < 3; i++) {
+      const ok = await request(testApp.server).get('/api/tasks').set(alice).expect(200);
+      expect(ok.headers['x-ratelimit-limit-tenant']).toBe('3');
+    }
+    const limited = await request(testApp.server).get('/api/tasks').set(alice);
+    expectProblem(limited, 429);
+    expect(Number(limited.headers['retry-after-tenant'] ?? limited.headers['retry-after'])).toBeGreaterThan(0);
+    await request(testApp.server).get('/api/tasks').set(bearer(tokenFor({ tenant: 'globex', sub: 'bob' }))).expect(200);
+  });
+});
+
+describe('database outage', () => {
+  let testApp: TestApp;
+  beforeAll(async () => {
+    testApp = await startTestApp({ DB_CONNECT_TIMEOUT_MS: '1000' });
+  });
+  afterAll(async () => {
+    await setConnectionsAllowed(true);
+    await testApp.close();
+  });
+
+  const setConnectionsAllowed = (allowed: boolean) =>
+    withAdminClient(async (admin) => {
+      await admin.query(`alter database "${testApp.database.name}" with allow_connections ${allowed}`);
+      if (!allowed) {
+        await admin.query('select pg_terminate_backend(pid) from pg_stat_activity where datname = $1', [testApp.database.name]);
+      }
+    });
+
+  it('answers 503 (never 500) while the database is unreachable, and recovers', async () => {
+    await setConnectionsAllowed(false);
+    expectProblem(await request(testApp.server).get('/api/tasks').set(alice), 503);
+    expect((await request(testApp.server).get('/health/ready')).status).toBe(503);
+    await setConnectionsAllowed(true);
+    await request(testApp.server).get('/api/tasks').set(alice).expect(200);
+  });
+});
