@@ -33,6 +33,7 @@ export class TasksService {
       after: query.cursor,
       orderBy: { createdAt: 'desc', id: 'desc' },
       includeCount: false,
+      disableIdentityMap: true,
     });
     return pageOf(cursor, taskView);
   }
