@@ -21,8 +21,9 @@ describe('tenant-scoped units of work', () => {
   afterAll(() => testApp.close());
 
   it('refuses to run a module service outside any tenant scope', async () => {
-    // MikroORM refuses the global EntityManager; the tenant context refuses to stamp a tenant.
-    const refusal = /global EntityManager|outside a tenant scope/;
+    // Three independent refusals: MikroORM's global EntityManager, the tenant filter without its
+    // parameter, and the tenant context asked for a tenant to stamp.
+    const refusal = /global EntityManager|No arguments provided for filter 'tenant'|outside a tenant scope/;
     await expect(tasks.list({ limit: 10 })).rejects.toThrow(refusal);
     await expect(tasks.create({ prompt: 'unscoped' })).rejects.toThrow(refusal);
     await expect(tasks.get('0190a5a0-0000-7000-8000-000000000000')).rejects.toThrow(refusal);

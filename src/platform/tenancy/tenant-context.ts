@@ -1,29 +1,41 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Principal } from '../auth/principal.js';
 
-const storage = new AsyncLocalStorage<Principal>();
+/** Where a unit of work came from, when it came over HTTP (what an audit trail records). */
+export interface RequestOrigin {
+  requestId: string;
+  ipAddress: string;
+  userAgent?: string;
+}
+
+interface UnitOfWorkContext {
+  principal: Principal;
+  origin?: RequestOrigin;
+}
+
+const storage = new AsyncLocalStorage<UnitOfWorkContext>();
 
 /**
  * The tenant and actor of the unit of work in progress, carried in AsyncLocalStorage so that hot-path
- * providers stay singletons (no Scope.REQUEST).
+ * providers stay singletons (no Scope.REQUEST). Only TenantScope opens one.
  */
 export const TenantContext = {
-  run<T>(principal: Principal, work: () => T): T {
-    return storage.run(principal, work);
+  run<T>(principal: Principal, origin: RequestOrigin | undefined, work: () => T): T {
+    return storage.run({ principal, origin }, work);
   },
 
   /** The current principal; throws when code runs outside a tenant scope, so nothing ever runs unscoped. */
   current(): Principal {
-    const principal = storage.getStore();
-    if (!principal) {
+    const context = storage.getStore();
+    if (!context) {
       throw new OutsideTenantScopeError();
     }
-    return principal;
+    return context.principal;
   },
 
-  /** The current principal or undefined: for code (logging, errors) that also serves public routes. */
-  peek(): Principal | undefined {
-    return storage.getStore();
+  /** The HTTP request behind the current unit of work, if any (in-process callers have none). */
+  origin(): RequestOrigin | undefined {
+    return storage.getStore()?.origin;
   },
 };
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { MikroORM, RequestContext } from '@mikro-orm/postgresql';
 import type { Principal } from '../auth/principal.js';
-import { TenantContext } from './tenant-context.js';
+import { RequestOrigin, TenantContext } from './tenant-context.js';
 
 /** The tenant filter every tenant-scoped entity carries (see TenantScopedEntity). */
 export const TENANT_FILTER = 'tenant';
@@ -19,8 +19,8 @@ export const ACTOR_SETTING = 'app.actor_id';
 export class TenantScope {
   constructor(private readonly orm: MikroORM) {}
 
-  run<T>(principal: Principal, work: () => Promise<T>): Promise<T> {
-    return TenantContext.run(principal, () =>
+  run<T>(principal: Principal, work: () => Promise<T>, origin?: RequestOrigin): Promise<T> {
+    return TenantContext.run(principal, origin, () =>
       RequestContext.create(this.orm.em, async () => {
         const em = this.orm.em.getContext();
         em.setFilterParams(TENANT_FILTER, { tenantId: principal.tenantId });

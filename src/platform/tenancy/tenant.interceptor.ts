@@ -1,4 +1,5 @@
 import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
 import { PinoLogger } from 'nestjs-pino';
 import { from, lastValueFrom, Observable } from 'rxjs';
 import type { Principal } from '../auth/principal.js';
@@ -13,11 +14,13 @@ export class TenantInterceptor implements NestInterceptor {
   ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const principal = context.switchToHttp().getRequest<{ user?: Principal }>().user;
+    const request = context.switchToHttp().getRequest<FastifyRequest & { user?: Principal }>();
+    const principal = request.user;
     if (!principal) {
       return next.handle();
     }
     this.logger.assign({ tenantId: principal.tenantId, userId: principal.actorId });
-    return from(this.tenantScope.run(principal, () => lastValueFrom(next.handle(), { defaultValue: undefined })));
+    const origin = { requestId: String(request.id), ipAddress: request.ip, userAgent: request.headers['user-agent'] };
+    return from(this.tenantScope.run(principal, () => lastValueFrom(next.handle(), { defaultValue: undefined }), origin));
   }
 }

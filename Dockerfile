@@ -1,0 +1,23 @@
+# Production image: the built server, runtime dependencies only. Serves an external PostgreSQL
+# (DATABASE_URL as the runtime role, DATABASE_OWNER_URL as the schema owner for migrations).
+FROM node:24-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --ignore-scripts
+COPY tsconfig.json tsconfig.build.json ./
+COPY src src
+COPY migrations migrations
+COPY scripts scripts
+COPY bench bench
+COPY test/support test/support
+RUN npx tsc -p tsconfig.build.json
+
+FROM node:24-slim
+ENV NODE_ENV=production
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --ignore-scripts && npm cache clean --force
+COPY --from=build /app/dist dist
+USER node
+EXPOSE 3000
+CMD ["node", "dist/src/main.js"]
