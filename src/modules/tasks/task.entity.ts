@@ -44,13 +44,14 @@ export class Task extends TenantScopedEntity {
   @Property({ type: 'jsonb' })
   metadata: Json & Opt = {};
 
-  @Property({ type: 'timestamptz' })
+  // Millisecond precision, like a JS Date: list cursors carry createdAt and must round-trip exactly.
+  @Property({ type: 'timestamptz', length: 3 })
   createdAt: Date & Opt = new Date();
 
-  @Property({ type: 'timestamptz', onUpdate: () => new Date() })
+  @Property({ type: 'timestamptz', length: 3, onUpdate: () => new Date() })
   updatedAt: Date & Opt = new Date();
 
-  @Property({ type: 'timestamptz', nullable: true })
+  @Property({ type: 'timestamptz', length: 3, nullable: true })
   completedAt?: Date | null;
 
   constructor(prompt: string) {

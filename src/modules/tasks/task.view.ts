@@ -1,7 +1,8 @@
+import type { EntityDTO } from '@mikro-orm/core';
 import type { Task } from './task.entity.js';
 
-/** A task as the API returns it. */
-export function taskView(task: Task) {
+/** A task as the API returns it (from an entity, or a plain row of a list). */
+export function taskView(task: Task | EntityDTO<Task>) {
   return {
     id: task.id,
     projectId: task.projectId ?? null,

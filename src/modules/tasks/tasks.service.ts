@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
-import { Page, pageOf } from '../../platform/pagination/page.js';
+import { EntityManager } from '@mikro-orm/postgresql';
+import type { Page } from '../../platform/pagination/page.js';
+import { newestFirstPage } from '../../platform/pagination/newest-first.js';
 import type { CreateTaskDto } from './dto/create-task.dto.js';
 import type { ListTasksQuery } from './dto/list-tasks.query.js';
 import { Task } from './task.entity.js';
@@ -24,18 +25,11 @@ export class TasksService {
   }
 
   async list(query: ListTasksQuery): Promise<Page<TaskView>> {
-    const where: FilterQuery<Task> = {};
-    if (query.state) where.state = { $in: query.state };
-    if (query.projectId) where.projectId = query.projectId;
-    const cursor = await this.em.findByCursor(Task, {
-      where,
-      first: query.limit,
-      after: query.cursor,
-      orderBy: { createdAt: 'desc', id: 'desc' },
-      includeCount: false,
-      disableIdentityMap: true,
-    });
-    return pageOf(cursor, taskView);
+    const qb = this.em.createQueryBuilder(Task).select('*');
+    if (query.state) qb.andWhere({ state: { $in: query.state } });
+    if (query.projectId) qb.andWhere({ projectId: query.projectId });
+    const page = await newestFirstPage(qb, query);
+    return { ...page, items: page.items.map(taskView) };
   }
 
   async get(id: string): Promise<TaskView> {

@@ -2,7 +2,6 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@n
 import {
   ConnectionException,
   ConstraintViolationException,
-  CursorError,
   DeadlockException,
   ForeignKeyConstraintViolationException,
   LockWaitTimeoutException,
@@ -46,9 +45,6 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   private toProblem(error: unknown, request: FastifyRequest): Problem {
     if (error instanceof HttpException) {
       return fromHttpException(error);
-    }
-    if (error instanceof CursorError) {
-      return problem(400, 'The cursor is invalid or belongs to another query.');
     }
     if (error instanceof NotFoundError) {
       return problem(404, 'The resource does not exist.');

@@ -14,8 +14,11 @@ import type { Environment } from '../../config/environment.js';
           level: config.get('LOG_LEVEL', { infer: true }),
           // The Fastify adapter's requestIdOf() already stored the id on the raw request: reuse it.
           genReqId: (request: { id?: string }) => request.id ?? 'unknown',
-          customAttributeKeys: { reqId: 'requestId' },
-          redact: ['req.headers.authorization', 'req.headers.cookie'],
+          // One short line per request; never headers (they carry bearer tokens).
+          serializers: {
+            req: (request: { id: string; method: string; url: string }) => ({ id: request.id, method: request.method, url: request.url }),
+            res: (response: { statusCode: number }) => ({ statusCode: response.statusCode }),
+          },
         },
       }),
     }),

@@ -1,5 +1,4 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import type { Cursor } from '@mikro-orm/core';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 
@@ -20,12 +19,4 @@ export class PageQuery {
 export interface Page<T> {
   items: T[];
   nextCursor: string | null;
-}
-
-/** A keyset page from MikroORM's findByCursor (fetched with includeCount: false), mapped to views. */
-export function pageOf<E extends object, V>(cursor: Cursor<E, never, never, never, false>, view: (entity: E) => V): Page<V> {
-  return {
-    items: cursor.items.map((item) => view(item as E)),
-    nextCursor: cursor.hasNextPage ? cursor.endCursor : null,
-  };
 }

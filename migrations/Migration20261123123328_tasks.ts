@@ -1,11 +1,11 @@
 import { Migration } from '@mikro-orm/migrations';
 
-export class Migration20261123122242_tasks extends Migration {
+export class Migration20261123123328_tasks extends Migration {
 
-  override name = 'Migration20261123122242_tasks';
+  override name = 'Migration20261123123328_tasks';
 
   override up(): void | Promise<void> {
-    this.addSql(`create table "tasks" ("id" uuid not null, "tenant_id" text not null, "project_id" text null, "user_id" text not null, "prompt" text not null, "state" text not null default 'pending', "current_agent" text null, "config" jsonb not null, "result" jsonb null, "error" jsonb null, "metadata" jsonb not null, "created_at" timestamptz not null, "updated_at" timestamptz not null, "completed_at" timestamptz null, primary key ("id"));`);
+    this.addSql(`create table "tasks" ("id" uuid not null, "tenant_id" text not null, "project_id" text null, "user_id" text not null, "prompt" text not null, "state" text not null default 'pending', "current_agent" text null, "config" jsonb not null, "result" jsonb null, "error" jsonb null, "metadata" jsonb not null, "created_at" timestamptz(3) not null, "updated_at" timestamptz(3) not null, "completed_at" timestamptz(3) null, primary key ("id"));`);
     this.addSql(`create index "tasks_tenant_created_idx" on "tasks" ("tenant_id", "created_at", "id");`);
     this.addSql(`alter table "tasks" add constraint "tasks_tenant_id_key" unique ("tenant_id", "id");`);
 
