@@ -5,6 +5,7 @@ import jwt from 'jsonwebtoken';
 import { DEVELOPMENT_JWT_SECRET } from '../src/config/environment.js';
 import { startEmbeddedDatabase } from '../src/platform/database/embedded-database.js';
 import { migrateToLatest } from '../src/platform/database/migrations.js';
+import { explainListQueries } from './explain.js';
 import { seedAsSuperuser, SeedShape, tenantName } from './seed.js';
 import { startBuiltServer } from './server.js';
 
@@ -57,17 +58,20 @@ async function main(): Promise<void> {
     await seedAsSuperuser(adminTesseraUrl, SHAPE);
     console.log(`Seeded ${SHAPE.tenants * SHAPE.tasksPerTenant} tasks across ${SHAPE.tenants} tenants in ${Date.now() - seedStart} ms`);
 
+    console.log(`\n${await explainListQueries(database.runtimeUrl, tenantName(1))}`);
+
     const server = await startBuiltServer(database.runtimeUrl, HTTP_PORT);
     try {
-      const cursors = await Promise.all(
+      const firstPages = await Promise.all(
         tokens.map(async (token) => {
           const page = await fetch(`http://127.0.0.1:${HTTP_PORT}/api/tasks?limit=50`, { headers: { authorization: `Bearer ${token}` } });
-          return ((await page.json()) as { nextCursor: string }).nextCursor;
+          return (await page.json()) as { items: { id: string }[]; nextCursor: string };
         }),
       );
       const scenarios: Scenario[] = [
         { name: 'GET /api/tasks?limit=50 (first page)', path: () => '/api/tasks?limit=50' },
-        { name: 'GET /api/tasks?limit=50&cursor=… (second page)', path: (tenant) => `/api/tasks?limit=50&cursor=${cursors[tenant]}` },
+        { name: 'GET /api/tasks?limit=50&cursor=… (second page)', path: (tenant) => `/api/tasks?limit=50&cursor=${firstPages[tenant].nextCursor}` },
+        { name: 'GET /api/tasks/:id', path: (tenant) => `/api/tasks/${firstPages[tenant].items[7].id}` },
         { name: 'GET /api/tasks?state=running&limit=50', path: () => '/api/tasks?state=running&limit=50' },
         { name: 'GET /health/live (no auth, no database)', path: () => '/health/live' },
       ];

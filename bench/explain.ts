@@ -1,0 +1,31 @@
+import pg from 'pg';
+
+/** EXPLAIN ANALYZE of the list queries as the runtime role, inside a tenant's transaction (RLS on). */
+export async function explainListQueries(runtimeUrl: string, tenant: string): Promise<string> {
+  const client = new pg.Client({ connectionString: runtimeUrl });
+  await client.connect();
+  const plans: string[] = [];
+  try {
+    await client.query('begin');
+    await client.query("select set_config('app.tenant_id', $1, true)", [tenant]);
+    const [{ created_at: createdAt, id }] = (
+      await client.query('select created_at, id from tasks where tenant_id = $1 order by created_at desc, id desc offset 49 limit 1', [tenant])
+    ).rows;
+    const queries = {
+      'first page': ['select * from tasks t0 where t0.tenant_id = $1 order by t0.created_at desc, t0.id desc limit 51', [tenant]],
+      'next page (keyset)': [
+        'select * from tasks t0 where t0.tenant_id = $1 and (t0.created_at, t0.id) < ($2, $3) order by t0.created_at desc, t0.id desc limit 51',
+        [tenant, createdAt, id],
+      ],
+      'by id': ['select * from tasks t0 where t0.tenant_id = $1 and t0.id = $2 limit 1', [tenant, id]],
+    } as const;
+    for (const [name, [sql, params]] of Object.entries(queries)) {
+      const { rows } = await client.query(`explain (analyze, costs off, timing off, summary off) ${sql}`, [...params]);
+      plans.push(`-- ${name}\n${rows.map((row) => row['QUERY PLAN']).join('\n')}`);
+    }
+    await client.query('rollback');
+  } finally {
+    await client.end();
+  }
+  return plans.join('\n\n');
+}
