@@ -1,9 +1,9 @@
 import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261123120000_runtime_role } from './Migration20261123120000_runtime_role.js';
-import { Migration20261123123328_tasks } from './Migration20261123123328_tasks.js';
+import { Migration20261123124158_tasks } from './Migration20261123124158_tasks.js';
 
 /** Every migration, oldest first. `npm run migration:create` rewrites this list. */
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261123120000_runtime_role', class: Migration20261123120000_runtime_role },
-  { name: 'Migration20261123123328_tasks', class: Migration20261123123328_tasks },
+  { name: 'Migration20261123124158_tasks', class: Migration20261123124158_tasks },
 ];

@@ -6,6 +6,7 @@ import { AuthModule } from './platform/auth/auth.module.js';
 import { DatabaseModule } from './platform/database/database.module.js';
 import { ProblemDetailsFilter } from './platform/errors/problem-details.filter.js';
 import { HealthModule } from './platform/health/health.module.js';
+import { IdempotencyModule } from './platform/idempotency/idempotency.module.js';
 import { LoggingModule } from './platform/logging/logging.module.js';
 import { RateLimitModule } from './platform/rate-limit/rate-limit.module.js';
 import { TenancyModule } from './platform/tenancy/tenancy.module.js';
@@ -25,6 +26,7 @@ export class AppModule {
         AuthModule,
         RateLimitModule,
         TenancyModule,
+        IdempotencyModule,
         HealthModule,
         TasksModule,
       ],

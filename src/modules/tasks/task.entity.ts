@@ -11,6 +11,7 @@ type Json = Record<string, unknown>;
 @Entity({ tableName: 'tasks', ...TENANT_ISOLATION })
 @Unique({ name: 'tasks_tenant_id_key', properties: ['tenantId', 'id'] })
 @Index({ name: 'tasks_tenant_created_idx', properties: ['tenantId', 'createdAt', 'id'] })
+@Index({ name: 'tasks_tenant_state_created_idx', properties: ['tenantId', 'state', 'createdAt', 'id'] })
 export class Task extends TenantScopedEntity {
   /** UUIDv7: time-ordered, so inserts append to the index. */
   @PrimaryKey({ type: 'uuid' })

@@ -1,8 +1,12 @@
 import type { EntityDTO } from '@mikro-orm/core';
+import type { ExecutionReview } from './execution-review.entity.js';
 import type { Task } from './task.entity.js';
+import type { TaskApproval } from './task-approval.entity.js';
+import type { TaskArtifact } from './task-artifact.entity.js';
+import type { TaskExecution } from './task-execution.entity.js';
 
 /** A task as the API returns it (from an entity, or a plain row of a list). */
-export function taskView(task: Task | EntityDTO<Task>) {
+export function taskView(task: Task | EntityDTO<Task>, dependsOn: readonly string[]) {
   return {
     id: task.id,
     projectId: task.projectId ?? null,
@@ -14,9 +18,73 @@ export function taskView(task: Task | EntityDTO<Task>) {
     result: task.result ?? null,
     error: task.error ?? null,
     metadata: task.metadata,
+    dependsOn: [...dependsOn],
     createdAt: task.createdAt,
     updatedAt: task.updatedAt,
     completedAt: task.completedAt ?? null,
   };
 }
 export type TaskView = ReturnType<typeof taskView>;
+
+export function executionView(execution: TaskExecution, reviews: readonly ExecutionReview[] = []) {
+  return {
+    id: execution.id,
+    taskId: execution.taskId,
+    agentType: execution.agentType,
+    input: execution.input ?? null,
+    status: execution.status,
+    output: execution.output ?? null,
+    error: execution.error ?? null,
+    durationMs: execution.durationMs ?? null,
+    tokensUsed: execution.tokensUsed ?? null,
+    startedAt: execution.startedAt,
+    finishedAt: execution.finishedAt ?? null,
+    reviews: reviews.map(reviewView),
+  };
+}
+
+export function reviewView(review: ExecutionReview) {
+  return {
+    id: review.id,
+    executionId: review.executionId,
+    iteration: review.iteration,
+    qualityScore: review.qualityScore,
+    completenessScore: review.completenessScore,
+    correctnessScore: review.correctnessScore,
+    overallScore: review.overallScore,
+    gaps: review.gaps,
+    requirements: review.requirements,
+    decision: review.decision,
+    reasoning: review.reasoning ?? null,
+    durationMs: review.durationMs ?? null,
+    createdAt: review.createdAt,
+  };
+}
+
+/** An artifact; its content only when asked for (single reads), never inside a task. */
+export function artifactView(artifact: TaskArtifact, withContent: boolean) {
+  return {
+    id: artifact.id,
+    taskId: artifact.taskId,
+    executionId: artifact.executionId ?? null,
+    type: artifact.type,
+    path: artifact.path,
+    ...(withContent && { content: artifact.content ?? null }),
+    contentBytes: artifact.contentBytes,
+    metadata: artifact.metadata,
+    approved: artifact.approved ?? null,
+    createdAt: artifact.createdAt,
+  };
+}
+
+export function approvalView(approval: TaskApproval) {
+  return {
+    id: approval.id,
+    taskId: approval.taskId,
+    decision: approval.decision,
+    reason: approval.reason ?? null,
+    artifactIds: approval.artifactIds,
+    approverId: approval.approverId,
+    createdAt: approval.createdAt,
+  };
+}

@@ -1,11 +1,27 @@
 import { Injectable } from '@nestjs/common';
+import { sql } from '@mikro-orm/core';
 import { EntityManager } from '@mikro-orm/postgresql';
 import type { Page } from '../../platform/pagination/page.js';
 import { newestFirstPage } from '../../platform/pagination/newest-first.js';
+import { TenantContext } from '../../platform/tenancy/tenant-context.js';
 import type { CreateTaskDto } from './dto/create-task.dto.js';
+import type { LineageQuery } from './dto/lineage.query.js';
 import type { ListTasksQuery } from './dto/list-tasks.query.js';
+import type { TaskStatsQuery } from './dto/task-stats.query.js';
+import type { TransitionTaskDto } from './dto/transition-task.dto.js';
+import type { UpdateTaskDto } from './dto/update-task.dto.js';
+import { ExecutionReview } from './execution-review.entity.js';
 import { Task } from './task.entity.js';
-import { TaskView, taskView } from './task.view.js';
+import { approvalView, artifactView, executionView, TaskView, taskView } from './task.view.js';
+import { TaskApproval } from './task-approval.entity.js';
+import { TaskArtifact } from './task-artifact.entity.js';
+import { Lineage, TaskDependencies } from './task-dependencies.js';
+import { TaskExecution } from './task-execution.entity.js';
+import { TaskProblems } from './task-problems.js';
+import { TASK_STATES, TaskState } from './task-state.js';
+import { TaskTransitions } from './task-transitions.js';
+
+type CountsByState = Record<TaskState, number>;
 
 /**
  * Tasks of the current tenant. Every method runs inside a tenant scope (a request, or
@@ -13,7 +29,11 @@ import { TaskView, taskView } from './task.view.js';
  */
 @Injectable()
 export class TasksService {
-  constructor(private readonly em: EntityManager) {}
+  constructor(
+    private readonly em: EntityManager,
+    private readonly dependencies: TaskDependencies,
+    private readonly transitions: TaskTransitions,
+  ) {}
 
   async create(input: CreateTaskDto): Promise<TaskView> {
     const task = new Task(input.prompt);
@@ -21,18 +41,99 @@ export class TasksService {
     task.config = input.config ?? {};
     task.metadata = input.metadata ?? {};
     await this.em.persist(task).flush();
-    return taskView(task);
+    const dependsOn = input.dependsOn ?? [];
+    await this.dependencies.replace(task.id, dependsOn);
+    return taskView(task, dependsOn);
   }
 
   async list(query: ListTasksQuery): Promise<Page<TaskView>> {
     const qb = this.em.createQueryBuilder(Task).select('*');
     if (query.state) qb.andWhere({ state: { $in: query.state } });
     if (query.projectId) qb.andWhere({ projectId: query.projectId });
+    if (query.currentAgent) qb.andWhere({ currentAgent: query.currentAgent });
+    if (query.createdFrom) qb.andWhere({ createdAt: { $gte: query.createdFrom } });
+    if (query.createdTo) qb.andWhere({ createdAt: { $lt: query.createdTo } });
     const page = await newestFirstPage(qb, query);
-    return { ...page, items: page.items.map(taskView) };
+    const dependsOn = await this.dependencies.of(page.items.map((task) => task.id));
+    return { ...page, items: page.items.map((task) => taskView(task, dependsOn.get(task.id) ?? [])) };
   }
 
-  async get(id: string): Promise<TaskView> {
-    return taskView(await this.em.findOneOrFail(Task, { id }));
+  async stats(query: TaskStatsQuery) {
+    const rows = await this.em.execute<{ project_id: string | null; state: TaskState; count: string }[]>(sql`
+      select project_id, state, count(*) as count from tasks
+      where tenant_id = ${TenantContext.current().tenantId} and (${query.projectId ?? null}::text is null or project_id = ${query.projectId ?? null})
+      group by project_id, state`);
+    const byState = zeroCounts();
+    const byProject = new Map<string | null, CountsByState>();
+    for (const row of rows) {
+      const count = Number(row.count);
+      byState[row.state] += count;
+      const project = byProject.get(row.project_id) ?? zeroCounts();
+      project[row.state] += count;
+      byProject.set(row.project_id, project);
+    }
+    return {
+      total: sum(byState),
+      byState,
+      ...(query.groupBy === 'project' && {
+        byProject: [...byProject]
+          .map(([projectId, counts]) => ({ projectId, total: sum(counts), byState: counts }))
+          .sort((a, b) => (a.projectId ?? '').localeCompare(b.projectId ?? '')),
+      }),
+    };
   }
+
+  /** The task with its executions (and their reviews), artifacts and approvals: six queries, however many rows. */
+  async get(id: string) {
+    const task = await this.em.findOne(Task, { id });
+    if (!task) throw TaskProblems.notFound();
+    const [dependsOn, executions, artifacts, approvals] = [
+      await this.dependencies.of([id]),
+      await this.em.find(TaskExecution, { taskId: id }, { orderBy: { startedAt: 'asc', id: 'asc' } }),
+      await this.em.find(TaskArtifact, { taskId: id }, { orderBy: { createdAt: 'asc', id: 'asc' } }),
+      await this.em.find(TaskApproval, { taskId: id }, { orderBy: { createdAt: 'asc', id: 'asc' } }),
+    ];
+    const reviews = executions.length
+      ? await this.em.find(ExecutionReview, { executionId: { $in: executions.map((execution) => execution.id) } }, { orderBy: { iteration: 'asc', createdAt: 'asc' } })
+      : [];
+    return {
+      ...taskView(task, dependsOn.get(id) ?? []),
+      executions: executions.map((execution) => executionView(execution, reviews.filter((review) => review.executionId === execution.id))),
+      artifacts: artifacts.map((artifact) => artifactView(artifact, false)),
+      approvals: approvals.map(approvalView),
+    };
+  }
+
+  /** Changes what a task will do; only while it is pending. */
+  async update(id: string, changes: UpdateTaskDto): Promise<TaskView> {
+    const task = await this.transitions.lock(id);
+    if (task.state !== TaskState.Pending) {
+      throw TaskProblems.wrongState('change a task', task.state, TaskState.Pending);
+    }
+    if (changes.prompt !== undefined) task.prompt = changes.prompt;
+    if (changes.config !== undefined) task.config = changes.config;
+    if (changes.metadata !== undefined) task.metadata = changes.metadata;
+    if (changes.dependsOn !== undefined) await this.dependencies.replace(id, changes.dependsOn);
+    await this.em.flush();
+    return taskView(task, (await this.dependencies.of([id])).get(id) ?? []);
+  }
+
+  async transition(id: string, move: TransitionTaskDto): Promise<TaskView> {
+    const task = await this.transitions.lock(id);
+    await this.transitions.apply(task, move.to, move);
+    return taskView(task, (await this.dependencies.of([id])).get(id) ?? []);
+  }
+
+  async lineage(id: string, query: LineageQuery): Promise<Lineage> {
+    if (!(await this.em.count(Task, { id }))) throw TaskProblems.notFound();
+    return this.dependencies.lineage(id, query);
+  }
+}
+
+function zeroCounts(): CountsByState {
+  return Object.fromEntries(TASK_STATES.map((state) => [state, 0])) as CountsByState;
+}
+
+function sum(counts: CountsByState): number {
+  return Object.values(counts).reduce((total, count) => total + count, 0);
 }

@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsNotEmpty, IsObject, IsOptional, IsString, MaxLength } from 'class-validator';
+import { ArrayMaxSize, ArrayUnique, IsArray, IsNotEmpty, IsObject, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 
 export const MAX_PROMPT_LENGTH = 100_000;
+export const MAX_DEPENDENCIES = 100;
 
 export class CreateTaskDto {
   @ApiProperty({ maxLength: MAX_PROMPT_LENGTH })
@@ -19,4 +20,8 @@ export class CreateTaskDto {
   @ApiPropertyOptional({ type: 'object', additionalProperties: true })
   @IsOptional() @IsObject()
   metadata?: Record<string, unknown>;
+
+  @ApiPropertyOptional({ type: [String], format: 'uuid', description: 'Tasks of the same tenant that must complete before this one runs.' })
+  @IsOptional() @IsArray() @ArrayMaxSize(MAX_DEPENDENCIES) @ArrayUnique() @IsUUID('all', { each: true })
+  dependsOn?: string[];
 }

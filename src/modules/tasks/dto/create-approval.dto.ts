@@ -1,0 +1,17 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ArrayMaxSize, ArrayUnique, IsArray, IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { APPROVAL_DECISIONS, type ApprovalDecision } from '../task-approval.entity.js';
+
+export class CreateApprovalDto {
+  @ApiProperty({ enum: APPROVAL_DECISIONS })
+  @IsIn(APPROVAL_DECISIONS)
+  decision!: ApprovalDecision;
+
+  @ApiPropertyOptional({ maxLength: 10_000 })
+  @IsOptional() @IsString() @MaxLength(10_000)
+  reason?: string;
+
+  @ApiPropertyOptional({ type: [String], format: 'uuid', description: 'Artifacts of this task to mark approved or rejected.' })
+  @IsOptional() @IsArray() @ArrayMaxSize(200) @ArrayUnique() @IsUUID('all', { each: true })
+  artifactIds?: string[];
+}

@@ -1,0 +1,54 @@
+import type { Opt } from '@mikro-orm/core';
+import { Entity, Enum, Index, PrimaryKey, Property, Unique } from '@mikro-orm/decorators/legacy';
+import { v7 as uuidv7 } from 'uuid';
+import { TENANT_ISOLATION, TenantScopedEntity } from '../../platform/tenancy/tenant-scoped.entity.js';
+import { AGENT_TYPES, type AgentType } from './agent-type.js';
+
+export const EXECUTION_STATUSES = ['running', 'completed', 'failed'] as const;
+export type ExecutionStatus = (typeof EXECUTION_STATUSES)[number];
+
+/** One agent run on a task; finished exactly once. */
+@Entity({ tableName: 'task_executions', ...TENANT_ISOLATION })
+@Unique({ name: 'task_executions_tenant_id_key', properties: ['tenantId', 'id'] })
+@Index({ name: 'task_executions_tenant_task_idx', properties: ['tenantId', 'taskId', 'startedAt'] })
+export class TaskExecution extends TenantScopedEntity {
+  @PrimaryKey({ type: 'uuid' })
+  id: string & Opt = uuidv7();
+
+  @Property({ type: 'uuid' })
+  taskId: string;
+
+  @Enum({ items: () => [...AGENT_TYPES], type: 'text' })
+  agentType: AgentType;
+
+  @Property({ type: 'jsonb', nullable: true })
+  input?: unknown;
+
+  @Enum({ items: () => [...EXECUTION_STATUSES], type: 'text' })
+  status: ExecutionStatus & Opt = 'running';
+
+  @Property({ type: 'jsonb', nullable: true })
+  output?: unknown;
+
+  @Property({ type: 'jsonb', nullable: true })
+  error?: unknown;
+
+  @Property({ type: 'integer', nullable: true })
+  durationMs?: number | null;
+
+  @Property({ type: 'integer', nullable: true })
+  tokensUsed?: number | null;
+
+  @Property({ type: 'timestamptz', length: 3 })
+  startedAt: Date & Opt = new Date();
+
+  @Property({ type: 'timestamptz', length: 3, nullable: true })
+  finishedAt?: Date | null;
+
+  constructor(taskId: string, agentType: AgentType, input: unknown) {
+    super();
+    this.taskId = taskId;
+    this.agentType = agentType;
+    this.input = input;
+  }
+}

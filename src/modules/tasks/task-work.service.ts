@@ -1,0 +1,123 @@
+import { Injectable } from '@nestjs/common';
+import { LockMode } from '@mikro-orm/core';
+import { EntityManager } from '@mikro-orm/postgresql';
+import { ProblemException } from '../../platform/errors/problem.exception.js';
+import type { CreateApprovalDto } from './dto/create-approval.dto.js';
+import type { CreateArtifactDto } from './dto/create-artifact.dto.js';
+import type { CreateReviewDto } from './dto/create-review.dto.js';
+import type { FinishExecutionDto } from './dto/finish-execution.dto.js';
+import type { StartExecutionDto } from './dto/start-execution.dto.js';
+import { ExecutionReview } from './execution-review.entity.js';
+import { approvalView, artifactView, executionView, reviewView } from './task.view.js';
+import { TaskApproval } from './task-approval.entity.js';
+import { TaskArtifact } from './task-artifact.entity.js';
+import { TaskExecution } from './task-execution.entity.js';
+import { TaskProblems } from './task-problems.js';
+import { isFinal, TaskState } from './task-state.js';
+import { TaskTransitions } from './task-transitions.js';
+
+/** The work done on a task: agent executions and their self-reviews, artifacts, human approvals. */
+@Injectable()
+export class TaskWorkService {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly transitions: TaskTransitions,
+  ) {}
+
+  /** Starts an agent run; the task must be running, and the agent becomes its current agent. */
+  async startExecution(taskId: string, input: StartExecutionDto) {
+    const task = await this.transitions.lock(taskId);
+    if (task.state !== TaskState.Running) {
+      throw TaskProblems.wrongState('start an execution', task.state, TaskState.Running);
+    }
+    const execution = new TaskExecution(taskId, input.agentType, input.input ?? null);
+    task.currentAgent = input.agentType;
+    await this.em.persist(execution).flush();
+    return executionView(execution);
+  }
+
+  /** Records how a run ended; a run ends once. */
+  async finishExecution(executionId: string, outcome: FinishExecutionDto) {
+    const execution = await this.em.findOne(TaskExecution, { id: executionId }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
+    if (!execution) throw TaskProblems.notFound('execution');
+    if (execution.status !== 'running') {
+      throw new ProblemException(409, `The execution already finished as ${execution.status}.`, { status: execution.status });
+    }
+    execution.status = outcome.status;
+    execution.output = outcome.output ?? null;
+    execution.error = outcome.error ?? null;
+    execution.durationMs = outcome.durationMs ?? null;
+    execution.tokensUsed = outcome.tokensUsed ?? null;
+    execution.finishedAt = new Date();
+    await this.em.flush();
+    const reviews = await this.em.find(ExecutionReview, { executionId }, { orderBy: { iteration: 'asc' } });
+    return executionView(execution, reviews);
+  }
+
+  async addReview(executionId: string, input: CreateReviewDto) {
+    if (!(await this.em.count(TaskExecution, { id: executionId }))) throw TaskProblems.notFound('execution');
+    const review = this.em.create(ExecutionReview, {
+      executionId,
+      ...input,
+      gaps: input.gaps ?? [],
+      requirements: input.requirements ?? [],
+    });
+    await this.em.flush();
+    return reviewView(review);
+  }
+
+  /** Adds an artifact to a task that has not finished; a named execution must be one of the task's. */
+  async addArtifact(taskId: string, input: CreateArtifactDto) {
+    const task = await this.transitions.lock(taskId);
+    if (isFinal(task.state)) {
+      throw new ProblemException(409, `A ${task.state} task takes no more artifacts.`, { currentState: task.state });
+    }
+    if (input.executionId && !(await this.em.count(TaskExecution, { id: input.executionId, taskId }))) {
+      throw new ProblemException(400, 'executionId is not an execution of this task.', {
+        errors: [{ field: 'executionId', messages: ['unknown execution for this task'] }],
+      });
+    }
+    const artifact = this.em.create(TaskArtifact, {
+      taskId,
+      executionId: input.executionId ?? null,
+      type: input.type,
+      path: input.path,
+      content: input.content ?? null,
+      contentBytes: input.content ? Buffer.byteLength(input.content) : 0,
+      metadata: input.metadata ?? {},
+    });
+    await this.em.flush();
+    return artifactView(artifact, true);
+  }
+
+  async getArtifact(artifactId: string) {
+    const artifact = await this.em.findOne(TaskArtifact, { id: artifactId }, { populate: ['content'] });
+    if (!artifact) throw TaskProblems.notFound('artifact');
+    return artifactView(artifact, true);
+  }
+
+  /**
+   * A human decides on a task awaiting approval: approved → running, rejected → cancelled. The
+   * named artifacts (of this task) are marked with the decision.
+   */
+  async approve(taskId: string, input: CreateApprovalDto) {
+    const task = await this.transitions.lock(taskId);
+    if (task.state !== TaskState.AwaitingApproval) {
+      throw TaskProblems.wrongState('decide on a task', task.state, TaskState.AwaitingApproval);
+    }
+    const artifactIds = input.artifactIds ?? [];
+    const artifacts = artifactIds.length ? await this.em.find(TaskArtifact, { id: { $in: artifactIds }, taskId }) : [];
+    if (artifacts.length !== artifactIds.length) {
+      const known = new Set(artifacts.map((artifact) => artifact.id));
+      throw new ProblemException(400, 'artifactIds names artifacts that are not this task’s.', {
+        errors: [{ field: 'artifactIds', messages: artifactIds.filter((id) => !known.has(id)).map((id) => `unknown artifact ${id}`) }],
+      });
+    }
+    for (const artifact of artifacts) {
+      artifact.approved = input.decision === 'approved';
+    }
+    const approval = this.em.create(TaskApproval, { taskId, decision: input.decision, reason: input.reason ?? null, artifactIds });
+    await this.transitions.apply(task, input.decision === 'approved' ? TaskState.Running : TaskState.Cancelled);
+    return { approval: approvalView(approval), task: { id: task.id, state: task.state, completedAt: task.completedAt ?? null } };
+  }
+}

@@ -1,0 +1,53 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from '@mikro-orm/postgresql';
+import { ProblemException } from '../errors/problem.exception.js';
+import { TenantContext } from '../tenancy/tenant-context.js';
+import { IdempotencyKey } from './idempotency-key.entity.js';
+
+/** How long a key is remembered; a reuse after that is a new request. */
+export const IDEMPOTENCY_KEY_TTL_MS = 24 * 60 * 60 * 1000;
+
+export interface IdempotentOutcome {
+  body: unknown;
+  location?: string;
+  replayed: boolean;
+}
+
+/**
+ * Runs a request at most once per (tenant, actor, key). Lives inside the request's transaction: the
+ * remembered outcome commits with the work, or neither does. A transaction-level advisory lock on the
+ * key tells a concurrent duplicate that the first is still running (409) instead of letting it wait.
+ */
+@Injectable()
+export class IdempotencyService {
+  constructor(private readonly em: EntityManager) {}
+
+  async run(key: string, fingerprint: string, work: () => Promise<Omit<IdempotentOutcome, 'replayed'>>): Promise<IdempotentOutcome> {
+    const { tenantId, actorId } = TenantContext.current();
+    const [{ locked }] = await this.em.execute<{ locked: boolean }[]>('select pg_try_advisory_xact_lock(hashtextextended(?, 0)) as locked', [
+      JSON.stringify(['idempotency', tenantId, actorId, key]),
+    ]);
+    if (!locked) {
+      throw new ProblemException(409, 'A request with this Idempotency-Key is still in progress; retry it later.');
+    }
+
+    const remembered = await this.em.findOne(IdempotencyKey, { actorId, key });
+    if (remembered && remembered.expiresAt > new Date()) {
+      if (remembered.fingerprint !== fingerprint) {
+        throw new ProblemException(422, 'This Idempotency-Key was already used with a different request.');
+      }
+      return { body: remembered.responseBody, location: remembered.responseLocation ?? undefined, replayed: true };
+    }
+
+    const outcome = await work();
+    if (remembered) {
+      this.em.remove(remembered);
+      await this.em.flush();
+    }
+    const record = new IdempotencyKey(actorId, key, fingerprint, new Date(Date.now() + IDEMPOTENCY_KEY_TTL_MS));
+    record.responseBody = outcome.body;
+    record.responseLocation = outcome.location ?? null;
+    this.em.persist(record);
+    return { ...outcome, replayed: false };
+  }
+}
