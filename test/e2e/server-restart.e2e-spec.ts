@@ -1,5 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { request as httpRequest } from 'node:http';
 import { rm } from 'node:fs/promises';
 import { connect, createServer } from 'node:net';
 import { bearer, tokenFor } from '../support/tokens.js';
@@ -30,7 +31,7 @@ describe('the server with its embedded database', () => {
   const url = (path: string) => `http://127.0.0.1:${ports.http}${path}`;
   const auth = bearer(tokenFor({ tenant: 'restart', sub: 'alice' }));
 
-  it('keeps every row across a stop and a start, and shuts down cleanly', async () => {
+  it('drains in-flight requests on SIGTERM, stops its database, and keeps every row across a restart', async () => {
     let server = startServer();
     await waitUntilReady(url('/health/ready'));
     const created = await fetch(url('/api/tasks'), {
@@ -40,7 +41,15 @@ describe('the server with its embedded database', () => {
     });
     expect(created.status).toBe(201);
     const task = (await created.json()) as { id: string };
-    expect(await stopServer(server)).toBe(0);
+
+    // A request still arriving when SIGTERM comes is served before the process exits.
+    const upload = startSlowUpload(ports.http, auth, { prompt: 'arrived during shutdown' });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const exited = stopServer(server);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const drained = await upload.finish();
+    expect(drained.status).toBe(201);
+    expect(await exited).toBe(0);
     await expect(canConnect(ports.database)).resolves.toBe(false);
 
     server = startServer();
@@ -49,11 +58,40 @@ describe('the server with its embedded database', () => {
       const read = await fetch(url(`/api/tasks/${task.id}`), { headers: auth });
       expect(read.status).toBe(200);
       expect(await read.json()).toMatchObject({ id: task.id, prompt: 'survive a restart' });
+      const drainedTask = await fetch(url(`/api/tasks/${drained.body.id}`), { headers: auth });
+      expect(drainedTask.status).toBe(200);
     } finally {
       expect(await stopServer(server)).toBe(0);
     }
   }, 60_000);
 });
+
+/** A POST whose body arrives in two halves, the second only when finish() is called. */
+function startSlowUpload(port: number, headers: Record<string, string>, body: unknown) {
+  const payload = Buffer.from(JSON.stringify(body));
+  const request = httpRequest({
+    host: '127.0.0.1',
+    port,
+    method: 'POST',
+    path: '/api/tasks',
+    headers: { ...headers, 'content-type': 'application/json', 'content-length': payload.length },
+  });
+  const response = new Promise<{ status: number; body: { id: string } }>((resolve, reject) => {
+    request.on('response', (incoming) => {
+      let text = '';
+      incoming.on('data', (chunk) => (text += chunk));
+      incoming.on('end', () => resolve({ status: incoming.statusCode ?? 0, body: JSON.parse(text) }));
+    });
+    request.on('error', reject);
+  });
+  request.write(payload.subarray(0, 10));
+  return {
+    finish: () => {
+      request.end(payload.subarray(10));
+      return response;
+    },
+  };
+}
 
 async function freePort(): Promise<number> {
   const server = createServer();

