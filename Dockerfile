@@ -4,19 +4,18 @@ FROM node:24-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts
-COPY tsconfig.json tsconfig.build.json ./
+COPY tsconfig.json tsconfig.app.json ./
 COPY src src
 COPY migrations migrations
 COPY scripts scripts
-COPY bench bench
-COPY test/support test/support
-RUN npx tsc -p tsconfig.build.json
+RUN npx tsc -p tsconfig.app.json
 
 FROM node:24-slim
 ENV NODE_ENV=production
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --ignore-scripts && npm cache clean --force
+# No dev or optional dependencies: the embedded PostgreSQL is for development only.
+RUN npm ci --omit=dev --omit=optional --ignore-scripts && npm cache clean --force
 COPY --from=build /app/dist dist
 USER node
 EXPOSE 3000

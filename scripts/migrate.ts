@@ -3,13 +3,12 @@ import { readdir, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { parseEnvironment } from '../src/config/environment.js';
 import { startEmbeddedDatabase } from '../src/platform/database/embedded-database.js';
-import { withMigrator } from '../src/platform/database/migrations.js';
+import { COMPILED_ENTITIES, withMigrator } from '../src/platform/database/migrations.js';
 
 /**
  * npm run migration:up | migration:down [-- --to NAME] | migration:create -- --name NAME
  * Runs as the schema owner: DATABASE_OWNER_URL, or the embedded database when DATABASE_URL is unset.
  */
-const COMPILED_ENTITIES = ['dist/src/**/*.entity.js'];
 
 async function main(): Promise<void> {
   const { positionals, values } = parseArgs({ allowPositionals: true, options: { name: { type: 'string' }, to: { type: 'string' } } });

@@ -5,7 +5,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
-import type { Environment } from './config/environment.js';
+import { type Environment, trustProxyOf } from './config/environment.js';
 import { requestIdOf } from './platform/http/request-id.js';
 import { createValidationPipe } from './platform/http/validation.pipe.js';
 
@@ -14,7 +14,7 @@ export async function createHttpApp(environment: Environment, runtimeDatabaseUrl
   const adapter = new FastifyAdapter({
     bodyLimit: environment.BODY_LIMIT_BYTES,
     genReqId: requestIdOf,
-    trustProxy: environment.NODE_ENV === 'production',
+    trustProxy: trustProxyOf(environment),
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(environment, runtimeDatabaseUrl), adapter, {
     bufferLogs: true,

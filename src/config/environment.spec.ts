@@ -1,4 +1,4 @@
-import { DEVELOPMENT_JWT_SECRET, parseEnvironment } from './environment.js';
+import { DEVELOPMENT_JWT_SECRET, parseEnvironment, trustProxyOf } from './environment.js';
 
 describe('parseEnvironment', () => {
   it('applies the documented defaults', () => {
@@ -10,8 +10,20 @@ describe('parseEnvironment', () => {
     expect(parseEnvironment({ PORT: '4000', DB_MIGRATE_ON_START: 'false' })).toMatchObject({ PORT: 4000, DB_MIGRATE_ON_START: false });
   });
 
-  it('refuses a JWT secret shorter than 32 bytes', () => {
+  it('refuses a JWT secret shorter than 32 bytes, whitespace not counted', () => {
     expect(() => parseEnvironment({ JWT_SECRET: 'short' })).toThrow(/at least 32 bytes/);
+    expect(() => parseEnvironment({ JWT_SECRET: ` ${'x'.repeat(20)}${' '.repeat(20)}` })).toThrow(/at least 32 bytes/);
+  });
+
+  it('treats empty variables as unset and refuses booleans it does not know', () => {
+    expect(parseEnvironment({ PORT: '', EMBEDDED_PG_DIR: '' })).toMatchObject({ PORT: 3000, EMBEDDED_PG_DIR: '.data/postgres' });
+    expect(() => parseEnvironment({ DB_MIGRATE_ON_START: 'nope' })).toThrow(/DB_MIGRATE_ON_START/);
+  });
+
+  it('reads TRUST_PROXY as off (by default), on, or a list of trusted proxies', () => {
+    expect(trustProxyOf(parseEnvironment({}))).toBe(false);
+    expect(trustProxyOf(parseEnvironment({ TRUST_PROXY: 'true' }))).toBe(true);
+    expect(trustProxyOf(parseEnvironment({ TRUST_PROXY: '10.0.0.0/8, 127.0.0.1' }))).toEqual(['10.0.0.0/8', '127.0.0.1']);
   });
 
   it('refuses to run in production with the development secret or without any key', () => {

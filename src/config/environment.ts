@@ -9,16 +9,15 @@ import {
   IsUrl,
   Max,
   Min,
-  MinLength,
   validateSync,
 } from 'class-validator';
 
 /** The secret `npm run token` and a fresh checkout use; refused when NODE_ENV=production. */
 export const DEVELOPMENT_JWT_SECRET = 'tessera-development-secret-do-not-use-in-production';
 
-const toBoolean = ({ value }: { value: unknown }) =>
-  typeof value === 'string' ? ['1', 'true', 'yes', 'on'].includes(value.toLowerCase()) : value;
-const emptyAsUndefined = ({ value }: { value: unknown }) => (value === '' ? undefined : value);
+const BOOLEAN_WORDS: Record<string, boolean> = { true: true, false: false, '1': true, '0': false, yes: true, no: false, on: true, off: false };
+/** Known words become booleans; anything else stays a string and fails @IsBoolean. */
+const toBoolean = ({ value }: { value: unknown }) => (typeof value === 'string' ? (BOOLEAN_WORDS[value.toLowerCase()] ?? value) : value);
 
 /** Every environment variable Tessera reads; README.md documents each one. */
 export class Environment {
@@ -31,10 +30,10 @@ export class Environment {
   @Type(() => Number) @IsInt() @Min(0) @Max(65535)
   PORT = 3000;
 
-  @Transform(emptyAsUndefined) @IsOptional() @IsUrl({ protocols: ['postgres', 'postgresql'], require_tld: false })
+  @IsOptional() @IsUrl({ protocols: ['postgres', 'postgresql'], require_tld: false })
   DATABASE_URL?: string;
 
-  @Transform(emptyAsUndefined) @IsOptional() @IsUrl({ protocols: ['postgres', 'postgresql'], require_tld: false })
+  @IsOptional() @IsUrl({ protocols: ['postgres', 'postgresql'], require_tld: false })
   DATABASE_OWNER_URL?: string;
 
   @IsString()
@@ -55,22 +54,22 @@ export class Environment {
   @Type(() => Number) @IsInt() @Min(100)
   DB_CONNECT_TIMEOUT_MS = 5_000;
 
-  @Transform(emptyAsUndefined) @IsOptional() @IsString() @MinLength(32, { message: 'JWT_SECRET must be at least 32 bytes' })
+  @IsOptional() @IsString()
   JWT_SECRET?: string;
 
-  @Transform(emptyAsUndefined) @IsOptional() @IsString()
+  @IsOptional() @IsString()
   JWT_PUBLIC_KEY?: string;
 
-  @Transform(emptyAsUndefined) @IsOptional() @IsUrl({ require_tld: false })
+  @IsOptional() @IsUrl({ require_tld: false })
   JWT_JWKS_URI?: string;
 
   @Type(() => Number) @IsInt() @Min(1)
   JWT_JWKS_CACHE_SECONDS = 600;
 
-  @Transform(emptyAsUndefined) @IsOptional() @IsString()
+  @IsOptional() @IsString()
   JWT_ISSUER?: string;
 
-  @Transform(emptyAsUndefined) @IsOptional() @IsString()
+  @IsOptional() @IsString()
   JWT_AUDIENCE?: string;
 
   @Type(() => Number) @IsInt() @Min(0) @Max(300)
@@ -78,6 +77,13 @@ export class Environment {
 
   @Type(() => Number) @IsInt() @Min(1)
   RATE_LIMIT_PER_MINUTE = 1_200;
+
+  @Type(() => Number) @IsInt() @Min(1)
+  AUTH_FAILURES_PER_MINUTE = 30;
+
+  /** Which proxies' X-Forwarded-For to believe: `false`, `true` (any), or comma-separated addresses/CIDRs. */
+  @IsString()
+  TRUST_PROXY = 'false';
 
   @IsString()
   CORS_ORIGINS = '';
@@ -91,7 +97,9 @@ export class Environment {
 
 /** Validates and converts the process environment; throws one message listing every problem. */
 export function parseEnvironment(source: Record<string, string | undefined>): Environment {
-  const environment = plainToInstance(Environment, source, { exposeDefaultValues: true });
+  // An empty variable means "not set": it takes the default rather than becoming 0 or ''.
+  const present = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== undefined && value !== ''));
+  const environment = plainToInstance(Environment, present, { exposeDefaultValues: true });
   const errors = validateSync(environment, { whitelist: true, forbidUnknownValues: false });
   const problems = errors.flatMap((error) => Object.values(error.constraints ?? {}));
   problems.push(...checkJwtKeys(environment));
@@ -102,6 +110,9 @@ export function parseEnvironment(source: Record<string, string | undefined>): En
 }
 
 function checkJwtKeys(environment: Environment): string[] {
+  if (environment.JWT_SECRET !== undefined && Buffer.byteLength(environment.JWT_SECRET.trim()) < 32) {
+    return ['JWT_SECRET must be at least 32 bytes (surrounding whitespace not counted)'];
+  }
   const configuredKeys = [environment.JWT_SECRET, environment.JWT_PUBLIC_KEY, environment.JWT_JWKS_URI].filter(Boolean);
   if (configuredKeys.length > 1) {
     return ['set only one of JWT_SECRET, JWT_PUBLIC_KEY and JWT_JWKS_URI'];
@@ -116,4 +127,11 @@ function checkJwtKeys(environment: Environment): string[] {
     return ['NODE_ENV=production refuses the documented development JWT_SECRET'];
   }
   return [];
+}
+
+/** TRUST_PROXY as Fastify's trustProxy option. */
+export function trustProxyOf(environment: Pick<Environment, 'TRUST_PROXY'>): boolean | string[] {
+  const value = environment.TRUST_PROXY.trim();
+  if (value === 'false' || value === 'true') return value === 'true';
+  return value.split(',').map((proxy) => proxy.trim()).filter(Boolean);
 }

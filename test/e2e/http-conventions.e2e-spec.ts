@@ -48,6 +48,23 @@ describe('HTTP conventions', () => {
     expect(made.headers['strict-transport-security']).toBeDefined();
   });
 
+  it.each([
+    ['a year only', '2024'],
+    ['an impossible date', '2024-02-30T00:00:00.000Z'],
+    ['a date PostgreSQL cannot hold', '+275760-09-13T00:00:00.000Z'],
+    ['a JavaScript date string', new Date(0).toString()],
+  ])('answers a cursor holding %s with 400, never 500', async (_case, createdAt) => {
+    const cursor = Buffer.from(JSON.stringify([createdAt, '0190a5a0-0000-7000-8000-000000000000'])).toString('base64url');
+    expectProblem(await request(testApp.server).get(`/api/tasks?cursor=${cursor}`).set(alice), 400);
+  });
+
+  it('refuses NUL characters anywhere in the input, naming the fields', async () => {
+    const response = await request(testApp.server).post('/api/tasks').set(alice).send({ prompt: 'a\u0000b', config: { 'k\u0000': 1, nested: ['\u0000'] } });
+    expectProblem(response, 400);
+    expect(response.body.errors.map((error: { field: string }) => error.field).sort()).toEqual(['config.k\u0000', 'config.nested.0', 'prompt']);
+    expectProblem(await request(testApp.server).get('/api/tasks?projectId=a%00b').set(alice), 400);
+  });
+
   it('publishes the OpenAPI document and Swagger UI without a token', async () => {
     const document = await request(testApp.server).get('/docs-json').expect(200);
     expect(document.body.openapi).toMatch(/^3\./);
@@ -64,15 +81,36 @@ describe('rate limiting', () => {
   });
   afterAll(() => testApp.close());
 
-  it('limits each tenant separately and answers 429 with Retry-After', async () => {
+  it('limits each tenant separately and answers 429 with Retry-After and rate-limit headers', async () => {
     for (let i = 0; i < 3; i++) {
       const ok = await request(testApp.server).get('/api/tasks').set(alice).expect(200);
-      expect(ok.headers['x-ratelimit-limit-tenant']).toBe('3');
+      expect(ok.headers['x-ratelimit-limit']).toBe('3');
+      expect(ok.headers['x-ratelimit-remaining']).toBe(String(2 - i));
     }
     const limited = await request(testApp.server).get('/api/tasks').set(alice);
     expectProblem(limited, 429);
-    expect(Number(limited.headers['retry-after-tenant'] ?? limited.headers['retry-after'])).toBeGreaterThan(0);
+    expect(limited.body.detail).toBe('Too many requests; retry after the time in Retry-After.');
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
     await request(testApp.server).get('/api/tasks').set(bearer(tokenFor({ tenant: 'globex', sub: 'bob' }))).expect(200);
+  });
+});
+
+describe('failed authentication limit', () => {
+  let testApp: TestApp;
+  beforeAll(async () => {
+    testApp = await startTestApp({ AUTH_FAILURES_PER_MINUTE: '3' });
+  });
+  afterAll(() => testApp.close());
+
+  it('answers 429 once an address has failed too often, while a valid token still passes', async () => {
+    const forged = bearer(tokenFor({ tenant: 'acme', sub: 'alice' }, {}, 'a-guessed-secret-that-is-long-enough-to-sign'));
+    for (let i = 0; i < 3; i++) {
+      await request(testApp.server).get('/api/tasks').set(forged).expect(401);
+    }
+    const limited = await request(testApp.server).get('/api/tasks').set(forged);
+    expectProblem(limited, 429);
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+    await request(testApp.server).get('/api/tasks').set(alice).expect(200);
   });
 });
 

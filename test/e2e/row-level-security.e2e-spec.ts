@@ -1,7 +1,7 @@
 import pg from 'pg';
 import request from 'supertest';
 import { startTestApp, TestApp } from '../support/test-app.js';
-import { adminUrl, createTestDatabase, TestDatabase } from '../support/test-database.js';
+import { adminUrl, createTestDatabase, TestDatabase, withAdminClient, withOwnerClient } from '../support/test-database.js';
 import { bearer, tokenFor } from '../support/tokens.js';
 
 /** The database's own wall: these queries bypass the application and talk to PostgreSQL as the runtime role. */
@@ -94,10 +94,10 @@ describe('row-level security (as the runtime role, no ORM)', () => {
 
 describe('start-up check of the runtime role', () => {
   let database: TestDatabase;
-  beforeAll(async () => {
+  beforeEach(async () => {
     database = await createTestDatabase();
   });
-  afterAll(() => database.drop());
+  afterEach(() => database.drop());
 
   function withRole(url: string): string {
     const target = new URL(url);
@@ -105,11 +105,53 @@ describe('start-up check of the runtime role', () => {
     return target.toString();
   }
 
+  const asOwner = (statement: string) => withOwnerClient(database, (owner) => owner.query(statement));
+
+  it('serves as the runtime role of a freshly migrated database', async () => {
+    const testApp = await startTestApp({}, database);
+    await testApp.close();
+  });
+
   it('refuses to serve as a superuser', async () => {
     await expect(startTestApp({}, { ...database, runtimeUrl: withRole(adminUrl()) })).rejects.toThrow(/superuser/);
   });
 
   it('refuses to serve as the owner of the tables', async () => {
     await expect(startTestApp({}, { ...database, runtimeUrl: database.ownerUrl })).rejects.toThrow(/owns/);
+  });
+
+  it('refuses to serve as a BYPASSRLS role', async () => {
+    const role = `bypass_${database.name.slice(-8)}`;
+    await withAdminClient(async (admin) => {
+      await admin.query(`create role ${role} login password 'bypass' bypassrls in role tessera_runtime`);
+    });
+    try {
+      const url = new URL(database.runtimeUrl);
+      url.username = role;
+      url.password = 'bypass';
+      await expect(startTestApp({}, { ...database, runtimeUrl: url.toString() })).rejects.toThrow(/BYPASSRLS/);
+    } finally {
+      await withAdminClient((admin) => admin.query(`drop role ${role}`));
+    }
+  });
+
+  it('refuses a tenant table without forced row-level security', async () => {
+    await asOwner('alter table tasks no force row level security');
+    await expect(startTestApp({}, database)).rejects.toThrow(/without forced RLS: tasks/);
+  });
+
+  it('refuses a SECURITY DEFINER function the runtime role may call, and a view without security_invoker', async () => {
+    await asOwner('create function peek() returns bigint language sql security definer as $$ select count(*) from tasks $$');
+    const runtime = new pg.Client({ connectionString: database.runtimeUrl });
+    await runtime.connect();
+    try {
+      const { rows } = await runtime.query("select has_function_privilege('peek()', 'EXECUTE') as allowed");
+      expect(rows[0].allowed).toBe(false);
+    } finally {
+      await runtime.end();
+    }
+    await asOwner('grant execute on function peek() to tessera_runtime');
+    await asOwner('create view all_tasks as select * from tasks');
+    await expect(startTestApp({}, database)).rejects.toThrow(/SECURITY DEFINER functions: peek.*views that bypass RLS[^:]*: all_tasks/);
   });
 });

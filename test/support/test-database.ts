@@ -27,6 +27,17 @@ export async function withAdminClient<T>(work: (client: pg.Client) => Promise<T>
   }
 }
 
+/** Runs statements as the schema owner of a test database (to break it on purpose). */
+export async function withOwnerClient<T>(database: TestDatabase, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: database.ownerUrl });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
 export interface TestDatabase {
   name: string;
   ownerUrl: string;

@@ -1,10 +1,11 @@
 import { rm } from 'node:fs/promises';
+import { type AddressInfo, createServer } from 'node:net';
 import { startEmbeddedDatabase } from '../../src/platform/database/embedded-database.js';
-import { migrateToLatest } from '../../src/platform/database/migrations.js';
+import { COMPILED_ENTITIES, migrateToLatest, withMigrator } from '../../src/platform/database/migrations.js';
 import { createTestDatabase, TEMPLATE_DATABASE, withAdminClient } from './test-database.js';
 
-const TEST_PG_DIR = '.data/test-postgres';
-const TEST_PG_PORT = Number(process.env.TEST_EMBEDDED_PG_PORT ?? 54330);
+/** Per run, so that two test runs on one machine do not collide. */
+const TEST_PG_DIR = `.data/test-postgres-${process.pid}`;
 
 /**
  * Starts the embedded PostgreSQL (unless TEST_DATABASE_URL names a server, as a superuser) and
@@ -16,13 +17,31 @@ export async function startTestServer(): Promise<{ stop(): Promise<void> }> {
   if (process.env.TEST_DATABASE_URL) {
     process.env.TESSERA_TEST_ADMIN_URL = process.env.TEST_DATABASE_URL;
   } else {
-    await rm(TEST_PG_DIR, { recursive: true, force: true });
-    const embedded = await startEmbeddedDatabase({ dir: TEST_PG_DIR, port: TEST_PG_PORT, database: 'postgres' });
+    const embedded = await startEmbeddedDatabase({ dir: TEST_PG_DIR, port: await freePort(), database: 'postgres' });
     process.env.TESSERA_TEST_ADMIN_URL = embedded.adminUrl;
-    stop = embedded.stop;
+    stop = async () => {
+      await embedded.stop();
+      await rm(TEST_PG_DIR, { recursive: true, force: true });
+    };
   }
   await withAdminClient((admin) => admin.query(`DROP DATABASE IF EXISTS ${TEMPLATE_DATABASE} WITH (FORCE)`));
   const template = await createTestDatabase('template0', TEMPLATE_DATABASE);
   await migrateToLatest(template.ownerUrl);
+  await assertEntitiesMatchMigrations(template.ownerUrl);
   return { stop };
+}
+
+/** Fails the run when an entity changed without a migration (`npm run migration:create`). */
+async function assertEntitiesMatchMigrations(ownerUrl: string): Promise<void> {
+  if (await withMigrator(ownerUrl, (migrator) => migrator.checkSchema(), COMPILED_ENTITIES)) {
+    throw new Error('The entities differ from the migrations snapshot: run `npm run migration:create -- --name <what>`');
+  }
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }

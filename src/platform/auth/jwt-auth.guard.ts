@@ -4,6 +4,7 @@ import { AuthGuard } from '@nestjs/passport';
 import type { Principal, Role } from './principal.js';
 import { IS_PUBLIC } from './public.decorator.js';
 import { REQUIRED_ROLES } from './roles.decorator.js';
+import { AuthFailureLimiter } from '../rate-limit/auth-failure-limiter.js';
 
 /**
  * The global guard: every route needs a valid bearer token unless marked @Public(), and the roles
@@ -12,7 +13,10 @@ import { REQUIRED_ROLES } from './roles.decorator.js';
  */
 @Injectable()
 export class JwtAuthGuard extends AuthGuard('jwt') {
-  constructor(private readonly reflector: Reflector) {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly failures: AuthFailureLimiter,
+  ) {
     super();
   }
 
@@ -21,7 +25,14 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) {
       return true;
     }
-    await super.canActivate(context);
+    try {
+      await super.canActivate(context);
+    } catch (error) {
+      if (error instanceof UnauthorizedException) {
+        await this.failures.recordFailure(context.switchToHttp().getRequest<{ ip: string }>().ip);
+      }
+      throw error;
+    }
     const required = this.reflector.getAllAndOverride<Role[] | undefined>(REQUIRED_ROLES, targets);
     const principal = context.switchToHttp().getRequest<{ user: Principal }>().user;
     if (required?.length && !required.some((role) => principal.roles.includes(role))) {

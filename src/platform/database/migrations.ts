@@ -3,6 +3,9 @@ import { Migrator } from '@mikro-orm/migrations';
 import { migrationsList } from '../../../migrations/index.js';
 import { ormOptions, PoolSettings } from './orm-options.js';
 
+/** The compiled entities, for the migrator's schema diff (creating a migration, or checking none is due). */
+export const COMPILED_ENTITIES = ['dist/src/**/*.entity.js'];
+
 const MIGRATION_POOL: PoolSettings = { DB_POOL_MAX: 1, DB_CONNECT_TIMEOUT_MS: 10_000, DB_STATEMENT_TIMEOUT_MS: 600_000 };
 
 /**
@@ -18,7 +21,9 @@ export async function withMigrator<T>(ownerUrl: string, work: (migrator: Migrato
       migrationsList,
       path: 'migrations',
       emit: 'ts',
-      snapshot: true,
+      // The snapshot records the entities as of the last generated migration; only a diff reads or
+      // writes it, never a run (which would overwrite it with the live schema).
+      snapshot: entities.length > 0,
       snapshotName: '.snapshot-tessera',
       transactional: true,
       allOrNothing: true,

@@ -11,12 +11,18 @@ import {
 } from '@mikro-orm/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Problem, PROBLEM_CONTENT_TYPE, problem } from './problem.js';
+import { ProblemException } from './problem.exception.js';
 
 /**
- * SQLSTATE classes that mean "the database cannot serve right now", not "the request is wrong":
- * connection exceptions, insufficient resources, operator intervention (incl. statement timeouts).
+ * SQLSTATEs that mean "the database cannot serve right now", not "the request is wrong": lost or
+ * refused connections, insufficient resources (class 53), operator intervention incl. statement
+ * timeouts (class 57).
  */
-const UNAVAILABLE_SQLSTATE_CLASSES = new Set(['08', '53', '57']);
+const UNAVAILABLE_SQLSTATES = new Set(['08000', '08001', '08003', '08004', '08006']);
+const UNAVAILABLE_SQLSTATE_CLASSES = new Set(['53', '57']);
+/** Data exceptions (class 22) and a protocol violation caused by a value (08P01): the input's fault. */
+const INVALID_VALUE_SQLSTATE_CLASSES = new Set(['22']);
+const INVALID_VALUE_SQLSTATES = new Set(['08P01']);
 const NETWORK_ERROR_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN']);
 
 /**
@@ -33,6 +39,9 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const reply = http.getResponse<FastifyReply>();
     const body: Problem = { ...this.toProblem(error, request), instance: request.url, requestId: String(request.id) };
 
+    if (error instanceof ProblemException) {
+      void reply.headers(error.headers);
+    }
     if (body.status === 401) {
       reply.header('WWW-Authenticate', 'Bearer error="invalid_token"');
     }
@@ -56,7 +65,9 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       return problem(409, 'The request refers to a resource that does not exist or is still referenced.');
     }
     if (error instanceof RowLevelSecurityViolationException) {
-      return problem(404, 'The resource does not exist.');
+      // Tenants are stamped by the platform, so this is a defect, never the client's doing.
+      this.logger.error({ err: error, requestId: request.id }, 'Row-level security refused a write');
+      return problem(500, INTERNAL_ERROR_DETAIL);
     }
     if (error instanceof ConstraintViolationException) {
       return problem(400, 'The request violates a constraint of the resource.');
@@ -65,16 +76,28 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       return problem(503, 'The resource is busy; retry the request.');
     }
     if (isDatabaseUnavailable(error)) {
+      this.logger.warn({ err: error, requestId: request.id }, 'Database unavailable');
       return problem(503, 'The database is unavailable; retry the request later.');
+    }
+    if (isInvalidValue(error)) {
+      return problem(400, 'The request contains a value that cannot be stored.');
     }
     const fastifyStatus = clientErrorStatusOf(error);
     if (fastifyStatus) {
       return problem(fastifyStatus, fastifyDetail(fastifyStatus));
     }
     this.logger.error({ err: error, requestId: request.id }, 'Unhandled error');
-    return problem(500, 'An unexpected error occurred; it has been logged with this request id.');
+    return problem(500, INTERNAL_ERROR_DETAIL);
   }
 }
+
+const INTERNAL_ERROR_DETAIL = 'An unexpected error occurred; it has been logged with this request id.';
+
+/** Details that are the same whatever the exception said: nothing internal leaks through them. */
+const FIXED_DETAILS: Record<number, string> = {
+  401: 'The bearer token is missing or invalid.',
+  429: 'Too many requests; retry after the time in Retry-After.',
+};
 
 function fromHttpException(exception: HttpException): Problem {
   const status = exception.getStatus();
@@ -82,9 +105,12 @@ function fromHttpException(exception: HttpException): Problem {
   if (typeof response === 'object' && 'type' in response && 'title' in response) {
     return response as Problem;
   }
+  if (FIXED_DETAILS[status] || status >= 500) {
+    return problem(status, FIXED_DETAILS[status] ?? INTERNAL_ERROR_DETAIL);
+  }
   const message = typeof response === 'string' ? response : (response as { message?: unknown }).message;
   const detail = Array.isArray(message) ? message.join('; ') : typeof message === 'string' ? message : exception.message;
-  return problem(status, status === 401 ? 'The bearer token is missing or invalid.' : detail);
+  return problem(status, detail);
 }
 
 function isDatabaseUnavailable(error: unknown): boolean {
@@ -97,10 +123,19 @@ function isDatabaseUnavailable(error: unknown): boolean {
   if (severity === 'FATAL' || severity === 'PANIC') {
     return true;
   }
-  if (typeof code === 'string' && (NETWORK_ERROR_CODES.has(code) || (/^[0-9A-Z]{5}$/.test(code) && UNAVAILABLE_SQLSTATE_CLASSES.has(code.slice(0, 2))))) {
+  if (typeof code === 'string' && (NETWORK_ERROR_CODES.has(code) || UNAVAILABLE_SQLSTATES.has(code) || isSqlStateOfClass(code, UNAVAILABLE_SQLSTATE_CLASSES))) {
     return true;
   }
   return error instanceof Error && /timeout exceeded when trying to connect|Connection terminated/i.test(error.message);
+}
+
+function isInvalidValue(error: unknown): boolean {
+  const { code } = (error ?? {}) as { code?: unknown };
+  return typeof code === 'string' && (INVALID_VALUE_SQLSTATES.has(code) || isSqlStateOfClass(code, INVALID_VALUE_SQLSTATE_CLASSES));
+}
+
+function isSqlStateOfClass(code: string, classes: Set<string>): boolean {
+  return /^[0-9A-Z]{5}$/.test(code) && classes.has(code.slice(0, 2));
 }
 
 /** Fastify's own errors (body parsing, size) carry a 4xx statusCode. */

@@ -6,7 +6,13 @@ import { FieldError, problem } from './problem.js';
  * refused transition). Plain Nest exceptions work too; use this one when the client needs more.
  */
 export class ProblemException extends HttpException {
-  constructor(status: number, detail: string, extensions: Record<string, unknown> = {}) {
+  constructor(
+    status: number,
+    detail: string,
+    extensions: Record<string, unknown> = {},
+    /** Response headers that belong to the refusal (Retry-After, ETag…). */
+    readonly headers: Record<string, string> = {},
+  ) {
     super(problem(status, detail, extensions), status);
   }
 }

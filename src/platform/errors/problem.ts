@@ -20,12 +20,11 @@ export interface Problem {
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
-/** Builds a problem whose `type` is a stable, documented URI per status (about:blank-style titles). */
+/** A problem with RFC 9457's `about:blank` type: the title is the status phrase, the detail says what happened. */
 export function problem(status: number, detail: string, extensions: Record<string, unknown> = {}): Problem {
-  const title = STATUS_CODES[status] ?? 'Error';
   return {
-    type: `https://tessera.dev/problems/${title.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`,
-    title,
+    type: 'about:blank',
+    title: STATUS_CODES[status] ?? 'Error',
     status,
     detail,
     ...extensions,

@@ -1,16 +1,46 @@
-import { ValidationError, ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
 import type { FieldError } from '../errors/problem.js';
 import { ValidationFailedException } from '../errors/problem.exception.js';
 
-/** Whitelisting, transforming validation whose failures become 400 problems listing every field. */
+/**
+ * Whitelisting, transforming validation whose failures become 400 problems listing every field.
+ * It also refuses NUL characters anywhere in the input: PostgreSQL text cannot hold them.
+ */
+class RequestValidationPipe extends ValidationPipe {
+  constructor() {
+    super({
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      transform: true,
+      stopAtFirstError: false,
+      exceptionFactory: (errors) => new ValidationFailedException(flatten(errors)),
+    });
+  }
+
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    const withNul = pathsWithNul(value, metadata.data ?? '');
+    if (withNul.length > 0) {
+      throw new ValidationFailedException(withNul.map((field) => ({ field, messages: ['must not contain NUL characters'] })));
+    }
+    return super.transform(value, metadata);
+  }
+}
+
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
-    whitelist: true,
-    forbidNonWhitelisted: true,
-    transform: true,
-    stopAtFirstError: false,
-    exceptionFactory: (errors) => new ValidationFailedException(flatten(errors)),
-  });
+  return new RequestValidationPipe();
+}
+
+function pathsWithNul(value: unknown, path: string): string[] {
+  if (typeof value === 'string') {
+    return value.includes('\u0000') ? [path || 'value'] : [];
+  }
+  if (value !== null && typeof value === 'object') {
+    return Object.entries(value).flatMap(([key, child]) => {
+      const childPath = path ? `${path}.${key}` : key;
+      return key.includes('\u0000') ? [childPath] : pathsWithNul(child, childPath);
+    });
+  }
+  return [];
 }
 
 function flatten(errors: ValidationError[], parent = ''): FieldError[] {

@@ -10,6 +10,7 @@ export interface Listable {
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 /**
  * One page of a list, newest first, by keyset on (created_at, id): constant cost however deep the
@@ -37,7 +38,8 @@ function encodeCursor(row: Listable): string {
 function decodeCursor(cursor: string): [string, string] {
   try {
     const [createdAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
-    if (typeof createdAt === 'string' && !Number.isNaN(Date.parse(createdAt)) && typeof id === 'string' && UUID.test(id)) {
+    // Only what encodeCursor writes: an instant that round-trips exactly (PostgreSQL parses fewer dates than JS).
+    if (typeof createdAt === 'string' && ISO_INSTANT.test(createdAt) && new Date(createdAt).toISOString() === createdAt && typeof id === 'string' && UUID.test(id)) {
       return [createdAt, id];
     }
   } catch {
