@@ -1,69 +1,158 @@
 import request from 'supertest';
 import { startTestApp, TestApp } from '../support/test-app.js';
+import { createTask, taskIn } from '../support/tasks.js';
 import { bearer, tokenFor } from '../support/tokens.js';
 
-describe('tasks (foundation slice)', () => {
+describe('tasks', () => {
   let testApp: TestApp;
   const alice = bearer(tokenFor({ tenant: 'acme', sub: 'alice' }));
-  const mallory = bearer(tokenFor({ tenant: 'globex', sub: 'mallory' }));
 
   beforeAll(async () => {
     testApp = await startTestApp();
   });
   afterAll(() => testApp.close());
 
-  it('creates a pending task stamped with the caller as creator, ignoring no input field', async () => {
-    const created = await request(testApp.server)
-      .post('/api/tasks')
-      .set(alice)
-      .send({ prompt: 'Write the release notes', projectId: 'docs' })
-      .expect(201);
-    expect(created.headers.location).toBe(`/api/tasks/${created.body.id}`);
-    expect(created.body).toMatchObject({ state: 'pending', userId: 'alice', projectId: 'docs', prompt: 'Write the release notes' });
-    expect(created.body).not.toHaveProperty('tenantId');
+  describe('create and read', () => {
+    it('creates a pending task stamped with the caller as creator', async () => {
+      const created = await request(testApp.server)
+        .post('/api/tasks')
+        .set(alice)
+        .send({ prompt: 'Write the release notes', projectId: 'docs', config: { model: 'large' }, metadata: { ticket: 42 } })
+        .expect(201);
+      expect(created.headers.location).toBe(`/api/tasks/${created.body.id}`);
+      expect(created.body).toMatchObject({
+        state: 'pending',
+        userId: 'alice',
+        projectId: 'docs',
+        prompt: 'Write the release notes',
+        config: { model: 'large' },
+        metadata: { ticket: 42 },
+        currentAgent: null,
+        dependsOn: [],
+        completedAt: null,
+      });
+      expect(created.body).not.toHaveProperty('tenantId');
 
-    const read = await request(testApp.server).get(`/api/tasks/${created.body.id}`).set(alice).expect(200);
-    expect(read.body.id).toBe(created.body.id);
+      const read = await request(testApp.server).get(`/api/tasks/${created.body.id}`).set(alice).expect(200);
+      expect(read.body).toMatchObject({ id: created.body.id, executions: [], artifacts: [], approvals: [] });
+    });
+
+    it('records a service token’s actor as service:<sub>', async () => {
+      const service = bearer(tokenFor({ tenant: 'acme', sub: 'scheduler', roles: ['service'] }));
+      const created = await createTask(testApp, service);
+      expect(created.userId).toBe('service:scheduler');
+    });
+
+    it.each([
+      ['no prompt', {}, 'prompt'],
+      ['an empty prompt', { prompt: '' }, 'prompt'],
+      ['a prompt over the cap', { prompt: 'x'.repeat(100_001) }, 'prompt'],
+      ['a non-object config', { prompt: 'p', config: [1] }, 'config'],
+      ['a tenant id', { prompt: 'p', tenantId: 'globex' }, 'tenantId'],
+      ['an owner', { prompt: 'p', userId: 'bob' }, 'userId'],
+      ['a state', { prompt: 'p', state: 'completed' }, 'state'],
+      ['dependencies that are not uuids', { prompt: 'p', dependsOn: ['nope'] }, 'dependsOn'],
+    ])('refuses %s with a 400 problem naming the field, creating nothing', async (_case, body, field) => {
+      const before = (await request(testApp.server).get('/api/tasks/stats').set(alice)).body.total;
+      const response = await request(testApp.server).post('/api/tasks').set(alice).send(body).expect(400);
+      expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(response.body.errors.map((error: { field: string }) => error.field)).toContain(field);
+      expect((await request(testApp.server).get('/api/tasks/stats').set(alice)).body.total).toBe(before);
+    });
+
+    it('answers 404 for an unknown id and 400 for a malformed one', async () => {
+      await request(testApp.server).get('/api/tasks/0190a5a0-0000-7000-8000-000000000000').set(alice).expect(404);
+      await request(testApp.server).get('/api/tasks/not-a-uuid').set(alice).expect(400);
+    });
   });
 
-  it('refuses tenant_id, an owner or unknown fields in the body, changing nothing', async () => {
-    const before = await request(testApp.server).get('/api/tasks').set(alice).expect(200);
-    const response = await request(testApp.server)
-      .post('/api/tasks')
-      .set(alice)
-      .send({ prompt: 'x', tenantId: 'globex', userId: 'bob' })
-      .expect(400);
-    expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
-    expect(response.body.errors.map((error: { field: string }) => error.field).sort()).toEqual(['tenantId', 'userId']);
-    const after = await request(testApp.server).get('/api/tasks').set(alice).expect(200);
-    expect(after.body.items).toHaveLength(before.body.items.length);
+  describe('update', () => {
+    it('changes prompt, config and metadata while pending', async () => {
+      const task = await createTask(testApp, alice);
+      const updated = await request(testApp.server)
+        .patch(`/api/tasks/${task.id}`)
+        .set(alice)
+        .send({ prompt: 'better prompt', config: { retries: 2 }, metadata: { a: 1 } })
+        .expect(200);
+      expect(updated.body).toMatchObject({ prompt: 'better prompt', config: { retries: 2 }, metadata: { a: 1 }, state: 'pending' });
+    });
+
+    it('refuses changes once the task left pending, with 409, changing nothing', async () => {
+      const task = await taskIn(testApp, alice, 'running');
+      const refused = await request(testApp.server).patch(`/api/tasks/${task.id}`).set(alice).send({ prompt: 'too late' }).expect(409);
+      expect(refused.body).toMatchObject({ currentState: 'running' });
+      expect((await request(testApp.server).get(`/api/tasks/${task.id}`).set(alice)).body.prompt).toBe('do the thing');
+    });
+
+    it('refuses fields that may not change', async () => {
+      const task = await createTask(testApp, alice);
+      await request(testApp.server).patch(`/api/tasks/${task.id}`).set(alice).send({ state: 'running' }).expect(400);
+      await request(testApp.server).patch(`/api/tasks/${task.id}`).set(alice).send({ projectId: 'other' }).expect(400);
+    });
   });
 
-  it('answers 404 for another tenant’s task, and never lists it', async () => {
-    const created = await request(testApp.server).post('/api/tasks').set(alice).send({ prompt: 'secret plan' }).expect(201);
-    const response = await request(testApp.server).get(`/api/tasks/${created.body.id}`).set(mallory).expect(404);
-    expect(response.body).toMatchObject({ status: 404, title: 'Not Found' });
-    const list = await request(testApp.server).get('/api/tasks').set(mallory).expect(200);
-    expect(list.body.items.map((task: { id: string }) => task.id)).not.toContain(created.body.id);
-  });
+  describe('list', () => {
+    const lister = bearer(tokenFor({ tenant: 'lister', sub: 'lee' }));
+    const ids: Record<string, string> = {};
 
-  it('pages newest first with a cursor, without repeating or skipping', async () => {
-    const token = bearer(tokenFor({ tenant: 'pager', sub: 'pat' }));
-    for (let i = 0; i < 5; i++) {
-      await request(testApp.server).post('/api/tasks').set(token).send({ prompt: `task ${i}` }).expect(201);
-    }
-    const first = await request(testApp.server).get('/api/tasks?limit=2').set(token).expect(200);
-    expect(first.body.items.map((task: { prompt: string }) => task.prompt)).toEqual(['task 4', 'task 3']);
-    const second = await request(testApp.server).get(`/api/tasks?limit=2&cursor=${first.body.nextCursor}`).set(token).expect(200);
-    const third = await request(testApp.server).get(`/api/tasks?limit=2&cursor=${second.body.nextCursor}`).set(token).expect(200);
-    expect([...second.body.items, ...third.body.items].map((task: { prompt: string }) => task.prompt)).toEqual(['task 2', 'task 1', 'task 0']);
-    expect(third.body.nextCursor).toBeNull();
-  });
+    beforeAll(async () => {
+      ids.pendingA = (await createTask(testApp, lister, { prompt: 'pending in a', projectId: 'a' })).id;
+      ids.runningA = (await taskIn(testApp, lister, 'running', { prompt: 'running in a', projectId: 'a' })).id;
+      ids.completedB = (await taskIn(testApp, lister, 'completed', { prompt: 'completed in b', projectId: 'b' })).id;
+      ids.cancelled = (await taskIn(testApp, lister, 'cancelled', { prompt: 'cancelled, no project' })).id;
+      const execution = await request(testApp.server).post(`/api/tasks/${ids.runningA}/executions`).set(lister).send({ agentType: 'tester' });
+      expect(execution.status).toBe(201);
+    });
 
-  it('rejects bad pagination input with a 400 problem', async () => {
-    await request(testApp.server).get('/api/tasks?limit=201').set(alice).expect(400);
-    await request(testApp.server).get('/api/tasks?limit=0').set(alice).expect(400);
-    const badCursor = await request(testApp.server).get('/api/tasks?cursor=not-a-cursor').set(alice).expect(400);
-    expect(badCursor.body.detail).toMatch(/cursor/);
+    const list = async (query: string) =>
+      ((await request(testApp.server).get(`/api/tasks?${query}`).set(lister).expect(200)).body.items as { id: string }[]).map((task) => task.id);
+
+    it('lists newest first', async () => {
+      expect(await list('')).toEqual([ids.cancelled, ids.completedB, ids.runningA, ids.pendingA]);
+    });
+
+    it('filters by one or several states, project, current agent and creation time', async () => {
+      expect(await list('state=running')).toEqual([ids.runningA]);
+      expect(await list('state=pending,completed')).toEqual([ids.completedB, ids.pendingA]);
+      expect(await list('state=pending&state=cancelled')).toEqual([ids.cancelled, ids.pendingA]);
+      expect(await list('projectId=a')).toEqual([ids.runningA, ids.pendingA]);
+      expect(await list('currentAgent=tester')).toEqual([ids.runningA]);
+      const all = (await request(testApp.server).get('/api/tasks').set(lister)).body.items as { id: string; createdAt: string }[];
+      const runningCreatedAt = all.find((task) => task.id === ids.runningA)!.createdAt;
+      expect(await list(`createdFrom=${runningCreatedAt}`)).toEqual([ids.cancelled, ids.completedB, ids.runningA]);
+      expect(await list(`createdTo=${runningCreatedAt}`)).toEqual([ids.pendingA]);
+    });
+
+    it('refuses unknown filters and values', async () => {
+      await request(testApp.server).get('/api/tasks?state=sleeping').set(lister).expect(400);
+      await request(testApp.server).get('/api/tasks?currentAgent=wizard').set(lister).expect(400);
+      await request(testApp.server).get('/api/tasks?createdFrom=yesterday').set(lister).expect(400);
+      await request(testApp.server).get('/api/tasks?color=blue').set(lister).expect(400);
+    });
+
+    it('pages with a cursor without repeating or skipping', async () => {
+      const first = await request(testApp.server).get('/api/tasks?limit=3').set(lister).expect(200);
+      expect(first.body.nextCursor).toEqual(expect.any(String));
+      const second = await request(testApp.server).get(`/api/tasks?limit=3&cursor=${first.body.nextCursor}`).set(lister).expect(200);
+      expect(second.body.nextCursor).toBeNull();
+      expect([...first.body.items, ...second.body.items].map((task: { id: string }) => task.id)).toEqual(await list(''));
+    });
+
+    it('counts tasks by state, for a project, and per project', async () => {
+      const stats = (await request(testApp.server).get('/api/tasks/stats').set(lister).expect(200)).body;
+      expect(stats).toEqual({
+        total: 4,
+        byState: { pending: 1, running: 1, awaiting_approval: 0, completed: 1, failed: 0, cancelled: 1 },
+      });
+      const projectA = (await request(testApp.server).get('/api/tasks/stats?projectId=a').set(lister).expect(200)).body;
+      expect(projectA.total).toBe(2);
+      expect(projectA.byState).toMatchObject({ pending: 1, running: 1, completed: 0 });
+      const grouped = (await request(testApp.server).get('/api/tasks/stats?groupBy=project').set(lister).expect(200)).body;
+      expect(grouped.byProject.map((project: { projectId: string | null; total: number }) => [project.projectId, project.total])).toEqual([
+        [null, 1],
+        ['a', 2],
+        ['b', 1],
+      ]);
+    });
   });
 });

@@ -41,7 +41,7 @@ export class TaskWorkService {
     const execution = await this.em.findOne(TaskExecution, { id: executionId }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
     if (!execution) throw TaskProblems.notFound('execution');
     if (execution.status !== 'running') {
-      throw new ProblemException(409, `The execution already finished as ${execution.status}.`, { status: execution.status });
+      throw new ProblemException(409, `The execution already finished as ${execution.status}.`, { executionStatus: execution.status });
     }
     execution.status = outcome.status;
     execution.output = outcome.output ?? null;

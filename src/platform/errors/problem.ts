@@ -22,11 +22,6 @@ export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
 /** A problem with RFC 9457's `about:blank` type: the title is the status phrase, the detail says what happened. */
 export function problem(status: number, detail: string, extensions: Record<string, unknown> = {}): Problem {
-  return {
-    type: 'about:blank',
-    title: STATUS_CODES[status] ?? 'Error',
-    status,
-    detail,
-    ...extensions,
-  };
+  // Extensions come first: they can never overwrite a standard member.
+  return { ...extensions, type: 'about:blank', title: STATUS_CODES[status] ?? 'Error', status, detail };
 }
