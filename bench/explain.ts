@@ -1,7 +1,10 @@
 import pg from 'pg';
 
-/** EXPLAIN ANALYZE of the list queries as the runtime role, inside a tenant's transaction (RLS on). */
-export async function explainListQueries(runtimeUrl: string, tenant: string): Promise<string> {
+/**
+ * EXPLAIN ANALYZE, as the runtime role inside a tenant's transaction (RLS on), of SQL equivalent to
+ * what the list routes run (MikroORM's query builder inlines the values; the plans are the same).
+ */
+export async function explainListQueries(runtimeUrl: string, tenant: string, deepOffset: number): Promise<string> {
   const client = new pg.Client({ connectionString: runtimeUrl });
   await client.connect();
   const plans: string[] = [];
@@ -9,11 +12,15 @@ export async function explainListQueries(runtimeUrl: string, tenant: string): Pr
     await client.query('begin');
     await client.query("select set_config('app.tenant_id', $1, true)", [tenant]);
     const [{ created_at: createdAt, id }] = (
-      await client.query('select created_at, id from tasks where tenant_id = $1 order by created_at desc, id desc offset 49 limit 1', [tenant])
+      await client.query('select created_at, id from tasks where tenant_id = $1 order by created_at desc, id desc offset $2 limit 1', [tenant, deepOffset])
     ).rows;
     const queries = {
       'first page': ['select * from tasks t0 where t0.tenant_id = $1 order by t0.created_at desc, t0.id desc limit 51', [tenant]],
-      'next page (keyset)': [
+      'state filter': [
+        "select * from tasks t0 where t0.tenant_id = $1 and t0.state in ('running') order by t0.created_at desc, t0.id desc limit 51",
+        [tenant],
+      ],
+      [`page ${deepOffset} rows deep (keyset)`]: [
         'select * from tasks t0 where t0.tenant_id = $1 and (t0.created_at, t0.id) < ($2, $3) order by t0.created_at desc, t0.id desc limit 51',
         [tenant, createdAt, id],
       ],

@@ -5,20 +5,23 @@ import jwt from 'jsonwebtoken';
 import { DEVELOPMENT_JWT_SECRET } from '../src/config/environment.js';
 import { startEmbeddedDatabase } from '../src/platform/database/embedded-database.js';
 import { migrateToLatest } from '../src/platform/database/migrations.js';
+import { encodeCursor } from '../src/platform/pagination/newest-first.js';
 import { explainListQueries } from './explain.js';
-import { seedAsSuperuser, SeedShape, tenantName } from './seed.js';
+import { rowAt, seedAsSuperuser, SeedShape, tenantName } from './seed.js';
 import { startBuiltServer } from './server.js';
 
 /**
  * npm run bench: boots the built server on a fresh embedded database, seeds it, and drives the
- * authenticated read routes with autocannon. Prints one Markdown row per scenario for BENCHMARKS.md.
+ * routes with autocannon. Prints one Markdown row per scenario for BENCHMARKS.md.
  */
-const SHAPE: SeedShape = { tenants: 100, tasksPerTenant: 2_000 };
+const SHAPE: SeedShape = { tenants: 1_000, tasksPerTenant: 150, largeTenantTasks: 50_000 };
+const DEEP_OFFSET = 40_000;
 const DURATION_SECONDS = Number(process.env.BENCH_DURATION_SECONDS ?? 20);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const DATA_DIR = '.data/bench-postgres';
 const DATABASE_PORT = 54331;
 const HTTP_PORT = 3100;
+const LARGE_TENANT = 0;
 
 const tokens = Array.from({ length: SHAPE.tenants }, (_, index) =>
   jwt.sign({ tenant_id: tenantName(index + 1) }, DEVELOPMENT_JWT_SECRET, { subject: 'bench-user', expiresIn: '1h' }),
@@ -27,6 +30,10 @@ const tokens = Array.from({ length: SHAPE.tenants }, (_, index) =>
 interface Scenario {
   name: string;
   path: (tenantIndex: number) => string;
+  /** Only this tenant (by index), instead of all of them in turn. */
+  tenant?: number;
+  method?: 'GET' | 'POST';
+  body?: string;
 }
 
 async function measure(scenario: Scenario): Promise<string> {
@@ -38,8 +45,14 @@ async function measure(scenario: Scenario): Promise<string> {
     requests: [
       {
         setupRequest: (request) => {
-          const tenantIndex = next++ % SHAPE.tenants;
-          return { ...request, path: scenario.path(tenantIndex), headers: { authorization: `Bearer ${tokens[tenantIndex]}` } };
+          const tenantIndex = scenario.tenant ?? next++ % SHAPE.tenants;
+          return {
+            ...request,
+            method: scenario.method ?? 'GET',
+            path: scenario.path(tenantIndex),
+            headers: { authorization: `Bearer ${tokens[tenantIndex]}`, 'content-type': 'application/json' },
+            ...(scenario.body && { body: scenario.body }),
+          };
         },
       },
     ],
@@ -55,10 +68,10 @@ async function main(): Promise<void> {
     await migrateToLatest(database.ownerUrl);
     const adminTesseraUrl = database.adminUrl.replace(/\/postgres$/, '/tessera');
     const seedStart = Date.now();
-    await seedAsSuperuser(adminTesseraUrl, SHAPE);
-    console.log(`Seeded ${SHAPE.tenants * SHAPE.tasksPerTenant} tasks across ${SHAPE.tenants} tenants in ${Date.now() - seedStart} ms`);
-
-    console.log(`\n${await explainListQueries(database.runtimeUrl, tenantName(1))}`);
+    const seeded = await seedAsSuperuser(adminTesseraUrl, SHAPE);
+    console.log(`Seeded ${seeded} tasks across ${SHAPE.tenants} tenants (${tenantName(1)}: ${SHAPE.largeTenantTasks}) in ${Date.now() - seedStart} ms`);
+    const deepCursor = encodeCursor(await rowAt(adminTesseraUrl, tenantName(LARGE_TENANT + 1), DEEP_OFFSET));
+    console.log(`\n${await explainListQueries(database.runtimeUrl, tenantName(LARGE_TENANT + 1), DEEP_OFFSET)}`);
 
     const server = await startBuiltServer(database.runtimeUrl, HTTP_PORT);
     try {
@@ -69,10 +82,18 @@ async function main(): Promise<void> {
         }),
       );
       const scenarios: Scenario[] = [
-        { name: 'GET /api/tasks?limit=50 (first page)', path: () => '/api/tasks?limit=50' },
-        { name: 'GET /api/tasks?limit=50&cursor=… (second page)', path: (tenant) => `/api/tasks?limit=50&cursor=${firstPages[tenant].nextCursor}` },
-        { name: 'GET /api/tasks/:id', path: (tenant) => `/api/tasks/${firstPages[tenant].items[7].id}` },
-        { name: 'GET /api/tasks?state=running&limit=50', path: () => '/api/tasks?state=running&limit=50' },
+        { name: 'GET /api/tasks?limit=50 (first page, all tenants)', path: () => '/api/tasks?limit=50' },
+        { name: 'GET /api/tasks?state=running&limit=50 (all tenants)', path: () => '/api/tasks?state=running&limit=50' },
+        { name: 'GET /api/tasks/:id (with executions, artifacts, approvals)', path: (tenant) => `/api/tasks/${firstPages[tenant].items[7].id}` },
+        { name: `GET /api/tasks?limit=50 (first page, ${SHAPE.largeTenantTasks} tasks)`, tenant: LARGE_TENANT, path: () => '/api/tasks?limit=50' },
+        { name: `GET /api/tasks?limit=50&cursor=… (${DEEP_OFFSET} tasks deep)`, tenant: LARGE_TENANT, path: () => `/api/tasks?limit=50&cursor=${deepCursor}` },
+        { name: `GET /api/tasks?state=running&limit=50 (${SHAPE.largeTenantTasks} tasks)`, tenant: LARGE_TENANT, path: () => '/api/tasks?state=running&limit=50' },
+        {
+          name: 'POST /api/tasks (create, all tenants)',
+          method: 'POST',
+          path: () => '/api/tasks',
+          body: JSON.stringify({ prompt: 'Refactor the billing module and add tests', projectId: 'bench', config: { model: 'large' } }),
+        },
         { name: 'GET /health/live (no auth, no database)', path: () => '/health/live' },
       ];
       console.log(`\nNode ${process.version}, ${cpus().length} × ${cpus()[0]?.model}, ${Math.round(totalmem() / 2 ** 30)} GiB; ${CONNECTIONS} connections, ${DURATION_SECONDS} s each\n`);

@@ -56,9 +56,12 @@ describe('task dependencies and lineage', () => {
     await api().get(`/api/tasks/${ids.root}/lineage?direction=sideways`).set(auth).expect(400);
   });
 
-  it('returns dependsOn with each task', async () => {
+  it('returns dependsOn with each task, read alone or in a list', async () => {
     const top = (await api().get(`/api/tasks/${ids.top}`).set(auth)).body;
-    expect([...top.dependsOn].sort()).toEqual([ids.left, ids.right].sort());
+    expect(top.dependsOn).toEqual([ids.left, ids.right].sort());
+    const listed = (await api().get('/api/tasks').set(auth)).body.items as { id: string; dependsOn: string[] }[];
+    expect(listed.find((task) => task.id === ids.top)?.dependsOn).toEqual([ids.left, ids.right].sort());
+    expect(listed.find((task) => task.id === ids.base)?.dependsOn).toEqual([]);
   });
 
   it('refuses a dependency that would close a cycle, naming it, and keeps the graph unchanged', async () => {

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { sql } from '@mikro-orm/core';
+import { raw, sql } from '@mikro-orm/core';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { ProblemException } from '../../platform/errors/problem.exception.js';
 import { TenantContext } from '../../platform/tenancy/tenant-context.js';
@@ -28,6 +28,14 @@ export class TaskDependencies {
     const edges = await this.em.find(TaskDependency, { taskId: { $in: [...taskIds] } }, { orderBy: { dependsOnId: 'asc' }, disableIdentityMap: true });
     for (const edge of edges) byTask.get(edge.taskId)?.push(edge.dependsOnId);
     return byTask;
+  }
+
+  /** A select-list column `dependsOn` (ids, sorted) for the tasks of a query aliased `alias`: lists read it in the same query. */
+  dependsOnColumn(alias: string) {
+    return raw(
+      `(select coalesce(json_agg(d.depends_on_id order by d.depends_on_id), '[]'::json) from task_dependencies d
+        where d.tenant_id = ${alias}.tenant_id and d.task_id = ${alias}.id) as "dependsOn"`,
+    );
   }
 
   /** Replaces what a task depends on, refusing unknown tasks and cycles. */

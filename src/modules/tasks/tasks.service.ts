@@ -42,20 +42,19 @@ export class TasksService {
     task.metadata = input.metadata ?? {};
     await this.em.persist(task).flush();
     const dependsOn = input.dependsOn ?? [];
-    await this.dependencies.replace(task.id, dependsOn);
+    if (dependsOn.length > 0) await this.dependencies.replace(task.id, dependsOn);
     return taskView(task, dependsOn);
   }
 
   async list(query: ListTasksQuery): Promise<Page<TaskView>> {
-    const qb = this.em.createQueryBuilder(Task).select('*');
+    const qb = this.em.createQueryBuilder(Task, 't').select(['*', this.dependencies.dependsOnColumn('t')]);
     if (query.state) qb.andWhere({ state: { $in: query.state } });
     if (query.projectId) qb.andWhere({ projectId: query.projectId });
     if (query.currentAgent) qb.andWhere({ currentAgent: query.currentAgent });
     if (query.createdFrom) qb.andWhere({ createdAt: { $gte: query.createdFrom } });
     if (query.createdTo) qb.andWhere({ createdAt: { $lt: query.createdTo } });
-    const page = await newestFirstPage(qb, query);
-    const dependsOn = await this.dependencies.of(page.items.map((task) => task.id));
-    return { ...page, items: page.items.map((task) => taskView(task, dependsOn.get(task.id) ?? [])) };
+    const page = await newestFirstPage<Task & { dependsOn: string[] }>(qb as never, query);
+    return { ...page, items: page.items.map((task) => taskView(task, task.dependsOn)) };
   }
 
   async stats(query: TaskStatsQuery) {

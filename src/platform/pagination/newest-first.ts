@@ -31,7 +31,7 @@ export async function newestFirstPage<T extends Listable>(qb: QueryBuilder<T>, q
   return { items, nextCursor: rows.length > query.limit && last ? encodeCursor(last) : null };
 }
 
-function encodeCursor(row: Listable): string {
+export function encodeCursor(row: Listable): string {
   return Buffer.from(JSON.stringify([row.createdAt.toISOString(), row.id])).toString('base64url');
 }
 
