@@ -5,7 +5,7 @@ import jwt from 'jsonwebtoken';
 import { DEVELOPMENT_JWT_SECRET } from '../src/config/environment.js';
 import { startEmbeddedDatabase } from '../src/platform/database/embedded-database.js';
 import { migrateToLatest } from '../src/platform/database/migrations.js';
-import { encodeCursor } from '../src/platform/pagination/newest-first.js';
+import { encodeCursor, NEWEST_FIRST } from '../src/platform/pagination/keyset.js';
 import { explainListQueries } from './explain.js';
 import { rowAt, seedAsSuperuser, SeedShape, tenantName } from './seed.js';
 import { startBuiltServer } from './server.js';
@@ -70,7 +70,7 @@ async function main(): Promise<void> {
     const seedStart = Date.now();
     const seeded = await seedAsSuperuser(adminTesseraUrl, SHAPE);
     console.log(`Seeded ${seeded} tasks across ${SHAPE.tenants} tenants (${tenantName(1)}: ${SHAPE.largeTenantTasks}) in ${Date.now() - seedStart} ms`);
-    const deepCursor = encodeCursor(await rowAt(adminTesseraUrl, tenantName(LARGE_TENANT + 1), DEEP_OFFSET));
+    const deepCursor = encodeCursor(NEWEST_FIRST, await rowAt(adminTesseraUrl, tenantName(LARGE_TENANT + 1), DEEP_OFFSET));
     console.log(`\n${await explainListQueries(database.runtimeUrl, tenantName(LARGE_TENANT + 1), DEEP_OFFSET)}`);
 
     const server = await startBuiltServer(database.runtimeUrl, HTTP_PORT);

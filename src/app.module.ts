@@ -10,6 +10,7 @@ import { IdempotencyModule } from './platform/idempotency/idempotency.module.js'
 import { LoggingModule } from './platform/logging/logging.module.js';
 import { RateLimitModule } from './platform/rate-limit/rate-limit.module.js';
 import { TenancyModule } from './platform/tenancy/tenancy.module.js';
+import { LessonsModule } from './modules/lessons/lessons.module.js';
 import { TasksModule } from './modules/tasks/tasks.module.js';
 
 @Module({})
@@ -29,6 +30,7 @@ export class AppModule {
         IdempotencyModule,
         HealthModule,
         TasksModule,
+        LessonsModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],
     };

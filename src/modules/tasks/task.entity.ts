@@ -3,7 +3,7 @@ import { Entity, Enum, Index, PrimaryKey, Property, Unique } from '@mikro-orm/de
 import { v7 as uuidv7 } from 'uuid';
 import { TenantContext } from '../../platform/tenancy/tenant-context.js';
 import { TENANT_ISOLATION, TenantScopedEntity } from '../../platform/tenancy/tenant-scoped.entity.js';
-import { AGENT_TYPES, type AgentType } from './agent-type.js';
+import { AGENT_TYPES, type AgentType } from '../shared/agent-type.js';
 import { TASK_STATES, TaskState } from './task-state.js';
 
 type Json = Record<string, unknown>;

@@ -3,7 +3,7 @@ import { Transform } from 'class-transformer';
 import { IsDate, IsIn, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
 import { Type } from 'class-transformer';
 import { PageQuery } from '../../../platform/pagination/page.js';
-import { AGENT_TYPES, type AgentType } from '../agent-type.js';
+import { AGENT_TYPES, type AgentType } from '../../shared/agent-type.js';
 import { TASK_STATES, type TaskState } from '../task-state.js';
 
 const commaSeparated = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.split(',') : value);

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
-import { AGENT_TYPES, type AgentType } from '../agent-type.js';
+import { AGENT_TYPES, type AgentType } from '../../shared/agent-type.js';
 
 export class StartExecutionDto {
   @ApiProperty({ enum: AGENT_TYPES })

@@ -1,3 +1,4 @@
+/** The agents of a task team: shared vocabulary of the tasks and lessons modules. */
 export const AGENT_TYPES = [
   'orchestrator',
   'project_manager',

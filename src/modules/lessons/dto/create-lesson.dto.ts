@@ -1,0 +1,49 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsIn, IsNotEmpty, IsNumber, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
+import { AGENT_TYPES, type AgentType } from '../../shared/agent-type.js';
+
+export const MAX_TAGS = 20;
+export const MAX_TAG_LENGTH = 50;
+
+/** Tags are compared normalised: trimmed, lower case, inner whitespace as one dash, no duplicates. */
+export function normaliseTags({ value }: { value: unknown }): unknown {
+  if (!Array.isArray(value)) return value;
+  const tags = value.map((tag) => (typeof tag === 'string' ? tag.trim().toLowerCase().replace(/\s+/g, '-') : tag));
+  return [...new Set(tags)];
+}
+
+export class CreateLessonDto {
+  @ApiProperty({ maxLength: 50, example: 'testing' })
+  @IsString() @IsNotEmpty() @MaxLength(50)
+  category!: string;
+
+  @ApiProperty({ maxLength: 255 })
+  @IsString() @IsNotEmpty() @MaxLength(255)
+  title!: string;
+
+  @ApiProperty({ maxLength: 5_000 })
+  @IsString() @IsNotEmpty() @MaxLength(5_000)
+  summary!: string;
+
+  @ApiPropertyOptional({ maxLength: 50_000 })
+  @IsOptional() @IsString() @MaxLength(50_000)
+  details?: string;
+
+  @ApiPropertyOptional({ type: [String], maxItems: MAX_TAGS, description: 'Normalised: trimmed, lower case, spaces as dashes.' })
+  @IsOptional() @Transform(normaliseTags) @IsArray() @ArrayMaxSize(MAX_TAGS)
+  @IsString({ each: true }) @IsNotEmpty({ each: true }) @MaxLength(MAX_TAG_LENGTH, { each: true })
+  tags?: string[];
+
+  @ApiPropertyOptional({ enum: AGENT_TYPES })
+  @IsOptional() @IsIn(AGENT_TYPES)
+  sourceAgent?: AgentType;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'A task of the same tenant.' })
+  @IsOptional() @IsUUID()
+  taskId?: string;
+
+  @ApiPropertyOptional({ minimum: 0, maximum: 1, default: 0.5 })
+  @IsOptional() @Type(() => Number) @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(0) @Max(1)
+  confidence?: number;
+}

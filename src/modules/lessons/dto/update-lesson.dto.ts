@@ -1,0 +1,5 @@
+import { PartialType } from '@nestjs/swagger';
+import { CreateLessonDto } from './create-lesson.dto.js';
+
+/** Any of a lesson's own fields; its counters and validation change only through their routes. */
+export class UpdateLessonDto extends PartialType(CreateLessonDto) {}

@@ -1,0 +1,63 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Put, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { Role } from '../../platform/auth/principal.js';
+import { RequireRoles } from '../../platform/auth/roles.decorator.js';
+import { CreateLessonDto } from './dto/create-lesson.dto.js';
+import { ListLessonsQuery } from './dto/list-lessons.query.js';
+import { RecordApplicationDto } from './dto/record-application.dto.js';
+import { UpdateLessonDto } from './dto/update-lesson.dto.js';
+import { LessonsService } from './lessons.service.js';
+
+@ApiTags('lessons')
+@ApiBearerAuth()
+@Controller('lessons')
+export class LessonsController {
+  constructor(private readonly lessons: LessonsService) {}
+
+  @Post()
+  async create(@Body() input: CreateLessonDto, @Res({ passthrough: true }) reply: FastifyReply) {
+    const lesson = await this.lessons.create(input);
+    void reply.header('Location', `/api/lessons/${lesson.id}`);
+    return lesson;
+  }
+
+  @Get()
+  list(@Query() query: ListLessonsQuery) {
+    return this.lessons.list(query);
+  }
+
+  @Get(':id')
+  get(@Param('id', ParseUUIDPipe) id: string) {
+    return this.lessons.get(id);
+  }
+
+  @Patch(':id')
+  update(@Param('id', ParseUUIDPipe) id: string, @Body() changes: UpdateLessonDto) {
+    return this.lessons.update(id, changes);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  async delete(@Param('id', ParseUUIDPipe) id: string): Promise<void> {
+    await this.lessons.delete(id);
+  }
+
+  @Post(':id/applications')
+  @HttpCode(200)
+  recordApplication(@Param('id', ParseUUIDPipe) id: string, @Body() input: RecordApplicationDto) {
+    return this.lessons.recordApplication(id, input.success);
+  }
+
+  @Put(':id/validation')
+  @RequireRoles(Role.Admin)
+  validate(@Param('id', ParseUUIDPipe) id: string) {
+    return this.lessons.setValidated(id, true);
+  }
+
+  @Delete(':id/validation')
+  @RequireRoles(Role.Admin)
+  invalidate(@Param('id', ParseUUIDPipe) id: string) {
+    return this.lessons.setValidated(id, false);
+  }
+}

@@ -1,0 +1,40 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { Role } from '../../platform/auth/principal.js';
+import { RequireRoles } from '../../platform/auth/roles.decorator.js';
+import { ListPatternsQuery } from './dto/list-patterns.query.js';
+import { RecordPatternDto } from './dto/record-pattern.dto.js';
+import { PatternsService } from './patterns.service.js';
+
+@ApiTags('lessons')
+@ApiBearerAuth()
+@Controller('patterns')
+export class PatternsController {
+  constructor(private readonly patterns: PatternsService) {}
+
+  /** 201 for a pattern seen the first time, 200 when a known one was counted again. */
+  @Post()
+  async record(@Body() input: RecordPatternDto, @Res({ passthrough: true }) reply: FastifyReply) {
+    const { pattern, created } = await this.patterns.record(input);
+    void reply.status(created ? 201 : 200).header('Location', `/api/patterns/${pattern.id}`);
+    return pattern;
+  }
+
+  @Get()
+  list(@Query() query: ListPatternsQuery) {
+    return this.patterns.list(query);
+  }
+
+  @Get(':id')
+  get(@Param('id', ParseUUIDPipe) id: string) {
+    return this.patterns.get(id);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @RequireRoles(Role.Admin)
+  async delete(@Param('id', ParseUUIDPipe) id: string): Promise<void> {
+    await this.patterns.delete(id);
+  }
+}
