@@ -1,0 +1,195 @@
+import request from 'supertest';
+import { startTestApp, TestApp } from '../support/test-app.js';
+import { createTask } from '../support/tasks.js';
+import { bearer, tokenFor } from '../support/tokens.js';
+
+describe('lessons', () => {
+  let testApp: TestApp;
+  const auth = bearer(tokenFor({ tenant: 'kb', sub: 'kim' }));
+  const admin = bearer(tokenFor({ tenant: 'kb', sub: 'ada', roles: ['admin'] }));
+  const api = () => request(testApp.server);
+  const create = async (body: Record<string, unknown>, as = auth) => {
+    const response = await api().post('/api/lessons').set(as).send({ category: 'testing', summary: 'a summary', ...body });
+    if (response.status !== 201) throw new Error(`${response.status} ${JSON.stringify(response.body)}`);
+    return response.body as { id: string } & Record<string, unknown>;
+  };
+
+  beforeAll(async () => {
+    testApp = await startTestApp();
+  });
+  afterAll(() => testApp.close());
+
+  describe('CRUD', () => {
+    it('creates, reads, updates and deletes a lesson', async () => {
+      const task = await createTask(testApp, auth);
+      const created = await api()
+        .post('/api/lessons')
+        .set(auth)
+        .send({ category: 'payments', title: 'Mocks hide timeouts', summary: 'Mocking the gateway hid a timeout bug.', details: 'Use a sandbox.', tags: [' Mocking ', 'PAYMENTS', 'mocking', 'Slow Tests'], sourceAgent: 'tester', taskId: task.id })
+        .expect(201);
+      expect(created.headers.location).toBe(`/api/lessons/${created.body.id}`);
+      expect(created.body).toMatchObject({
+        tags: ['mocking', 'payments', 'slow-tests'],
+        confidence: 0.5,
+        applicationCount: 0,
+        successRate: null,
+        humanValidated: false,
+        taskId: task.id,
+      });
+      const updated = await api().patch(`/api/lessons/${created.body.id}`).set(auth).send({ confidence: 0.9, tags: ['gateway'] }).expect(200);
+      expect(updated.body).toMatchObject({ confidence: 0.9, tags: ['gateway'], title: 'Mocks hide timeouts' });
+      await api().delete(`/api/lessons/${created.body.id}`).set(auth).expect(204);
+      await api().get(`/api/lessons/${created.body.id}`).set(auth).expect(404);
+      await api().delete(`/api/lessons/${created.body.id}`).set(auth).expect(404);
+    });
+
+    it.each([
+      ['a missing summary', { title: 't', summary: undefined }, 'summary'],
+      ['a long category', { title: 't', category: 'c'.repeat(51) }, 'category'],
+      ['a long title', { title: 't'.repeat(256) }, 'title'],
+      ['21 tags', { title: 't', tags: Array.from({ length: 21 }, (_, i) => `t${i}`) }, 'tags'],
+      ['a confidence above 1', { title: 't', confidence: 1.5 }, 'confidence'],
+      ['an unknown agent', { title: 't', sourceAgent: 'wizard' }, 'sourceAgent'],
+      ['counters', { title: 't', applicationCount: 5 }, 'applicationCount'],
+      ['a validation flag', { title: 't', humanValidated: true }, 'humanValidated'],
+    ])('refuses %s with a 400 naming the field', async (_case, body, field) => {
+      const response = await api().post('/api/lessons').set(auth).send({ category: 'c', summary: 's', ...body }).expect(400);
+      expect(response.body.errors.map((error: { field: string }) => error.field)).toContain(field);
+    });
+
+    it('refuses counters and validation in a PATCH', async () => {
+      const lesson = await create({ title: 'patch me' });
+      await api().patch(`/api/lessons/${lesson.id}`).set(auth).send({ applicationCount: 9 }).expect(400);
+      await api().patch(`/api/lessons/${lesson.id}`).set(auth).send({ successRate: 1 }).expect(400);
+    });
+
+    it('refuses another tenant’s task as taskId, and an unknown one', async () => {
+      const foreign = await createTask(testApp, bearer(tokenFor({ tenant: 'other-kb', sub: 'x' })));
+      const response = await api().post('/api/lessons').set(auth).send({ category: 'c', title: 't', summary: 's', taskId: foreign.id }).expect(400);
+      expect(response.body.errors).toEqual([{ field: 'taskId', messages: ['unknown task'] }]);
+      await api().post('/api/lessons').set(auth).send({ category: 'c', title: 't', summary: 's', taskId: '0190a5a0-0000-7000-8000-000000000000' }).expect(400);
+    });
+  });
+
+  describe('applications', () => {
+    it('moves successRate 1 → 0.8 → 0.84 for outcomes true, false, true', async () => {
+      const lesson = await create({ title: 'rates' });
+      const rates: (number | null)[] = [];
+      for (const success of [true, false, true]) {
+        rates.push((await api().post(`/api/lessons/${lesson.id}/applications`).set(auth).send({ success }).expect(200)).body.successRate);
+      }
+      expect(rates[0]).toBe(1);
+      expect(rates[1]).toBeCloseTo(0.8, 10);
+      expect(rates[2]).toBeCloseTo(0.84, 10);
+      const neutral = await api().post(`/api/lessons/${lesson.id}/applications`).set(auth).send({}).expect(200);
+      expect(neutral.body).toMatchObject({ applicationCount: 4 });
+      expect(neutral.body.successRate).toBeCloseTo(0.84, 10);
+    });
+
+    it('counts 200 concurrent applications exactly', async () => {
+      const lesson = await create({ title: 'popular' });
+      const responses = await Promise.all(Array.from({ length: 200 }, () => api().post(`/api/lessons/${lesson.id}/applications`).set(auth).send({})));
+      expect(responses.filter((response) => response.status !== 200)).toEqual([]);
+      expect((await api().get(`/api/lessons/${lesson.id}`).set(auth)).body.applicationCount).toBe(200);
+    });
+
+    it('loses no success outcome under concurrency', async () => {
+      const lesson = await create({ title: 'all good' });
+      await Promise.all(Array.from({ length: 50 }, () => api().post(`/api/lessons/${lesson.id}/applications`).set(auth).send({ success: true })));
+      const read = (await api().get(`/api/lessons/${lesson.id}`).set(auth)).body;
+      expect(read).toMatchObject({ applicationCount: 50, successRate: 1 });
+    });
+  });
+
+  describe('validation', () => {
+    it('is set and cleared by admins only; others get 403', async () => {
+      const lesson = await create({ title: 'validate me' });
+      await api().put(`/api/lessons/${lesson.id}/validation`).set(auth).expect(403);
+      expect((await api().put(`/api/lessons/${lesson.id}/validation`).set(admin).expect(200)).body.humanValidated).toBe(true);
+      expect((await api().delete(`/api/lessons/${lesson.id}/validation`).set(admin).expect(200)).body.humanValidated).toBe(false);
+    });
+  });
+
+  describe('search and filters', () => {
+    const searcher = bearer(tokenFor({ tenant: 'search-co', sub: 'sam' }));
+    const ids: Record<string, string> = {};
+    const list = async (query: string) =>
+      ((await api().get(`/api/lessons?${query}`).set(searcher).expect(200)).body.items as { id: string }[]).map(
+        (lesson) => Object.entries(ids).find(([, id]) => id === lesson.id)?.[0],
+      );
+
+    beforeAll(async () => {
+      const make = async (name: string, body: Record<string, unknown>) => (ids[name] = (await create(body, searcher)).id);
+      await make('titleMatch', { title: 'Timeout in the payment gateway', summary: 'Retries need a budget.', tags: ['payments', 'resilience'], confidence: 0.6, sourceAgent: 'backend_dev' });
+      await make('detailsMatch', { title: 'Flaky checkout tests', summary: 'Tests depended on wall time.', details: 'A timeout hid here too.', tags: ['testing'], confidence: 0.9, sourceAgent: 'tester' });
+      await make('migrations', { category: 'review', title: 'Reviewer wants down migrations', summary: 'PRs without migration down-steps are rejected.', tags: ['review', 'migrations'], confidence: 0.3 });
+      await make('phrase', { title: 'Mocking hid a bug', summary: 'Mocking the payment gateway hid a timeout bug.', tags: ['payments', 'mocking'], confidence: 0.8 });
+      await api().post(`/api/lessons/${ids.migrations}/applications`).set(searcher).send({}).expect(200);
+      await api().post(`/api/lessons/${ids.migrations}/applications`).set(searcher).send({}).expect(200);
+      await api().post(`/api/lessons/${ids.phrase}/applications`).set(searcher).send({}).expect(200);
+      await api().put(`/api/lessons/${ids.phrase}/validation`).set(bearer(tokenFor({ tenant: 'search-co', sub: 'boss', roles: ['admin'] }))).expect(200);
+    });
+
+    it('ranks a title match above a details match', async () => {
+      const found = await list('q=timeout');
+      expect(found.indexOf('titleMatch')).toBeLessThan(found.indexOf('detailsMatch'));
+      expect(found).toEqual(expect.arrayContaining(['titleMatch', 'detailsMatch', 'phrase']));
+      expect(found).not.toContain('migrations');
+    });
+
+    it('understands quoted phrases and exclusions', async () => {
+      expect(await list('q="payment gateway hid"')).toEqual(['phrase']);
+      expect((await list('q=timeout -gateway')).sort()).toEqual(['detailsMatch']);
+    });
+
+    it('still finds a lesson when a word is misspelled', async () => {
+      expect(await list('q=reviewr')).toEqual(['migrations']);
+      expect(await list('q=migratoins')).toContain('migrations');
+    });
+
+    it('filters by category, tags (any or all), agent, validation and confidence', async () => {
+      expect(await list('category=review')).toEqual(['migrations']);
+      expect((await list('tags=payments')).sort()).toEqual(['phrase', 'titleMatch']);
+      expect((await list('tags=mocking,testing')).sort()).toEqual(['detailsMatch', 'phrase']);
+      expect(await list('tags=payments,mocking&tagsMode=all')).toEqual(['phrase']);
+      expect(await list('tags=PAYMENTS,Mocking&tagsMode=all')).toEqual(['phrase']);
+      expect(await list('sourceAgent=tester')).toEqual(['detailsMatch']);
+      expect(await list('humanValidated=true')).toEqual(['phrase']);
+      expect((await list('minConfidence=0.8')).sort()).toEqual(['detailsMatch', 'phrase']);
+    });
+
+    it('sorts by confidence, applications and recency, and pages each', async () => {
+      expect(await list('sort=confidence')).toEqual(['detailsMatch', 'phrase', 'titleMatch', 'migrations']);
+      expect((await list('sort=applications')).slice(0, 2)).toEqual(['migrations', 'phrase']);
+      expect(await list('sort=recent')).toEqual(['phrase', 'migrations', 'detailsMatch', 'titleMatch']);
+      for (const sort of ['confidence', 'applications', 'recent']) {
+        const first = (await api().get(`/api/lessons?sort=${sort}&limit=3`).set(searcher).expect(200)).body;
+        const second = (await api().get(`/api/lessons?sort=${sort}&limit=3&cursor=${first.nextCursor}`).set(searcher).expect(200)).body;
+        expect([...first.items, ...second.items].map((lesson: { id: string }) => lesson.id)).toEqual(
+          (await api().get(`/api/lessons?sort=${sort}`).set(searcher)).body.items.map((lesson: { id: string }) => lesson.id),
+        );
+        expect(second.nextCursor).toBeNull();
+      }
+    });
+
+    it('pages relevance results, and refuses a cursor of another sort', async () => {
+      const first = (await api().get('/api/lessons?q=timeout&limit=1').set(searcher).expect(200)).body;
+      const rest = (await api().get(`/api/lessons?q=timeout&limit=5&cursor=${first.nextCursor}`).set(searcher).expect(200)).body;
+      expect([...first.items, ...rest.items]).toHaveLength(3);
+      await api().get(`/api/lessons?sort=confidence&cursor=${first.nextCursor}`).set(searcher).expect(400);
+    });
+
+    it('never returns another tenant’s lessons, even for a matching search', async () => {
+      const stranger = bearer(tokenFor({ tenant: 'stranger-co', sub: 'sue' }));
+      expect((await api().get('/api/lessons?q=timeout').set(stranger).expect(200)).body.items).toEqual([]);
+      expect((await api().get('/api/lessons?q=reviewr').set(stranger).expect(200)).body.items).toEqual([]);
+    });
+
+    it('refuses bad filter values', async () => {
+      await api().get('/api/lessons?minConfidence=2').set(searcher).expect(400);
+      await api().get('/api/lessons?sort=popularity').set(searcher).expect(400);
+      await api().get('/api/lessons?tagsMode=some').set(searcher).expect(400);
+      await api().get('/api/lessons?humanValidated=maybe').set(searcher).expect(400);
+    });
+  });
+});

@@ -1,0 +1,109 @@
+import request from 'supertest';
+import { startTestApp, TestApp } from '../support/test-app.js';
+import { bearer, tokenFor } from '../support/tokens.js';
+
+describe('patterns', () => {
+  let testApp: TestApp;
+  const auth = bearer(tokenFor({ tenant: 'patterns-co', sub: 'pia' }));
+  const admin = bearer(tokenFor({ tenant: 'patterns-co', sub: 'ada', roles: ['admin'] }));
+  const api = () => request(testApp.server);
+  const report = (body: Record<string, unknown>, as = auth) => api().post('/api/patterns').set(as).send(body);
+
+  beforeAll(async () => {
+    testApp = await startTestApp();
+  });
+  afterAll(() => testApp.close());
+
+  it('starts a new pattern at 1 (201) and counts a repeat, whatever its key order (200)', async () => {
+    const first = await report({ type: 'flaky_test', agentType: 'tester', pattern: { suite: 'checkout', cause: { kind: 'time', zone: 'utc' } } }).expect(201);
+    expect(first.body).toMatchObject({ frequency: 1, type: 'flaky_test', agentType: 'tester' });
+    const again = await report({ type: 'flaky_test', agentType: 'tester', pattern: { cause: { zone: 'utc', kind: 'time' }, suite: 'checkout' } }).expect(200);
+    expect(again.body).toMatchObject({ id: first.body.id, frequency: 2 });
+    expect(new Date(again.body.lastSeen).getTime()).toBeGreaterThanOrEqual(new Date(first.body.lastSeen).getTime());
+  });
+
+  it('tells patterns apart by type, agent type (or none) and content', async () => {
+    const base = { type: 'slow_build', pattern: { step: 'tsc' } };
+    const none = await report(base).expect(201);
+    await report(base).expect(200);
+    const withAgent = await report({ ...base, agentType: 'backend_dev' }).expect(201);
+    const otherType = await report({ ...base, type: 'slow_deploy' }).expect(201);
+    const otherContent = await report({ ...base, pattern: { step: 'jest' } }).expect(201);
+    expect(new Set([none.body.id, withAgent.body.id, otherType.body.id, otherContent.body.id]).size).toBe(4);
+    expect((await api().get(`/api/patterns/${none.body.id}`).set(auth).expect(200)).body.frequency).toBe(2);
+  });
+
+  it('counts 100 concurrent identical reports into one row with frequency 100', async () => {
+    const body = { type: 'race', agentType: 'reviewer', pattern: { a: [1, 2, { b: true }] } };
+    const responses = await Promise.all(Array.from({ length: 100 }, () => report(body)));
+    expect(responses.filter((response) => ![200, 201].includes(response.status))).toEqual([]);
+    expect(new Set(responses.map((response) => response.body.id)).size).toBe(1);
+    expect(responses.filter((response) => response.status === 201)).toHaveLength(1);
+    expect((await api().get(`/api/patterns/${responses[0].body.id}`).set(auth)).body.frequency).toBe(100);
+  });
+
+  it('lists by frequency or recency, filtered by type and agent type, with cursors', async () => {
+    const listed = (await api().get('/api/patterns?sort=frequency').set(auth).expect(200)).body.items as { type: string; frequency: number }[];
+    expect(listed[0]).toMatchObject({ type: 'race', frequency: 100 });
+    expect(listed.map((pattern) => pattern.frequency)).toEqual([...listed.map((pattern) => pattern.frequency)].sort((a, b) => b - a));
+    const recent = (await api().get('/api/patterns?sort=recent&limit=1').set(auth).expect(200)).body;
+    expect(recent.items[0].type).toBe('race');
+    expect(recent.nextCursor).toEqual(expect.any(String));
+    const next = (await api().get(`/api/patterns?sort=recent&limit=100&cursor=${recent.nextCursor}`).set(auth).expect(200)).body;
+    expect(next.items.length + 1).toBe(listed.length);
+    const slow = (await api().get('/api/patterns?type=slow_build&agentType=backend_dev').set(auth).expect(200)).body.items;
+    expect(slow).toHaveLength(1);
+    await api().get('/api/patterns?sort=weird').set(auth).expect(400);
+  });
+
+  it('refuses a report without a pattern or with an unknown agent type', async () => {
+    await report({ type: 'x' }).expect(400);
+    await report({ type: 'x', pattern: { a: 1 }, agentType: 'wizard' }).expect(400);
+    await report({ pattern: { a: 1 } }).expect(400);
+  });
+
+  it('is deleted by admins only', async () => {
+    const pattern = (await report({ type: 'to_delete', pattern: 1 }).expect(201)).body;
+    await api().delete(`/api/patterns/${pattern.id}`).set(auth).expect(403);
+    await api().delete(`/api/patterns/${pattern.id}`).set(admin).expect(204);
+    await api().get(`/api/patterns/${pattern.id}`).set(auth).expect(404);
+  });
+});
+
+describe('lessons and patterns across tenants', () => {
+  let testApp: TestApp;
+  const owner = bearer(tokenFor({ tenant: 'kb-owner', sub: 'olga', roles: ['admin'] }));
+  const intruder = bearer(tokenFor({ tenant: 'kb-intruder', sub: 'ivan', roles: ['admin'] }));
+  const ids: Record<string, string> = {};
+
+  beforeAll(async () => {
+    testApp = await startTestApp();
+    ids.lesson = (await request(testApp.server).post('/api/lessons').set(owner).send({ category: 'c', title: 'secret', summary: 'secret lesson' })).body.id;
+    ids.pattern = (await request(testApp.server).post('/api/patterns').set(owner).send({ type: 'secret', pattern: { a: 1 } })).body.id;
+  });
+  afterAll(() => testApp.close());
+
+  // Four members in every row: jest would take a missing last argument for a `done` callback.
+  it.each([
+    ['GET', '/api/lessons/:lesson', undefined],
+    ['PATCH', '/api/lessons/:lesson', { title: 'hijacked' }],
+    ['DELETE', '/api/lessons/:lesson', undefined],
+    ['POST', '/api/lessons/:lesson/applications', { success: false }],
+    ['PUT', '/api/lessons/:lesson/validation', undefined],
+    ['DELETE', '/api/lessons/:lesson/validation', undefined],
+    ['GET', '/api/patterns/:pattern', undefined],
+    ['DELETE', '/api/patterns/:pattern', undefined],
+  ] as const)('%s %s answers 404', async (method, route, body) => {
+    const path = route.replace(':lesson', ids.lesson).replace(':pattern', ids.pattern);
+    const response = await request(testApp.server)[method.toLowerCase() as 'get'](path).set(intruder).send(body);
+    expect(response.status).toBe(404);
+  });
+
+  it('left the owner’s lesson and pattern untouched, and counts a same-looking report separately', async () => {
+    const lesson = (await request(testApp.server).get(`/api/lessons/${ids.lesson}`).set(owner).expect(200)).body;
+    expect(lesson).toMatchObject({ title: 'secret', applicationCount: 0, humanValidated: false });
+    const theirs = await request(testApp.server).post('/api/patterns').set(intruder).send({ type: 'secret', pattern: { a: 1 } }).expect(201);
+    expect(theirs.body.id).not.toBe(ids.pattern);
+    expect((await request(testApp.server).get(`/api/patterns/${ids.pattern}`).set(owner)).body.frequency).toBe(1);
+  });
+});
