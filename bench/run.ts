@@ -7,12 +7,13 @@ import { startEmbeddedDatabase } from '../src/platform/database/embedded-databas
 import { migrateToLatest } from '../src/platform/database/migrations.js';
 import { encodeCursor, NEWEST_FIRST } from '../src/platform/pagination/keyset.js';
 import { explainListQueries } from './explain.js';
+import { explainLessonQueries, seedLessonsAsSuperuser } from './lessons.js';
 import { rowAt, seedAsSuperuser, SeedShape, tenantName } from './seed.js';
 import { startBuiltServer } from './server.js';
 
 /**
- * npm run bench: boots the built server on a fresh embedded database, seeds it, and drives the
- * routes with autocannon. Prints one Markdown row per scenario for BENCHMARKS.md.
+ * npm run bench [-- tasks|lessons]: boots the built server on a fresh embedded database, seeds it,
+ * and drives the routes with autocannon. Prints one Markdown row per scenario for BENCHMARKS.md.
  */
 const SHAPE: SeedShape = { tenants: 1_000, tasksPerTenant: 150, largeTenantTasks: 50_000 };
 const DEEP_OFFSET = 40_000;
@@ -22,6 +23,10 @@ const DATA_DIR = '.data/bench-postgres';
 const DATABASE_PORT = 54331;
 const HTTP_PORT = 3100;
 const LARGE_TENANT = 0;
+const LESSONS_PER_TENANT = 1_000;
+const SEARCH_QUERY = 'retry budget';
+const SEARCH_TAGS = ['tag-3', 'tag-17'];
+let deepCursor = '';
 
 const tokens = Array.from({ length: SHAPE.tenants }, (_, index) =>
   jwt.sign({ tenant_id: tenantName(index + 1) }, DEVELOPMENT_JWT_SECRET, { subject: 'bench-user', expiresIn: '1h' }),
@@ -61,27 +66,29 @@ async function measure(scenario: Scenario): Promise<string> {
   return `| ${scenario.name} | ${result.requests.average.toFixed(0)} | ${result.latency.p50} | ${result.latency.p99} | ${failures} |`;
 }
 
-async function main(): Promise<void> {
-  await rm(DATA_DIR, { recursive: true, force: true });
-  const database = await startEmbeddedDatabase({ dir: DATA_DIR, port: DATABASE_PORT, database: 'tessera' });
-  try {
-    await migrateToLatest(database.ownerUrl);
-    const adminTesseraUrl = database.adminUrl.replace(/\/postgres$/, '/tessera');
-    const seedStart = Date.now();
-    const seeded = await seedAsSuperuser(adminTesseraUrl, SHAPE);
-    console.log(`Seeded ${seeded} tasks across ${SHAPE.tenants} tenants (${tenantName(1)}: ${SHAPE.largeTenantTasks}) in ${Date.now() - seedStart} ms`);
-    const deepCursor = encodeCursor(NEWEST_FIRST, await rowAt(adminTesseraUrl, tenantName(LARGE_TENANT + 1), DEEP_OFFSET));
-    console.log(`\n${await explainListQueries(database.runtimeUrl, tenantName(LARGE_TENANT + 1), DEEP_OFFSET)}`);
+/** A part of the benchmark: what it seeds, what it prints about the data, and the routes it drives. */
+interface Suite {
+  seed(adminUrl: string, runtimeUrl: string): Promise<void>;
+  scenarios(): Promise<Scenario[]>;
+}
 
-    const server = await startBuiltServer(database.runtimeUrl, HTTP_PORT);
-    try {
+const suites: Record<string, Suite> = {
+  tasks: {
+    async seed(adminUrl, runtimeUrl) {
+      const seedStart = Date.now();
+      const seeded = await seedAsSuperuser(adminUrl, SHAPE);
+      console.log(`Seeded ${seeded} tasks across ${SHAPE.tenants} tenants (${tenantName(1)}: ${SHAPE.largeTenantTasks}) in ${Date.now() - seedStart} ms`);
+      deepCursor = encodeCursor(NEWEST_FIRST, await rowAt(adminUrl, tenantName(LARGE_TENANT + 1), DEEP_OFFSET));
+      console.log(`\n${await explainListQueries(runtimeUrl, tenantName(LARGE_TENANT + 1), DEEP_OFFSET)}`);
+    },
+    async scenarios() {
       const firstPages = await Promise.all(
         tokens.map(async (token) => {
           const page = await fetch(`http://127.0.0.1:${HTTP_PORT}/api/tasks?limit=50`, { headers: { authorization: `Bearer ${token}` } });
           return (await page.json()) as { items: { id: string }[]; nextCursor: string };
         }),
       );
-      const scenarios: Scenario[] = [
+      return [
         { name: 'GET /api/tasks?limit=50 (first page, all tenants)', path: () => '/api/tasks?limit=50' },
         { name: 'GET /api/tasks?state=running&limit=50 (all tenants)', path: () => '/api/tasks?state=running&limit=50' },
         { name: 'GET /api/tasks/:id (with executions, artifacts, approvals)', path: (tenant) => `/api/tasks/${firstPages[tenant].items[7].id}` },
@@ -96,11 +103,45 @@ async function main(): Promise<void> {
         },
         { name: 'GET /health/live (no auth, no database)', path: () => '/health/live' },
       ];
+    },
+  },
+  lessons: {
+    async seed(adminUrl, runtimeUrl) {
+      const seedStart = Date.now();
+      const seeded = await seedLessonsAsSuperuser(adminUrl, SHAPE.tenants, LESSONS_PER_TENANT);
+      console.log(`Seeded ${seeded} lessons across ${SHAPE.tenants} tenants in ${Date.now() - seedStart} ms`);
+      console.log(`\n${await explainLessonQueries(runtimeUrl, tenantName(1), SEARCH_QUERY, SEARCH_TAGS)}`);
+    },
+    async scenarios() {
+      return [
+        { name: `GET /api/lessons?q=${SEARCH_QUERY.replace(' ', '+')} (relevance)`, path: () => `/api/lessons?q=${encodeURIComponent(SEARCH_QUERY)}` },
+        { name: `GET /api/lessons?tags=${SEARCH_TAGS.join(',')}`, path: () => `/api/lessons?tags=${SEARCH_TAGS.join(',')}` },
+        { name: 'GET /api/lessons?q=retyr+budgte (typos: trigram fallback)', path: () => '/api/lessons?q=retyr%20budgte' },
+      ];
+    },
+  },
+};
+
+async function main(): Promise<void> {
+  const chosen = process.argv[2] ? [process.argv[2]] : Object.keys(suites);
+  const unknown = chosen.filter((name) => !suites[name]);
+  if (unknown.length > 0) throw new Error(`Unknown suite ${unknown.join(', ')}: use ${Object.keys(suites).join(' or ')}`);
+  await rm(DATA_DIR, { recursive: true, force: true });
+  const database = await startEmbeddedDatabase({ dir: DATA_DIR, port: DATABASE_PORT, database: 'tessera' });
+  try {
+    await migrateToLatest(database.ownerUrl);
+    const adminTesseraUrl = database.adminUrl.replace(/\/postgres$/, '/tessera');
+    for (const name of chosen) await suites[name].seed(adminTesseraUrl, database.runtimeUrl);
+
+    const server = await startBuiltServer(database.runtimeUrl, HTTP_PORT);
+    try {
       console.log(`\nNode ${process.version}, ${cpus().length} × ${cpus()[0]?.model}, ${Math.round(totalmem() / 2 ** 30)} GiB; ${CONNECTIONS} connections, ${DURATION_SECONDS} s each\n`);
       console.log('| route | requests/s | p50 ms | p99 ms | non-2xx/errors |');
       console.log('|---|---|---|---|---|');
-      for (const scenario of scenarios) {
-        console.log(await measure(scenario));
+      for (const name of chosen) {
+        for (const scenario of await suites[name].scenarios()) {
+          console.log(await measure(scenario));
+        }
       }
     } finally {
       await server.stop();

@@ -6,6 +6,8 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
 import { type Environment, trustProxyOf } from './config/environment.js';
+import { ProblemException } from './platform/errors/problem.exception.js';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from './platform/http/json-depth.js';
 import { requestIdOf } from './platform/http/request-id.js';
 import { createValidationPipe } from './platform/http/validation.pipe.js';
 
@@ -35,8 +37,14 @@ export async function createHttpApp(environment: Environment, runtimeDatabaseUrl
   if (origins.length > 0) {
     app.enableCors({ origin: origins, exposedHeaders: ['ETag', 'Location', 'Retry-After', 'X-Request-Id'] });
   }
-  app.getHttpAdapter().getInstance().addHook('onRequest', async (request, reply) => {
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onRequest', async (request, reply) => {
     void reply.header('X-Request-Id', request.id);
+  });
+  fastify.addHook('preValidation', async (request) => {
+    if (nestsDeeperThan(request.body, MAX_JSON_DEPTH)) {
+      throw new ProblemException(400, `The request body nests deeper than ${MAX_JSON_DEPTH} levels.`);
+    }
   });
 
   const openApi = new DocumentBuilder()

@@ -65,6 +65,14 @@ describe('HTTP conventions', () => {
     expectProblem(await request(testApp.server).get('/api/tasks?projectId=a%00b').set(alice), 400);
   });
 
+  it('refuses JSON nested deeper than 64 levels with 400, even where the body is hashed first', async () => {
+    const body = `{"prompt": "p", "config": ${'{"d":'.repeat(100)}"leaf"${'}'.repeat(100)}}`;
+    expectProblem(await request(testApp.server).post('/api/tasks').set(alice).set('content-type', 'application/json').send(body), 400);
+    const keyed = await request(testApp.server).post('/api/tasks').set(alice).set('Idempotency-Key', 'deep').set('content-type', 'application/json').send(body);
+    expectProblem(keyed, 400);
+    expect(keyed.body.detail).toMatch(/deeper than 64/);
+  });
+
   it('publishes the OpenAPI document and Swagger UI without a token', async () => {
     const document = await request(testApp.server).get('/docs-json').expect(200);
     expect(document.body.openapi).toMatch(/^3\./);

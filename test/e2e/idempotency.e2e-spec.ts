@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { startTestApp, TestApp } from '../support/test-app.js';
+import { withAdminClient } from '../support/test-database.js';
 import { bearer, tokenFor } from '../support/tokens.js';
 
 describe('Idempotency-Key on task creation', () => {
@@ -53,6 +54,18 @@ describe('Idempotency-Key on task creation', () => {
   it('remembers nothing when the request fails, so a corrected retry goes through', async () => {
     await create(alice, 'fix-me', { prompt: '' }).expect(400);
     await create(alice, 'fix-me', { prompt: 'fixed' }).expect(201);
+  });
+
+  it('forgets a key after 24 hours: then it starts a new request', async () => {
+    const first = await create(alice, 'expiring', { prompt: 'old' }).expect(201);
+    await withAdminClient(
+      (admin) => admin.query("update idempotency_keys set expires_at = now() - interval '1 second' where key = 'expiring'"),
+      testApp.database.name,
+    );
+    const fresh = await create(alice, 'expiring', { prompt: 'new' }).expect(201);
+    expect(fresh.body.id).not.toBe(first.body.id);
+    expect(fresh.headers['idempotent-replayed']).toBeUndefined();
+    expect((await create(alice, 'expiring', { prompt: 'new' }).expect(201)).body.id).toBe(fresh.body.id);
   });
 
   it('refuses a malformed key', async () => {

@@ -78,6 +78,39 @@ describe('task dependencies and lineage', () => {
     await api().patch(`/api/tasks/${ids.left}`).set(auth).send({ dependsOn: [ids.base] }).expect(200);
   });
 
+  it('accepts ids in upper case', async () => {
+    const created = await api().post('/api/tasks').set(auth).send({ prompt: 'shouting', dependsOn: [ids.base.toUpperCase()] }).expect(201);
+    expect(created.body.dependsOn).toEqual([ids.base]);
+  });
+
+  it('checks cycles in a dense graph in time proportional to its size, not its paths', async () => {
+    const dense = bearer(tokenFor({ tenant: 'dense-graph', sub: 'd' }));
+    let layer = [(await createTask(testApp, dense)).id, (await createTask(testApp, dense)).id];
+    const bottom = layer[0];
+    for (let depth = 0; depth < 30; depth++) {
+      layer = [(await createTask(testApp, dense, { dependsOn: layer })).id, (await createTask(testApp, dense, { dependsOn: layer })).id];
+    }
+    const started = Date.now();
+    const refused = await api().patch(`/api/tasks/${bottom}`).set(dense).send({ dependsOn: [layer[0]] }).expect(409);
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(refused.body.cycle).toHaveLength(1 + 31); // bottom, then one task per layer from the top down to bottom
+    expect(refused.body.cycle[0]).toBe(bottom);
+    expect(refused.body.cycle.at(-1)).toBe(bottom);
+  });
+
+  it('serialises concurrent dependency edits without deadlocks', async () => {
+    const edits = bearer(tokenFor({ tenant: 'concurrent-graph', sub: 'e' }));
+    for (let round = 0; round < 10; round++) {
+      const [a, b, c] = [await createTask(testApp, edits), await createTask(testApp, edits), await createTask(testApp, edits)];
+      const statuses = await Promise.all([
+        api().patch(`/api/tasks/${a.id}`).set(edits).send({ dependsOn: [b.id] }),
+        api().patch(`/api/tasks/${b.id}`).set(edits).send({ dependsOn: [c.id] }),
+        api().post('/api/tasks').set(edits).send({ prompt: 'p', dependsOn: [b.id] }),
+      ]);
+      expect(statuses.map((response) => response.status)).toEqual([200, 200, 201]);
+    }
+  });
+
   it('refuses dependencies on tasks that do not exist or belong to another tenant', async () => {
     const foreign = await createTask(testApp, bearer(tokenFor({ tenant: 'elsewhere', sub: 'x' })));
     const response = await api().post('/api/tasks').set(auth).send({ prompt: 'p', dependsOn: [foreign.id] }).expect(400);

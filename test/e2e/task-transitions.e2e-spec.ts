@@ -55,6 +55,15 @@ describe('task transitions', () => {
     await move(task.id, {}).expect(400);
   });
 
+  it('refuses a result or an error on a move that would not keep it', async () => {
+    const task = await taskIn(testApp, auth, 'running');
+    const withResult = await move(task.id, { to: 'awaiting_approval', result: { x: 1 } }).expect(400);
+    expect(withResult.body.errors[0].field).toBe('result');
+    const withError = await move(task.id, { to: 'completed', error: 'not a failure' }).expect(400);
+    expect(withError.body.errors[0].field).toBe('error');
+    expect((await request(testApp.server).get(`/api/tasks/${task.id}`).set(auth)).body.state).toBe('running');
+  });
+
   it('clears the current agent when a task ends', async () => {
     const task = await taskIn(testApp, auth, 'running');
     await request(testApp.server).post(`/api/tasks/${task.id}/executions`).set(auth).send({ agentType: 'reviewer' }).expect(201);

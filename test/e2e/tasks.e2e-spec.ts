@@ -84,6 +84,12 @@ describe('tasks', () => {
       expect((await request(testApp.server).get(`/api/tasks/${task.id}`).set(alice)).body.prompt).toBe('do the thing');
     });
 
+    it.each(['prompt', 'config', 'metadata', 'dependsOn'])('refuses %s: null with a 400 naming it', async (field) => {
+      const task = await createTask(testApp, alice);
+      const response = await request(testApp.server).patch(`/api/tasks/${task.id}`).set(alice).send({ [field]: null }).expect(400);
+      expect(response.body.errors.map((error: { field: string }) => error.field)).toEqual([field]);
+    });
+
     it('refuses fields that may not change', async () => {
       const task = await createTask(testApp, alice);
       await request(testApp.server).patch(`/api/tasks/${task.id}`).set(alice).send({ state: 'running' }).expect(400);

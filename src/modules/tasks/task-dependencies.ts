@@ -43,8 +43,7 @@ export class TaskDependencies {
     if (dependsOn.includes(taskId)) {
       throw new ProblemException(409, 'A task cannot depend on itself.', { cycle: [taskId, taskId] });
     }
-    // Edits of one tenant's graph are serialised, so two concurrent edits cannot close a cycle together.
-    await this.em.execute(sql`select pg_advisory_xact_lock(hashtextextended(${JSON.stringify(['task-graph', this.tenantId()])}, 0))`);
+    await this.lockGraph();
     await this.assertExist(dependsOn);
     await this.assertNoCycle(taskId, dependsOn);
     await this.em.nativeDelete(TaskDependency, { taskId });
@@ -52,6 +51,14 @@ export class TaskDependencies {
       this.em.persist(new TaskDependency(taskId, dependsOnId));
     }
     await this.em.flush();
+  }
+
+  /**
+   * Serialises the edits of one tenant's graph, so two concurrent edits cannot close a cycle
+   * together. Taken before any task row lock (re-entrant within the transaction).
+   */
+  async lockGraph(): Promise<void> {
+    await this.em.execute(sql`select pg_advisory_xact_lock(hashtextextended(${JSON.stringify(['task-graph', this.tenantId()])}, 0))`);
   }
 
   /** Dependencies of the task that have not completed: what blocks it from running. */
@@ -118,21 +125,26 @@ export class TaskDependencies {
     }
   }
 
-  /** Would `taskId → dependsOn` close a loop? True when the task is reachable upstream of a new dependency. */
+  /**
+   * Would `taskId → dependsOn` close a loop? It does when the task is reachable upstream of a new
+   * dependency. The walk visits each edge once (`union` drops repeats), so a dense graph costs its
+   * size, not its number of paths; the cycle is then traced back through the visited edges.
+   */
   private async assertNoCycle(taskId: string, dependsOn: readonly string[]): Promise<void> {
     if (dependsOn.length === 0) return;
     const tenantId = this.tenantId();
-    const [found] = await this.em.execute<{ path: string[] }[]>(sql`
-      with recursive reach(id, path) as (
-        select d, array[${taskId}::uuid, d] from unnest(${uuidArrayLiteral(dependsOn)}::uuid[]) as d
-        union all
-        select e.depends_on_id, reach.path || e.depends_on_id from reach
+    const reached = await this.em.execute<{ id: string; via: string }[]>(sql`
+      with recursive reach(id, via) as (
+        select d, ${taskId}::uuid from unnest(${uuidArrayLiteral(dependsOn)}::uuid[]) as d
+        union
+        select e.depends_on_id, e.task_id from reach
         join task_dependencies e on e.tenant_id = ${tenantId} and e.task_id = reach.id
-        where reach.id <> ${taskId}::uuid and cardinality(reach.path) <= 1000
+        where reach.id <> ${taskId}::uuid
       )
-      select path from reach where id = ${taskId}::uuid limit 1`);
-    if (found) {
-      throw new ProblemException(409, 'These dependencies would create a cycle.', { cycle: found.path });
+      select id, via from reach order by id, via`);
+    const cycle = traceBack(reached, taskId);
+    if (cycle) {
+      throw new ProblemException(409, 'These dependencies would create a cycle.', { cycle });
     }
   }
 
@@ -144,4 +156,18 @@ export class TaskDependencies {
 /** A PostgreSQL array literal of already validated UUIDs, to pass a list as one parameter. */
 function uuidArrayLiteral(ids: readonly string[]): string {
   return `{${ids.join(',')}}`;
+}
+
+/** The path taskId → … → taskId through the visited edges (each reached id → the id it was reached from), if any. */
+function traceBack(reached: { id: string; via: string }[], taskId: string): string[] | undefined {
+  const cameFrom = new Map<string, string>();
+  for (const { id, via } of reached) {
+    if (!cameFrom.has(id)) cameFrom.set(id, via);
+  }
+  if (!cameFrom.has(taskId)) return undefined;
+  const path = [taskId];
+  for (let current = cameFrom.get(taskId)!; current !== taskId; current = cameFrom.get(current)!) {
+    path.unshift(current);
+  }
+  return [taskId, ...path];
 }

@@ -4,8 +4,11 @@ import { v7 as uuidv7 } from 'uuid';
 import { TENANT_ISOLATION, TenantScopedEntity } from '../../platform/tenancy/tenant-scoped.entity.js';
 import { AGENT_TYPES, type AgentType } from '../shared/agent-type.js';
 
-export const EXECUTION_STATUSES = ['running', 'completed', 'failed'] as const;
-export type ExecutionStatus = (typeof EXECUTION_STATUSES)[number];
+export const ExecutionStatus = { Running: 'running', Completed: 'completed', Failed: 'failed' } as const;
+export type ExecutionStatus = (typeof ExecutionStatus)[keyof typeof ExecutionStatus];
+export const EXECUTION_STATUSES = Object.values(ExecutionStatus);
+/** How a run may end. */
+export const FINISHED_STATUSES = [ExecutionStatus.Completed, ExecutionStatus.Failed] as const;
 
 /** One agent run on a task; finished exactly once. */
 @Entity({ tableName: 'task_executions', ...TENANT_ISOLATION })
@@ -25,7 +28,7 @@ export class TaskExecution extends TenantScopedEntity {
   input?: unknown;
 
   @Enum({ items: () => [...EXECUTION_STATUSES], type: 'text' })
-  status: ExecutionStatus & Opt = 'running';
+  status: ExecutionStatus & Opt = ExecutionStatus.Running;
 
   @Property({ type: 'jsonb', nullable: true })
   output?: unknown;

@@ -11,6 +11,11 @@ export const TaskProblems = {
   blockedByDependencies: (blockers: { id: string; state: TaskState }[]) =>
     new ProblemException(409, 'The task depends on tasks that have not completed.', { blockers }),
 
+  misplacedDetail: (field: 'result' | 'error', only: TaskState) =>
+    new ProblemException(400, `${field} is kept only when moving to ${only}.`, {
+      errors: [{ field, messages: [`${field} is only accepted when moving to ${only}`] }],
+    }),
+
   wrongState: (action: string, current: TaskState, required: TaskState) =>
     new ProblemException(409, `Cannot ${action} while the task is ${current}; it must be ${required}.`, { currentState: current }),
 };

@@ -30,6 +30,12 @@ export class TaskTransitions {
   }
 
   async apply(task: Task, to: TaskState, details: TransitionDetails = {}): Promise<void> {
+    if (details.result !== undefined && to !== TaskState.Completed) {
+      throw TaskProblems.misplacedDetail('result', TaskState.Completed);
+    }
+    if (details.error !== undefined && to !== TaskState.Failed) {
+      throw TaskProblems.misplacedDetail('error', TaskState.Failed);
+    }
     if (!canTransition(task.state, to)) {
       throw TaskProblems.illegalTransition(task.state, to);
     }

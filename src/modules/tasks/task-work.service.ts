@@ -11,7 +11,7 @@ import { ExecutionReview } from './execution-review.entity.js';
 import { approvalView, artifactView, executionView, reviewView } from './task.view.js';
 import { TaskApproval } from './task-approval.entity.js';
 import { TaskArtifact } from './task-artifact.entity.js';
-import { TaskExecution } from './task-execution.entity.js';
+import { ExecutionStatus, TaskExecution } from './task-execution.entity.js';
 import { TaskProblems } from './task-problems.js';
 import { isFinal, TaskState } from './task-state.js';
 import { TaskTransitions } from './task-transitions.js';
@@ -40,7 +40,7 @@ export class TaskWorkService {
   async finishExecution(executionId: string, outcome: FinishExecutionDto) {
     const execution = await this.em.findOne(TaskExecution, { id: executionId }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
     if (!execution) throw TaskProblems.notFound('execution');
-    if (execution.status !== 'running') {
+    if (execution.status !== ExecutionStatus.Running) {
       throw new ProblemException(409, `The execution already finished as ${execution.status}.`, { executionStatus: execution.status });
     }
     execution.status = outcome.status;

@@ -86,12 +86,10 @@ export class TasksService {
   async get(id: string) {
     const task = await this.em.findOne(Task, { id });
     if (!task) throw TaskProblems.notFound();
-    const [dependsOn, executions, artifacts, approvals] = [
-      await this.dependencies.of([id]),
-      await this.em.find(TaskExecution, { taskId: id }, { orderBy: { startedAt: 'asc', id: 'asc' } }),
-      await this.em.find(TaskArtifact, { taskId: id }, { orderBy: { createdAt: 'asc', id: 'asc' } }),
-      await this.em.find(TaskApproval, { taskId: id }, { orderBy: { createdAt: 'asc', id: 'asc' } }),
-    ];
+    const dependsOn = await this.dependencies.of([id]);
+    const executions = await this.em.find(TaskExecution, { taskId: id }, { orderBy: { startedAt: 'asc', id: 'asc' } });
+    const artifacts = await this.em.find(TaskArtifact, { taskId: id }, { orderBy: { createdAt: 'asc', id: 'asc' } });
+    const approvals = await this.em.find(TaskApproval, { taskId: id }, { orderBy: { createdAt: 'asc', id: 'asc' } });
     const reviews = executions.length
       ? await this.em.find(ExecutionReview, { executionId: { $in: executions.map((execution) => execution.id) } }, { orderBy: { iteration: 'asc', createdAt: 'asc' } })
       : [];
@@ -105,6 +103,8 @@ export class TasksService {
 
   /** Changes what a task will do; only while it is pending. */
   async update(id: string, changes: UpdateTaskDto): Promise<TaskView> {
+    // The graph lock before the task's row lock, the order every graph edit takes them in.
+    if (changes.dependsOn !== undefined) await this.dependencies.lockGraph();
     const task = await this.transitions.lock(id);
     if (task.state !== TaskState.Pending) {
       throw TaskProblems.wrongState('change a task', task.state, TaskState.Pending);

@@ -40,10 +40,8 @@ export class IdempotencyService {
     }
 
     const outcome = await work();
-    if (remembered) {
-      this.em.remove(remembered);
-      await this.em.flush();
-    }
+    // The actor's expired keys (this one included, if it was) go now: nothing else sweeps them.
+    await this.em.nativeDelete(IdempotencyKey, { actorId, expiresAt: { $lte: new Date() } });
     const record = new IdempotencyKey(actorId, key, fingerprint, new Date(Date.now() + IDEMPOTENCY_KEY_TTL_MS));
     record.responseBody = outcome.body;
     record.responseLocation = outcome.location ?? null;

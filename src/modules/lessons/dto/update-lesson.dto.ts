@@ -2,4 +2,7 @@ import { PartialType } from '@nestjs/swagger';
 import { CreateLessonDto } from './create-lesson.dto.js';
 
 /** Any of a lesson's own fields; its counters and validation change only through their routes. */
-export class UpdateLessonDto extends PartialType(CreateLessonDto) {}
+export class UpdateLessonDto extends PartialType(CreateLessonDto, {
+  // Absent means "unchanged"; null is validated (and refused) like any other wrong value.
+  skipNullProperties: false,
+}) {}

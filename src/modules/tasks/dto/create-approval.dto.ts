@@ -1,6 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
 import { ArrayMaxSize, ArrayUnique, IsArray, IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { APPROVAL_DECISIONS, type ApprovalDecision } from '../task-approval.entity.js';
+import { lowerCaseIds } from './create-task.dto.js';
 
 export class CreateApprovalDto {
   @ApiProperty({ enum: APPROVAL_DECISIONS })
@@ -12,6 +14,6 @@ export class CreateApprovalDto {
   reason?: string;
 
   @ApiPropertyOptional({ type: [String], format: 'uuid', description: 'Artifacts of this task to mark approved or rejected.' })
-  @IsOptional() @IsArray() @ArrayMaxSize(200) @ArrayUnique() @IsUUID('all', { each: true })
+  @IsOptional() @Transform(lowerCaseIds) @IsArray() @ArrayMaxSize(200) @ArrayUnique() @IsUUID('all', { each: true })
   artifactIds?: string[];
 }

@@ -1,8 +1,15 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayUnique, IsArray, IsNotEmpty, IsObject, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { IsOmittable } from '../../../platform/http/omittable.decorator.js';
+import { ArrayMaxSize, ArrayUnique, IsArray, IsNotEmpty, IsObject, IsString, IsUUID, MaxLength } from 'class-validator';
 
 export const MAX_PROMPT_LENGTH = 100_000;
 export const MAX_DEPENDENCIES = 100;
+
+/** UUIDs in one case, so that ids compare equal however the client wrote them. */
+export function lowerCaseIds({ value }: { value: unknown }): unknown {
+  return Array.isArray(value) ? value.map((id) => (typeof id === 'string' ? id.toLowerCase() : id)) : value;
+}
 
 export class CreateTaskDto {
   @ApiProperty({ maxLength: MAX_PROMPT_LENGTH })
@@ -10,18 +17,18 @@ export class CreateTaskDto {
   prompt!: string;
 
   @ApiPropertyOptional({ maxLength: 255 })
-  @IsOptional() @IsString() @IsNotEmpty() @MaxLength(255)
+  @IsOmittable() @IsString() @IsNotEmpty() @MaxLength(255)
   projectId?: string;
 
   @ApiPropertyOptional({ type: 'object', additionalProperties: true })
-  @IsOptional() @IsObject()
+  @IsOmittable() @IsObject()
   config?: Record<string, unknown>;
 
   @ApiPropertyOptional({ type: 'object', additionalProperties: true })
-  @IsOptional() @IsObject()
+  @IsOmittable() @IsObject()
   metadata?: Record<string, unknown>;
 
   @ApiPropertyOptional({ type: [String], format: 'uuid', description: 'Tasks of the same tenant that must complete before this one runs.' })
-  @IsOptional() @IsArray() @ArrayMaxSize(MAX_DEPENDENCIES) @ArrayUnique() @IsUUID('all', { each: true })
+  @IsOmittable() @Transform(lowerCaseIds) @IsArray() @ArrayMaxSize(MAX_DEPENDENCIES) @ArrayUnique() @IsUUID('all', { each: true })
   dependsOn?: string[];
 }

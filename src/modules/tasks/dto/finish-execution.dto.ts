@@ -1,10 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ExecutionStatus, FINISHED_STATUSES } from '../task-execution.entity.js';
 import { IsDefined, IsIn, IsInt, IsOptional, Max, Min, ValidateIf } from 'class-validator';
 
 export class FinishExecutionDto {
-  @ApiProperty({ enum: ['completed', 'failed'] })
-  @IsIn(['completed', 'failed'])
-  status!: 'completed' | 'failed';
+  @ApiProperty({ enum: FINISHED_STATUSES })
+  @IsIn(FINISHED_STATUSES)
+  status!: (typeof FINISHED_STATUSES)[number];
 
   @ApiPropertyOptional({ description: 'Any JSON the agent produced.' })
   @IsOptional()
@@ -19,7 +20,7 @@ export class FinishExecutionDto {
   tokensUsed?: number;
 
   @ApiPropertyOptional({ description: 'Any JSON; required when status is failed.' })
-  @ValidateIf((finish: FinishExecutionDto) => finish.status === 'failed' || finish.error !== undefined)
+  @ValidateIf((finish: FinishExecutionDto) => finish.status === ExecutionStatus.Failed || finish.error !== undefined)
   @IsDefined({ message: 'error is required when status is failed' })
   error?: unknown;
 }

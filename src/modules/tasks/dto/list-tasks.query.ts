@@ -1,7 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
 import { IsDate, IsIn, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
-import { Type } from 'class-transformer';
+import { Transform, Type } from 'class-transformer';
 import { PageQuery } from '../../../platform/pagination/page.js';
 import { AGENT_TYPES, type AgentType } from '../../shared/agent-type.js';
 import { TASK_STATES, type TaskState } from '../task-state.js';

@@ -7,12 +7,12 @@ export class TransitionTaskDto {
   @IsIn(TASK_STATES)
   to!: TaskState;
 
-  @ApiPropertyOptional({ description: 'Any JSON; kept when moving to completed.' })
+  @ApiPropertyOptional({ description: 'Any JSON; only when moving to completed.' })
   @IsOptional()
   result?: unknown;
 
-  @ApiPropertyOptional({ description: 'Any JSON; required when moving to failed.' })
-  @ValidateIf((transition: TransitionTaskDto) => transition.to === TaskState.Failed || transition.error !== undefined)
+  @ApiPropertyOptional({ description: 'Any JSON; required when moving to failed, and only then.' })
+  @ValidateIf((transition: TransitionTaskDto) => transition.to === TaskState.Failed)
   @IsDefined({ message: 'error is required when moving to failed' })
   error?: unknown;
 }
