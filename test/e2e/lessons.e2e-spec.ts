@@ -57,6 +57,19 @@ describe('lessons', () => {
       expect(response.body.errors.map((error: { field: string }) => error.field)).toContain(field);
     });
 
+    it.each(['title', 'tags', 'confidence', 'category'])('refuses %s: null in a PATCH, and accepts clearing details', async (field) => {
+      const lesson = await create({ title: 'nullable?', details: 'some details' });
+      const refused = await api().patch(`/api/lessons/${lesson.id}`).set(auth).send({ [field]: null }).expect(400);
+      expect(refused.body.errors.map((error: { field: string }) => error.field)).toEqual([field]);
+      expect((await api().patch(`/api/lessons/${lesson.id}`).set(auth).send({ details: null }).expect(200)).body.details).toBeNull();
+    });
+
+    it('refuses a null confidence, a boolean one, and blank text on create', async () => {
+      await api().post('/api/lessons').set(auth).send({ category: 'c', title: 't', summary: 's', confidence: null }).expect(400);
+      await api().post('/api/lessons').set(auth).send({ category: 'c', title: 't', summary: 's', confidence: true }).expect(400);
+      await api().post('/api/lessons').set(auth).send({ category: 'c', title: '   ', summary: 's' }).expect(400);
+    });
+
     it('refuses counters and validation in a PATCH', async () => {
       const lesson = await create({ title: 'patch me' });
       await api().patch(`/api/lessons/${lesson.id}`).set(auth).send({ applicationCount: 9 }).expect(400);
@@ -94,10 +107,12 @@ describe('lessons', () => {
     });
 
     it('loses no success outcome under concurrency', async () => {
-      const lesson = await create({ title: 'all good' });
-      await Promise.all(Array.from({ length: 50 }, () => api().post(`/api/lessons/${lesson.id}/applications`).set(auth).send({ success: true })));
+      const lesson = await create({ title: 'decaying' });
+      await api().post(`/api/lessons/${lesson.id}/applications`).set(auth).send({ success: true }).expect(200);
+      await Promise.all(Array.from({ length: 50 }, () => api().post(`/api/lessons/${lesson.id}/applications`).set(auth).send({ success: false })));
       const read = (await api().get(`/api/lessons/${lesson.id}`).set(auth)).body;
-      expect(read).toMatchObject({ applicationCount: 50, successRate: 1 });
+      expect(read.applicationCount).toBe(51);
+      expect(read.successRate / 0.8 ** 50).toBeCloseTo(1, 10);
     });
   });
 
@@ -130,6 +145,15 @@ describe('lessons', () => {
       await api().put(`/api/lessons/${ids.phrase}/validation`).set(bearer(tokenFor({ tenant: 'search-co', sub: 'boss', roles: ['admin'] }))).expect(200);
     });
 
+    it('ranks a title match above a details match, however often the details repeat the word', async () => {
+      const repeated = (await create({ title: 'Unrelated heading', summary: 'Nothing here.', details: 'deadlock '.repeat(6) }, searcher)).id;
+      const titled = (await create({ title: 'Deadlock in the worker pool', summary: 'Lock order.' }, searcher)).id;
+      const found = ((await api().get('/api/lessons?q=deadlock').set(searcher).expect(200)).body.items as { id: string }[]).map((lesson) => lesson.id);
+      expect(found.indexOf(titled)).toBeLessThan(found.indexOf(repeated));
+      await api().delete(`/api/lessons/${repeated}`).set(searcher).expect(204);
+      await api().delete(`/api/lessons/${titled}`).set(searcher).expect(204);
+    });
+
     it('ranks a title match above a details match', async () => {
       const found = await list('q=timeout');
       expect(found.indexOf('titleMatch')).toBeLessThan(found.indexOf('detailsMatch'));
@@ -142,9 +166,30 @@ describe('lessons', () => {
       expect((await list('q=timeout -gateway')).sort()).toEqual(['detailsMatch']);
     });
 
-    it('still finds a lesson when a word is misspelled', async () => {
+    it('still finds a lesson when a word is misspelled, keeping the exclusions', async () => {
       expect(await list('q=reviewr')).toEqual(['migrations']);
       expect(await list('q=migratoins')).toContain('migrations');
+      expect(await list('q=reviewr -migration')).toEqual([]);
+    });
+
+    it('finds nothing, quietly, for a query of operators or stop words', async () => {
+      expect(await list(`q=${encodeURIComponent('- '.repeat(40))}`)).toEqual([]);
+      const notTimeout = await list(`q=${encodeURIComponent('-'.repeat(40) + 'timeout')}`);
+      expect(notTimeout).toContain('migrations');
+      expect(notTimeout).not.toContain('titleMatch');
+      expect(await list('q=a')).toEqual([]);
+    });
+
+    it('treats ? and quotes in the search text and tags as text, never as SQL', async () => {
+      expect(await list('q=%3F')).toEqual([]);
+      expect(await list(`q=${encodeURIComponent('timeout?')}`)).toContain('titleMatch');
+      expect(await list(`q=${encodeURIComponent('reviewr?')}`)).toEqual(['migrations']);
+      expect(await list('tags=%3F')).toEqual([]);
+      expect(await list(`q=${encodeURIComponent("it's a ? test \\ $$ ''")}`)).toEqual(['detailsMatch']);
+      const payload = '/*&q=?*/)) and false union all select x.id from (select set_config($$app.tenant_id$$,$$kb$$,true)) s, lessons x --';
+      const response = await api().get(`/api/lessons?sort=recent&q=${encodeURIComponent(payload)}`).set(searcher);
+      expect(response.status).toBe(200);
+      expect(response.body.items).toEqual([]);
     });
 
     it('filters by category, tags (any or all), agent, validation and confidence', async () => {
@@ -186,6 +231,7 @@ describe('lessons', () => {
     });
 
     it('refuses bad filter values', async () => {
+      await api().get('/api/lessons?sort=relevance').set(searcher).expect(400);
       await api().get('/api/lessons?minConfidence=2').set(searcher).expect(400);
       await api().get('/api/lessons?sort=popularity').set(searcher).expect(400);
       await api().get('/api/lessons?tagsMode=some').set(searcher).expect(400);

@@ -56,6 +56,13 @@ describe('patterns', () => {
     await api().get('/api/patterns?sort=weird').set(auth).expect(400);
   });
 
+  it('refuses numbers JSON cannot carry exactly, instead of counting them wrongly', async () => {
+    const tooBig = await api().post('/api/patterns').set(auth).set('content-type', 'application/json').send('{"type":"n","pattern":{"a":1e400}}');
+    expect(tooBig.status).toBe(400);
+    await api().post('/api/patterns').set(auth).set('content-type', 'application/json').send('{"type":"n","pattern":[12345678901234567890123]}').expect(400);
+    await report({ type: 'n', pattern: { a: 9007199254740991, b: 0.5 } }).expect(201);
+  });
+
   it('refuses a report without a pattern or with an unknown agent type', async () => {
     await report({ type: 'x' }).expect(400);
     await report({ type: 'x', pattern: { a: 1 }, agentType: 'wizard' }).expect(400);

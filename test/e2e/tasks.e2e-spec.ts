@@ -129,6 +129,13 @@ describe('tasks', () => {
       expect(await list(`createdTo=${runningCreatedAt}`)).toEqual([ids.pendingA]);
     });
 
+    it('treats a ? in a filter value as text', async () => {
+      const other = bearer(tokenFor({ tenant: 'odd-projects', sub: 'o' }));
+      const odd = await createTask(testApp, other, { prompt: 'odd project', projectId: "a?b'c" });
+      const found = await request(testApp.server).get(`/api/tasks?projectId=${encodeURIComponent("a?b'c")}`).set(other).expect(200);
+      expect(found.body.items.map((task: { id: string }) => task.id)).toEqual([odd.id]);
+    });
+
     it('refuses unknown filters and values', async () => {
       await request(testApp.server).get('/api/tasks?state=sleeping').set(lister).expect(400);
       await request(testApp.server).get('/api/tasks?currentAgent=wizard').set(lister).expect(400);

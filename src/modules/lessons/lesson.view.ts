@@ -1,6 +1,5 @@
 import type { EntityDTO } from '@mikro-orm/core';
 import type { Lesson } from './lesson.entity.js';
-import type { Pattern } from './pattern.entity.js';
 
 export function lessonView(lesson: Lesson | EntityDTO<Lesson>) {
   return {
@@ -21,15 +20,3 @@ export function lessonView(lesson: Lesson | EntityDTO<Lesson>) {
   };
 }
 export type LessonView = ReturnType<typeof lessonView>;
-
-export function patternView(pattern: Pattern | EntityDTO<Pattern>) {
-  return {
-    id: pattern.id,
-    type: pattern.type,
-    agentType: pattern.agentType ?? null,
-    pattern: pattern.pattern,
-    frequency: pattern.frequency,
-    lastSeen: pattern.lastSeen,
-    createdAt: pattern.createdAt,
-  };
-}

@@ -8,7 +8,7 @@ import type { CreateLessonDto } from './dto/create-lesson.dto.js';
 import type { ListLessonsQuery } from './dto/list-lessons.query.js';
 import type { UpdateLessonDto } from './dto/update-lesson.dto.js';
 import { Lesson } from './lesson.entity.js';
-import { LESSON_SORT_KEYS, LessonSearch } from './lesson-search.js';
+import { LESSON_SORT_KEYS, LessonSearch, type RankedLesson } from './lesson-search.js';
 import { LessonView, lessonView } from './lesson.view.js';
 
 /** Columns a list returns: the entity's, not the generated search columns. */
@@ -26,7 +26,14 @@ export class LessonsService {
   constructor(private readonly em: EntityManager) {}
 
   async create(input: CreateLessonDto): Promise<LessonView> {
-    const lesson = this.em.create(Lesson, { ...input, tags: input.tags ?? [], details: input.details ?? null, taskId: input.taskId ?? null });
+    const lesson = this.em.create(Lesson, {
+      ...input,
+      tags: input.tags ?? [],
+      details: input.details ?? null,
+      sourceAgent: input.sourceAgent ?? null,
+      taskId: input.taskId ?? null,
+      confidence: input.confidence ?? 0.5,
+    });
     await this.flushRefusingForeignTask();
     return lessonView(lesson);
   }
@@ -75,26 +82,31 @@ export class LessonsService {
   }
 
   async list(query: ListLessonsQuery): Promise<Page<LessonView>> {
-    const sort = query.sort ?? (query.q ? 'relevance' : 'recent');
-    if (sort !== 'relevance' || !query.q) {
-      const search = query.q ? new LessonSearch(this.em.getPlatform(), query.q) : undefined;
-      return this.page(query, LESSON_SORT_KEYS[sort === 'relevance' ? 'recent' : sort], (alias) => (search ? [search.matches(alias)] : []));
+    const search = query.q === undefined ? undefined : new LessonSearch(query.q);
+    const sort = query.sort ?? (search ? 'relevance' : 'recent');
+    if (search?.isEmpty) {
+      return { items: [], nextCursor: null };
     }
-    const search = new LessonSearch(this.em.getPlatform(), query.q);
-    const usesFallback = query.cursor !== undefined && sortNameOf(query.cursor) === search.bySimilarity.name;
-    if (!usesFallback) {
+    if (sort !== 'relevance') {
+      return this.page(query, LESSON_SORT_KEYS[sort], (alias) => (search ? [search.matches(alias)] : []));
+    }
+    if (!search) {
+      throw new ProblemException(400, 'sort=relevance needs a search text q.', { errors: [{ field: 'sort', messages: ['relevance needs q'] }] });
+    }
+    const continuesFallback = query.cursor !== undefined && sortNameOf(query.cursor) === search.bySimilarity.name;
+    if (!continuesFallback) {
       const ranked = await this.page(query, search.byRank, (alias) => [search.matches(alias)]);
-      if (ranked.items.length > 0 || query.cursor) return ranked;
+      if (ranked.items.length > 0 || query.cursor || !search.canFallBack) return ranked;
     }
     await this.em.execute(sql`select set_config('pg_trgm.word_similarity_threshold', ${String(TYPO_SIMILARITY)}, true)`);
     return this.page(query, search.bySimilarity, (alias) => [search.resembles(alias)]);
   }
 
-  private async page(query: ListLessonsQuery, key: SortKey<Lesson & { rank?: number }>, conditions: (alias: string) => string[]): Promise<Page<LessonView>> {
+  private async page(query: ListLessonsQuery, key: SortKey<RankedLesson>, conditions: (alias: string) => string[]): Promise<Page<LessonView>> {
     const qb = this.em.createQueryBuilder(Lesson, 'l').select([...LISTED_FIELDS, raw(`${key.expression('l')} as rank`)]);
     for (const condition of conditions('l')) qb.andWhere(raw(condition));
     if (query.category) qb.andWhere({ category: query.category });
-    if (query.tags?.length) qb.andWhere(raw(`l.tags ${query.tagsMode === 'all' ? '@>' : '&&'} ?::text[]`, [`{${query.tags.map(quoteArrayItem).join(',')}}`]));
+    if (query.tags?.length) qb.andWhere({ tags: query.tagsMode === 'all' ? { $contains: query.tags } : { $overlap: query.tags } });
     if (query.sourceAgent) qb.andWhere({ sourceAgent: query.sourceAgent });
     if (query.humanValidated !== undefined) qb.andWhere({ humanValidated: query.humanValidated });
     if (query.minConfidence !== undefined) qb.andWhere({ confidence: { $gte: query.minConfidence } });
@@ -125,7 +137,3 @@ function notFound(): ProblemException {
   return new ProblemException(404, 'The lesson does not exist.');
 }
 
-/** One element of a PostgreSQL array literal, quoted. */
-function quoteArrayItem(value: string): string {
-  return `"${value.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`;
-}

@@ -7,7 +7,7 @@ import { ListPatternsQuery } from './dto/list-patterns.query.js';
 import { RecordPatternDto } from './dto/record-pattern.dto.js';
 import { PatternsService } from './patterns.service.js';
 
-@ApiTags('lessons')
+@ApiTags('patterns')
 @ApiBearerAuth()
 @Controller('patterns')
 export class PatternsController {

@@ -3,17 +3,17 @@ import { sql } from '@mikro-orm/core';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { v7 as uuidv7 } from 'uuid';
 import { ProblemException } from '../../platform/errors/problem.exception.js';
-import { keysetPage, NEWEST_FIRST, type SortKey } from '../../platform/pagination/keyset.js';
+import { keysetPage, type SortKey } from '../../platform/pagination/keyset.js';
 import type { Page } from '../../platform/pagination/page.js';
 import { TenantContext } from '../../platform/tenancy/tenant-context.js';
 import type { ListPatternsQuery } from './dto/list-patterns.query.js';
 import type { RecordPatternDto } from './dto/record-pattern.dto.js';
-import { patternView } from './lesson.view.js';
+import { patternView } from './pattern.view.js';
 import { Pattern } from './pattern.entity.js';
 
 const PATTERN_SORT_KEYS: Record<ListPatternsQuery['sort'], SortKey<Pattern>> = {
   frequency: { name: 'frequency', expression: (alias) => `${alias}.frequency`, type: 'int4', valueOf: (row) => row.frequency },
-  recent: { ...(NEWEST_FIRST as SortKey<Pattern>), name: 'last-seen', expression: (alias) => `${alias}.last_seen`, valueOf: (row) => row.lastSeen.toISOString() },
+  recent: { name: 'last-seen', expression: (alias) => `${alias}.last_seen`, type: 'timestamptz', valueOf: (row) => row.lastSeen.toISOString() },
 };
 
 /** Recurring patterns of the current tenant, counted. */
@@ -26,11 +26,16 @@ export class PatternsService {
    * whatever its key order) goes up by one. A single upsert statement, so concurrent reports all count.
    */
   async record(input: RecordPatternDto): Promise<{ pattern: ReturnType<typeof patternView>; created: boolean }> {
+    if (hasInexactNumber(input.pattern)) {
+      throw new ProblemException(400, 'pattern holds a number JSON cannot carry exactly (beyond ±2^53, or not finite).', {
+        errors: [{ field: 'pattern', messages: ['numbers must be finite and within ±2^53'] }],
+      });
+    }
     const [row] = await this.em.execute<{ id: string; created: boolean }[]>(sql`
       insert into patterns (id, tenant_id, type, agent_type, pattern, frequency, last_seen, created_at)
       values (${uuidv7()}, ${TenantContext.current().tenantId}, ${input.type}, ${input.agentType ?? null}, ${JSON.stringify(input.pattern)}::jsonb, 1, now(), now())
       on conflict (tenant_id, type, agent_type, pattern_hash)
-      do update set frequency = patterns.frequency + 1, last_seen = excluded.last_seen
+      do update set frequency = patterns.frequency + 1, last_seen = greatest(patterns.last_seen, excluded.last_seen)
       returning id, (xmax = 0) as created`);
     return { pattern: patternView(await this.find(row.id)), created: row.created };
   }
@@ -60,4 +65,15 @@ export class PatternsService {
 
 function notFound(): ProblemException {
   return new ProblemException(404, 'The pattern does not exist.');
+}
+
+/** Whether JSON parsing already changed a number of the pattern (1e400 → Infinity, 2^53 + 1 → 2^53). */
+function hasInexactNumber(value: unknown): boolean {
+  const pending = [value];
+  while (pending.length > 0) {
+    const current = pending.pop();
+    if (typeof current === 'number' && (!Number.isFinite(current) || (Number.isInteger(current) && !Number.isSafeInteger(current)))) return true;
+    if (current !== null && typeof current === 'object') pending.push(...Object.values(current));
+  }
+  return false;
 }
