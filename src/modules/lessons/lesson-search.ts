@@ -87,8 +87,9 @@ export class LessonSearch {
     valueOf: (row) => row.rank ?? 0,
   };
 
+  /** A scalar subquery: PostgreSQL parses the query once per statement, not once per row. */
   private tsQuery(): string {
-    return `websearch_to_tsquery('english', ${hexText(this.text)})`;
+    return `(select websearch_to_tsquery('english', ${hexText(this.text)}))`;
   }
 }
 

@@ -18,7 +18,3 @@ export interface Principal {
 export function principalOf(tenantId: string, userId: string, roles: readonly string[]): Principal {
   return { tenantId, userId, roles, actorId: roles.includes(Role.Service) ? `service:${userId}` : userId };
 }
-
-export function hasRole(principal: Principal, role: Role): boolean {
-  return principal.roles.includes(role);
-}
