@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { explainAsTenant } from './explain.js';
 
 /** Words the generated lessons are made of: enough variety for realistic text search. */
 const VOCABULARY = `timeout retry budget gateway payment mock sandbox flaky test checkout clock migration reviewer rollback
@@ -46,34 +47,19 @@ export async function seedLessonsAsSuperuser(adminDatabaseUrl: string, tenants: 
   }
 }
 
-/** EXPLAIN ANALYZE, as the runtime role with the tenant set, of SQL equivalent to the lessons list's. */
-export async function explainLessonQueries(runtimeUrl: string, tenant: string, q: string, tags: string[]): Promise<string> {
-  const client = new pg.Client({ connectionString: runtimeUrl });
-  await client.connect();
-  const plans: string[] = [];
-  try {
-    await client.query('begin');
-    await client.query("select set_config('app.tenant_id', $1, true)", [tenant]);
-    const queries: [string, string, unknown[]][] = [
-      [
-        `search q=${q}`,
-        `select id, ts_rank_cd(l.search_vector, websearch_to_tsquery('english', $2))::float8 as rank from lessons l
-         where l.tenant_id = $1 and l.search_vector @@ websearch_to_tsquery('english', $2) order by rank desc, l.id desc limit 51`,
-        [tenant, q],
-      ],
-      [
-        `tags=${tags.join(',')}`,
-        `select id from lessons l where l.tenant_id = $1 and l.tags && $2::text[] order by l.created_at desc, l.id desc limit 51`,
-        [tenant, tags],
-      ],
-    ];
-    for (const [name, sql, params] of queries) {
-      const { rows } = await client.query(`explain (analyze, costs off, timing off, summary off) ${sql}`, params);
-      plans.push(`-- ${name}\n${rows.map((row) => row['QUERY PLAN']).join('\n')}`);
-    }
-    await client.query('rollback');
-  } finally {
-    await client.end();
-  }
-  return plans.join('\n\n');
+/** The lessons list's search and tags queries, explained as the tenant. */
+export function explainLessonQueries(runtimeUrl: string, tenant: string, q: string, tags: string[]): Promise<string> {
+  return explainAsTenant(runtimeUrl, tenant, async () => [
+    [
+      `search q=${q}`,
+      `select id, ts_rank_cd(l.search_vector, websearch_to_tsquery('english', $2))::float8 as rank from lessons l
+       where l.tenant_id = $1 and l.search_vector @@ websearch_to_tsquery('english', $2) order by rank desc, l.id desc limit 51`,
+      [tenant, q],
+    ],
+    [
+      `tags=${tags.join(',')}`,
+      `select id from lessons l where l.tenant_id = $1 and l.tags && $2::text[] order by l.created_at desc, l.id desc limit 51`,
+      [tenant, tags],
+    ],
+  ]);
 }
