@@ -1,7 +1,7 @@
 import { rm } from 'node:fs/promises';
-import { type AddressInfo, createServer } from 'node:net';
 import { startEmbeddedDatabase } from '../../src/platform/database/embedded-database.js';
 import { COMPILED_ENTITIES, migrateToLatest, withMigrator } from '../../src/platform/database/migrations.js';
+import { freePort } from './free-port.js';
 import { createTestDatabase, TEMPLATE_DATABASE, withAdminClient } from './test-database.js';
 
 /** Per run, so that two test runs on one machine do not collide. */
@@ -38,10 +38,3 @@ async function assertEntitiesMatchMigrations(ownerUrl: string): Promise<void> {
   }
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
