@@ -10,6 +10,7 @@ import { IdempotencyModule } from './platform/idempotency/idempotency.module.js'
 import { LoggingModule } from './platform/logging/logging.module.js';
 import { RateLimitModule } from './platform/rate-limit/rate-limit.module.js';
 import { TenancyModule } from './platform/tenancy/tenancy.module.js';
+import { AuditModule } from './modules/audit/audit.module.js';
 import { LessonsModule } from './modules/lessons/lessons.module.js';
 import { TasksModule } from './modules/tasks/tasks.module.js';
 
@@ -31,6 +32,7 @@ export class AppModule {
         HealthModule,
         TasksModule,
         LessonsModule,
+        AuditModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],
     };

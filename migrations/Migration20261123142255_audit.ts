@@ -1,0 +1,193 @@
+import { Migration } from '@mikro-orm/migrations';
+
+/** The tables whose changes are audited, with their resource type and capture options (see audit_capture). */
+const AUDITED_TABLES = [
+  ['tasks', 'task', 'state=transition'],
+  ['task_dependencies', 'task_dependency'],
+  ['task_executions', 'task_execution', 'status=finish'],
+  ['execution_reviews', 'execution_review'],
+  ['task_artifacts', 'task_artifact'],
+  ['task_approvals', 'task_approval'],
+  ['lessons', 'lesson', '-search_vector', '-search_text', 'human_validated=validate', 'application_count=apply'],
+  ['patterns', 'pattern', '-pattern_hash'],
+];
+
+export class Migration20261123142255_audit extends Migration {
+
+  override name = 'Migration20261123142255_audit';
+
+  override up(): void | Promise<void> {
+    this.addSql(`create table "audit_entries" ("id" uuid not null, "tenant_id" text not null, "chain" smallint not null, "chain_seq" bigint not null, "prev_hash" bytea null, "hash" bytea not null, "actor_id" text not null, "actor_roles" text[] not null, "action" text not null, "resource_type" text not null, "resource_id" text null, "details" jsonb not null, "ip_address" text null, "user_agent" text null, "request_id" text null, "created_at" timestamptz(6) not null, primary key ("id"));`);
+    this.addSql(`create index "audit_entries_tenant_action_idx" on "audit_entries" ("tenant_id", "action", "created_at", "id");`);
+    this.addSql(`create index "audit_entries_tenant_request_idx" on "audit_entries" ("tenant_id", "request_id");`);
+    this.addSql(`create index "audit_entries_tenant_resource_idx" on "audit_entries" ("tenant_id", "resource_type", "resource_id", "created_at", "id");`);
+    this.addSql(`create index "audit_entries_tenant_actor_idx" on "audit_entries" ("tenant_id", "actor_id", "created_at", "id");`);
+    this.addSql(`create index "audit_entries_tenant_created_idx" on "audit_entries" ("tenant_id", "created_at", "id");`);
+    this.addSql(`alter table "audit_entries" add constraint "audit_entries_chain_key" unique ("tenant_id", "chain", "chain_seq");`);
+
+    this.addSql(`alter table "audit_entries" enable row level security;`);
+    this.addSql(`alter table "audit_entries" force row level security;`);
+    this.addSql(`create policy "tenant_isolation" on "audit_entries" using (tenant_id = current_setting('app.tenant_id', true)) with check (tenant_id = current_setting('app.tenant_id', true));`);
+
+    // Written by hand (the snapshot does not know these; generated diffs leave them alone).
+    // - The head of each of a tenant's hash chains; its row lock orders the appends to that chain.
+    this.addSql(`create table "audit_chain_heads" ("tenant_id" text not null, "chain" smallint not null, "seq" bigint not null default 0, "hash" bytea null, primary key ("tenant_id", "chain"));`);
+    this.addSql(`alter table "audit_chain_heads" enable row level security;`);
+    this.addSql(`alter table "audit_chain_heads" force row level security;`);
+    this.addSql(`create policy "tenant_isolation" on "audit_chain_heads" using (tenant_id = current_setting('app.tenant_id', true)) with check (tenant_id = current_setting('app.tenant_id', true));`);
+    // The schema owner's maintenance jobs (never the runtime role) list the tenants that have a trail.
+    this.addSql(`create policy "maintenance_tenant_list" on "audit_chain_heads" for select to current_user using (true);`);
+    // - Append-only: the runtime role may only insert and read entries, and advance chain heads.
+    this.addSql(`revoke update, delete, truncate on "audit_entries" from tessera_runtime;`);
+    this.addSql(`revoke delete, truncate on "audit_chain_heads" from tessera_runtime;`);
+    this.addSql(`create function audit_entry_digest(e audit_entries) returns bytea language sql stable as $$
+      select sha256(convert_to(jsonb_build_array(
+        encode(e.prev_hash, 'hex'), e.id, e.tenant_id, e.chain, e.chain_seq, e.actor_id, e.actor_roles, e.action,
+        e.resource_type, e.resource_id, e.details, e.ip_address, e.user_agent, e.request_id,
+        (extract(epoch from e.created_at) * 1000000)::bigint)::text, 'UTF8'))
+    $$;`);
+    this.addSql(`grant execute on function audit_entry_digest(audit_entries) to tessera_runtime;`);
+    // - Sealing: whatever an INSERT says, the actor, origin and time come from the transaction's
+    //   settings (set by TenantScope) and the entry is linked to the head of one of the tenant's
+    //   16 chains. A transaction takes a free chain (SKIP LOCKED) on its first entry and keeps it, so
+    //   it holds one head lock at most (no deadlock) and concurrent writers of a tenant rarely wait.
+    this.addSql(`create function audit_entries_seal() returns trigger language plpgsql as $$
+      declare
+        held text := current_setting('tessera.audit_chain', true);
+        head record;
+      begin
+        new.id := coalesce(new.id, gen_random_uuid());
+        new.actor_id := coalesce(nullif(current_setting('app.actor_id', true), ''), 'system');
+        new.actor_roles := array(select jsonb_array_elements_text(coalesce(nullif(current_setting('app.actor_roles', true), ''), '[]')::jsonb));
+        new.request_id := nullif(current_setting('app.request_id', true), '');
+        new.ip_address := nullif(current_setting('app.ip_address', true), '');
+        new.user_agent := nullif(current_setting('app.user_agent', true), '');
+        new.created_at := clock_timestamp();
+        if substr(held, position(':' in held) + 1) = new.tenant_id then
+          new.chain := split_part(held, ':', 1)::smallint;
+        else
+          select chain into new.chain from audit_chain_heads where tenant_id = new.tenant_id order by random() limit 1 for update skip locked;
+          if not found then
+            insert into audit_chain_heads (tenant_id, chain) select new.tenant_id, g from generate_series(0, 15) g on conflict do nothing;
+            select chain into new.chain from audit_chain_heads where tenant_id = new.tenant_id order by random() limit 1 for update skip locked;
+          end if;
+          if not found then
+            new.chain := floor(random() * 16)::smallint;
+          end if;
+          perform set_config('tessera.audit_chain', new.chain || ':' || new.tenant_id, true);
+        end if;
+        select seq, hash into head from audit_chain_heads where tenant_id = new.tenant_id and chain = new.chain for update;
+        new.chain_seq := head.seq + 1;
+        new.prev_hash := head.hash;
+        new.hash := audit_entry_digest(new);
+        update audit_chain_heads set seq = new.chain_seq, hash = new.hash where tenant_id = new.tenant_id and chain = new.chain;
+        return new;
+      end
+    $$;`);
+    this.addSql(`create trigger audit_entries_seal before insert on audit_entries for each row execute function audit_entries_seal();`);
+    // - Immutable, even for the owner; only audit_apply_retention() deletes, and it leaves a checkpoint.
+    this.addSql(`create function audit_entries_immutable() returns trigger language plpgsql as $$
+      begin
+        if tg_op = 'DELETE' and current_setting('tessera.audit_retention', true) = 'on' then
+          return old;
+        end if;
+        raise exception 'audit entries are append-only: % refused', tg_op using errcode = 'insufficient_privilege';
+      end
+    $$;`);
+    this.addSql(`create trigger audit_entries_immutable before update or delete on audit_entries for each row execute function audit_entries_immutable();`);
+    this.addSql(`create trigger audit_entries_no_truncate before truncate on audit_entries for each statement execute function audit_entries_immutable();`);
+    // - Retention, run by the owner for the tenant in app.tenant_id: deletes the entries older than
+    //   the cutoff, then appends a checkpoint recording where each chain now starts (the sequence
+    //   number and hash its first remaining entry links to), which verification trusts instead.
+    this.addSql(`create function audit_apply_retention(cutoff timestamptz) returns bigint language plpgsql as $$
+      declare
+        tenant text := current_setting('app.tenant_id');
+        removed bigint;
+      begin
+        perform set_config('tessera.audit_retention', 'on', true);
+        delete from audit_entries where tenant_id = tenant and created_at < cutoff;
+        get diagnostics removed = row_count;
+        perform set_config('tessera.audit_retention', '', true);
+        if removed > 0 then
+          insert into audit_entries (tenant_id, action, resource_type, resource_id, details)
+          select tenant, 'audit.retention', 'audit_log', null, jsonb_build_object(
+            'cutoff', cutoff, 'removed', removed,
+            'chainStarts', jsonb_object_agg(h.chain, jsonb_build_object(
+              'seq', coalesce(f.chain_seq - 1, h.seq), 'hash', encode(coalesce(f.prev_hash, h.hash), 'hex'))))
+          from audit_chain_heads h
+          left join lateral (
+            select e.chain_seq, e.prev_hash from audit_entries e
+            where e.tenant_id = h.tenant_id and e.chain = h.chain order by e.chain_seq limit 1
+          ) f on true
+          where h.tenant_id = tenant;
+        end if;
+        return removed;
+      end
+    $$;`);
+    // - Capture: one entry per changed row of an audited table, in the same transaction. Arguments:
+    //   the resource type, then "-column" to leave a column out and "column=verb" (or
+    //   "column=verbWhenSet/verbWhenCleared") to name an update by the column it changed.
+    //   Values longer than 1 KiB are recorded as their size and SHA-256, never copied whole.
+    this.addSql(`create function audit_capture() returns trigger language plpgsql as $$
+      declare
+        resource text := tg_argv[0];
+        before_row jsonb := case when tg_op <> 'INSERT' then to_jsonb(old) end;
+        after_row jsonb := case when tg_op <> 'DELETE' then to_jsonb(new) end;
+        current_row jsonb := coalesce(after_row, before_row);
+        left_out text[] := array['id', 'tenant_id', 'updated_at'];
+        verb text := case tg_op when 'INSERT' then 'create' when 'UPDATE' then 'update' else 'delete' end;
+        changes jsonb := '{}';
+        field text;
+        rule text;
+      begin
+        foreach rule in array tg_argv[1:] loop
+          if rule like '-%' then left_out := left_out || substr(rule, 2); end if;
+        end loop;
+        for field in select jsonb_object_keys(current_row) loop
+          continue when field = any (left_out)
+            or (tg_op = 'UPDATE' and before_row -> field is not distinct from after_row -> field)
+            or (tg_op <> 'UPDATE' and current_row -> field = 'null'::jsonb);
+          changes := changes || jsonb_build_object(field, jsonb_build_object(
+            'before', audit_value(before_row -> field), 'after', audit_value(after_row -> field)));
+        end loop;
+        if tg_op = 'UPDATE' then
+          if changes = '{}' then
+            return null;
+          end if;
+          foreach rule in array tg_argv[1:] loop
+            continue when rule not like '%=%' or not changes ? split_part(rule, '=', 1);
+            verb := split_part(rule, '=', 2);
+            verb := case when after_row -> split_part(rule, '=', 1) = 'null'::jsonb and verb like '%/%'
+              then split_part(verb, '/', 2) else split_part(verb, '/', 1) end;
+            exit;
+          end loop;
+        end if;
+        insert into audit_entries (tenant_id, action, resource_type, resource_id, details)
+        values (current_row ->> 'tenant_id', resource || '.' || verb, resource, current_row ->> 'id', jsonb_build_object('changes', changes));
+        return null;
+      end
+    $$;`);
+    this.addSql(`create function audit_value(value jsonb) returns jsonb language sql immutable as $$
+      select case when octet_length(value::text) <= 1024 then value else jsonb_build_object(
+        'summarized', true, 'bytes', octet_length(value::text), 'sha256', encode(sha256(convert_to(value::text, 'UTF8')), 'hex')) end
+    $$;`);
+    this.addSql(`grant execute on function audit_value(jsonb) to tessera_runtime;`);
+    for (const [table, ...args] of AUDITED_TABLES) {
+      this.addSql(`create trigger audit_capture after insert or update or delete on "${table}" for each row execute function audit_capture(${args.map((arg) => `'${arg}'`).join(', ')});`);
+    }
+  }
+
+  override down(): void | Promise<void> {
+    for (const [table] of AUDITED_TABLES) {
+      this.addSql(`drop trigger if exists audit_capture on "${table}";`);
+    }
+    this.addSql(`drop function if exists audit_capture();`);
+    this.addSql(`drop function if exists audit_value(jsonb);`);
+    this.addSql(`drop function if exists audit_apply_retention(timestamptz);`);
+    this.addSql(`drop table if exists "audit_chain_heads" cascade;`);
+    this.addSql(`drop table if exists "audit_entries" cascade;`);
+    this.addSql(`drop function if exists audit_entries_seal();`);
+    this.addSql(`drop function if exists audit_entries_immutable();`);
+  }
+
+}

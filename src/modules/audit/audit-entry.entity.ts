@@ -1,0 +1,64 @@
+import type { Opt } from '@mikro-orm/core';
+import { Entity, Index, PrimaryKey, Property, Unique } from '@mikro-orm/decorators/legacy';
+import { TENANT_ISOLATION, TenantScopedEntity } from '../../platform/tenancy/tenant-scoped.entity.js';
+
+/**
+ * One audit entry. Written only by the database: the `audit_capture` trigger on every audited table,
+ * or an INSERT of its kind, resource and details, which the `audit_entries_seal` trigger completes
+ * (actor, origin, time, chain link and hash) and no role can UPDATE or DELETE afterwards (see the
+ * audit migration). The application reads it through this entity.
+ */
+@Entity({ tableName: 'audit_entries', ...TENANT_ISOLATION })
+@Index({ name: 'audit_entries_tenant_created_idx', properties: ['tenantId', 'createdAt', 'id'] })
+@Index({ name: 'audit_entries_tenant_actor_idx', properties: ['tenantId', 'actorId', 'createdAt', 'id'] })
+@Index({ name: 'audit_entries_tenant_resource_idx', properties: ['tenantId', 'resourceType', 'resourceId', 'createdAt', 'id'] })
+@Index({ name: 'audit_entries_tenant_action_idx', properties: ['tenantId', 'action', 'createdAt', 'id'] })
+@Index({ name: 'audit_entries_tenant_request_idx', properties: ['tenantId', 'requestId'] })
+@Unique({ name: 'audit_entries_chain_key', properties: ['tenantId', 'chain', 'chainSeq'] })
+export class AuditEntry extends TenantScopedEntity {
+  @PrimaryKey({ type: 'uuid' })
+  id!: string & Opt;
+
+  /** Which of the tenant's parallel hash chains holds the entry, and its place in it (from 1). */
+  @Property({ type: 'smallint' })
+  chain!: number & Opt;
+
+  @Property({ type: 'bigint' })
+  chainSeq!: string & Opt;
+
+  @Property({ type: 'bytea', nullable: true, hidden: true })
+  prevHash?: Buffer | null;
+
+  @Property({ type: 'bytea', hidden: true })
+  hash!: Buffer & Opt;
+
+  @Property({ type: 'text' })
+  actorId!: string & Opt;
+
+  @Property({ type: 'text[]' })
+  actorRoles!: string[] & Opt;
+
+  @Property({ type: 'text' })
+  action!: string;
+
+  @Property({ type: 'text' })
+  resourceType!: string;
+
+  @Property({ type: 'text', nullable: true })
+  resourceId?: string | null;
+
+  @Property({ type: 'jsonb' })
+  details!: Record<string, unknown>;
+
+  @Property({ type: 'text', nullable: true })
+  ipAddress?: string | null;
+
+  @Property({ type: 'text', nullable: true })
+  userAgent?: string | null;
+
+  @Property({ type: 'text', nullable: true })
+  requestId?: string | null;
+
+  @Property({ type: 'timestamptz', length: 6 })
+  createdAt!: Date & Opt;
+}
