@@ -17,7 +17,7 @@ export class Migration20261123142255_audit extends Migration {
   override name = 'Migration20261123142255_audit';
 
   override up(): void | Promise<void> {
-    this.addSql(`create table "audit_entries" ("id" uuid not null, "tenant_id" text not null, "chain" smallint not null, "chain_seq" bigint not null, "prev_hash" bytea null, "hash" bytea not null, "actor_id" text not null, "actor_roles" text[] not null, "action" text not null, "resource_type" text not null, "resource_id" text null, "details" jsonb not null, "ip_address" text null, "user_agent" text null, "request_id" text null, "created_at" timestamptz(6) not null, primary key ("id"));`);
+    this.addSql(`create table "audit_entries" ("id" uuid not null, "tenant_id" text not null, "chain" smallint not null, "chain_seq" bigint not null, "prev_hash" bytea null, "hash" bytea not null, "actor_id" text not null, "actor_roles" text[] not null, "action" text not null, "resource_type" text not null, "resource_id" text null, "details" jsonb not null, "ip_address" text null, "user_agent" text null, "request_id" text null, "created_at" timestamptz(3) not null, primary key ("id"));`);
     this.addSql(`create index "audit_entries_tenant_action_idx" on "audit_entries" ("tenant_id", "action", "created_at", "id");`);
     this.addSql(`create index "audit_entries_tenant_request_idx" on "audit_entries" ("tenant_id", "request_id");`);
     this.addSql(`create index "audit_entries_tenant_resource_idx" on "audit_entries" ("tenant_id", "resource_type", "resource_id", "created_at", "id");`);
@@ -62,7 +62,7 @@ export class Migration20261123142255_audit extends Migration {
         new.request_id := nullif(current_setting('app.request_id', true), '');
         new.ip_address := nullif(current_setting('app.ip_address', true), '');
         new.user_agent := nullif(current_setting('app.user_agent', true), '');
-        new.created_at := clock_timestamp();
+        new.created_at := date_trunc('milliseconds', clock_timestamp());
         if substr(held, position(':' in held) + 1) = new.tenant_id then
           new.chain := split_part(held, ':', 1)::smallint;
         else

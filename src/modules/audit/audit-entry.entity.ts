@@ -59,6 +59,6 @@ export class AuditEntry extends TenantScopedEntity {
   @Property({ type: 'text', nullable: true })
   requestId?: string | null;
 
-  @Property({ type: 'timestamptz', length: 6 })
+  @Property({ type: 'timestamptz', length: 3 })
   createdAt!: Date & Opt;
 }

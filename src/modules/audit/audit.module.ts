@@ -1,8 +1,21 @@
 import { Module } from '@nestjs/common';
 import { MikroOrmModule } from '@mikro-orm/nestjs';
+import { ACCESS_DENIED_RECORDER } from '../../platform/auth/access-denied.js';
+import { AccessDeniedAuditRecorder } from './access-denied.recorder.js';
 import { AuditEntry } from './audit-entry.entity.js';
+import { AuditLogService } from './audit-log.service.js';
+import { AuditLogsController } from './audit-logs.controller.js';
+import { AuditVerification } from './audit-verification.js';
 
+/**
+ * The audit trail. Changes are captured by the database itself (the audit_capture trigger on every
+ * audited table, see the audit migration), in the transaction that makes them: no module writes
+ * audit rows, and no code path can change data without its entry.
+ */
 @Module({
   imports: [MikroOrmModule.forFeature([AuditEntry])],
+  controllers: [AuditLogsController],
+  providers: [AuditLogService, AuditVerification, { provide: ACCESS_DENIED_RECORDER, useClass: AccessDeniedAuditRecorder }],
+  exports: [ACCESS_DENIED_RECORDER],
 })
 export class AuditModule {}

@@ -1,4 +1,4 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Inject, Logger, Optional } from '@nestjs/common';
 import {
   ConnectionException,
   ConstraintViolationException,
@@ -10,6 +10,9 @@ import {
   UniqueConstraintViolationException,
 } from '@mikro-orm/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { ACCESS_DENIED_RECORDER, type AccessDeniedRecorder } from '../auth/access-denied.js';
+import type { Principal } from '../auth/principal.js';
+import { requestOriginOf } from '../tenancy/tenant-context.js';
 import { Problem, PROBLEM_CONTENT_TYPE, problem } from './problem.js';
 import { ProblemException } from './problem.exception.js';
 
@@ -33,12 +36,17 @@ const NETWORK_ERROR_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 
 export class ProblemDetailsFilter implements ExceptionFilter {
   private readonly logger = new Logger('Errors');
 
-  catch(error: unknown, host: ArgumentsHost): void {
+  constructor(@Optional() @Inject(ACCESS_DENIED_RECORDER) private readonly accessDenied?: AccessDeniedRecorder) {}
+
+  async catch(error: unknown, host: ArgumentsHost): Promise<void> {
     const http = host.switchToHttp();
-    const request = http.getRequest<FastifyRequest>();
+    const request = http.getRequest<FastifyRequest & { user?: Principal }>();
     const reply = http.getResponse<FastifyReply>();
     const body: Problem = { ...this.toProblem(error, request), instance: request.url, requestId: String(request.id) };
 
+    if (body.status === 403 && request.user) {
+      await this.recordDenied(request.user, request, body.detail);
+    }
     if (error instanceof ProblemException) {
       void reply.headers(error.headers);
     }
@@ -49,6 +57,20 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       reply.header('Retry-After', '1');
     }
     void reply.status(body.status).type(PROBLEM_CONTENT_TYPE).send(body);
+  }
+
+  /** Recorded before answering, so the event exists once the client has its 403; a failure only logs. */
+  private async recordDenied(principal: Principal, request: FastifyRequest, reason: string): Promise<void> {
+    try {
+      await this.accessDenied?.record(principal, {
+        method: request.method,
+        path: request.url.split('?')[0],
+        reason,
+        origin: requestOriginOf(request),
+      });
+    } catch (recordError) {
+      this.logger.error({ err: recordError, requestId: request.id }, 'Could not record a denied access');
+    }
   }
 
   private toProblem(error: unknown, request: FastifyRequest): Problem {

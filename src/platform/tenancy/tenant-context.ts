@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import type { FastifyRequest } from 'fastify';
 import type { Principal } from '../auth/principal.js';
 
 /** Where a unit of work came from, when it came over HTTP (what an audit trail records). */
@@ -6,6 +7,10 @@ export interface RequestOrigin {
   requestId: string;
   ipAddress: string;
   userAgent?: string;
+}
+
+export function requestOriginOf(request: FastifyRequest): RequestOrigin {
+  return { requestId: String(request.id), ipAddress: request.ip, userAgent: request.headers['user-agent'] };
 }
 
 interface UnitOfWorkContext {

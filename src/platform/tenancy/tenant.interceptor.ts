@@ -3,6 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import { PinoLogger } from 'nestjs-pino';
 import { from, lastValueFrom, Observable } from 'rxjs';
 import type { Principal } from '../auth/principal.js';
+import { requestOriginOf } from './tenant-context.js';
 import { TenantScope } from './tenant-scope.js';
 
 /** Runs every authenticated request as one tenant-scoped unit of work; public routes pass through. */
@@ -20,7 +21,6 @@ export class TenantInterceptor implements NestInterceptor {
       return next.handle();
     }
     this.logger.assign({ tenantId: principal.tenantId, userId: principal.actorId });
-    const origin = { requestId: String(request.id), ipAddress: request.ip, userAgent: request.headers['user-agent'] };
-    return from(this.tenantScope.run(principal, () => lastValueFrom(next.handle(), { defaultValue: undefined }), origin));
+    return from(this.tenantScope.run(principal, () => lastValueFrom(next.handle(), { defaultValue: undefined }), requestOriginOf(request)));
   }
 }

@@ -1,0 +1,85 @@
+import { once } from 'node:events';
+import type { OutgoingHttpHeaders } from 'node:http';
+import { Controller, Get, Logger, Param, ParseUUIDPipe, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { Role } from '../../platform/auth/principal.js';
+import { RequireRoles } from '../../platform/auth/roles.decorator.js';
+import type { AuditEntryView } from './audit-entry.view.js';
+import { AuditLogService } from './audit-log.service.js';
+import { AuditVerification } from './audit-verification.js';
+import { EXPORT_CONTENT_TYPES, exportHeader, exportLine } from './audit-export.js';
+import { AuditRangeQuery, ExportAuditLogsQuery, ListAuditLogsQuery } from './dto/list-audit-logs.query.js';
+
+/** The tenant's audit trail, for its administrators only. */
+@ApiTags('audit-logs')
+@ApiBearerAuth()
+@RequireRoles(Role.Admin)
+@Controller('audit-logs')
+export class AuditLogsController {
+  private readonly logger = new Logger(AuditLogsController.name);
+
+  constructor(
+    private readonly auditLog: AuditLogService,
+    private readonly verification: AuditVerification,
+  ) {}
+
+  @Get()
+  list(@Query() query: ListAuditLogsQuery) {
+    return this.auditLog.list(query);
+  }
+
+  /**
+   * Streams every matching entry, newest first, written as it is read (constant memory). The
+   * response is written directly so the export stays inside the request's transaction: one
+   * consistent snapshot of the trail.
+   */
+  @Get('export')
+  @ApiProduces(...Object.values(EXPORT_CONTENT_TYPES))
+  async export(@Query() query: ExportAuditLogsQuery, @Res() reply: FastifyReply): Promise<void> {
+    const batches = this.auditLog.export(query);
+    // Read the first batch before answering, so that a failure to read is still a problem response.
+    const first = await batches.next();
+    reply.hijack();
+    const response = reply.raw;
+    response.writeHead(200, {
+      ...(reply.getHeaders() as OutgoingHttpHeaders),
+      'content-type': EXPORT_CONTENT_TYPES[query.format],
+      'content-disposition': `attachment; filename="audit-log.${query.format}"`,
+      'cache-control': 'no-store',
+    });
+    const write = async (entries: AuditEntryView[]) => {
+      if (response.destroyed) {
+        throw new Error('The client went away during the export');
+      }
+      if (!response.write(entries.map((entry) => exportLine(query.format, entry)).join(''))) {
+        const waiting = new AbortController();
+        await Promise.race([once(response, 'drain', waiting), once(response, 'close', waiting)]).finally(() => waiting.abort());
+      }
+    };
+    try {
+      response.write(exportHeader(query.format));
+      if (!first.done) {
+        await write(first.value);
+        for await (const batch of batches) {
+          await write(batch);
+        }
+      }
+      response.end();
+    } catch (error) {
+      // The status is already sent: all a failure can do now is cut the response short.
+      this.logger.warn({ err: error, requestId: reply.request.id }, 'Audit export cut short');
+      response.destroy(error as Error);
+    }
+  }
+
+  @Get('verify')
+  verify(@Query() range: AuditRangeQuery) {
+    return this.verification.verify(range);
+  }
+
+  @Get(':id')
+  get(@Param('id', ParseUUIDPipe) id: string) {
+    return this.auditLog.get(id);
+  }
+}
