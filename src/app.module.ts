@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
+import { ScheduleModule } from '@nestjs/schedule';
 import { APP_FILTER } from '@nestjs/core';
 import type { Environment } from './config/environment.js';
 import { AuthModule } from './platform/auth/auth.module.js';
@@ -16,14 +17,15 @@ import { TasksModule } from './modules/tasks/tasks.module.js';
 
 @Module({})
 export class AppModule {
-  /** The whole application, for an already validated environment and a database runtime URL. */
-  static forRoot(environment: Environment, runtimeDatabaseUrl: string): DynamicModule {
+  /** The whole application, for an already validated environment, the database runtime URL and, for maintenance jobs, the owner's. */
+  static forRoot(environment: Environment, runtimeDatabaseUrl: string, ownerDatabaseUrl?: string): DynamicModule {
     return {
       module: AppModule,
       imports: [
         ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [() => ({ ...environment })] }),
         LoggingModule,
-        DatabaseModule.forRoot(runtimeDatabaseUrl),
+        DatabaseModule.forRoot(runtimeDatabaseUrl, ownerDatabaseUrl),
+        ScheduleModule.forRoot(),
         // Guard order matters: authentication first, so the rate limit can key on the tenant.
         AuthModule,
         RateLimitModule,

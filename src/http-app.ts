@@ -12,13 +12,13 @@ import { requestIdOf } from './platform/http/request-id.js';
 import { createValidationPipe } from './platform/http/validation.pipe.js';
 
 /** Builds the fully configured HTTP application (not yet listening): used by main.ts and the tests. */
-export async function createHttpApp(environment: Environment, runtimeDatabaseUrl: string): Promise<NestFastifyApplication> {
+export async function createHttpApp(environment: Environment, runtimeDatabaseUrl: string, ownerDatabaseUrl?: string): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: environment.BODY_LIMIT_BYTES,
     genReqId: requestIdOf,
     trustProxy: trustProxyOf(environment),
   });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(environment, runtimeDatabaseUrl), adapter, {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(environment, runtimeDatabaseUrl, ownerDatabaseUrl), adapter, {
     bufferLogs: true,
   });
   app.useLogger(app.get(Logger));

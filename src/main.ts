@@ -32,7 +32,7 @@ async function main(): Promise<void> {
     await migrateToLatest(database.ownerUrl);
   }
 
-  const app = await createHttpApp(environment, database.runtimeUrl);
+  const app = await createHttpApp(environment, database.runtimeUrl, database.ownerUrl);
   const logger = new Logger('Bootstrap');
   await app.listen({ port: environment.PORT, host: environment.HOST });
   logger.log(`Listening on ${environment.HOST}:${environment.PORT} (Node ${process.version}, ${database.embedded ? 'embedded' : 'external'} database)`);

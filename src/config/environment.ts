@@ -78,6 +78,10 @@ export class Environment {
   @Type(() => Number) @IsInt() @Min(1)
   RATE_LIMIT_PER_MINUTE = 1_200;
 
+  /** Audit entries older than this many days are deleted (with a checkpoint) by an hourly job; unset keeps them forever. */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1)
+  AUDIT_RETENTION_DAYS?: number;
+
   @Type(() => Number) @IsInt() @Min(1)
   AUTH_FAILURES_PER_MINUTE = 30;
 

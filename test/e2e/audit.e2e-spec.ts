@@ -6,6 +6,7 @@ import { TenantScope } from '../../src/platform/tenancy/tenant-scope.js';
 import { principalOf } from '../../src/platform/auth/principal.js';
 import { CreateLessonDto } from '../../src/modules/lessons/dto/create-lesson.dto.js';
 import { LessonsService } from '../../src/modules/lessons/lessons.service.js';
+import { AuditRetentionJob } from '../../src/modules/audit/audit-retention.job.js';
 import { startTestApp, TestApp } from '../support/test-app.js';
 import { createTestDatabase, withAdminClient, withOwnerClient } from '../support/test-database.js';
 import { bearer, tokenFor } from '../support/tokens.js';
@@ -53,6 +54,17 @@ describe('audit trail', () => {
   afterAll(() => testApp.close());
 
   describe('capture', () => {
+    it('is attached to every table with tenant data, so no write path escapes it', async () => {
+      const unaudited = await asOwner(async (owner) => (await owner.query(`
+        select c.relname as name from pg_class c
+        join pg_attribute a on a.attrelid = c.oid and a.attname = 'tenant_id' and not a.attisdropped
+        where c.relnamespace = 'public'::regnamespace and c.relkind = 'r'
+          and not exists (select from pg_trigger t where t.tgrelid = c.oid and t.tgname = 'audit_capture' and t.tgenabled = 'O')
+        order by 1`)).rows.map((row) => row.name as string));
+      // The trail itself, and stored replies of idempotent requests (a cache of responses, not data).
+      expect(unaudited).toEqual(['audit_chain_heads', 'audit_entries', 'idempotency_keys']);
+    });
+
     /** Each step: one request, and the entries it must leave (resource ids resolved after the run). */
     interface Expected { actor: string; action: string; resourceType: string; resourceId: () => string }
     const expected: Expected[] = [];
@@ -291,20 +303,32 @@ describe('audit trail', () => {
       }
     });
 
-    it('applies retention only through the retention function, which leaves a verifiable checkpoint', async () => {
-      const { rows } = await asOwner(async (owner) => {
-        await owner.query('begin');
-        await owner.query(`select set_config('app.tenant_id', '${tenant}', true), set_config('app.actor_id', 'system:audit-retention', true)`);
-        const result = await owner.query(`select audit_apply_retention((select created_at from audit_entries order by created_at desc limit 1 offset 5)) as removed`);
-        await owner.query('commit');
-        return result;
-      });
-      expect(Number(rows[0].removed)).toBeGreaterThan(0);
-      const [checkpoint] = await allEntries(admin, { action: 'audit.retention' });
-      expect(checkpoint).toMatchObject({ actorId: 'system:audit-retention', details: { removed: Number(rows[0].removed) } });
-      expect((await api().get('/api/audit-logs/verify').set(admin).expect(200)).body.ok).toBe(true);
+    it('deletes entries past AUDIT_RETENTION_DAYS through the retention job, leaving a checkpoint that still verifies', async () => {
+      const total = (await allEntries()).length;
+      // Make the oldest ten entries 100 days old (bypassing the triggers as superuser): their hashes
+      // break, but the retention job removes them and the rest of each chain must still verify.
+      await withAdminClient(async (superuser) => {
+        await superuser.query('set session_replication_role = replica');
+        await superuser.query(`update audit_entries set created_at = created_at - interval '100 days'
+          where id in (select id from audit_entries where tenant_id = $1 order by created_at, chain_seq limit 10)`, [tenant]);
+      }, testApp.database.name);
+      expect((await api().get('/api/audit-logs/verify').set(admin).expect(200)).body.ok).toBe(false);
+      const withRetention = await startTestApp({ AUDIT_RETENTION_DAYS: '30' }, testApp.database);
+      try {
+        expect(await withRetention.app.get(AuditRetentionJob).run()).toBe(10);
+      } finally {
+        await withRetention.close();
+      }
+      const [checkpoint, ...rest] = await allEntries();
+      expect(checkpoint).toMatchObject({ action: 'audit.retention', actorId: 'system:audit-retention', details: { removed: 10 } });
+      expect(rest).toHaveLength(total - 10);
+      expect((await api().get('/api/audit-logs/verify').set(admin).expect(200)).body).toEqual({ ok: true, checked: total - 9 });
       await api().post('/api/tasks').set(user).send({ prompt: 'after retention' }).expect(201);
       expect((await api().get('/api/audit-logs/verify').set(admin).expect(200)).body.ok).toBe(true);
+    });
+
+    it('refuses to start with AUDIT_RETENTION_DAYS but no owner connection', async () => {
+      await expect(startTestApp({ AUDIT_RETENTION_DAYS: '30' }, { ...testApp.database, ownerUrl: '' })).rejects.toThrow(/DATABASE_OWNER_URL/);
     });
   });
 

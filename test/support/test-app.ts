@@ -17,6 +17,7 @@ export async function startTestApp(environment: Record<string, string> = {}, dat
   const app = await createHttpApp(
     parseEnvironment({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DB_MIGRATE_ON_START: 'false', ...environment }),
     db.runtimeUrl,
+    db.ownerUrl,
   );
   try {
     await app.init();

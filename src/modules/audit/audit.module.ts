@@ -5,6 +5,7 @@ import { AccessDeniedAuditRecorder } from './access-denied.recorder.js';
 import { AuditEntry } from './audit-entry.entity.js';
 import { AuditLogService } from './audit-log.service.js';
 import { AuditLogsController } from './audit-logs.controller.js';
+import { AuditRetentionJob } from './audit-retention.job.js';
 import { AuditVerification } from './audit-verification.js';
 
 /**
@@ -15,7 +16,7 @@ import { AuditVerification } from './audit-verification.js';
 @Module({
   imports: [MikroOrmModule.forFeature([AuditEntry])],
   controllers: [AuditLogsController],
-  providers: [AuditLogService, AuditVerification, { provide: ACCESS_DENIED_RECORDER, useClass: AccessDeniedAuditRecorder }],
+  providers: [AuditLogService, AuditVerification, AuditRetentionJob, { provide: ACCESS_DENIED_RECORDER, useClass: AccessDeniedAuditRecorder }],
   exports: [ACCESS_DENIED_RECORDER],
 })
 export class AuditModule {}

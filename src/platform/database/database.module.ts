@@ -3,6 +3,7 @@ import { ConfigService } from '@nestjs/config';
 import { MikroOrmModule } from '@mikro-orm/nestjs';
 import { EntityManager, PostgreSqlDriver } from '@mikro-orm/postgresql';
 import type { Environment } from '../../config/environment.js';
+import { MaintenanceDatabase, OWNER_DATABASE_URL } from './maintenance-database.js';
 import { ormOptions } from './orm-options.js';
 import { assertRuntimeRoleEnforcesRls } from './runtime-role.check.js';
 
@@ -18,7 +19,8 @@ class RuntimeRoleCheck implements OnModuleInit {
 /** The ORM, connected as the runtime role; entities come from each module's forFeature(). */
 @Module({})
 export class DatabaseModule {
-  static forRoot(runtimeUrl: string): DynamicModule {
+  /** `ownerUrl`, when known, serves maintenance jobs only (MaintenanceDatabase). */
+  static forRoot(runtimeUrl: string, ownerUrl?: string): DynamicModule {
     return {
       module: DatabaseModule,
       imports: [
@@ -37,7 +39,9 @@ export class DatabaseModule {
           }),
         }),
       ],
-      providers: [RuntimeRoleCheck],
+      providers: [RuntimeRoleCheck, MaintenanceDatabase, { provide: OWNER_DATABASE_URL, useValue: ownerUrl }],
+      exports: [MaintenanceDatabase],
+      global: true,
     };
   }
 }

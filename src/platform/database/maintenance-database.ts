@@ -1,0 +1,47 @@
+import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
+import pg from 'pg';
+
+export const OWNER_DATABASE_URL = Symbol('OwnerDatabaseUrl');
+
+/**
+ * Admin tooling only: a connection as the schema owner, for scheduled maintenance that the runtime
+ * role is deliberately not allowed to do (e.g. deleting audit entries past their retention). Row-level
+ * security still applies to the owner (every tenant table forces it): work names its tenant.
+ */
+@Injectable()
+export class MaintenanceDatabase implements OnApplicationShutdown {
+  private pool?: pg.Pool;
+
+  constructor(@Inject(OWNER_DATABASE_URL) private readonly ownerUrl: string | undefined) {}
+
+  get available(): boolean {
+    return Boolean(this.ownerUrl);
+  }
+
+  /** One transaction as the owner; `settings` are set transaction-locally first (e.g. the tenant). */
+  async transaction<T>(settings: Record<string, string>, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    if (!this.ownerUrl) {
+      throw new Error('Maintenance needs the schema owner: set DATABASE_OWNER_URL');
+    }
+    this.pool ??= new pg.Pool({ connectionString: this.ownerUrl, max: 1 });
+    const client = await this.pool.connect();
+    try {
+      await client.query('begin');
+      for (const [name, value] of Object.entries(settings)) {
+        await client.query('select set_config($1, $2, true)', [name, value]);
+      }
+      const result = await work(client);
+      await client.query('commit');
+      return result;
+    } catch (error) {
+      await client.query('rollback').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.pool?.end();
+  }
+}
