@@ -79,10 +79,17 @@ describe('audit trail', () => {
       const task = await api().post('/api/tasks').set(user).send({ prompt: 'build it', dependsOn: [ids.upstream] }).expect(201);
       ids.task = task.body.id;
       expect1('ursula', 'task.create', () => ids.task);
-      expect1('ursula', 'task_dependency.create', () => ids.dependency);
+      expect1('ursula', 'task_dependency.create', () => ids[`edge:${ids.upstream}`]);
 
       await api().patch(`/api/tasks/${ids.task}`).set(user).send({ prompt: 'build it well', metadata: { priority: 1 } }).expect(200);
       expect1('ursula', 'task.update', () => ids.task);
+
+      // Replacing the dependencies writes only the edge that changed.
+      const second = await api().post('/api/tasks').set(user).send({ prompt: 'second upstream' }).expect(201);
+      ids.second = second.body.id;
+      expect1('ursula', 'task.create', () => ids.second);
+      await api().patch(`/api/tasks/${ids.task}`).set(user).send({ dependsOn: [ids.second, ids.upstream] }).expect(200);
+      expect1('ursula', 'task_dependency.create', () => ids[`edge:${ids.second}`]);
 
       await api().post(`/api/tasks/${ids.task}/transitions`).set(user).send({ to: 'running' }).expect(409); // blocked: no entry
       await api().post(`/api/tasks/${ids.upstream}/transitions`).set(service).send({ to: 'cancelled' }).expect(200);
@@ -120,8 +127,9 @@ describe('audit trail', () => {
 
     it('has exactly one entry per acknowledged change, with its actor, action and resource', async () => {
       const entries = (await allEntries()).filter((entry) => entry.action !== 'access.denied');
-      const dependency = entries.find((entry) => entry.action === 'task_dependency.create');
-      ids.dependency = dependency?.resourceId ?? 'missing';
+      for (const edge of entries.filter((entry) => entry.action === 'task_dependency.create')) {
+        ids[`edge:${edge.details.changes?.dependsOnId.after as string}`] = edge.resourceId!;
+      }
       const summary = (list: { actor: string; action: string; resourceType: string; resourceId: string }[]) =>
         list.map((entry) => `${entry.actor} ${entry.action} ${entry.resourceType}/${entry.resourceId}`).sort();
       expect(summary(entries.map((entry) => ({ ...entry, actor: entry.actorId, resourceId: entry.resourceId ?? '' })))).toEqual(

@@ -46,8 +46,10 @@ export class TaskDependencies {
     await this.lockGraph();
     await this.assertExist(dependsOn);
     await this.assertNoCycle(taskId, dependsOn);
-    await this.em.nativeDelete(TaskDependency, { taskId });
-    for (const dependsOnId of dependsOn) {
+    // Only the edges that change are written: each is one audited resource.
+    await this.em.nativeDelete(TaskDependency, dependsOn.length > 0 ? { taskId, dependsOnId: { $nin: [...dependsOn] } } : { taskId });
+    const kept = new Set((await this.em.find(TaskDependency, { taskId }, { fields: ['dependsOnId'] })).map((edge) => edge.dependsOnId));
+    for (const dependsOnId of dependsOn.filter((id) => !kept.has(id))) {
       this.em.persist(new TaskDependency(taskId, dependsOnId));
     }
     await this.em.flush();
