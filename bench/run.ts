@@ -6,6 +6,7 @@ import { DEVELOPMENT_JWT_SECRET } from '../src/config/environment.js';
 import { startEmbeddedDatabase } from '../src/platform/database/embedded-database.js';
 import { migrateToLatest } from '../src/platform/database/migrations.js';
 import { encodeCursor, NEWEST_FIRST } from '../src/platform/pagination/keyset.js';
+import { AUDIT_LARGE_TENANT_ENTRIES, explainAuditQueries, seedAuditAsSuperuser, setAuditCapture } from './audit.js';
 import { explainListQueries } from './explain.js';
 import { explainLessonQueries, seedLessonsAsSuperuser } from './lessons.js';
 import { rowAt, seedAsSuperuser, SeedShape, tenantName } from './seed.js';
@@ -24,13 +25,19 @@ const DATABASE_PORT = Number(process.env.BENCH_DATABASE_PORT ?? 54331);
 const HTTP_PORT = Number(process.env.BENCH_HTTP_PORT ?? 3100);
 const LARGE_TENANT = 0;
 const LESSONS_PER_TENANT = 1_000;
+/** Audit logs are read by a tenant's few administrators, not by every user at once. */
+const ADMIN_CONNECTIONS = 4;
 const SEARCH_QUERY = 'retry budget';
 const SEARCH_TAGS = ['tag-3', 'tag-17'];
 let deepCursor = '';
 
-const tokens = Array.from({ length: SHAPE.tenants }, (_, index) =>
-  jwt.sign({ tenant_id: tenantName(index + 1) }, DEVELOPMENT_JWT_SECRET, { subject: 'bench-user', expiresIn: '1h' }),
-);
+const tokensOf = (roles: string[]) =>
+  Array.from({ length: SHAPE.tenants }, (_, index) =>
+    jwt.sign({ tenant_id: tenantName(index + 1), roles }, DEVELOPMENT_JWT_SECRET, { subject: 'bench-user', expiresIn: '1h' }),
+  );
+const tokens = tokensOf([]);
+const adminTokens = tokensOf(['admin']);
+let adminDatabaseUrl = '';
 
 interface Scenario {
   name: string;
@@ -39,13 +46,21 @@ interface Scenario {
   tenant?: number;
   method?: 'GET' | 'POST';
   body?: string;
+  /** Sent with an admin token instead of a plain user's. */
+  admin?: boolean;
+  /** Concurrent connections, when not CONNECTIONS (e.g. the few admins of a tenant). */
+  connections?: number;
+  /** Runs before the scenario is measured (e.g. switches auditing off). */
+  prepare?: () => Promise<void>;
 }
 
 async function measure(scenario: Scenario): Promise<string> {
+  await scenario.prepare?.();
+  const bearerTokens = scenario.admin ? adminTokens : tokens;
   let next = 0;
   const result = await autocannon({
     url: `http://127.0.0.1:${HTTP_PORT}`,
-    connections: CONNECTIONS,
+    connections: scenario.connections ?? CONNECTIONS,
     duration: DURATION_SECONDS,
     requests: [
       {
@@ -55,7 +70,7 @@ async function measure(scenario: Scenario): Promise<string> {
             ...request,
             method: scenario.method ?? 'GET',
             path: scenario.path(tenantIndex),
-            headers: { authorization: `Bearer ${tokens[tenantIndex]}`, 'content-type': 'application/json' },
+            headers: { authorization: `Bearer ${bearerTokens[tenantIndex]}`, 'content-type': 'application/json' },
             ...(scenario.body && { body: scenario.body }),
           };
         },
@@ -63,8 +78,23 @@ async function measure(scenario: Scenario): Promise<string> {
     ],
   });
   const failures = result.non2xx + result.errors + result.timeouts;
-  return `| ${scenario.name} | ${result.requests.average.toFixed(0)} | ${result.latency.p50} | ${result.latency.p99} | ${failures} |`;
+  const name = scenario.connections ? `${scenario.name} [${scenario.connections} connections]` : scenario.name;
+  return `| ${name} | ${result.requests.average.toFixed(0)} | ${result.latency.p50} | ${result.latency.p99} | ${failures} |`;
 }
+
+const createTask: Scenario = {
+  name: 'POST /api/tasks (create, all tenants)',
+  method: 'POST',
+  path: () => '/api/tasks',
+  body: JSON.stringify({ prompt: 'Refactor the billing module and add tests', projectId: 'bench', config: { model: 'large' } }),
+};
+const recordPattern: Scenario = {
+  name: 'POST /api/patterns (count a known pattern: an update, all tenants)',
+  method: 'POST',
+  path: () => '/api/patterns',
+  body: JSON.stringify({ type: 'retry', pattern: { after: 'timeout', attempts: 3 } }),
+};
+const auditCapture = (enabled: boolean) => () => setAuditCapture(adminDatabaseUrl, enabled);
 
 /** A part of the benchmark: what it seeds, what it prints about the data, and the routes it drives. */
 interface Suite {
@@ -95,12 +125,7 @@ const suites: Record<string, Suite> = {
         { name: `GET /api/tasks?limit=50 (first page, ${SHAPE.largeTenantTasks} tasks)`, tenant: LARGE_TENANT, path: () => '/api/tasks?limit=50' },
         { name: `GET /api/tasks?limit=50&cursor=… (${DEEP_OFFSET} tasks deep)`, tenant: LARGE_TENANT, path: () => `/api/tasks?limit=50&cursor=${deepCursor}` },
         { name: `GET /api/tasks?state=running&limit=50 (${SHAPE.largeTenantTasks} tasks)`, tenant: LARGE_TENANT, path: () => '/api/tasks?state=running&limit=50' },
-        {
-          name: 'POST /api/tasks (create, all tenants)',
-          method: 'POST',
-          path: () => '/api/tasks',
-          body: JSON.stringify({ prompt: 'Refactor the billing module and add tests', projectId: 'bench', config: { model: 'large' } }),
-        },
+        createTask,
         { name: 'GET /health/live (no auth, no database)', path: () => '/health/live' },
       ];
     },
@@ -117,6 +142,38 @@ const suites: Record<string, Suite> = {
         { name: `GET /api/lessons?q=${SEARCH_QUERY.replace(' ', '+')} (relevance)`, path: () => `/api/lessons?q=${encodeURIComponent(SEARCH_QUERY)}` },
         { name: `GET /api/lessons?tags=${SEARCH_TAGS.join(',')}`, path: () => `/api/lessons?tags=${SEARCH_TAGS.join(',')}` },
         { name: 'GET /api/lessons?q=retyr+budgte (typos: trigram fallback)', path: () => '/api/lessons?q=retyr%20budgte' },
+      ];
+    },
+  },
+  audit: {
+    async seed(adminUrl, runtimeUrl) {
+      adminDatabaseUrl = adminUrl;
+      const seedStart = Date.now();
+      const seeded = await seedAuditAsSuperuser(adminUrl, SHAPE.tenants);
+      console.log(`Seeded ${seeded} audit entries across ${SHAPE.tenants} tenants (${tenantName(1)}: ${AUDIT_LARGE_TENANT_ENTRIES}) in ${Date.now() - seedStart} ms`);
+      console.log(`\n${await explainAuditQueries(runtimeUrl, tenantName(LARGE_TENANT + 1))}`);
+    },
+    async scenarios() {
+      const large = `${AUDIT_LARGE_TENANT_ENTRIES} entries`;
+      const dayAgo = (days: number) => new Date(Date.now() - days * 86_400_000).toISOString();
+      return [
+        { ...createTask, name: `${createTask.name}, audit off`, prepare: auditCapture(false) },
+        { ...createTask, name: `${createTask.name}, audited`, prepare: auditCapture(true) },
+        { ...recordPattern, name: `${recordPattern.name}, audit off`, prepare: auditCapture(false) },
+        { ...recordPattern, name: `${recordPattern.name}, audited`, prepare: auditCapture(true) },
+        { name: 'GET /api/audit-logs?limit=50 (latest page, all tenants)', admin: true, path: () => '/api/audit-logs?limit=50' },
+        ...[
+          { name: 'GET /api/audit-logs?limit=50 (latest page, all tenants)', path: () => '/api/audit-logs?limit=50' },
+          { name: `GET /api/audit-logs?limit=50 (latest page, ${large})`, tenant: LARGE_TENANT, path: () => '/api/audit-logs?limit=50' },
+          { name: `GET /api/audit-logs?action=task.&limit=50 (${large})`, tenant: LARGE_TENANT, path: () => '/api/audit-logs?action=task.&limit=50' },
+          { name: `GET /api/audit-logs?action=access.denied&limit=50 (${large})`, tenant: LARGE_TENANT, path: () => '/api/audit-logs?action=access.denied&limit=50' },
+          { name: `GET /api/audit-logs?actorId=user-7&limit=50 (${large})`, tenant: LARGE_TENANT, path: () => '/api/audit-logs?actorId=user-7&limit=50' },
+          {
+            name: `GET /api/audit-logs?from=…&to=… (one day, five days ago, ${large})`,
+            tenant: LARGE_TENANT,
+            path: () => `/api/audit-logs?from=${dayAgo(6)}&to=${dayAgo(5)}&limit=50`,
+          },
+        ].map((scenario) => ({ ...scenario, admin: true, connections: ADMIN_CONNECTIONS })),
       ];
     },
   },

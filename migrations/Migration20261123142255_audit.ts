@@ -56,7 +56,10 @@ export class Migration20261123142255_audit extends Migration {
         held text := current_setting('tessera.audit_chain', true);
         head record;
       begin
-        new.id := coalesce(new.id, gen_random_uuid());
+        -- A version 7 (time-ordered) UUID, as PostgreSQL 18's uuidv7() makes: new keys land at the
+        -- right edge of the primary key index instead of on random pages.
+        new.id := coalesce(new.id, encode(set_bit(set_bit(overlay(uuid_send(gen_random_uuid())
+          placing substring(int8send(floor(extract(epoch from clock_timestamp()) * 1000)::bigint) from 3) from 1 for 6), 52, 1), 53, 1), 'hex')::uuid);
         new.actor_id := coalesce(nullif(current_setting('app.actor_id', true), ''), 'system');
         new.actor_roles := array(select jsonb_array_elements_text(coalesce(nullif(current_setting('app.actor_roles', true), ''), '[]')::jsonb));
         new.request_id := nullif(current_setting('app.request_id', true), '');

@@ -148,6 +148,7 @@ describe('audit trail', () => {
       expect(transition.details.changes?.state).toEqual({ before: 'pending', after: 'cancelled' });
       const [created] = await allEntries(admin, { resourceId: ids.upstream, action: 'task.create' });
       expect(created.userAgent).toBe('workload/1.0');
+      expect(created.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab]/); // time-ordered (UUIDv7)
       expect(created.requestId).toEqual(expect.any(String));
       expect((await allEntries(admin, { requestId: created.requestId! })).map((entry) => entry.id)).toEqual([created.id]);
       const inProcess = (await allEntries(admin, { actorId: 'service:nightly' }))[0];
