@@ -31,9 +31,6 @@ export async function seedAuditAsSuperuser(adminDatabaseUrl: string, tenants: nu
             lateral (select case when n % ${DENIED_EVERY} = 0 then 'access.denied' else ($5::text[])[1 + n % ${ACTIONS.length}] end as action) a`,
       [tenants, AUDIT_LARGE_TENANT_ENTRIES, AUDIT_ENTRIES_PER_TENANT, AUDIT_ACTORS, ACTIONS],
     );
-    // The chain heads the sealing trigger continues from, as if the entries had been sealed.
-    await client.query(`insert into audit_chain_heads (tenant_id, chain, seq, hash)
-      select tenant_id, chain, max(chain_seq), null from audit_entries group by tenant_id, chain`);
     await client.query('analyze audit_entries');
     return rowCount ?? 0;
   } finally {

@@ -17,7 +17,7 @@ export class Migration20261123142255_audit extends Migration {
   override name = 'Migration20261123142255_audit';
 
   override up(): void | Promise<void> {
-    this.addSql(`create table "audit_entries" ("id" uuid not null, "tenant_id" text not null, "chain" smallint not null, "chain_seq" bigint not null, "prev_hash" bytea null, "hash" bytea not null, "actor_id" text not null, "actor_roles" text[] not null, "action" text not null, "resource_type" text not null, "resource_id" text null, "details" jsonb not null, "ip_address" text null, "user_agent" text null, "request_id" text null, "created_at" timestamptz(3) not null, primary key ("id"));`);
+    this.addSql(`create table "audit_entries" ("id" uuid not null, "tenant_id" text not null, "chain" smallint not null, "chain_seq" bigint not null, "prev_hash" bytea null, "hash" bytea not null, "actor_id" text not null, "actor_roles" text[] not null, "action" text collate "C" not null, "resource_type" text not null, "resource_id" text null, "details" jsonb not null, "ip_address" text null, "user_agent" text null, "request_id" text null, "created_at" timestamptz(3) not null, primary key ("id"));`);
     this.addSql(`create index "audit_entries_tenant_action_idx" on "audit_entries" ("tenant_id", "action", "created_at", "id");`);
     this.addSql(`create index "audit_entries_tenant_request_idx" on "audit_entries" ("tenant_id", "request_id");`);
     this.addSql(`create index "audit_entries_tenant_resource_idx" on "audit_entries" ("tenant_id", "resource_type", "resource_id", "created_at", "id");`);
@@ -30,16 +30,10 @@ export class Migration20261123142255_audit extends Migration {
     this.addSql(`create policy "tenant_isolation" on "audit_entries" using (tenant_id = current_setting('app.tenant_id', true)) with check (tenant_id = current_setting('app.tenant_id', true));`);
 
     // Written by hand (the snapshot does not know these; generated diffs leave them alone).
-    // - The head of each of a tenant's hash chains; its row lock orders the appends to that chain.
-    this.addSql(`create table "audit_chain_heads" ("tenant_id" text not null, "chain" smallint not null, "seq" bigint not null default 0, "hash" bytea null, primary key ("tenant_id", "chain"));`);
-    this.addSql(`alter table "audit_chain_heads" enable row level security;`);
-    this.addSql(`alter table "audit_chain_heads" force row level security;`);
-    this.addSql(`create policy "tenant_isolation" on "audit_chain_heads" using (tenant_id = current_setting('app.tenant_id', true)) with check (tenant_id = current_setting('app.tenant_id', true));`);
-    // The schema owner's maintenance jobs (never the runtime role) list the tenants that have a trail.
-    this.addSql(`create policy "maintenance_tenant_list" on "audit_chain_heads" for select to current_user using (true);`);
-    // - Append-only: the runtime role may only insert and read entries, and advance chain heads.
+    // - The schema owner's maintenance jobs (never the runtime role) list the tenants that have a trail.
+    this.addSql(`create policy "maintenance_tenant_list" on "audit_entries" for select to current_user using (true);`);
+    // - Append-only: the runtime role may only insert and read entries.
     this.addSql(`revoke update, delete, truncate on "audit_entries" from tessera_runtime;`);
-    this.addSql(`revoke delete, truncate on "audit_chain_heads" from tessera_runtime;`);
     this.addSql(`create function audit_entry_digest(e audit_entries) returns bytea language sql stable as $$
       select sha256(convert_to(jsonb_build_array(
         encode(e.prev_hash, 'hex'), e.id, e.tenant_id, e.chain, e.chain_seq, e.actor_id, e.actor_roles, e.action,
@@ -47,15 +41,50 @@ export class Migration20261123142255_audit extends Migration {
         (extract(epoch from e.created_at) * 1000000)::bigint)::text, 'UTF8'))
     $$;`);
     this.addSql(`grant execute on function audit_entry_digest(audit_entries) to tessera_runtime;`);
+    // - Only audit_apply_retention(), run by a role outside the runtime group, may delete entries or
+    //   write a retention checkpoint.
+    this.addSql(`create function audit_retention_in_progress() returns boolean language sql stable as $$
+      select coalesce(current_setting('tessera.audit_retention', true), '') = 'on'
+        and not pg_has_role(current_user, 'tessera_runtime', 'MEMBER')
+    $$;`);
+    this.addSql(`grant execute on function audit_retention_in_progress() to tessera_runtime;`);
     // - Sealing: whatever an INSERT says, the actor, origin and time come from the transaction's
-    //   settings (set by TenantScope) and the entry is linked to the head of one of the tenant's
-    //   16 chains. A transaction takes a free chain (SKIP LOCKED) on its first entry and keeps it, so
-    //   it holds one head lock at most (no deadlock) and concurrent writers of a tenant rarely wait.
+    //   settings (set by TenantScope), and the entry is appended to one of the tenant's hash chains.
+    //   A transaction owns one chain (a transaction-level advisory lock) from its first entry to its
+    //   end. It never waits for one: it tries a random one of the first 16 chains, then the others,
+    //   then opens the next chain beyond. So recording never blocks a writer (no deadlock with the
+    //   writers' own locks), and tenants never wait for each other.
     this.addSql(`create function audit_entries_seal() returns trigger language plpgsql as $$
       declare
         held text := current_setting('tessera.audit_chain', true);
-        head record;
+        lock_key integer := hashtext('tessera.audit_chain:' || new.tenant_id);
+        first_try integer := floor(random() * 16)::integer;
+        candidate integer := 0;
+        tail record;
+        start jsonb;
       begin
+        if new.action = 'audit.retention' and not audit_retention_in_progress() then
+          raise exception 'only audit_apply_retention() records retention checkpoints' using errcode = 'insufficient_privilege';
+        end if;
+        new.chain := null;
+        if substr(held, position(':' in held) + 1) = new.tenant_id then
+          new.chain := split_part(held, ':', 1)::smallint;
+        else
+          while new.chain is null or not pg_try_advisory_xact_lock(lock_key, new.chain) loop
+            new.chain := case when candidate < 16 then (first_try + candidate) % 16 else candidate end;
+            candidate := candidate + 1;
+          end loop;
+          perform set_config('tessera.audit_chain', new.chain || ':' || new.tenant_id, true);
+        end if;
+        -- Read committed: this statement sees every entry committed before the chain was taken.
+        select e.chain_seq, e.hash into tail from audit_entries e
+        where e.tenant_id = new.tenant_id and e.chain = new.chain order by e.chain_seq desc limit 1;
+        if not found then
+          -- A new chain, or one emptied by retention: it goes on where the latest checkpoint says.
+          select c.details -> 'chainStarts' -> (new.chain::text) into start from audit_entries c
+          where c.tenant_id = new.tenant_id and c.action = 'audit.retention' order by c.created_at desc, c.id desc limit 1;
+          select coalesce((start ->> 'seq')::bigint, 0) as chain_seq, decode(start ->> 'hash', 'hex') as hash into tail;
+        end if;
         -- A version 7 (time-ordered) UUID, as PostgreSQL 18's uuidv7() makes: new keys land at the
         -- right edge of the primary key index instead of on random pages.
         new.id := coalesce(new.id, encode(set_bit(set_bit(overlay(uuid_send(gen_random_uuid())
@@ -66,32 +95,17 @@ export class Migration20261123142255_audit extends Migration {
         new.ip_address := nullif(current_setting('app.ip_address', true), '');
         new.user_agent := nullif(current_setting('app.user_agent', true), '');
         new.created_at := date_trunc('milliseconds', clock_timestamp());
-        if substr(held, position(':' in held) + 1) = new.tenant_id then
-          new.chain := split_part(held, ':', 1)::smallint;
-        else
-          select chain into new.chain from audit_chain_heads where tenant_id = new.tenant_id order by random() limit 1 for update skip locked;
-          if not found then
-            insert into audit_chain_heads (tenant_id, chain) select new.tenant_id, g from generate_series(0, 15) g on conflict do nothing;
-            select chain into new.chain from audit_chain_heads where tenant_id = new.tenant_id order by random() limit 1 for update skip locked;
-          end if;
-          if not found then
-            new.chain := floor(random() * 16)::smallint;
-          end if;
-          perform set_config('tessera.audit_chain', new.chain || ':' || new.tenant_id, true);
-        end if;
-        select seq, hash into head from audit_chain_heads where tenant_id = new.tenant_id and chain = new.chain for update;
-        new.chain_seq := head.seq + 1;
-        new.prev_hash := head.hash;
+        new.chain_seq := tail.chain_seq + 1;
+        new.prev_hash := tail.hash;
         new.hash := audit_entry_digest(new);
-        update audit_chain_heads set seq = new.chain_seq, hash = new.hash where tenant_id = new.tenant_id and chain = new.chain;
         return new;
       end
     $$;`);
     this.addSql(`create trigger audit_entries_seal before insert on audit_entries for each row execute function audit_entries_seal();`);
-    // - Immutable, even for the owner; only audit_apply_retention() deletes, and it leaves a checkpoint.
+    // - Immutable, even for the owner, except to audit_apply_retention().
     this.addSql(`create function audit_entries_immutable() returns trigger language plpgsql as $$
       begin
-        if tg_op = 'DELETE' and current_setting('tessera.audit_retention', true) = 'on' then
+        if tg_op = 'DELETE' and audit_retention_in_progress() then
           return old;
         end if;
         raise exception 'audit entries are append-only: % refused', tg_op using errcode = 'insufficient_privilege';
@@ -99,31 +113,34 @@ export class Migration20261123142255_audit extends Migration {
     $$;`);
     this.addSql(`create trigger audit_entries_immutable before update or delete on audit_entries for each row execute function audit_entries_immutable();`);
     this.addSql(`create trigger audit_entries_no_truncate before truncate on audit_entries for each statement execute function audit_entries_immutable();`);
-    // - Retention, run by the owner for the tenant in app.tenant_id: deletes the entries older than
-    //   the cutoff, then appends a checkpoint recording where each chain now starts (the sequence
-    //   number and hash its first remaining entry links to), which verification trusts instead.
+    // - Retention, run by the owner for the tenant in app.tenant_id: cuts each chain after its last
+    //   entry older than the cutoff (by sequence, so a chain always loses a prefix), then appends a
+    //   checkpoint recording where each chain now starts (the sequence number and hash the next
+    //   entry links to), which verification trusts instead of the deleted entries.
     this.addSql(`create function audit_apply_retention(cutoff timestamptz) returns bigint language plpgsql as $$
       declare
         tenant text := current_setting('app.tenant_id');
+        cut jsonb;
+        previous jsonb;
         removed bigint;
       begin
-        perform set_config('tessera.audit_retention', 'on', true);
-        delete from audit_entries where tenant_id = tenant and created_at < cutoff;
-        get diagnostics removed = row_count;
-        perform set_config('tessera.audit_retention', '', true);
-        if removed > 0 then
-          insert into audit_entries (tenant_id, action, resource_type, resource_id, details)
-          select tenant, 'audit.retention', 'audit_log', null, jsonb_build_object(
-            'cutoff', cutoff, 'removed', removed,
-            'chainStarts', jsonb_object_agg(h.chain, jsonb_build_object(
-              'seq', coalesce(f.chain_seq - 1, h.seq), 'hash', encode(coalesce(f.prev_hash, h.hash), 'hex'))))
-          from audit_chain_heads h
-          left join lateral (
-            select e.chain_seq, e.prev_hash from audit_entries e
-            where e.tenant_id = h.tenant_id and e.chain = h.chain order by e.chain_seq limit 1
-          ) f on true
-          where h.tenant_id = tenant;
+        select jsonb_object_agg(e.chain, jsonb_build_object('seq', e.chain_seq, 'hash', encode(e.hash, 'hex'))) into cut
+        from (select chain, max(chain_seq) as last_seq from audit_entries
+              where tenant_id = tenant and created_at < cutoff group by chain) d
+        join audit_entries e on e.tenant_id = tenant and e.chain = d.chain and e.chain_seq = d.last_seq;
+        if cut is null then
+          return 0;
         end if;
+        select details -> 'chainStarts' into previous from audit_entries
+        where tenant_id = tenant and action = 'audit.retention' order by created_at desc, id desc limit 1;
+        perform set_config('tessera.audit_retention', 'on', true);
+        delete from audit_entries e using jsonb_each(cut) c
+        where e.tenant_id = tenant and e.chain = c.key::smallint and e.chain_seq <= (c.value ->> 'seq')::bigint;
+        get diagnostics removed = row_count;
+        insert into audit_entries (tenant_id, action, resource_type, resource_id, details)
+        values (tenant, 'audit.retention', 'audit_log', null, jsonb_build_object(
+          'cutoff', cutoff, 'removed', removed, 'chainStarts', coalesce(previous, '{}') || cut));
+        perform set_config('tessera.audit_retention', '', true);
         return removed;
       end
     $$;`);
@@ -187,10 +204,10 @@ export class Migration20261123142255_audit extends Migration {
     this.addSql(`drop function if exists audit_capture();`);
     this.addSql(`drop function if exists audit_value(jsonb);`);
     this.addSql(`drop function if exists audit_apply_retention(timestamptz);`);
-    this.addSql(`drop table if exists "audit_chain_heads" cascade;`);
     this.addSql(`drop table if exists "audit_entries" cascade;`);
     this.addSql(`drop function if exists audit_entries_seal();`);
     this.addSql(`drop function if exists audit_entries_immutable();`);
+    this.addSql(`drop function if exists audit_retention_in_progress();`);
   }
 
 }

@@ -38,7 +38,8 @@ export class AuditEntry extends TenantScopedEntity {
   @Property({ type: 'text[]' })
   actorRoles!: string[] & Opt;
 
-  @Property({ type: 'text' })
+  /** Byte order ("C"), so that a prefix (`task.%`) is an index range under any database locale. */
+  @Property({ type: 'text', collation: 'C' })
   action!: string;
 
   @Property({ type: 'text' })

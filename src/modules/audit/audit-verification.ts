@@ -11,23 +11,28 @@ export interface VerificationReport {
   /** The earliest entry found altered, or not linked to the entry before it in its chain. */
   firstBrokenEntryId?: string;
   problem?: string;
+  /** False when the range held more than one call checks: call again with `from` = `nextFrom`. */
+  complete: boolean;
+  nextFrom?: Date;
 }
 
-type Problem = 'altered' | 'unlinked' | 'missing_before' | 'missing_after';
+type Problem = 'altered' | 'unlinked' | 'missing_before';
 
 const PROBLEMS: Record<Problem, string> = {
   altered: 'The entry does not match its hash: it was changed after it was recorded.',
   unlinked: 'The entry does not link to the entry before it in its chain: entries were altered, inserted or reordered.',
   missing_before: 'Entries before this one in its chain are missing.',
-  missing_after: 'The latest entries of a chain are missing.',
 };
 
+/** Entries one call recomputes at most (about a second of database time), so verify never times out. */
+export const MAX_VERIFIED_ENTRIES = 100_000;
+
 /**
- * Recomputes the current tenant's audit hash chains in the database, over one time range (`from`
- * inclusive, `to` exclusive; the whole trail by default). Each entry must hash to its stored hash
- * and link to its chain predecessor (even one before the range); a chain's first entry starts at 1 or
- * where the latest retention checkpoint says it starts; without `to`, each chain must still end at
- * its head, so entries removed from the end are found too.
+ * Recomputes the current tenant's audit hash chains in the database, oldest first, over a time range
+ * (`from` inclusive, `to` exclusive; the whole trail by default) and at most MAX_VERIFIED_ENTRIES
+ * entries per call. Each entry must hash to its stored hash and link to its chain predecessor (even
+ * one before the range); a chain's first entry starts at 1 or where the latest retention checkpoint
+ * says it starts.
  */
 @Injectable()
 export class AuditVerification {
@@ -36,8 +41,14 @@ export class AuditVerification {
   async verify(range: AuditRangeQuery): Promise<VerificationReport> {
     const tenantId = TenantContext.current().tenantId;
     const from = range.from ?? null;
-    const to = range.to ?? null;
-    const [result] = await this.em.execute<{ checked: number; broken: { id: string | null; problem: Problem } | null }[]>(sql`
+    const [boundary] = await this.em.execute<{ created_at: Date }[]>(sql`
+      select created_at from audit_entries
+      where tenant_id = ${tenantId}
+        and (${from}::timestamptz is null or created_at >= ${from}::timestamptz)
+        and (${range.to ?? null}::timestamptz is null or created_at < ${range.to ?? null}::timestamptz)
+      order by created_at, id offset ${MAX_VERIFIED_ENTRIES} limit 1`);
+    const to = boundary?.created_at ?? range.to ?? null;
+    const [result] = await this.em.execute<{ checked: number; broken: { id: string; problem: Problem } | null }[]>(sql`
       with ranged as (
         select e.id, e.chain, e.chain_seq, e.prev_hash, e.created_at, e.hash = audit_entry_digest(e) as intact,
           lag(e.chain_seq) over w as previous_seq, lag(e.hash) over w as previous_hash
@@ -68,25 +79,13 @@ export class AuditVerification {
           else 'missing_before'
         end as problem
         from linked l
-      ),
-      truncated as (
-        select h.chain from audit_chain_heads h
-        where ${to}::timestamptz is null and h.tenant_id = ${tenantId} and h.seq > 0
-          and not exists (select from audit_entries e where e.tenant_id = h.tenant_id and e.chain = h.chain and e.chain_seq = h.seq and e.hash = h.hash)
-          and (select starts -> h.chain::text from chain_starts) is distinct from jsonb_build_object('seq', h.seq, 'hash', encode(h.hash, 'hex'))
       )
-      select (select count(*) from judged)::int as checked, coalesce(
-        (select jsonb_build_object('id', id, 'problem', problem) from judged where problem is not null order by created_at, chain_seq limit 1),
-        (select jsonb_build_object('id', null, 'problem', 'missing_after') from truncated limit 1)
-      ) as broken`);
+      select (select count(*) from judged)::int as checked,
+        (select jsonb_build_object('id', id, 'problem', problem) from judged where problem is not null order by created_at, chain_seq limit 1) as broken`);
+    const progress = boundary ? { complete: false, nextFrom: boundary.created_at } : { complete: true };
     if (!result.broken) {
-      return { ok: true, checked: result.checked };
+      return { ok: true, checked: result.checked, ...progress };
     }
-    return {
-      ok: false,
-      checked: result.checked,
-      ...(result.broken.id && { firstBrokenEntryId: result.broken.id }),
-      problem: PROBLEMS[result.broken.problem],
-    };
+    return { ok: false, checked: result.checked, firstBrokenEntryId: result.broken.id, problem: PROBLEMS[result.broken.problem], ...progress };
   }
 }
