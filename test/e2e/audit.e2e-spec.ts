@@ -1,4 +1,4 @@
-import { get } from 'node:http';
+import { get, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
 import request from 'supertest';
@@ -243,7 +243,7 @@ describe('audit trail', () => {
       const csv = await api().get('/api/audit-logs/export').query({ format: 'csv', action: 'task.create' }).set(admin).expect(200);
       expect(csv.headers['content-type']).toMatch(/^text\/csv/);
       const lines = csv.text.split('\r\n');
-      expect(lines[0]).toBe('id,createdAt,actorId,actorRoles,action,resourceType,resourceId,details,ipAddress,userAgent,requestId,chain,chainSeq,hash');
+      expect(lines[0]).toBe('id,createdAt,actorId,actorRoles,action,resourceType,resourceId,details,ipAddress,userAgent,requestId,chain,chainSeq,prevHash,hash');
       expect(lines[1]).toContain(`,"'=cmd|""quoted"", \nname",[],task.create,task,`);
       const ndjson = await api().get('/api/audit-logs/export').query({ action: 'task.create' }).set(admin).expect(200);
       const rows = ndjson.text.trim().split('\n').map((line) => JSON.parse(line) as Entry);
@@ -409,6 +409,29 @@ describe('audit trail', () => {
       expect(tail).toBe('');
       // Written as read: the first rows leave long before the last are read.
       expect(firstByteAt - started).toBeLessThan(total / 4);
+    });
+
+    it('holds no database connection while a client is slow to read an export', async () => {
+      const onePool = await startTestApp({ DB_POOL_MAX: '1' }, testApp.database);
+      const bulkAdmin = bearer(tokenFor({ tenant: 'bulk', sub: 'ada', roles: ['admin'] }));
+      try {
+        await onePool.app.listen(0, '127.0.0.1');
+        const port = (onePool.server.address() as AddressInfo).port;
+        const stalled = await new Promise<IncomingMessage>((resolve, reject) => {
+          get(`http://127.0.0.1:${port}/api/audit-logs/export`, { headers: bulkAdmin }, (response) => {
+            response.once('data', () => {
+              response.pause(); // and read no more: the server waits for the socket to drain
+              resolve(response);
+            });
+          }).on('error', reject);
+        });
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        // The only pooled connection is free: another request is served at once.
+        await request(onePool.server).get('/api/audit-logs?limit=1').set(bulkAdmin).timeout(3_000).expect(200);
+        stalled.destroy();
+      } finally {
+        await onePool.close();
+      }
     });
   });
 });

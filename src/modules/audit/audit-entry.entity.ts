@@ -26,10 +26,10 @@ export class AuditEntry extends TenantScopedEntity {
   @Property({ type: 'bigint' })
   chainSeq!: string & Opt;
 
-  @Property({ type: 'bytea', nullable: true, hidden: true })
+  @Property({ type: 'bytea', nullable: true })
   prevHash?: Buffer | null;
 
-  @Property({ type: 'bytea', hidden: true })
+  @Property({ type: 'bytea' })
   hash!: Buffer & Opt;
 
   @Property({ type: 'text' })

@@ -17,6 +17,7 @@ export function auditEntryView(entry: AuditEntry) {
     createdAt: entry.createdAt,
     chain: entry.chain,
     chainSeq: Number(entry.chainSeq),
+    prevHash: entry.prevHash?.toString('hex') ?? null,
     hash: entry.hash.toString('hex'),
   };
 }

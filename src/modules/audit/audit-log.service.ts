@@ -3,6 +3,8 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { ProblemException } from '../../platform/errors/problem.exception.js';
 import { keysetPage, NEWEST_FIRST } from '../../platform/pagination/keyset.js';
 import type { Page } from '../../platform/pagination/page.js';
+import { TenantContext } from '../../platform/tenancy/tenant-context.js';
+import { TenantScope } from '../../platform/tenancy/tenant-scope.js';
 import { AuditEntry } from './audit-entry.entity.js';
 import { auditEntryView, type AuditEntryView } from './audit-entry.view.js';
 import type { AuditFilterQuery, ListAuditLogsQuery } from './dto/list-audit-logs.query.js';
@@ -13,7 +15,10 @@ const EXPORT_BATCH_SIZE = 1_000;
 /** Reads the current tenant's audit trail (the tenant filter and row-level security scope every query). */
 @Injectable()
 export class AuditLogService {
-  constructor(private readonly em: EntityManager) {}
+  constructor(
+    private readonly em: EntityManager,
+    private readonly tenantScope: TenantScope,
+  ) {}
 
   async list(query: ListAuditLogsQuery): Promise<Page<AuditEntryView>> {
     const page = await keysetPage<AuditEntry>(this.filtered(query), query, NEWEST_FIRST);
@@ -28,11 +33,22 @@ export class AuditLogService {
     return auditEntryView(entry);
   }
 
-  /** Every matching entry, newest first, one batch at a time: memory stays constant however many match. */
+  /**
+   * Every matching entry, newest first, one batch at a time: memory stays constant however many
+   * match. Each batch is read in a unit of work of its own (call it inside a tenant context, not a
+   * transaction), so a slow reader holds no transaction; the keyset cursor neither skips nor
+   * repeats an entry between batches, and entries recorded meanwhile are newer than the cursor.
+   */
   async *export(query: AuditFilterQuery): AsyncGenerator<AuditEntryView[]> {
+    const principal = TenantContext.current();
+    const origin = TenantContext.origin();
     let cursor: string | undefined;
     do {
-      const page = await keysetPage<AuditEntry>(this.filtered(query), { limit: EXPORT_BATCH_SIZE, cursor }, NEWEST_FIRST);
+      const page = await this.tenantScope.run(
+        principal,
+        () => keysetPage<AuditEntry>(this.filtered(query), { limit: EXPORT_BATCH_SIZE, cursor }, NEWEST_FIRST),
+        origin,
+      );
       yield page.items.map(auditEntryView);
       cursor = page.nextCursor ?? undefined;
     } while (cursor);

@@ -1,15 +1,19 @@
 import { once } from 'node:events';
+import { setTimeout as delay } from 'node:timers/promises';
 import type { OutgoingHttpHeaders } from 'node:http';
 import { Controller, Get, Logger, Param, ParseUUIDPipe, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Role } from '../../platform/auth/principal.js';
 import { RequireRoles } from '../../platform/auth/roles.decorator.js';
+import { OwnUnitsOfWork } from '../../platform/tenancy/own-units-of-work.decorator.js';
 import type { AuditEntryView } from './audit-entry.view.js';
 import { AuditLogService } from './audit-log.service.js';
 import { AuditVerification } from './audit-verification.js';
 import { EXPORT_CONTENT_TYPES, exportHeader, exportLine } from './audit-export.js';
 import { AuditRangeQuery, ExportAuditLogsQuery, ListAuditLogsQuery } from './dto/list-audit-logs.query.js';
+
+const STALLED_CLIENT_MS = 30_000;
 
 /** The tenant's audit trail, for its administrators only. */
 @ApiTags('audit-logs')
@@ -30,11 +34,12 @@ export class AuditLogsController {
   }
 
   /**
-   * Streams every matching entry, newest first, written as it is read (constant memory). The
-   * response is written directly so the export stays inside the request's transaction: one
-   * consistent snapshot of the trail.
+   * Streams every matching entry, newest first, written as it is read (constant memory), each batch
+   * read in a short transaction of its own. A client that stops reading for STALLED_CLIENT_MS is
+   * cut off.
    */
   @Get('export')
+  @OwnUnitsOfWork()
   @ApiProduces(...Object.values(EXPORT_CONTENT_TYPES))
   async export(@Query() query: ExportAuditLogsQuery, @Res() reply: FastifyReply): Promise<void> {
     const batches = this.auditLog.export(query);
@@ -54,7 +59,11 @@ export class AuditLogsController {
       }
       if (!response.write(entries.map((entry) => exportLine(query.format, entry)).join(''))) {
         const waiting = new AbortController();
-        await Promise.race([once(response, 'drain', waiting), once(response, 'close', waiting)]).finally(() => waiting.abort());
+        await Promise.race([
+          once(response, 'drain', waiting),
+          once(response, 'close', waiting),
+          delay(STALLED_CLIENT_MS, undefined, waiting).then(() => response.destroy()),
+        ]).finally(() => waiting.abort());
       }
     };
     try {

@@ -50,9 +50,14 @@ export class AuditRetentionJob implements OnApplicationBootstrap {
     const tenants = await this.maintenance.transaction({}, async (owner) => (await owner.query<{ tenant_id: string }>(TENANTS_WITH_A_TRAIL)).rows.map((row) => row.tenant_id));
     let removed = 0;
     for (const tenant of tenants) {
-      removed += await this.maintenance.transaction({ [TENANT_SETTING]: tenant, [ACTOR_SETTING]: RETENTION_ACTOR }, async (owner) =>
-        Number((await owner.query<{ removed: string }>('select audit_apply_retention($1) as removed', [cutoff])).rows[0].removed),
-      );
+      try {
+        removed += await this.maintenance.transaction({ [TENANT_SETTING]: tenant, [ACTOR_SETTING]: RETENTION_ACTOR }, async (owner) =>
+          Number((await owner.query<{ removed: string }>('select audit_apply_retention($1) as removed', [cutoff])).rows[0].removed),
+        );
+      } catch (error) {
+        // One tenant's failure (e.g. a timeout on a first, large run) must not stop the others.
+        this.logger.error({ err: error, tenantId: tenant }, 'Audit retention failed for a tenant; it is retried next hour');
+      }
     }
     if (removed > 0) {
       this.logger.log(`Audit retention removed ${removed} entries older than ${cutoff.toISOString()} across ${tenants.length} tenants`);

@@ -1,4 +1,4 @@
-import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import pg from 'pg';
 
 export const OWNER_DATABASE_URL = Symbol('OwnerDatabaseUrl');
@@ -10,6 +10,7 @@ export const OWNER_DATABASE_URL = Symbol('OwnerDatabaseUrl');
  */
 @Injectable()
 export class MaintenanceDatabase implements OnApplicationShutdown {
+  private readonly logger = new Logger(MaintenanceDatabase.name);
   private pool?: pg.Pool;
 
   constructor(@Inject(OWNER_DATABASE_URL) private readonly ownerUrl: string | undefined) {}
@@ -23,7 +24,7 @@ export class MaintenanceDatabase implements OnApplicationShutdown {
     if (!this.ownerUrl) {
       throw new Error('Maintenance needs the schema owner: set DATABASE_OWNER_URL');
     }
-    this.pool ??= new pg.Pool({ connectionString: this.ownerUrl, max: 1 });
+    this.pool ??= this.openPool(this.ownerUrl);
     const client = await this.pool.connect();
     try {
       await client.query('begin');
@@ -39,6 +40,13 @@ export class MaintenanceDatabase implements OnApplicationShutdown {
     } finally {
       client.release();
     }
+  }
+
+  private openPool(url: string): pg.Pool {
+    const pool = new pg.Pool({ connectionString: url, max: 1 });
+    // An idle connection that dies emits here; without a listener it would crash the process.
+    pool.on('error', (error) => this.logger.warn({ err: error }, 'Maintenance connection lost'));
+    return pool;
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -42,11 +42,22 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const request = http.getRequest<FastifyRequest & { user?: Principal }>();
     const reply = http.getResponse<FastifyReply>();
-    const body: Problem = { ...this.toProblem(error, request), instance: request.url, requestId: String(request.id) };
-
-    if (body.status === 403 && request.user) {
-      await this.recordDenied(request.user, request, body.detail);
+    try {
+      const body: Problem = { ...this.toProblem(error, request), instance: request.url, requestId: String(request.id) };
+      if (body.status === 403 && request.user) {
+        await this.recordDenied(request.user, request, body.detail);
+      }
+      this.send(reply, error, body);
+    } catch (failure) {
+      // Nest does not await filters: a rejection here would go unhandled and leave the request hanging.
+      this.logger.error({ err: failure, requestId: request.id }, 'Could not answer with a problem response');
+      if (!reply.sent) {
+        void reply.status(500).type(PROBLEM_CONTENT_TYPE).send(problem(500, INTERNAL_ERROR_DETAIL));
+      }
     }
+  }
+
+  private send(reply: FastifyReply, error: unknown, body: Problem): void {
     if (error instanceof ProblemException) {
       void reply.headers(error.headers);
     }

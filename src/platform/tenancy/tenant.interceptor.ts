@@ -1,16 +1,22 @@
 import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { PinoLogger } from 'nestjs-pino';
 import { from, lastValueFrom, Observable } from 'rxjs';
 import type { Principal } from '../auth/principal.js';
-import { requestOriginOf } from './tenant-context.js';
+import { OWN_UNITS_OF_WORK } from './own-units-of-work.decorator.js';
+import { requestOriginOf, TenantContext } from './tenant-context.js';
 import { TenantScope } from './tenant-scope.js';
 
-/** Runs every authenticated request as one tenant-scoped unit of work; public routes pass through. */
+/**
+ * Runs every authenticated request as one tenant-scoped unit of work (or, for @OwnUnitsOfWork()
+ * handlers, in the tenant context only); public routes pass through.
+ */
 @Injectable()
 export class TenantInterceptor implements NestInterceptor {
   constructor(
     private readonly tenantScope: TenantScope,
+    private readonly reflector: Reflector,
     private readonly logger: PinoLogger,
   ) {}
 
@@ -21,6 +27,11 @@ export class TenantInterceptor implements NestInterceptor {
       return next.handle();
     }
     this.logger.assign({ tenantId: principal.tenantId, userId: principal.actorId });
-    return from(this.tenantScope.run(principal, () => lastValueFrom(next.handle(), { defaultValue: undefined }), requestOriginOf(request)));
+    const handle = () => lastValueFrom(next.handle(), { defaultValue: undefined });
+    const origin = requestOriginOf(request);
+    if (this.reflector.get<boolean>(OWN_UNITS_OF_WORK, context.getHandler())) {
+      return from(TenantContext.run(principal, origin, handle));
+    }
+    return from(this.tenantScope.run(principal, handle, origin));
   }
 }
