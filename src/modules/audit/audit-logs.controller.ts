@@ -7,7 +7,9 @@ import type { FastifyReply } from 'fastify';
 import { Role } from '../../platform/auth/principal.js';
 import { RequireRoles } from '../../platform/auth/roles.decorator.js';
 import { OwnUnitsOfWork } from '../../platform/tenancy/own-units-of-work.decorator.js';
+import { TenantContext } from '../../platform/tenancy/tenant-context.js';
 import type { AuditEntryView } from './audit-entry.view.js';
+import { AuditEvents } from './audit-events.js';
 import { AuditLogService } from './audit-log.service.js';
 import { AuditVerification } from './audit-verification.js';
 import { EXPORT_CONTENT_TYPES, exportHeader, exportLine } from './audit-export.js';
@@ -26,6 +28,7 @@ export class AuditLogsController {
   constructor(
     private readonly auditLog: AuditLogService,
     private readonly verification: AuditVerification,
+    private readonly events: AuditEvents,
   ) {}
 
   @Get()
@@ -42,6 +45,12 @@ export class AuditLogsController {
   @OwnUnitsOfWork()
   @ApiProduces(...Object.values(EXPORT_CONTENT_TYPES))
   async export(@Query() query: ExportAuditLogsQuery, @Res() reply: FastifyReply): Promise<void> {
+    // Who took a copy of the trail, and of what, is itself in the trail.
+    await this.events.record(TenantContext.current(), TenantContext.origin(), {
+      action: 'audit_log.export',
+      resourceType: 'audit_log',
+      details: { ...query },
+    });
     const batches = this.auditLog.export(query);
     // Read the first batch before answering, so that a failure to read is still a problem response.
     const first = await batches.next();

@@ -3,6 +3,7 @@ import { MikroOrmModule } from '@mikro-orm/nestjs';
 import { ACCESS_DENIED_RECORDER } from '../../platform/auth/access-denied.js';
 import { AccessDeniedAuditRecorder } from './access-denied.recorder.js';
 import { AuditEntry } from './audit-entry.entity.js';
+import { AuditEvents } from './audit-events.js';
 import { AuditLogService } from './audit-log.service.js';
 import { AuditLogsController } from './audit-logs.controller.js';
 import { AuditRetentionJob } from './audit-retention.job.js';
@@ -16,7 +17,7 @@ import { AuditVerification } from './audit-verification.js';
 @Module({
   imports: [MikroOrmModule.forFeature([AuditEntry])],
   controllers: [AuditLogsController],
-  providers: [AuditLogService, AuditVerification, AuditRetentionJob, { provide: ACCESS_DENIED_RECORDER, useClass: AccessDeniedAuditRecorder }],
+  providers: [AuditLogService, AuditVerification, AuditRetentionJob, AuditEvents, { provide: ACCESS_DENIED_RECORDER, useClass: AccessDeniedAuditRecorder }],
   exports: [ACCESS_DENIED_RECORDER],
 })
 export class AuditModule {}
