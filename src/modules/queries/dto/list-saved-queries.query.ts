@@ -1,0 +1,13 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import { PageQuery } from '../../../platform/pagination/page.js';
+
+export class ListSavedQueriesQuery extends PageQuery {
+  @ApiPropertyOptional({ maxLength: 255 })
+  @IsOptional() @IsString() @IsNotEmpty() @MaxLength(255)
+  ownerId?: string;
+
+  @ApiPropertyOptional({ maxLength: 255, description: 'Part of the name, case-insensitive.' })
+  @IsOptional() @IsString() @IsNotEmpty() @MaxLength(255)
+  q?: string;
+}
