@@ -6,13 +6,14 @@ import { DEVELOPMENT_JWT_SECRET } from '../src/config/environment.js';
 import { startEmbeddedDatabase } from '../src/platform/database/embedded-database.js';
 import { migrateToLatest } from '../src/platform/database/migrations.js';
 import { encodeCursor, NEWEST_FIRST } from '../src/platform/pagination/keyset.js';
+import { benchDashboards, type BenchDashboard, explainDashboardRead, seedDashboardsAsSuperuser, SEEDED_POSITIONS } from './dashboards.js';
 import { explainListQueries } from './explain.js';
 import { explainLessonQueries, seedLessonsAsSuperuser } from './lessons.js';
 import { rowAt, seedAsSuperuser, SeedShape, tenantName } from './seed.js';
 import { startBuiltServer } from './server.js';
 
 /**
- * npm run bench [-- tasks|lessons]: boots the built server on a fresh embedded database, seeds it,
+ * npm run bench [-- tasks|lessons|dashboards]: boots the built server on a fresh embedded database, seeds it,
  * and drives the routes with autocannon. Prints one Markdown row per scenario for BENCHMARKS.md.
  */
 const SHAPE: SeedShape = { tenants: 1_000, tasksPerTenant: 150, largeTenantTasks: 50_000 };
@@ -26,10 +27,16 @@ const LARGE_TENANT = 0;
 const LESSONS_PER_TENANT = 1_000;
 const SEARCH_QUERY = 'retry budget';
 const SEARCH_TAGS = ['tag-3', 'tag-17'];
+const DASHBOARDS_PER_TENANT = 20;
+const WIDGETS_PER_DASHBOARD = 6;
+const BENCH_USER = 'bench-user';
 let deepCursor = '';
+let dashboards: { read: BenchDashboard; moved: BenchDashboard }[] = [];
+/** Layout batches sent per tenant: even ones swap the first two widgets, odd ones swap them back. */
+const layoutMoves = new Array<number>(SHAPE.tenants).fill(0);
 
 const tokens = Array.from({ length: SHAPE.tenants }, (_, index) =>
-  jwt.sign({ tenant_id: tenantName(index + 1) }, DEVELOPMENT_JWT_SECRET, { subject: 'bench-user', expiresIn: '1h' }),
+  jwt.sign({ tenant_id: tenantName(index + 1) }, DEVELOPMENT_JWT_SECRET, { subject: BENCH_USER, expiresIn: '1h' }),
 );
 
 interface Scenario {
@@ -37,8 +44,9 @@ interface Scenario {
   path: (tenantIndex: number) => string;
   /** Only this tenant (by index), instead of all of them in turn. */
   tenant?: number;
-  method?: 'GET' | 'POST';
-  body?: string;
+  method?: 'GET' | 'POST' | 'PATCH';
+  /** The JSON body: the same for every request, or made for each (by tenant index). */
+  body?: string | ((tenantIndex: number) => string);
 }
 
 async function measure(scenario: Scenario): Promise<string> {
@@ -56,7 +64,7 @@ async function measure(scenario: Scenario): Promise<string> {
             method: scenario.method ?? 'GET',
             path: scenario.path(tenantIndex),
             headers: { authorization: `Bearer ${tokens[tenantIndex]}`, 'content-type': 'application/json' },
-            ...(scenario.body && { body: scenario.body }),
+            ...(scenario.body && { body: typeof scenario.body === 'string' ? scenario.body : scenario.body(tenantIndex) }),
           };
         },
       },
@@ -120,7 +128,37 @@ const suites: Record<string, Suite> = {
       ];
     },
   },
+  dashboards: {
+    async seed(adminUrl, runtimeUrl) {
+      const seedStart = Date.now();
+      const seeded = await seedDashboardsAsSuperuser(adminUrl, SHAPE.tenants, DASHBOARDS_PER_TENANT, WIDGETS_PER_DASHBOARD, BENCH_USER);
+      console.log(`Seeded ${seeded.dashboards} dashboards and ${seeded.widgets} widgets across ${SHAPE.tenants} tenants in ${Date.now() - seedStart} ms`);
+      dashboards = await benchDashboards(adminUrl, SHAPE.tenants);
+      console.log(`\n${await explainDashboardRead(runtimeUrl, tenantName(1), dashboards[0].read.id)}`);
+    },
+    async scenarios() {
+      return [
+        { name: `GET /api/dashboards/:id (${WIDGETS_PER_DASHBOARD} widgets, all tenants)`, path: (tenant) => `/api/dashboards/${dashboards[tenant].read.id}` },
+        {
+          name: 'PATCH /api/dashboards/:id/layout (2 widgets swap places, all tenants)',
+          method: 'PATCH',
+          path: (tenant) => `/api/dashboards/${dashboards[tenant].moved.id}/layout`,
+          body: nextLayoutBatch,
+        },
+      ];
+    },
+  },
 };
+
+/** A layout batch that really moves something: the first two widgets trade places, and back on the next batch. */
+function nextLayoutBatch(tenantIndex: number): string {
+  const swapped = layoutMoves[tenantIndex]++ % 2 === 0;
+  const [first, second] = dashboards[tenantIndex].moved.widgetIds;
+  return JSON.stringify([
+    { widgetId: first, position: SEEDED_POSITIONS[swapped ? 1 : 0] },
+    { widgetId: second, position: SEEDED_POSITIONS[swapped ? 0 : 1] },
+  ]);
+}
 
 async function main(): Promise<void> {
   const chosen = process.argv[2] ? [process.argv[2]] : Object.keys(suites);

@@ -89,13 +89,7 @@ export class DashboardsService {
   /** The dashboard with its widgets (ordered by y, then x): one SQL statement. */
   async get(id: string): Promise<DashboardWithWidgets> {
     const { tenantId } = TenantContext.current();
-    const [row] = await this.em.execute<(DashboardFields & { widgets: unknown[] })[]>(
-      `select d.id, d.name, d.description, d.layout, d.filters, d.owner_id as "ownerId", d.is_public as "isPublic",
-              d.allowed_viewers as "allowedViewers", d.version, d.created_at as "createdAt", d.updated_at as "updatedAt",
-              d.updated_by as "updatedBy", ${this.contents.jsonOf('d')} as widgets
-       from dashboards d where d.tenant_id = ? and d.id = ? and d.deleted_at is null`,
-      [tenantId, id],
-    );
+    const [row] = await this.em.execute<(DashboardFields & { widgets: unknown[] })[]>(dashboardReadSql(this.contents.jsonOf('d')), [tenantId, id]);
     if (!row || !DashboardAccess.canSee(TenantContext.current(), row)) throw dashboardNotFound();
     return { ...dashboardView(row), widgets: row.widgets };
   }
@@ -235,6 +229,17 @@ export class DashboardsService {
       throw error;
     }
   }
+}
+
+/**
+ * The single read: a live dashboard (parameters: tenant, id) with its contents as a jsonb column, in
+ * one statement. Row-level security scopes it too; the tenant is named like in every raw query.
+ */
+export function dashboardReadSql(contentsJson: string): string {
+  return `select d.id, d.name, d.description, d.layout, d.filters, d.owner_id as "ownerId", d.is_public as "isPublic",
+            d.allowed_viewers as "allowedViewers", d.version, d.created_at as "createdAt", d.updated_at as "updatedAt",
+            d.updated_by as "updatedBy", ${contentsJson} as widgets
+     from dashboards d where d.tenant_id = ? and d.id = ? and d.deleted_at is null`;
 }
 
 function layoutOf(input: DashboardLayoutDto | undefined): DashboardLayout {

@@ -1,13 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { EntityManager } from '@mikro-orm/postgresql';
-import { ProblemException } from '../../platform/errors/problem.exception.js';
-import { ValidationFailedException } from '../../platform/errors/problem.exception.js';
+import { ProblemException, ValidationFailedException } from '../../platform/errors/problem.exception.js';
 import { keysetPage, NEWEST_FIRST } from '../../platform/pagination/keyset.js';
 import type { Page } from '../../platform/pagination/page.js';
 import { TenantContext } from '../../platform/tenancy/tenant-context.js';
 import { containsPattern, mayChange, notOwner } from '../shared/access.js';
-import { assertJsonWithin, KIB } from '../shared/json-size.js';
+import { assertJsonWithin, hasInexactNumber, KIB } from '../shared/json-size.js';
 import { plainQuery, type QueryDefinitionDto, queryReferenceErrors } from '../shared/query-definition.dto.js';
 import type { CreateSavedQueryDto } from './dto/create-saved-query.dto.js';
 import type { ListSavedQueriesQuery } from './dto/list-saved-queries.query.js';
@@ -76,6 +75,7 @@ export class SavedQueriesService {
     const errors = [...queryReferenceErrors(query, field), ...(await this.schema.unknownReferences(query, field))];
     if (errors.length > 0) throw new ValidationFailedException(errors);
     const plain = plainQuery(query);
+    if (hasInexactNumber(plain)) throw new ValidationFailedException([{ field, messages: ['numbers must be finite and within ±2^53'] }]);
     assertJsonWithin(field, plain, MAX_QUERY_BYTES);
     return plain;
   }
