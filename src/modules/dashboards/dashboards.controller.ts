@@ -7,7 +7,8 @@ import { DashboardConfigs } from './dashboard-configs.service.js';
 import { DashboardHistory } from './dashboard-history.js';
 import { DashboardsService } from './dashboards.service.js';
 import { CreateDashboardDto } from './dto/create-dashboard.dto.js';
-import { DeleteDashboardQuery, ListDashboardsQuery } from './dto/list-dashboards.query.js';
+import { OwnedListQuery } from '../shared/owned-list.query.js';
+import { DeleteDashboardQuery } from './dto/delete-dashboard.query.js';
 import { PutDashboardConfigDto } from './dto/put-dashboard-config.dto.js';
 import { UpdateDashboardDto } from './dto/update-dashboard.dto.js';
 
@@ -37,7 +38,7 @@ export class DashboardsController {
   }
 
   @Get()
-  list(@Query() query: ListDashboardsQuery) {
+  list(@Query() query: OwnedListQuery) {
     return this.dashboards.list(query);
   }
 

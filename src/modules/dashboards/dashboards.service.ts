@@ -9,6 +9,7 @@ import type { Page, PageQuery } from '../../platform/pagination/page.js';
 import { TenantContext } from '../../platform/tenancy/tenant-context.js';
 import { containsPattern, isAdmin } from '../shared/access.js';
 import { assertJsonWithin, hasInexactNumber, KIB } from '../shared/json-size.js';
+import type { OwnedListQuery } from '../shared/owned-list.query.js';
 import type { Precondition } from '../shared/preconditions.js';
 import { DashboardAccess, dashboardNotFound } from './dashboard-access.js';
 import { DashboardContents } from './dashboard-content.js';
@@ -16,7 +17,6 @@ import { Dashboard, DEFAULT_LAYOUT, type DashboardLayout } from './dashboard.ent
 import { DashboardHistory } from './dashboard-history.js';
 import { type DashboardFields, dashboardView, type DashboardView, type DashboardWithWidgets, trashedDashboardView } from './dashboard.view.js';
 import type { CreateDashboardDto, DashboardLayoutDto } from './dto/create-dashboard.dto.js';
-import type { ListDashboardsQuery } from './dto/list-dashboards.query.js';
 import type { UpdateDashboardDto } from './dto/update-dashboard.dto.js';
 
 /** Each of a dashboard's JSON fields (layout, filters) is stored as at most this much JSON. */
@@ -74,7 +74,7 @@ export class DashboardsService {
   }
 
   /** What the caller may see: their own, public ones, ones naming them; admins see all of the tenant's. */
-  async list(query: ListDashboardsQuery): Promise<Page<DashboardView>> {
+  async list(query: OwnedListQuery): Promise<Page<DashboardView>> {
     const principal = TenantContext.current();
     const qb = this.em.createQueryBuilder(Dashboard, 'd').select([...LISTED_FIELDS]).where({ deletedAt: null });
     if (!isAdmin(principal)) {

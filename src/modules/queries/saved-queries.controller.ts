@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Idempotent } from '../../platform/idempotency/idempotent.decorator.js';
 import { CreateSavedQueryDto } from './dto/create-saved-query.dto.js';
-import { ListSavedQueriesQuery } from './dto/list-saved-queries.query.js';
+import { OwnedListQuery } from '../shared/owned-list.query.js';
 import { UpdateSavedQueryDto } from './dto/update-saved-query.dto.js';
 import { SavedQueriesService } from './saved-queries.service.js';
 
@@ -22,7 +22,7 @@ export class SavedQueriesController {
   }
 
   @Get()
-  list(@Query() query: ListSavedQueriesQuery) {
+  list(@Query() query: OwnedListQuery) {
     return this.savedQueries.list(query);
   }
 

@@ -6,10 +6,10 @@ import { keysetPage, NEWEST_FIRST } from '../../platform/pagination/keyset.js';
 import type { Page } from '../../platform/pagination/page.js';
 import { TenantContext } from '../../platform/tenancy/tenant-context.js';
 import { containsPattern, mayChange, notOwner } from '../shared/access.js';
+import type { OwnedListQuery } from '../shared/owned-list.query.js';
 import { assertJsonWithin, hasInexactNumber, KIB } from '../shared/json-size.js';
 import { plainQuery, type QueryDefinitionDto, queryReferenceErrors } from '../shared/query-definition.dto.js';
 import type { CreateSavedQueryDto } from './dto/create-saved-query.dto.js';
-import type { ListSavedQueriesQuery } from './dto/list-saved-queries.query.js';
 import type { UpdateSavedQueryDto } from './dto/update-saved-query.dto.js';
 import { SavedQuery } from './saved-query.entity.js';
 import { SavedQueryView, savedQueryView } from './saved-query.view.js';
@@ -33,7 +33,7 @@ export class SavedQueriesService {
     return savedQueryView(savedQuery);
   }
 
-  async list(query: ListSavedQueriesQuery): Promise<Page<SavedQueryView>> {
+  async list(query: OwnedListQuery): Promise<Page<SavedQueryView>> {
     const qb = this.em.createQueryBuilder(SavedQuery, 'q').select(['id', 'name', 'description', 'query', 'ownerId', 'createdAt', 'updatedAt']);
     if (query.ownerId) qb.andWhere({ ownerId: query.ownerId });
     if (query.q) qb.andWhere({ name: { $ilike: containsPattern(query.q) } });

@@ -1,8 +1,9 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
-import { PageQuery } from '../../../platform/pagination/page.js';
+import { PageQuery } from '../../platform/pagination/page.js';
 
-export class ListSavedQueriesQuery extends PageQuery {
+/** `?ownerId=&q=` of lists of named, owned resources (dashboards, saved queries), with paging. */
+export class OwnedListQuery extends PageQuery {
   @ApiPropertyOptional({ maxLength: 255 })
   @IsOptional() @IsString() @IsNotEmpty() @MaxLength(255)
   ownerId?: string;
