@@ -94,7 +94,12 @@ export class DashboardsService {
     return { ...dashboardView(row), widgets: row.widgets };
   }
 
+  /** A PATCH naming no field changes nothing: no new version (the checks still apply). */
   async update(id: string, changes: UpdateDashboardDto, precondition: Precondition | undefined): Promise<DashboardWithWidgets> {
+    if (!changesAnything(changes)) {
+      await this.assertChangeable(id, precondition);
+      return this.get(id);
+    }
     const filters = changes.filters === undefined ? undefined : checkedFilters(changes.filters);
     await this.change(id, precondition, async (dashboard) => {
       if (changes.layout !== undefined) {
@@ -142,6 +147,11 @@ export class DashboardsService {
       result = await work({ id: dashboard.id, version: dashboard.version, columns: dashboard.layout.columns });
     });
     return { result, version };
+  }
+
+  /** For the widgets module: 404/403/412 exactly as a change would answer, without changing anything. */
+  async assertChangeable(id: string, precondition: Precondition | undefined): Promise<void> {
+    await this.access.lockForChange(id, precondition);
   }
 
   /** For the widgets module: a live dashboard the caller may see (else 404), with its version. */
@@ -240,6 +250,11 @@ export function dashboardReadSql(contentsJson: string): string {
             d.allowed_viewers as "allowedViewers", d.version, d.created_at as "createdAt", d.updated_at as "updatedAt",
             d.updated_by as "updatedBy", ${contentsJson} as widgets
      from dashboards d where d.tenant_id = ? and d.id = ? and d.deleted_at is null`;
+}
+
+/** Whether a PATCH body names any field besides its version. */
+export function changesAnything(changes: object): boolean {
+  return Object.entries(changes).some(([field, value]) => field !== 'version' && value !== undefined);
 }
 
 function layoutOf(input: DashboardLayoutDto | undefined): DashboardLayout {

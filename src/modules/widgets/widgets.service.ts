@@ -4,7 +4,7 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { ProblemException } from '../../platform/errors/problem.exception.js';
 import { TenantContext } from '../../platform/tenancy/tenant-context.js';
 import { DashboardContents, type DashboardContent } from '../dashboards/dashboard-content.js';
-import { DashboardsService, type EditableDashboard } from '../dashboards/dashboards.service.js';
+import { changesAnything, DashboardsService, type EditableDashboard } from '../dashboards/dashboards.service.js';
 import { SavedQueriesService } from '../queries/saved-queries.service.js';
 import { assertJsonWithin, hasInexactNumber, KIB } from '../shared/json-size.js';
 import type { Precondition } from '../shared/preconditions.js';
@@ -68,8 +68,13 @@ export class WidgetsService implements DashboardContent, OnModuleInit {
     return { ...widgetView(widget), dashboardVersion: dashboard.version };
   }
 
+  /** A PATCH naming no field changes nothing: no new dashboard version (the checks still apply). */
   async update(id: string, changes: UpdateWidgetDto, precondition: Precondition | undefined): Promise<VersionedWidget> {
     const { dashboardId } = await this.find(id);
+    if (!changesAnything(changes)) {
+      await this.dashboards.assertChangeable(dashboardId, precondition);
+      return this.get(id);
+    }
     const { result: widget, version } = await this.dashboards.edit(dashboardId, precondition, async (dashboard) => {
       // Re-read under the dashboard's lock: every widget change holds it, so this is the current state.
       const current = await this.find(id, true);
