@@ -260,6 +260,8 @@ describe('dashboards', () => {
       const v2 = await api().get(`/api/dashboards/${dashboard.id}/versions/2`).set(bob).expect(200);
       expect(v2.body.dashboard).toMatchObject({ name: 'History v1', version: 2, widgets: [{ id: chart.id, title: 'chart v2' }] });
       await api().get(`/api/dashboards/${dashboard.id}/versions/4`).set(alice).expect(404);
+      await api().post(`/api/dashboards/${dashboard.id}/versions/4/restore`).set(alice).expect(404);
+      expect((await api().get(`/api/dashboards/${dashboard.id}/versions`).set(alice)).body.items).toHaveLength(3);
 
       await api().post(`/api/dashboards/${dashboard.id}/versions/2/restore`).set(bob).expect(403);
       await api().post(`/api/dashboards/${dashboard.id}/versions/2/restore`).set(alice).set('If-Match', '"3"').expect(412);

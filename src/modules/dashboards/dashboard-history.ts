@@ -72,8 +72,8 @@ export class DashboardHistory {
 
   /** The state kept as `version` (the caller has checked access). */
   async find(dashboardId: string, version: number): Promise<DashboardVersion> {
-    const kept = await this.em.findOne(DashboardVersion, { dashboardId, version });
-    if (!kept) throw new ProblemException(404, `Version ${version} is not in the dashboard's history.`);
+    const kept = version > 0 ? await this.em.findOne(DashboardVersion, { dashboardId, version }) : null;
+    if (!kept) throw new ProblemException(404, `That version is not in the dashboard's history.`);
     return kept;
   }
 }

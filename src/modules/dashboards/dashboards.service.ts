@@ -127,7 +127,8 @@ export class DashboardsService {
    */
   async restoreVersion(id: string, version: number, precondition: Precondition | undefined): Promise<DashboardWithWidgets> {
     await this.change(id, precondition, async (dashboard) => {
-      const { snapshot } = await this.history.find(id, version);
+      // The current version was archived a moment ago by this very change: it is not history yet.
+      const { snapshot } = await this.history.find(id, version < dashboard.version ? version : 0);
       dashboard.name = snapshot.name as string;
       dashboard.description = (snapshot.description as string | null) ?? null;
       dashboard.layout = snapshot.layout as DashboardLayout;
