@@ -26,7 +26,7 @@ export class Migration20261123142718_dashboards extends Migration {
 
     this.addSql(`create table "widgets" ("id" uuid not null, "tenant_id" text not null, "dashboard_id" uuid not null, "type" text not null, "title" text not null, "query" jsonb null, "saved_query_id" uuid null, "x" int not null, "y" int not null, "w" int not null, "h" int not null, "config" jsonb not null, "created_at" timestamptz(3) not null, "updated_at" timestamptz(3) not null, primary key ("id"));`);
     this.addSql(`create index "widgets_tenant_saved_query_idx" on "widgets" ("tenant_id", "saved_query_id");`);
-    this.addSql(`create index "widgets_tenant_dashboard_position_idx" on "widgets" ("tenant_id", "dashboard_id", "y", "x");`);
+    this.addSql(`create index "widgets_tenant_dashboard_position_idx" on "widgets" ("tenant_id", "dashboard_id", "y", "x", "id");`);
     this.addSql(`alter table "widgets" add constraint "widgets_tenant_id_key" unique ("tenant_id", "id");`);
 
     this.addSql(`alter table "dashboards" add constraint "dashboards_version_check" check (version >= 1);`);

@@ -11,7 +11,8 @@ import { WIDGET_TYPES, type WidgetType } from './widget-type.js';
  */
 @Entity({ tableName: 'widgets', ...TENANT_ISOLATION })
 @Unique({ name: 'widgets_tenant_id_key', properties: ['tenantId', 'id'] })
-@Index({ name: 'widgets_tenant_dashboard_position_idx', properties: ['tenantId', 'dashboardId', 'y', 'x'] })
+// In the order single reads list widgets (y, x, id): no sort.
+@Index({ name: 'widgets_tenant_dashboard_position_idx', properties: ['tenantId', 'dashboardId', 'y', 'x', 'id'] })
 @Index({ name: 'widgets_tenant_saved_query_idx', properties: ['tenantId', 'savedQueryId'] })
 @Check({ name: 'widgets_query_check', expression: `(type = 'text') = (query is null)` })
 @Check({ name: 'widgets_position_check', expression: 'x >= 0 and y >= 0 and w >= 1 and h >= 1' })
