@@ -273,6 +273,17 @@ describe('dashboards', () => {
       expect(v4.body.dashboard).toMatchObject({ name: 'History v3', widgets: [] });
     });
 
+    it('keeps quotes and question marks in user ids and text as data (parameters, never SQL)', async () => {
+      const odd = bearer(tokenFor({ tenant: "t'e?n", sub: "o'ne?two" }));
+      const dashboard = await createDashboard(testApp, odd, { name: "What's up? ?? $1 :name", isPublic: true });
+      await createWidget(testApp, odd, dashboard.id, { title: "Why? ' -- ", type: 'text', query: null, config: { note: '?|?&' } });
+      const versions = await api().get(`/api/dashboards/${dashboard.id}/versions`).set(odd).expect(200);
+      expect(versions.body.items[0]).toMatchObject({ version: 1, savedBy: "o'ne?two", replacedBy: "o'ne?two" });
+      const read = await api().get(`/api/dashboards/${dashboard.id}`).set(odd).expect(200);
+      expect(read.body).toMatchObject({ name: "What's up? ?? $1 :name", ownerId: "o'ne?two", widgets: [{ title: "Why? ' -- ", config: { note: '?|?&' } }] });
+      expect((await api().get(`/api/dashboards?q=${encodeURIComponent('up? ?')}`).set(odd)).body.items).toHaveLength(1);
+    });
+
     it('refuses to restore a version whose name a live dashboard has taken (409) and changes nothing', async () => {
       const dashboard = await createDashboard(testApp, alice, { name: 'Old name' });
       await api().patch(`/api/dashboards/${dashboard.id}`).set(alice).send({ name: 'New name' }).expect(200);
