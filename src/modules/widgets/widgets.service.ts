@@ -113,14 +113,24 @@ export class WidgetsService implements DashboardContent, OnModuleInit {
   async moveMany(dashboardId: string, moves: LayoutMoveDto[], precondition: Precondition | undefined): Promise<void> {
     await this.dashboards.edit(dashboardId, precondition, async (dashboard) => {
       moves.forEach((move, index) => checkPosition(move.position, dashboard, `${index}.position`));
-      const widgets = await this.em.find(Widget, { dashboardId, id: { $in: moves.map((move) => move.widgetId) } });
-      const byId = new Map(widgets.map((widget) => [widget.id.toLowerCase(), widget]));
-      const missing = moves.filter((move) => !byId.has(move.widgetId.toLowerCase())).map((move) => move.widgetId);
+      // One statement for the whole batch; if it did not find every widget, the refusal rolls it back.
+      const moved = await this.em.execute<{ id: string }[]>(
+        `update widgets wg set x = m.x, y = m.y, w = m.w, h = m.h, updated_at = ?::timestamptz
+         from jsonb_to_recordset(?::jsonb) as m(widget_id uuid, x int, y int, w int, h int)
+         where wg.tenant_id = ? and wg.dashboard_id = ? and wg.id = m.widget_id
+         returning wg.id`,
+        [
+          new Date().toISOString(),
+          JSON.stringify(moves.map((move) => ({ widget_id: move.widgetId, ...positionColumns(move.position) }))),
+          TenantContext.current().tenantId,
+          dashboardId,
+        ],
+      );
+      const found = new Set(moved.map((row) => row.id));
+      const missing = moves.map((move) => move.widgetId).filter((id) => !found.has(id.toLowerCase()));
       if (missing.length > 0) {
         throw new ProblemException(404, `Not widgets of this dashboard: ${missing.join(', ')}. Nothing was moved.`, { missingWidgetIds: missing });
       }
-      const now = new Date();
-      for (const move of moves) Object.assign(byId.get(move.widgetId.toLowerCase())!, positionColumns(move.position), { updatedAt: now });
     });
   }
 
