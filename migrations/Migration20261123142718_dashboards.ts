@@ -71,9 +71,13 @@ export class Migration20261123142718_dashboards extends Migration {
     this.addSql(`alter table "widgets" add constraint "widgets_saved_query_fk" foreign key ("tenant_id", "saved_query_id") references "saved_queries" ("tenant_id", "id") on delete set null ("saved_query_id");`);
     this.addSql(`alter table "dashboard_versions" add constraint "dashboard_versions_dashboard_fk" foreign key ("tenant_id", "dashboard_id") references "dashboards" ("tenant_id", "id") on delete cascade;`);
     this.addSql(`alter table "dashboard_user_configs" add constraint "dashboard_user_configs_dashboard_fk" foreign key ("tenant_id", "dashboard_id") references "dashboards" ("tenant_id", "id") on delete cascade;`);
-    // - history is append-only for the runtime role: it inserts and reads versions, never changes
-    //   them; they are deleted only by the cascade above (run with the table owner's rights).
+    // - the runtime role gets only what the application does: history is append-only (versions are
+    //   inserted and read, never changed); versions and per-user configs are deleted only by the
+    //   cascades above (which run with the table owner's rights), and a tenant's schema
+    //   configuration is replaced, never deleted.
     this.addSql(`revoke update, delete on "dashboard_versions" from tessera_runtime;`);
+    this.addSql(`revoke delete on "dashboard_user_configs" from tessera_runtime;`);
+    this.addSql(`revoke delete on "schema_configs" from tessera_runtime;`);
   }
 
   override down(): void | Promise<void> {

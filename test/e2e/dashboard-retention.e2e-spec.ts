@@ -1,3 +1,4 @@
+import pg from 'pg';
 import request from 'supertest';
 import { principalOf, Role } from '../../src/platform/auth/principal.js';
 import { TenantScope } from '../../src/platform/tenancy/tenant-scope.js';
@@ -55,6 +56,26 @@ describe('dashboard trash retention and durability', () => {
     const widgets = await withAdminClient((client) => client.query('select count(*)::int as n from widgets where dashboard_id = $1', [expired.id]), database.name);
     expect(widgets.rows[0].n).toBe(0);
     await api().post(`/api/dashboards/${recent.id}/restore`).set(owner).expect(200);
+  });
+
+  it('keeps history append-only for the runtime role; configs and schema configs are never deleted by it', async () => {
+    const runtime = new pg.Client({ connectionString: database.runtimeUrl });
+    await runtime.connect();
+    try {
+      for (const statement of [
+        'update dashboard_versions set version = version',
+        'delete from dashboard_versions',
+        'delete from dashboard_user_configs',
+        'delete from schema_configs',
+      ]) {
+        await runtime.query('begin');
+        await runtime.query("select set_config('app.tenant_id', 'retention', true)");
+        await expect(runtime.query(statement)).rejects.toThrow(/permission denied/);
+        await runtime.query('rollback');
+      }
+    } finally {
+      await runtime.end();
+    }
   });
 
   it('reads back after a server restart what was written before it', async () => {
