@@ -10,6 +10,7 @@ import { TenantContext } from '../../platform/tenancy/tenant-context.js';
 import { containsPattern, isAdmin } from '../shared/access.js';
 import { assertJsonWithin, hasInexactNumber, KIB } from '../shared/json-size.js';
 import type { OwnedListQuery } from '../shared/owned-list.query.js';
+import { changesAnything } from '../shared/patch-body.js';
 import type { Precondition } from '../shared/preconditions.js';
 import { DashboardAccess, dashboardNotFound } from './dashboard-access.js';
 import { DashboardContents } from './dashboard-content.js';
@@ -251,11 +252,6 @@ export function dashboardReadSql(contentsJson: string): string {
             d.allowed_viewers as "allowedViewers", d.version, d.created_at as "createdAt", d.updated_at as "updatedAt",
             d.updated_by as "updatedBy", ${contentsJson} as widgets
      from dashboards d where d.tenant_id = ? and d.id = ? and d.deleted_at is null`;
-}
-
-/** Whether a PATCH body names any field besides its version. */
-export function changesAnything(changes: object): boolean {
-  return Object.entries(changes).some(([field, value]) => field !== 'version' && value !== undefined);
 }
 
 function layoutOf(input: DashboardLayoutDto | undefined): DashboardLayout {
