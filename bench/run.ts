@@ -7,13 +7,14 @@ import { startEmbeddedDatabase } from '../src/platform/database/embedded-databas
 import { migrateToLatest } from '../src/platform/database/migrations.js';
 import { encodeCursor, NEWEST_FIRST } from '../src/platform/pagination/keyset.js';
 import { AUDIT_LARGE_TENANT_ENTRIES, explainAuditQueries, seedAuditAsSuperuser, setAuditCapture } from './audit.js';
+import { benchDashboards, type BenchDashboard, explainDashboardRead, seedDashboardsAsSuperuser, SEEDED_POSITIONS } from './dashboards.js';
 import { explainListQueries } from './explain.js';
 import { explainLessonQueries, seedLessonsAsSuperuser } from './lessons.js';
 import { rowAt, seedAsSuperuser, SeedShape, tenantName } from './seed.js';
 import { startBuiltServer } from './server.js';
 
 /**
- * npm run bench [-- tasks|lessons]: boots the built server on a fresh embedded database, seeds it,
+ * npm run bench [-- tasks|lessons|dashboards]: boots the built server on a fresh embedded database, seeds it,
  * and drives the routes with autocannon. Prints one Markdown row per scenario for BENCHMARKS.md.
  */
 const SHAPE: SeedShape = { tenants: 1_000, tasksPerTenant: 150, largeTenantTasks: 50_000 };
@@ -29,11 +30,17 @@ const LESSONS_PER_TENANT = 1_000;
 const ADMIN_CONNECTIONS = 4;
 const SEARCH_QUERY = 'retry budget';
 const SEARCH_TAGS = ['tag-3', 'tag-17'];
+const DASHBOARDS_PER_TENANT = 20;
+const WIDGETS_PER_DASHBOARD = 6;
+const BENCH_USER = 'bench-user';
 let deepCursor = '';
+let dashboards: { read: BenchDashboard; moved: BenchDashboard }[] = [];
+/** Layout batches sent per tenant: even ones swap the first two widgets, odd ones swap them back. */
+const layoutMoves = new Array<number>(SHAPE.tenants).fill(0);
 
 const tokensOf = (roles: string[]) =>
   Array.from({ length: SHAPE.tenants }, (_, index) =>
-    jwt.sign({ tenant_id: tenantName(index + 1), roles }, DEVELOPMENT_JWT_SECRET, { subject: 'bench-user', expiresIn: '1h' }),
+    jwt.sign({ tenant_id: tenantName(index + 1), roles }, DEVELOPMENT_JWT_SECRET, { subject: BENCH_USER, expiresIn: '1h' }),
   );
 const tokens = tokensOf([]);
 const adminTokens = tokensOf(['admin']);
@@ -44,8 +51,9 @@ interface Scenario {
   path: (tenantIndex: number) => string;
   /** Only this tenant (by index), instead of all of them in turn. */
   tenant?: number;
-  method?: 'GET' | 'POST';
-  body?: string;
+  method?: 'GET' | 'POST' | 'PATCH';
+  /** The JSON body: the same for every request, or made for each (by tenant index). */
+  body?: string | ((tenantIndex: number) => string);
   /** Sent with an admin token instead of a plain user's. */
   admin?: boolean;
   /** Concurrent connections, when not CONNECTIONS (e.g. the few admins of a tenant). */
@@ -71,7 +79,7 @@ async function measure(scenario: Scenario): Promise<string> {
             method: scenario.method ?? 'GET',
             path: scenario.path(tenantIndex),
             headers: { authorization: `Bearer ${bearerTokens[tenantIndex]}`, 'content-type': 'application/json' },
-            ...(scenario.body && { body: scenario.body }),
+            ...(scenario.body && { body: typeof scenario.body === 'string' ? scenario.body : scenario.body(tenantIndex) }),
           };
         },
       },
@@ -177,7 +185,37 @@ const suites: Record<string, Suite> = {
       ];
     },
   },
+  dashboards: {
+    async seed(adminUrl, runtimeUrl) {
+      const seedStart = Date.now();
+      const seeded = await seedDashboardsAsSuperuser(adminUrl, SHAPE.tenants, DASHBOARDS_PER_TENANT, WIDGETS_PER_DASHBOARD, BENCH_USER);
+      console.log(`Seeded ${seeded.dashboards} dashboards and ${seeded.widgets} widgets across ${SHAPE.tenants} tenants in ${Date.now() - seedStart} ms`);
+      dashboards = await benchDashboards(adminUrl, SHAPE.tenants);
+      console.log(`\n${await explainDashboardRead(runtimeUrl, tenantName(1), dashboards[0].read.id)}`);
+    },
+    async scenarios() {
+      return [
+        { name: `GET /api/dashboards/:id (${WIDGETS_PER_DASHBOARD} widgets, all tenants)`, path: (tenant) => `/api/dashboards/${dashboards[tenant].read.id}` },
+        {
+          name: 'PATCH /api/dashboards/:id/layout (2 widgets swap places, all tenants)',
+          method: 'PATCH',
+          path: (tenant) => `/api/dashboards/${dashboards[tenant].moved.id}/layout`,
+          body: nextLayoutBatch,
+        },
+      ];
+    },
+  },
 };
+
+/** A layout batch that really moves something: the first two widgets trade places, and back on the next batch. */
+function nextLayoutBatch(tenantIndex: number): string {
+  const swapped = layoutMoves[tenantIndex]++ % 2 === 0;
+  const [first, second] = dashboards[tenantIndex].moved.widgetIds;
+  return JSON.stringify([
+    { widgetId: first, position: SEEDED_POSITIONS[swapped ? 1 : 0] },
+    { widgetId: second, position: SEEDED_POSITIONS[swapped ? 0 : 1] },
+  ]);
+}
 
 async function main(): Promise<void> {
   const chosen = process.argv[2] ? [process.argv[2]] : Object.keys(suites);

@@ -3,6 +3,7 @@ import { Migration20261123120000_runtime_role } from './Migration20261123120000_
 import { Migration20261123124158_tasks } from './Migration20261123124158_tasks.js';
 import { Migration20261123132020_lessons } from './Migration20261123132020_lessons.js';
 import { Migration20261123142255_audit } from './Migration20261123142255_audit.js';
+import { Migration20261123142718_dashboards } from './Migration20261123142718_dashboards.js';
 
 /** Every migration, oldest first. `npm run migration:create` rewrites this list. */
 export const migrationsList: MigrationObject[] = [
@@ -10,4 +11,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261123124158_tasks', class: Migration20261123124158_tasks },
   { name: 'Migration20261123132020_lessons', class: Migration20261123132020_lessons },
   { name: 'Migration20261123142255_audit', class: Migration20261123142255_audit },
+  { name: 'Migration20261123142718_dashboards', class: Migration20261123142718_dashboards },
 ];

@@ -12,8 +12,11 @@ import { LoggingModule } from './platform/logging/logging.module.js';
 import { RateLimitModule } from './platform/rate-limit/rate-limit.module.js';
 import { TenancyModule } from './platform/tenancy/tenancy.module.js';
 import { AuditModule } from './modules/audit/audit.module.js';
+import { DashboardsModule } from './modules/dashboards/dashboards.module.js';
 import { LessonsModule } from './modules/lessons/lessons.module.js';
+import { QueriesModule } from './modules/queries/queries.module.js';
 import { TasksModule } from './modules/tasks/tasks.module.js';
+import { WidgetsModule } from './modules/widgets/widgets.module.js';
 
 @Module({})
 export class AppModule {
@@ -34,6 +37,9 @@ export class AppModule {
         HealthModule,
         TasksModule,
         LessonsModule,
+        QueriesModule,
+        DashboardsModule,
+        WidgetsModule,
         AuditModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],

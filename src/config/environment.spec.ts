@@ -3,7 +3,7 @@ import { DEVELOPMENT_JWT_SECRET, parseEnvironment, trustProxyOf } from './enviro
 describe('parseEnvironment', () => {
   it('applies the documented defaults', () => {
     const environment = parseEnvironment({});
-    expect(environment).toMatchObject({ PORT: 3000, EMBEDDED_PG_DIR: '.data/postgres', DB_MIGRATE_ON_START: true, DB_POOL_MAX: 10 });
+    expect(environment).toMatchObject({ PORT: 3000, EMBEDDED_PG_DIR: '.data/postgres', DB_MIGRATE_ON_START: true, DB_POOL_MAX: 10, DASHBOARD_TRASH_RETENTION_DAYS: 30 });
   });
 
   it('converts numbers and booleans from strings', () => {

@@ -97,6 +97,10 @@ export class Environment {
 
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
+
+  /** Days a deleted dashboard stays restorable in the trash; older trash counts as gone. */
+  @Type(() => Number) @IsInt() @Min(1) @Max(3650)
+  DASHBOARD_TRASH_RETENTION_DAYS = 30;
 }
 
 /** Validates and converts the process environment; throws one message listing every problem. */

@@ -61,8 +61,9 @@ describe('audit trail', () => {
         where c.relnamespace = 'public'::regnamespace and c.relkind = 'r'
           and not exists (select from pg_trigger t where t.tgrelid = c.oid and t.tgname = 'audit_capture' and t.tgenabled = 'O')
         order by 1`)).rows.map((row) => row.name as string));
-      // The trail itself, and stored replies of idempotent requests (a cache of responses, not data).
-      expect(unaudited).toEqual(['audit_entries', 'idempotency_keys']);
+      // The trail itself, dashboard history (written only by audited dashboard changes) and stored
+      // replies of idempotent requests (a cache of responses, not data).
+      expect(unaudited).toEqual(['audit_entries', 'dashboard_versions', 'idempotency_keys']);
     });
 
     /** Each step: one request, and the entries it must leave (resource ids resolved after the run). */

@@ -8,6 +8,7 @@ import type { Page } from '../../platform/pagination/page.js';
 import { TenantContext } from '../../platform/tenancy/tenant-context.js';
 import type { ListPatternsQuery } from './dto/list-patterns.query.js';
 import type { RecordPatternDto } from './dto/record-pattern.dto.js';
+import { hasInexactNumber } from '../shared/json-size.js';
 import { patternView } from './pattern.view.js';
 import { Pattern } from './pattern.entity.js';
 
@@ -65,15 +66,4 @@ export class PatternsService {
 
 function notFound(): ProblemException {
   return new ProblemException(404, 'The pattern does not exist.');
-}
-
-/** Whether JSON parsing already changed a number of the pattern (1e400 → Infinity, 2^53 + 1 → 2^53). */
-function hasInexactNumber(value: unknown): boolean {
-  const pending = [value];
-  while (pending.length > 0) {
-    const current = pending.pop();
-    if (typeof current === 'number' && (!Number.isFinite(current) || (Number.isInteger(current) && !Number.isSafeInteger(current)))) return true;
-    if (current !== null && typeof current === 'object') pending.push(...Object.values(current));
-  }
-  return false;
 }

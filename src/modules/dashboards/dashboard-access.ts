@@ -1,0 +1,61 @@
+import { Injectable } from '@nestjs/common';
+import { LockMode } from '@mikro-orm/core';
+import { EntityManager } from '@mikro-orm/postgresql';
+import type { Principal } from '../../platform/auth/principal.js';
+import { ProblemException } from '../../platform/errors/problem.exception.js';
+import { TenantContext } from '../../platform/tenancy/tenant-context.js';
+import { isAdmin, mayChange, notOwner } from '../shared/access.js';
+import { assertPrecondition, type Precondition } from '../shared/preconditions.js';
+import { Dashboard } from './dashboard.entity.js';
+
+/** What decides who sees a dashboard. */
+export type Visibility = Pick<Dashboard, 'ownerId' | 'isPublic' | 'allowedViewers'>;
+
+/**
+ * Who may see and change a dashboard. Seeing: its owner, anyone when it is public, the users it names
+ * in `allowedViewers`, and admins. Changing: the owner and admins. A dashboard the caller may not
+ * see is a 404, exactly like another tenant's or a trashed one: a 403 would confirm it exists.
+ */
+@Injectable()
+export class DashboardAccess {
+  constructor(private readonly em: EntityManager) {}
+
+  static canSee(principal: Principal, dashboard: Visibility): boolean {
+    return isAdmin(principal) || dashboard.ownerId === principal.actorId || dashboard.isPublic || dashboard.allowedViewers.includes(principal.actorId);
+  }
+
+  /** A live dashboard the caller may see, else 404. */
+  async visible(id: string): Promise<Dashboard> {
+    const dashboard = await this.em.findOne(Dashboard, { id, deletedAt: null });
+    if (!dashboard || !DashboardAccess.canSee(TenantContext.current(), dashboard)) throw dashboardNotFound();
+    return dashboard;
+  }
+
+  /**
+   * A live dashboard locked FOR UPDATE until the unit of work ends, for a change: 404 when the caller
+   * may not see it, 403 when they may see but not change it, 412 when the precondition is stale.
+   * Concurrent writers queue on the lock and each sees its predecessor's version.
+   */
+  async lockForChange(id: string, precondition: Precondition | undefined): Promise<Dashboard> {
+    const dashboard = await this.em.findOne(Dashboard, { id, deletedAt: null }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
+    const principal = TenantContext.current();
+    if (!dashboard || !DashboardAccess.canSee(principal, dashboard)) throw dashboardNotFound();
+    if (!mayChange(principal, dashboard.ownerId)) throw notOwner('dashboard');
+    assertPrecondition(precondition, dashboard.version, 'dashboard');
+    return dashboard;
+  }
+
+  /**
+   * A dashboard in the trash within retention, locked, for its owner or an admin (anyone else: 404,
+   * the trash is theirs alone).
+   */
+  async lockTrashed(id: string, cutoff: Date): Promise<Dashboard> {
+    const dashboard = await this.em.findOne(Dashboard, { id, deletedAt: { $gte: cutoff } }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
+    if (!dashboard || !mayChange(TenantContext.current(), dashboard.ownerId)) throw dashboardNotFound();
+    return dashboard;
+  }
+}
+
+export function dashboardNotFound(): ProblemException {
+  return new ProblemException(404, 'The dashboard does not exist.');
+}

@@ -1,0 +1,78 @@
+import { Injectable } from '@nestjs/common';
+import { LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
+import { EntityManager } from '@mikro-orm/postgresql';
+import { ProblemException } from '../../platform/errors/problem.exception.js';
+import { TenantContext } from '../../platform/tenancy/tenant-context.js';
+import { assertJsonWithin, hasInexactNumber, KIB } from '../shared/json-size.js';
+import { assertPrecondition, type Precondition, staleVersion } from '../shared/preconditions.js';
+import { DashboardAccess } from './dashboard-access.js';
+import { DashboardUserConfig } from './dashboard-user-config.entity.js';
+import type { PutDashboardConfigDto } from './dto/put-dashboard-config.dto.js';
+
+/** A user's whole config of one dashboard is stored as at most this much JSON. */
+export const MAX_USER_CONFIG_BYTES = 256 * KIB;
+
+function configView(dashboardId: string, config: DashboardUserConfig | undefined) {
+  return {
+    dashboardId,
+    chartCustomizations: config?.chartCustomizations ?? {},
+    theme: config?.theme ?? null,
+    layout: config?.layout ?? null,
+    filters: config?.filters ?? [],
+    version: config?.version ?? 0,
+    dashboardVersion: config?.dashboardVersion ?? null,
+    updatedAt: config?.updatedAt ?? null,
+  };
+}
+export type DashboardConfigView = ReturnType<typeof configView>;
+
+/**
+ * The calling user's own view of a dashboard they can see, keyed by tenant, dashboard and the
+ * token's user: the same on every device, invisible to every other user.
+ */
+@Injectable()
+export class DashboardConfigs {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly access: DashboardAccess,
+  ) {}
+
+  /** Before the first PUT: an empty config at version 0, not an error. */
+  async get(dashboardId: string): Promise<DashboardConfigView> {
+    await this.access.visible(dashboardId);
+    const config = await this.em.findOne(DashboardUserConfig, { dashboardId, userId: TenantContext.current().actorId });
+    return configView(dashboardId, config ?? undefined);
+  }
+
+  /** Replaces the config; `version` 0 (or If-Match "0") means "only if none is saved yet". */
+  async put(dashboardId: string, input: PutDashboardConfigDto, precondition: Precondition | undefined): Promise<DashboardConfigView> {
+    const dashboard = await this.access.visible(dashboardId);
+    const values = {
+      chartCustomizations: input.chartCustomizations ?? {},
+      theme: input.theme ?? null,
+      layout: input.layout ?? null,
+      filters: input.filters ?? [],
+    };
+    if (hasInexactNumber(values)) {
+      throw new ProblemException(400, 'The config holds a number JSON cannot carry exactly (beyond ±2^53, or not finite).');
+    }
+    assertJsonWithin('config', values, MAX_USER_CONFIG_BYTES);
+    const userId = TenantContext.current().actorId;
+    const config = await this.em.findOne(DashboardUserConfig, { dashboardId, userId }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
+    assertPrecondition(precondition, config?.version ?? 0, 'config');
+    if (config) {
+      Object.assign(config, values, { version: config.version + 1, dashboardVersion: dashboard.version, updatedAt: new Date() });
+      await this.em.flush();
+      return configView(dashboardId, config);
+    }
+    const created = this.em.create(DashboardUserConfig, { ...values, dashboardId, userId, dashboardVersion: dashboard.version });
+    try {
+      await this.em.flush();
+    } catch (error) {
+      // Another device saved the first config at the same moment: this write was based on nothing.
+      if (error instanceof UniqueConstraintViolationException) throw staleVersion(1, 'config');
+      throw error;
+    }
+    return configView(dashboardId, created);
+  }
+}

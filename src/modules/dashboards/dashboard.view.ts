@@ -1,0 +1,47 @@
+import type { DashboardLayout } from './dashboard.entity.js';
+
+/** The dashboard fields every view shows: from an entity, or a plain row of a list or the single read. */
+export interface DashboardFields {
+  id: string;
+  name: string;
+  description?: string | null;
+  layout: DashboardLayout;
+  filters: unknown[];
+  ownerId: string;
+  isPublic: boolean;
+  allowedViewers: string[];
+  version: number;
+  createdAt: Date;
+  updatedAt: Date;
+  updatedBy: string;
+}
+
+export function dashboardView(dashboard: DashboardFields) {
+  return {
+    id: dashboard.id,
+    name: dashboard.name,
+    description: dashboard.description ?? null,
+    layout: dashboard.layout,
+    filters: dashboard.filters,
+    ownerId: dashboard.ownerId,
+    isPublic: dashboard.isPublic,
+    allowedViewers: dashboard.allowedViewers,
+    version: dashboard.version,
+    createdAt: new Date(dashboard.createdAt),
+    updatedAt: new Date(dashboard.updatedAt),
+    updatedBy: dashboard.updatedBy,
+  };
+}
+export type DashboardView = ReturnType<typeof dashboardView>;
+export type DashboardWithWidgets = DashboardView & { widgets: unknown[] };
+
+/** A trashed dashboard, with when it will be purged. */
+export function trashedDashboardView(dashboard: DashboardFields & { deletedAt: Date; deletedBy: string }, retentionDays: number) {
+  const deletedAt = new Date(dashboard.deletedAt);
+  return {
+    ...dashboardView(dashboard),
+    deletedAt,
+    deletedBy: dashboard.deletedBy,
+    purgeAt: new Date(deletedAt.getTime() + retentionDays * 86_400_000),
+  };
+}

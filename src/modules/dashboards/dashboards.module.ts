@@ -1,0 +1,23 @@
+import { Module } from '@nestjs/common';
+import { MikroOrmModule } from '@mikro-orm/nestjs';
+import { DashboardAccess } from './dashboard-access.js';
+import { DashboardConfigs } from './dashboard-configs.service.js';
+import { DashboardContents } from './dashboard-content.js';
+import { Dashboard } from './dashboard.entity.js';
+import { DashboardHistory } from './dashboard-history.js';
+import { DashboardUserConfig } from './dashboard-user-config.entity.js';
+import { DashboardVersion } from './dashboard-version.entity.js';
+import { DashboardsController } from './dashboards.controller.js';
+import { DashboardsService } from './dashboards.service.js';
+
+/**
+ * Dashboards, their trash, history and per-user configs. Exports DashboardsService (the widgets
+ * module edits through it) and DashboardContents (where the widgets module registers itself).
+ */
+@Module({
+  imports: [MikroOrmModule.forFeature([Dashboard, DashboardVersion, DashboardUserConfig])],
+  controllers: [DashboardsController],
+  providers: [DashboardsService, DashboardAccess, DashboardHistory, DashboardConfigs, DashboardContents],
+  exports: [DashboardsService, DashboardContents],
+})
+export class DashboardsModule {}

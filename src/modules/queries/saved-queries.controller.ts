@@ -1,0 +1,45 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { Idempotent } from '../../platform/idempotency/idempotent.decorator.js';
+import { CreateSavedQueryDto } from './dto/create-saved-query.dto.js';
+import { OwnedListQuery } from '../shared/owned-list.query.js';
+import { UpdateSavedQueryDto } from './dto/update-saved-query.dto.js';
+import { SavedQueriesService } from './saved-queries.service.js';
+
+@ApiTags('saved-queries')
+@ApiBearerAuth()
+@Controller('saved-queries')
+export class SavedQueriesController {
+  constructor(private readonly savedQueries: SavedQueriesService) {}
+
+  @Post()
+  @Idempotent()
+  async create(@Body() input: CreateSavedQueryDto, @Res({ passthrough: true }) reply: FastifyReply) {
+    const savedQuery = await this.savedQueries.create(input);
+    void reply.header('Location', `/api/saved-queries/${savedQuery.id}`);
+    return savedQuery;
+  }
+
+  @Get()
+  list(@Query() query: OwnedListQuery) {
+    return this.savedQueries.list(query);
+  }
+
+  @Get(':id')
+  get(@Param('id', ParseUUIDPipe) id: string) {
+    return this.savedQueries.get(id);
+  }
+
+  /** The owner or an admin; others get 403. */
+  @Patch(':id')
+  update(@Param('id', ParseUUIDPipe) id: string, @Body() changes: UpdateSavedQueryDto) {
+    return this.savedQueries.update(id, changes);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  async delete(@Param('id', ParseUUIDPipe) id: string): Promise<void> {
+    await this.savedQueries.delete(id);
+  }
+}

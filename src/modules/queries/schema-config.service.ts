@@ -1,0 +1,86 @@
+import { Injectable } from '@nestjs/common';
+import { LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
+import { EntityManager } from '@mikro-orm/postgresql';
+import type { FieldError } from '../../platform/errors/problem.js';
+import { TenantContext } from '../../platform/tenancy/tenant-context.js';
+import { assertJsonWithin, KIB } from '../shared/json-size.js';
+import { assertPrecondition, type Precondition, staleVersion } from '../shared/preconditions.js';
+import type { QueryDefinitionDto } from '../shared/query-definition.dto.js';
+import type { PutSchemaConfigDto, SchemaTableDto } from './dto/put-schema-config.dto.js';
+import { SchemaConfig } from './schema-config.entity.js';
+
+export const MAX_SCHEMA_CONFIG_BYTES = 256 * KIB;
+
+export interface SchemaConfigView {
+  tables: SchemaTableDto[];
+  version: number;
+  updatedBy: string | null;
+  updatedAt: Date | null;
+}
+
+/** The tenant's schema configuration: read by everyone, replaced by admins (the controller checks the role). */
+@Injectable()
+export class SchemaConfigService {
+  constructor(private readonly em: EntityManager) {}
+
+  /** Before the first PUT: no tables (anything may be queried), version 0. */
+  async get(): Promise<SchemaConfigView> {
+    const config = await this.em.findOne(SchemaConfig, {});
+    return config ? view(config) : { tables: [], version: 0, updatedBy: null, updatedAt: null };
+  }
+
+  async put(input: PutSchemaConfigDto, precondition: Precondition | undefined): Promise<SchemaConfigView> {
+    const tables = JSON.parse(JSON.stringify(input.tables)) as SchemaTableDto[];
+    assertJsonWithin('tables', tables, MAX_SCHEMA_CONFIG_BYTES);
+    const actorId = TenantContext.current().actorId;
+    const config = await this.em.findOne(SchemaConfig, {}, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
+    assertPrecondition(precondition, config?.version ?? 0, 'schema configuration');
+    if (config) {
+      Object.assign(config, { tables, version: config.version + 1, updatedBy: actorId, updatedAt: new Date() });
+      await this.em.flush();
+      return view(config);
+    }
+    const created = this.em.create(SchemaConfig, { tables, updatedBy: actorId });
+    try {
+      await this.em.flush();
+    } catch (error) {
+      // Another first PUT won the race: this one was based on version 0, which is gone.
+      if (error instanceof UniqueConstraintViolationException) throw staleVersion(1, 'schema configuration');
+      throw error;
+    }
+    return view(created);
+  }
+
+  /**
+   * When the tenant lists tables, a query may only name those tables and their columns; with no
+   * configuration (or an empty one) anything is accepted.
+   */
+  async unknownReferences(query: QueryDefinitionDto, field: string): Promise<FieldError[]> {
+    const { tables } = await this.get();
+    if (tables.length === 0) return [];
+    const allowed = new Map(tables.map((table) => [`${table.schema ?? ''}.${table.name}`, new Set(table.columns.map((column) => column.name))]));
+    const errors: FieldError[] = [];
+    const columnsOf = new Map<string, Set<string> | undefined>();
+    query.tables.forEach((table, index) => {
+      const columns = allowed.get(`${table.schema ?? ''}.${table.table}`);
+      if (!columns) errors.push({ field: `${field}.tables.${index}.table`, messages: [`table ${table.table} is not in the tenant's schema configuration`] });
+      columnsOf.set(table.table, columns);
+      if (table.alias) columnsOf.set(table.alias, columns);
+    });
+    const check = (path: string, table: string | undefined, column: string) => {
+      const columns = table === undefined ? undefined : columnsOf.get(table);
+      if (columns && column !== '*' && !columns.has(column)) {
+        errors.push({ field: `${field}.${path}.column`, messages: [`column ${column} of ${table} is not in the tenant's schema configuration`] });
+      }
+    };
+    query.columns.forEach((column, index) => check(`columns.${index}`, column.table, column.column));
+    query.filters?.forEach((filter, index) => check(`filters.${index}`, filter.table, filter.column));
+    query.groupBy?.forEach((group, index) => check(`groupBy.${index}`, group.table, group.column));
+    query.orderBy?.forEach((order, index) => check(`orderBy.${index}`, order.table, order.column));
+    return errors;
+  }
+}
+
+function view(config: SchemaConfig): SchemaConfigView {
+  return { tables: config.tables as SchemaTableDto[], version: config.version, updatedBy: config.updatedBy, updatedAt: config.updatedAt };
+}

@@ -1,0 +1,28 @@
+import { ProblemException } from '../../platform/errors/problem.exception.js';
+
+export const KIB = 1_024;
+
+/**
+ * Caps the stored size of a JSON value (its UTF-8 serialisation); over the cap is a 413 naming the
+ * field and both sizes. The request body limit bounds the whole request; this bounds what is kept.
+ */
+export function assertJsonWithin(field: string, value: unknown, maxBytes: number): void {
+  if (value === undefined) return;
+  const bytes = Buffer.byteLength(JSON.stringify(value) ?? '', 'utf8');
+  if (bytes > maxBytes) {
+    throw new ProblemException(413, `${field} is ${bytes} bytes of JSON; at most ${maxBytes} bytes (${maxBytes / KIB} KiB) are accepted.`, {
+      errors: [{ field, messages: [`at most ${maxBytes} bytes of JSON`] }],
+    });
+  }
+}
+
+/** Whether JSON parsing already changed a number (1e400 → Infinity, 2^53 + 1 → 2^53): such input is refused. */
+export function hasInexactNumber(value: unknown): boolean {
+  const pending = [value];
+  while (pending.length > 0) {
+    const current = pending.pop();
+    if (typeof current === 'number' && (!Number.isFinite(current) || (Number.isInteger(current) && !Number.isSafeInteger(current)))) return true;
+    if (current !== null && typeof current === 'object') pending.push(...Object.values(current));
+  }
+  return false;
+}

@@ -1,0 +1,70 @@
+import { ArgumentMetadata, Injectable, PipeTransform } from '@nestjs/common';
+import { ProblemException } from '../../platform/errors/problem.exception.js';
+
+/**
+ * Optimistic concurrency of versioned resources (dashboards, per-user configs, schema config): the
+ * ETag is the strong, quoted integer version; `If-Match` (one or more tags, or `*`) and/or a
+ * `version` in the body make a write conditional. Shared by the dashboards, widgets and queries modules.
+ */
+export const etagOf = (version: number): string => `"${version}"`;
+
+export const MAX_VERSION = 2_147_483_647;
+
+/** A condition on the current version; `undefined` when the client set none. */
+export interface Precondition {
+  matches(version: number): boolean;
+}
+
+const ENTITY_TAG = /^"(\d{1,10})"$/;
+
+/**
+ * Reads If-Match and a body version into one condition: both must hold when both are given. A
+ * malformed If-Match is a 400 (weak tags `W/"…"` are refused too: If-Match compares strongly).
+ */
+export function preconditionOf(ifMatch: string | undefined, bodyVersion?: number): Precondition | undefined {
+  const tags = ifMatch === undefined ? undefined : parseIfMatch(ifMatch);
+  if (tags === undefined && bodyVersion === undefined) return undefined;
+  return {
+    matches: (version) => (tags === undefined || tags === '*' || tags.includes(version)) && (bodyVersion === undefined || bodyVersion === version),
+  };
+}
+
+function parseIfMatch(header: string): number[] | '*' {
+  const value = header.trim();
+  if (value === '*') return '*';
+  const tags = value.split(',').map((tag) => ENTITY_TAG.exec(tag.trim()));
+  if (value === '' || tags.some((tag) => tag === null || Number(tag[1]) > MAX_VERSION)) {
+    throw new ProblemException(400, 'If-Match must be * or a list of the strong ETags this API sends, e.g. "3".', {
+      errors: [{ field: 'If-Match', messages: ['expected * or quoted versions such as "3"'] }],
+    });
+  }
+  return tags.map((tag) => Number(tag![1]));
+}
+
+/** The refusal of a write whose precondition no longer holds; carries the current ETag. */
+export function staleVersion(current: number, what = 'resource'): ProblemException {
+  return new ProblemException(
+    412,
+    `The ${what} has changed since you read it (now version ${current}); read it again and reapply your change.`,
+    { currentVersion: current },
+    { ETag: etagOf(current) },
+  );
+}
+
+/** Throws 412 unless the precondition (if any) holds for the current version. */
+export function assertPrecondition(precondition: Precondition | undefined, current: number, what?: string): void {
+  if (precondition && !precondition.matches(current)) throw staleVersion(current, what);
+}
+
+/** A version number in a path: 1 … 2^31 − 1, else 400 (never a database range error). */
+@Injectable()
+export class ParseVersionPipe implements PipeTransform<string, number> {
+  transform(value: string, metadata: ArgumentMetadata): number {
+    if (!/^\d{1,10}$/.test(value) || Number(value) < 1 || Number(value) > MAX_VERSION) {
+      throw new ProblemException(400, `${metadata.data ?? 'version'} must be an integer from 1 to ${MAX_VERSION}.`, {
+        errors: [{ field: metadata.data ?? 'version', messages: ['must be a positive 32-bit integer'] }],
+      });
+    }
+    return Number(value);
+  }
+}

@@ -1,0 +1,79 @@
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, ParseUUIDPipe, Patch, Post, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiHeader, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { DashboardsService } from '../dashboards/dashboards.service.js';
+import { etagOf, preconditionOf } from '../shared/preconditions.js';
+import { CreateWidgetDto } from './dto/create-widget.dto.js';
+import { LayoutMoveDto } from './dto/layout-move.dto.js';
+import { UpdateWidgetDto } from './dto/update-widget.dto.js';
+import { LayoutBatchPipe } from './layout-batch.pipe.js';
+import { WidgetsService } from './widgets.service.js';
+
+const IF_MATCH = { name: 'If-Match', required: false, description: 'The dashboard ETag ("<version>") this change is based on; stale → 412.' };
+
+/** Widget responses carry their dashboard's version as ETag: widget writes are conditional on it. */
+@ApiTags('widgets')
+@ApiBearerAuth()
+@Controller()
+export class WidgetsController {
+  constructor(
+    private readonly widgets: WidgetsService,
+    private readonly dashboards: DashboardsService,
+  ) {}
+
+  @Post('dashboards/:id/widgets')
+  @ApiHeader(IF_MATCH)
+  async create(
+    @Param('id', ParseUUIDPipe) dashboardId: string,
+    @Body() input: CreateWidgetDto,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const widget = await this.widgets.create(dashboardId, input, preconditionOf(ifMatch));
+    void reply.header('Location', `/api/widgets/${widget.id}`).header('ETag', etagOf(widget.dashboardVersion));
+    return widget;
+  }
+
+  /** Moves many widgets of the dashboard in one transaction, all or nothing; returns the dashboard with its widgets. */
+  @Patch('dashboards/:id/layout')
+  @ApiHeader(IF_MATCH)
+  @ApiBody({ type: [LayoutMoveDto] })
+  async moveMany(
+    @Param('id', ParseUUIDPipe) dashboardId: string,
+    @Body(LayoutBatchPipe) moves: LayoutMoveDto[],
+    @Headers('if-match') ifMatch: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    await this.widgets.moveMany(dashboardId, moves, preconditionOf(ifMatch));
+    const dashboard = await this.dashboards.get(dashboardId);
+    void reply.header('ETag', etagOf(dashboard.version));
+    return dashboard;
+  }
+
+  @Get('widgets/:id')
+  async get(@Param('id', ParseUUIDPipe) id: string, @Res({ passthrough: true }) reply: FastifyReply) {
+    const widget = await this.widgets.get(id);
+    void reply.header('ETag', etagOf(widget.dashboardVersion));
+    return widget;
+  }
+
+  @Patch('widgets/:id')
+  @ApiHeader(IF_MATCH)
+  async update(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() changes: UpdateWidgetDto,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const widget = await this.widgets.update(id, changes, preconditionOf(ifMatch, changes.version));
+    void reply.header('ETag', etagOf(widget.dashboardVersion));
+    return widget;
+  }
+
+  @Delete('widgets/:id')
+  @HttpCode(204)
+  @ApiHeader(IF_MATCH)
+  async delete(@Param('id', ParseUUIDPipe) id: string, @Headers('if-match') ifMatch: string | undefined): Promise<void> {
+    await this.widgets.delete(id, preconditionOf(ifMatch));
+  }
+}

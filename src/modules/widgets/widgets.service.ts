@@ -1,0 +1,224 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { ForeignKeyConstraintViolationException } from '@mikro-orm/core';
+import { EntityManager } from '@mikro-orm/postgresql';
+import { ProblemException } from '../../platform/errors/problem.exception.js';
+import { TenantContext } from '../../platform/tenancy/tenant-context.js';
+import { DashboardContents, type DashboardContent } from '../dashboards/dashboard-content.js';
+import { DashboardsService, type EditableDashboard } from '../dashboards/dashboards.service.js';
+import { SavedQueriesService } from '../queries/saved-queries.service.js';
+import { assertJsonWithin, hasInexactNumber, KIB } from '../shared/json-size.js';
+import { changesAnything } from '../shared/patch-body.js';
+import type { Precondition } from '../shared/preconditions.js';
+import type { CreateWidgetDto, WidgetPositionDto } from './dto/create-widget.dto.js';
+import type { LayoutMoveDto } from './dto/layout-move.dto.js';
+import type { UpdateWidgetDto } from './dto/update-widget.dto.js';
+import { Widget } from './widget.entity.js';
+import { TEXT_WIDGET, type WidgetType } from './widget-type.js';
+import { WidgetView, widgetView, widgetsJson } from './widget.view.js';
+
+export const MAX_WIDGETS_PER_DASHBOARD = 100;
+export const MAX_WIDGET_CONFIG_BYTES = 64 * KIB;
+
+export type VersionedWidget = WidgetView & { dashboardVersion: number };
+
+/**
+ * Widgets of the current tenant's dashboards. Every change goes through DashboardsService.edit(): the
+ * dashboard row locked, 404/403/412 decided there, the previous state kept in its history and its
+ * version bumped — so a widget change is a dashboard change. Also the dashboards' content provider.
+ */
+@Injectable()
+export class WidgetsService implements DashboardContent, OnModuleInit {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly dashboards: DashboardsService,
+    private readonly contents: DashboardContents,
+    private readonly savedQueries: SavedQueriesService,
+  ) {}
+
+  onModuleInit(): void {
+    this.contents.register(this);
+  }
+
+  async create(dashboardId: string, input: CreateWidgetDto, precondition: Precondition | undefined): Promise<VersionedWidget> {
+    const query = await this.checkedQuery(input.type, input.query);
+    const config = checkedConfig(input.config ?? {});
+    const { result: widget, version } = await this.dashboards.edit(dashboardId, precondition, async (dashboard) => {
+      checkPosition(input.position, dashboard, 'position');
+      if ((await this.em.count(Widget, { dashboardId })) >= MAX_WIDGETS_PER_DASHBOARD) {
+        throw new ProblemException(409, `A dashboard holds at most ${MAX_WIDGETS_PER_DASHBOARD} widgets.`);
+      }
+      const created = this.em.create(Widget, {
+        dashboardId: dashboard.id,
+        type: input.type,
+        title: input.title,
+        query,
+        savedQueryId: input.savedQueryId ?? null,
+        ...positionColumns(input.position),
+        config,
+      });
+      await this.flushRefusingForeignSavedQuery();
+      return created;
+    });
+    return { ...widgetView(widget), dashboardVersion: version };
+  }
+
+  /** A widget of a live dashboard the caller may see, else 404. */
+  async get(id: string): Promise<VersionedWidget> {
+    const widget = await this.find(id);
+    const dashboard = await this.dashboards.readable(widget.dashboardId);
+    return { ...widgetView(widget), dashboardVersion: dashboard.version };
+  }
+
+  /** A PATCH naming no field changes nothing: no new dashboard version (the checks still apply). */
+  async update(id: string, changes: UpdateWidgetDto, precondition: Precondition | undefined): Promise<VersionedWidget> {
+    const { dashboardId } = await this.find(id);
+    if (!changesAnything(changes)) {
+      await this.dashboards.assertChangeable(dashboardId, precondition);
+      return this.get(id);
+    }
+    const { result: widget, version } = await this.dashboards.edit(dashboardId, precondition, async (dashboard) => {
+      // Re-read under the dashboard's lock: every widget change holds it, so this is the current state.
+      const current = await this.find(id, true);
+      const type = changes.type ?? current.type;
+      if (changes.query !== undefined) {
+        current.query = await this.checkedQuery(type, changes.query);
+      } else if (type === TEXT_WIDGET) {
+        current.query = null;
+      } else if (current.query == null) {
+        throw invalid('query', `a ${type} widget needs a query`);
+      }
+      if (changes.position !== undefined) Object.assign(current, positionColumns(checkPosition(changes.position, dashboard, 'position')));
+      if (changes.config !== undefined) current.config = checkedConfig(changes.config);
+      if (changes.title !== undefined) current.title = changes.title;
+      if (changes.savedQueryId !== undefined) current.savedQueryId = changes.savedQueryId;
+      current.type = type;
+      current.updatedAt = new Date();
+      await this.flushRefusingForeignSavedQuery();
+      return current;
+    });
+    return { ...widgetView(widget), dashboardVersion: version };
+  }
+
+  async delete(id: string, precondition: Precondition | undefined): Promise<void> {
+    const { dashboardId } = await this.find(id);
+    await this.dashboards.edit(dashboardId, precondition, async () => {
+      if ((await this.em.nativeDelete(Widget, { id })) === 0) throw widgetNotFound();
+    });
+  }
+
+  /**
+   * Moves many widgets of one dashboard at once, all or nothing: a widget that is not on this
+   * dashboard (another's, another tenant's, unknown) is a 404 and a position past the grid a 400,
+   * before anything moves. One version for the whole batch.
+   */
+  async moveMany(dashboardId: string, moves: LayoutMoveDto[], precondition: Precondition | undefined): Promise<void> {
+    await this.dashboards.edit(dashboardId, precondition, async (dashboard) => {
+      moves.forEach((move, index) => checkPosition(move.position, dashboard, `${index}.position`));
+      // One statement for the whole batch; if it did not find every widget, the refusal rolls it back.
+      const moved = await this.em.execute<{ id: string }[]>(
+        `update widgets wg set x = m.x, y = m.y, w = m.w, h = m.h, updated_at = ?::timestamptz
+         from jsonb_to_recordset(?::jsonb) as m(widget_id uuid, x int, y int, w int, h int)
+         where wg.tenant_id = ? and wg.dashboard_id = ? and wg.id = m.widget_id
+         returning wg.id`,
+        [
+          new Date().toISOString(),
+          JSON.stringify(moves.map((move) => ({ widget_id: move.widgetId, ...positionColumns(move.position) }))),
+          TenantContext.current().tenantId,
+          dashboardId,
+        ],
+      );
+      const found = new Set(moved.map((row) => row.id));
+      const missing = moves.map((move) => move.widgetId).filter((id) => !found.has(id.toLowerCase()));
+      if (missing.length > 0) {
+        throw new ProblemException(404, `Not widgets of this dashboard: ${missing.join(', ')}. Nothing was moved.`, { missingWidgetIds: missing });
+      }
+    });
+  }
+
+  /* DashboardContent: what the dashboards module reads and restores of a dashboard's widgets. */
+
+  jsonOf(dashboardAlias: string): string {
+    return widgetsJson(dashboardAlias);
+  }
+
+  /** The snapshot's widgets (widgetView()s) replace the current ones, with their ids; references to deleted saved queries are dropped. */
+  async restore(dashboardId: string, snapshot: unknown[]): Promise<void> {
+    const widgets = snapshot as ReturnType<typeof widgetView>[];
+    const savedQueries = await this.savedQueries.existing(widgets.flatMap((widget) => (widget.savedQueryId ? [widget.savedQueryId] : [])));
+    await this.em.nativeDelete(Widget, { dashboardId });
+    const now = new Date();
+    for (const widget of widgets) {
+      this.em.create(Widget, {
+        id: widget.id,
+        dashboardId,
+        type: widget.type,
+        title: widget.title,
+        query: widget.query,
+        savedQueryId: widget.savedQueryId && savedQueries.has(widget.savedQueryId) ? widget.savedQueryId : null,
+        ...positionColumns(widget.position),
+        config: widget.config,
+        createdAt: new Date(widget.createdAt),
+        updatedAt: now,
+      });
+    }
+  }
+
+  async widestExtent(dashboardId: string): Promise<number> {
+    const [row] = await this.em.execute<{ widest: number }[]>(
+      'select coalesce(max(x + w), 0)::int as widest from widgets where tenant_id = ? and dashboard_id = ?',
+      [TenantContext.current().tenantId, dashboardId],
+    );
+    return row?.widest ?? 0;
+  }
+
+  private async find(id: string, refresh = false): Promise<Widget> {
+    const widget = await this.em.findOne(Widget, { id }, { refresh });
+    if (!widget) throw widgetNotFound();
+    return widget;
+  }
+
+  /** A text widget has no query; every other type needs one (checked like a saved query's). */
+  private async checkedQuery(type: WidgetType, query: CreateWidgetDto['query']): Promise<Record<string, unknown> | null> {
+    if (type === TEXT_WIDGET) {
+      if (query != null) throw invalid('query', 'a text widget has no query: send null or leave it out');
+      return null;
+    }
+    if (query == null) throw invalid('query', `a ${type} widget needs a query`);
+    return this.savedQueries.checkedQuery(query, 'query');
+  }
+
+  /** The database checks that savedQueryId is a saved query of this tenant (a composite foreign key). */
+  private async flushRefusingForeignSavedQuery(): Promise<void> {
+    try {
+      await this.em.flush();
+    } catch (error) {
+      if (error instanceof ForeignKeyConstraintViolationException) throw invalid('savedQueryId', 'not a saved query of this tenant');
+      throw error;
+    }
+  }
+}
+
+function checkPosition(position: WidgetPositionDto, dashboard: EditableDashboard, field: string): WidgetPositionDto {
+  if (position.x + position.w > dashboard.columns) {
+    throw invalid(`${field}.w`, `x + w is ${position.x + position.w}, past the dashboard's ${dashboard.columns} columns`);
+  }
+  return position;
+}
+
+function positionColumns(position: { x: number; y: number; w: number; h: number }) {
+  return { x: position.x, y: position.y, w: position.w, h: position.h };
+}
+
+function checkedConfig(config: Record<string, unknown>): Record<string, unknown> {
+  if (hasInexactNumber(config)) throw invalid('config', 'numbers must be finite and within ±2^53');
+  assertJsonWithin('config', config, MAX_WIDGET_CONFIG_BYTES);
+  return config;
+}
+
+function invalid(field: string, message: string): ProblemException {
+  return new ProblemException(400, `${field}: ${message}.`, { errors: [{ field, messages: [message] }] });
+}
+
+function widgetNotFound(): ProblemException {
+  return new ProblemException(404, 'The widget does not exist.');
+}
