@@ -87,6 +87,8 @@ export class Migration20261123142718_dashboards extends Migration {
     this.addSql(`revoke update, delete on "dashboard_versions" from tessera_runtime;`);
     this.addSql(`revoke delete on "dashboard_user_configs" from tessera_runtime;`);
     this.addSql(`revoke delete on "schema_configs" from tessera_runtime;`);
+    // - the schema owner's maintenance job (never the runtime role) lists the tenants with trash;
+    this.addSql(`create policy "maintenance_tenant_list" on "dashboards" for select to current_user using (true);`);
     // - every change is audited (see the audit migration); history rows are not resources of their
     //   own: each is written by a dashboard change that is itself audited.
     for (const [table, ...args] of AUDITED_TABLES) {

@@ -3,6 +3,7 @@ import request from 'supertest';
 import { principalOf, Role } from '../../src/platform/auth/principal.js';
 import { TenantScope } from '../../src/platform/tenancy/tenant-scope.js';
 import { DashboardsService } from '../../src/modules/dashboards/dashboards.service.js';
+import { DashboardTrashPurgeJob } from '../../src/modules/dashboards/dashboard-trash-purge.job.js';
 import { createDashboard, createWidget } from '../support/dashboards.js';
 import { startTestApp, TestApp } from '../support/test-app.js';
 import { createTestDatabase, TestDatabase, withAdminClient } from '../support/test-database.js';
@@ -56,6 +57,24 @@ describe('dashboard trash retention and durability', () => {
     const widgets = await withAdminClient((client) => client.query('select count(*)::int as n from widgets where dashboard_id = $1', [expired.id]), database.name);
     expect(widgets.rows[0].n).toBe(0);
     await api().post(`/api/dashboards/${recent.id}/restore`).set(owner).expect(200);
+  });
+
+  it('purges every tenant’s expired trash in the hourly job, audited as the purger', async () => {
+    const tenants = ['purge-a', 'purge-b'];
+    const ids: string[] = [];
+    for (const tenant of tenants) {
+      const auth = bearer(tokenFor({ tenant, sub: 'pat' }));
+      const dashboard = await createDashboard(testApp, auth, { name: 'Old' });
+      await api().delete(`/api/dashboards/${dashboard.id}`).set(auth).expect(204);
+      await deletedDaysAgo(dashboard.id, 8);
+      ids.push(dashboard.id);
+    }
+    expect(await testApp.app.get(DashboardTrashPurgeJob).run()).toBeGreaterThanOrEqual(2);
+    const left = await withAdminClient((client) => client.query('select count(*)::int as n from dashboards where id = any($1)', [ids]), database.name);
+    expect(left.rows[0].n).toBe(0);
+    const admin = bearer(tokenFor({ tenant: 'purge-b', sub: 'ada', roles: ['admin'] }));
+    const entries = await api().get('/api/audit-logs').query({ resourceId: ids[1], action: 'dashboard.delete' }).set(admin).expect(200);
+    expect(entries.body.items.map((entry: { actorId: string }) => entry.actorId)).toEqual(['service:dashboard-trash-retention']);
   });
 
   it('keeps history append-only for the runtime role; configs and schema configs are never deleted by it', async () => {

@@ -9,6 +9,7 @@ import { DashboardUserConfig } from './dashboard-user-config.entity.js';
 import { DashboardVersion } from './dashboard-version.entity.js';
 import { DashboardsController } from './dashboards.controller.js';
 import { DashboardsService } from './dashboards.service.js';
+import { DashboardTrashPurgeJob } from './dashboard-trash-purge.job.js';
 
 /**
  * Dashboards, their trash, history and per-user configs. Exports DashboardsService (the widgets
@@ -17,7 +18,7 @@ import { DashboardsService } from './dashboards.service.js';
 @Module({
   imports: [MikroOrmModule.forFeature([Dashboard, DashboardVersion, DashboardUserConfig])],
   controllers: [DashboardsController],
-  providers: [DashboardsService, DashboardAccess, DashboardHistory, DashboardConfigs, DashboardContents],
+  providers: [DashboardsService, DashboardAccess, DashboardHistory, DashboardConfigs, DashboardContents, DashboardTrashPurgeJob],
   exports: [DashboardsService, DashboardContents],
 })
 export class DashboardsModule {}

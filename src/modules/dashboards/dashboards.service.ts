@@ -227,7 +227,7 @@ export class DashboardsService {
   }
 
   /** Trash deleted before this instant is gone: not listed, not restorable, purged by purgeExpiredTrash(). */
-  private trashCutoff(): Date {
+  trashCutoff(): Date {
     return new Date(Date.now() - this.retentionDays * 86_400_000);
   }
 
