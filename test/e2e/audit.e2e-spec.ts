@@ -9,6 +9,7 @@ import { LessonsService } from '../../src/modules/lessons/lessons.service.js';
 import { AuditRetentionJob } from '../../src/modules/audit/audit-retention.job.js';
 import { startTestApp, TestApp } from '../support/test-app.js';
 import { createTestDatabase, withAdminClient, withOwnerClient } from '../support/test-database.js';
+import { SALES_QUERY } from '../support/dashboards.js';
 import { bearer, tokenFor } from '../support/tokens.js';
 
 type Headers = Record<string, string>;
@@ -122,12 +123,39 @@ describe('audit trail', () => {
       await api().delete(`/api/lessons/${ids.lesson}`).set(user).expect(204);
       expect1('ursula', 'lesson.delete', () => ids.lesson);
 
+      // Dashboards, widgets, configs, saved queries and the schema configuration.
+      const saved = await api().post('/api/saved-queries').set(user).send({ name: 'Sales', query: SALES_QUERY }).expect(201);
+      ids.savedQuery = saved.body.id;
+      expect1('ursula', 'saved_query.create', () => ids.savedQuery);
+      await api().put('/api/schema-config').set(admin).send({ tables: [] }).expect(200);
+      expect1('ada', 'schema_config.create', () => ids.schemaConfig);
+      const dashboard = await api().post('/api/dashboards').set(user).send({ name: 'Revenue' }).expect(201);
+      ids.dashboard = dashboard.body.id;
+      expect1('ursula', 'dashboard.create', () => ids.dashboard);
+      const widget = await api().post(`/api/dashboards/${ids.dashboard}/widgets`).set(user)
+        .send({ type: 'bar_chart', title: 'By region', query: SALES_QUERY, position: { x: 0, y: 0, w: 6, h: 4 } }).expect(201);
+      ids.widget = widget.body.id;
+      expect1('ursula', 'widget.create', () => ids.widget);
+      expect1('ursula', 'dashboard.update', () => ids.dashboard); // every widget change is a new dashboard version
+      await api().patch(`/api/dashboards/${ids.dashboard}/layout`).set(user).send([{ widgetId: ids.widget, position: { x: 6, y: 0, w: 6, h: 4 } }]).expect(200);
+      expect1('ursula', 'widget.update', () => ids.widget);
+      expect1('ursula', 'dashboard.update', () => ids.dashboard);
+      await api().patch(`/api/dashboards/${ids.dashboard}`).set(user).set('If-Match', '"1"').send({ name: 'Stale' }).expect(412); // no entry
+      await api().put(`/api/dashboards/${ids.dashboard}/config`).set(user).send({ theme: 'dark' }).expect(200);
+      expect1('ursula', 'dashboard_config.create', () => ids.dashboardConfig);
+      await api().delete(`/api/dashboards/${ids.dashboard}`).set(user).expect(204);
+      expect1('ursula', 'dashboard.trash', () => ids.dashboard);
+      await api().post(`/api/dashboards/${ids.dashboard}/restore`).set(user).expect(200);
+      expect1('ursula', 'dashboard.restore', () => ids.dashboard);
+
       // Another tenant's work never shows up here.
       await api().post('/api/tasks').set(otherAdmin).send({ prompt: 'not yours' }).expect(201);
     });
 
     it('has exactly one entry per acknowledged change, with its actor, action and resource', async () => {
       const entries = (await allEntries()).filter((entry) => entry.action !== 'access.denied');
+      ids.schemaConfig = entries.find((entry) => entry.action === 'schema_config.create')?.resourceId ?? 'missing';
+      ids.dashboardConfig = entries.find((entry) => entry.action === 'dashboard_config.create')?.resourceId ?? 'missing';
       for (const edge of entries.filter((entry) => entry.action === 'task_dependency.create')) {
         ids[`edge:${edge.details.changes?.dependsOnId.after as string}`] = edge.resourceId!;
       }
