@@ -77,7 +77,7 @@ export class Migration20261123142718_dashboards extends Migration {
     //   tenant; a dashboard deleted for good takes its widgets, history and configs with it, and a
     //   deleted saved query only clears the widgets' reference (they keep their own query);
     this.addSql(`alter table "widgets" add constraint "widgets_dashboard_fk" foreign key ("tenant_id", "dashboard_id") references "dashboards" ("tenant_id", "id") on delete cascade;`);
-    this.addSql(`alter table "widgets" add constraint "widgets_saved_query_fk" foreign key ("tenant_id", "saved_query_id") references "saved_queries" ("tenant_id", "id") on delete set null ("saved_query_id");`);
+    this.addSql(`alter table "widgets" add constraint "widgets_saved_query_fk" foreign key ("tenant_id", "saved_query_id") references "saved_queries" ("tenant_id", "id");`);
     this.addSql(`alter table "dashboard_versions" add constraint "dashboard_versions_dashboard_fk" foreign key ("tenant_id", "dashboard_id") references "dashboards" ("tenant_id", "id") on delete cascade;`);
     this.addSql(`alter table "dashboard_user_configs" add constraint "dashboard_user_configs_dashboard_fk" foreign key ("tenant_id", "dashboard_id") references "dashboards" ("tenant_id", "id") on delete cascade;`);
     // - the runtime role gets only what the application does: history is append-only (versions are

@@ -214,7 +214,18 @@ describe('dashboards', () => {
       await api().patch(`/api/dashboards/${dashboard.id}`).set(alice).set('If-Match', '*').send({ description: 'sixth' }).expect(200);
     });
 
-    it.each(['3', 'W/"3"', '"abc"', '"', '', '"99999999999"'])('refuses the malformed If-Match %p with 400', async (ifMatch) => {
+    it('answers 412 to a weak If-Match tag, which never matches', async () => {
+      const dashboard = await createDashboard(testApp, alice);
+      await api().patch(`/api/dashboards/${dashboard.id}`).set(alice).set('If-Match', 'W/"1"').send({ description: 'x' }).expect(412);
+    });
+
+    it('keeps the layout members a PATCH leaves out', async () => {
+      const dashboard = await createDashboard(testApp, alice, { layout: { columns: 24, rowHeight: 30, margin: [4, 4] } });
+      const patched = await api().patch(`/api/dashboards/${dashboard.id}`).set(alice).send({ layout: { rowHeight: 80 } }).expect(200);
+      expect(patched.body.layout).toEqual({ columns: 24, rowHeight: 80, margin: [4, 4] });
+    });
+
+    it.each(['3', '"abc"', '"', '', '"99999999999"'])('refuses the malformed If-Match %p with 400', async (ifMatch) => {
       const dashboard = await createDashboard(testApp, alice);
       await api().patch(`/api/dashboards/${dashboard.id}`).set(alice).set('If-Match', ifMatch).send({ description: 'x' }).expect(400);
       expect((await api().get(`/api/dashboards/${dashboard.id}`).set(alice)).body.version).toBe(1);

@@ -157,7 +157,7 @@ describe('widgets', () => {
   });
 
   describe('saved query references', () => {
-    it('references a saved query of the tenant, never another tenant’s; deleting it clears the reference', async () => {
+    it('references a saved query of the tenant, never another tenant’s; one in use cannot be deleted', async () => {
       const savedQuery = (await api().post('/api/saved-queries').set(alice).send({ name: 'Sales', query: SALES_QUERY }).expect(201)).body;
       const foreign = (await api().post('/api/saved-queries').set(bearer(tokenFor({ tenant: 'other-widgets', sub: 'x' }))).send({ name: 'Sales', query: SALES_QUERY }).expect(201)).body;
       const dashboard = await createDashboard(testApp, alice);
@@ -165,8 +165,22 @@ describe('widgets', () => {
       expect(widget.savedQueryId).toBe(savedQuery.id);
       const refused = await api().post(`/api/dashboards/${dashboard.id}/widgets`).set(alice).send({ ...valid, savedQueryId: foreign.id }).expect(400);
       expect(refused.body.errors).toEqual([{ field: 'savedQueryId', messages: ['not a saved query of this tenant'] }]);
+      const inUse = await api().delete(`/api/saved-queries/${savedQuery.id}`).set(alice).expect(409);
+      expect(inUse.body.detail).toMatch(/Widgets still use this saved query/);
+      await api().patch(`/api/widgets/${widget.id}`).set(alice).send({ savedQueryId: null }).expect(200);
       await api().delete(`/api/saved-queries/${savedQuery.id}`).set(alice).expect(204);
       expect((await api().get(`/api/widgets/${widget.id}`).set(alice).expect(200)).body).toMatchObject({ savedQueryId: null, query: SALES_QUERY });
+    });
+
+    it('caps what all of a dashboard’s widgets hold (each change copies it into the history)', async () => {
+      const dashboard = await createDashboard(testApp, alice);
+      const bulky = { blob: 'x'.repeat(60 * 1024) };
+      for (let index = 0; index < 16; index++) {
+        await createWidget(testApp, alice, dashboard.id, { config: bulky });
+      }
+      const refused = await api().post(`/api/dashboards/${dashboard.id}/widgets`).set(alice).send({ ...valid, config: bulky }).expect(413);
+      expect(refused.body.detail).toMatch(/at most 1024 KiB/);
+      expect((await api().get(`/api/dashboards/${dashboard.id}`).set(alice).expect(200)).body.widgets).toHaveLength(16);
     });
   });
 

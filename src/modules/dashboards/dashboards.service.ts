@@ -104,7 +104,7 @@ export class DashboardsService {
     const filters = changes.filters === undefined ? undefined : checkedFilters(changes.filters);
     await this.change(id, precondition, async (dashboard) => {
       if (changes.layout !== undefined) {
-        const layout = layoutOf(changes.layout);
+        const layout = layoutOf(changes.layout, dashboard.layout);
         const widest = await this.contents.widestExtent(id);
         if (layout.columns < widest) {
           throw new ProblemException(400, `layout.columns cannot be ${layout.columns}: a widget reaches column ${widest}; move or resize it first.`, {
@@ -254,11 +254,12 @@ export function dashboardReadSql(contentsJson: string): string {
      from dashboards d where d.tenant_id = ? and d.id = ? and d.deleted_at is null`;
 }
 
-function layoutOf(input: DashboardLayoutDto | undefined): DashboardLayout {
+/** The layout the input describes; members it leaves out keep their value in `base` (the defaults on create). */
+function layoutOf(input: DashboardLayoutDto | undefined, base: DashboardLayout = DEFAULT_LAYOUT): DashboardLayout {
   return {
-    columns: input?.columns ?? DEFAULT_LAYOUT.columns,
-    rowHeight: input?.rowHeight ?? DEFAULT_LAYOUT.rowHeight,
-    margin: input?.margin ? [input.margin[0], input.margin[1]] : [...DEFAULT_LAYOUT.margin],
+    columns: input?.columns ?? base.columns,
+    rowHeight: input?.rowHeight ?? base.rowHeight,
+    margin: input?.margin ? [input.margin[0], input.margin[1]] : [base.margin[0], base.margin[1]],
   };
 }
 

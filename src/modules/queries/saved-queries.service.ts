@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import { ForeignKeyConstraintViolationException, UniqueConstraintViolationException } from '@mikro-orm/core';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { ProblemException, ValidationFailedException } from '../../platform/errors/problem.exception.js';
 import { keysetPage, NEWEST_FIRST } from '../../platform/pagination/keyset.js';
@@ -54,10 +54,20 @@ export class SavedQueriesService {
     return savedQueryView(savedQuery);
   }
 
-  /** Widgets referring to it keep their own query; their reference is cleared (ON DELETE SET NULL). */
+  /**
+   * Refused (409) while widgets refer to it: clearing their references here would change dashboards
+   * without their lock, version and history.
+   */
   async delete(id: string): Promise<void> {
     await this.findChangeable(id);
-    await this.em.nativeDelete(SavedQuery, { id });
+    try {
+      await this.em.nativeDelete(SavedQuery, { id });
+    } catch (error) {
+      if (error instanceof ForeignKeyConstraintViolationException) {
+        throw new ProblemException(409, 'Widgets still use this saved query; point them elsewhere (savedQueryId: null) first.');
+      }
+      throw error;
+    }
   }
 
   /** Which of these ids are saved queries of the tenant (for callers restoring references). */

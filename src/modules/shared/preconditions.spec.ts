@@ -19,7 +19,12 @@ describe('preconditions', () => {
     expect(preconditionOf(undefined, 0)!.matches(0)).toBe(true);
   });
 
-  it.each(['3', 'W/"3"', '"a"', '""', '', ',', '"1",', '"99999999999"'])('refuses the malformed If-Match %p with 400', (header) => {
+  it('never matches a weak tag: If-Match compares strongly', () => {
+    expect(preconditionOf('W/"3"')!.matches(3)).toBe(false);
+    expect(preconditionOf('W/"3", "4"')!.matches(4)).toBe(true);
+  });
+
+  it.each(['3', 'w/"3"', '"a"', '""', '', ',', '"1",', '"99999999999"'])('refuses the malformed If-Match %p with 400', (header) => {
     expect(() => preconditionOf(header)).toThrow(expect.objectContaining({ status: 400 }));
   });
 

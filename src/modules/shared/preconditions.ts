@@ -15,11 +15,12 @@ export interface Precondition {
   matches(version: number): boolean;
 }
 
-const ENTITY_TAG = /^"(\d{1,10})"$/;
+const ENTITY_TAG = /^(W\/)?"(\d{1,10})"$/;
 
 /**
  * Reads If-Match and a body version into one condition: both must hold when both are given. A
- * malformed If-Match is a 400 (weak tags `W/"…"` are refused too: If-Match compares strongly).
+ * malformed If-Match is a 400. A weak tag `W/"…"` (e.g. from a proxy that compressed the response)
+ * is well-formed but never matches: If-Match compares strongly (RFC 9110), so the write gets 412.
  */
 export function preconditionOf(ifMatch: string | undefined, bodyVersion?: number): Precondition | undefined {
   const tags = ifMatch === undefined ? undefined : parseIfMatch(ifMatch);
@@ -33,12 +34,12 @@ function parseIfMatch(header: string): number[] | '*' {
   const value = header.trim();
   if (value === '*') return '*';
   const tags = value.split(',').map((tag) => ENTITY_TAG.exec(tag.trim()));
-  if (value === '' || tags.some((tag) => tag === null || Number(tag[1]) > MAX_VERSION)) {
+  if (value === '' || tags.some((tag) => tag === null || Number(tag[2]) > MAX_VERSION)) {
     throw new ProblemException(400, 'If-Match must be * or a list of the strong ETags this API sends, e.g. "3".', {
       errors: [{ field: 'If-Match', messages: ['expected * or quoted versions such as "3"'] }],
     });
   }
-  return tags.map((tag) => Number(tag![1]));
+  return tags.filter((tag) => !tag![1]).map((tag) => Number(tag![2]));
 }
 
 /** The refusal of a write whose precondition no longer holds; carries the current ETag. */

@@ -1,5 +1,5 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
-import { ForeignKeyConstraintViolationException } from '@mikro-orm/core';
+import { ForeignKeyConstraintViolationException, sql } from '@mikro-orm/core';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { ProblemException } from '../../platform/errors/problem.exception.js';
 import { TenantContext } from '../../platform/tenancy/tenant-context.js';
@@ -18,6 +18,8 @@ import { WidgetView, widgetView, widgetsJson } from './widget.view.js';
 
 export const MAX_WIDGETS_PER_DASHBOARD = 100;
 export const MAX_WIDGET_CONFIG_BYTES = 64 * KIB;
+/** All of a dashboard's widget configs and queries, as JSON: each change keeps a full copy in its history. */
+export const MAX_DASHBOARD_CONTENT_BYTES = 1024 * KIB;
 
 export type VersionedWidget = WidgetView & { dashboardVersion: number };
 
@@ -57,6 +59,7 @@ export class WidgetsService implements DashboardContent, OnModuleInit {
         config,
       });
       await this.flushRefusingForeignSavedQuery();
+      await this.assertContentWithinCap(dashboard.id);
       return created;
     });
     return { ...widgetView(widget), dashboardVersion: version };
@@ -94,9 +97,19 @@ export class WidgetsService implements DashboardContent, OnModuleInit {
       current.type = type;
       current.updatedAt = new Date();
       await this.flushRefusingForeignSavedQuery();
+      await this.assertContentWithinCap(dashboardId);
       return current;
     });
     return { ...widgetView(widget), dashboardVersion: version };
+  }
+
+  private async assertContentWithinCap(dashboardId: string): Promise<void> {
+    const [{ bytes }] = await this.em.execute<{ bytes: number }[]>(sql`
+      select coalesce(sum(octet_length(config::text) + coalesce(octet_length(query::text), 0)), 0)::int as bytes
+      from widgets where tenant_id = ${TenantContext.current().tenantId} and dashboard_id = ${dashboardId}`);
+    if (bytes > MAX_DASHBOARD_CONTENT_BYTES) {
+      throw new ProblemException(413, `A dashboard's widgets may hold at most ${MAX_DASHBOARD_CONTENT_BYTES / KIB} KiB of config and queries (as JSON); this change makes ${Math.ceil(bytes / KIB)} KiB.`);
+    }
   }
 
   async delete(id: string, precondition: Precondition | undefined): Promise<void> {
