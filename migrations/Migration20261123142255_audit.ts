@@ -34,11 +34,15 @@ export class Migration20261123142255_audit extends Migration {
     this.addSql(`create policy "maintenance_tenant_list" on "audit_entries" for select to current_user using (true);`);
     // - Append-only: the runtime role may only insert and read entries.
     this.addSql(`revoke update, delete, truncate on "audit_entries" from tessera_runtime;`);
-    this.addSql(`create function audit_entry_digest(e audit_entries) returns bytea language sql stable as $$
-      select sha256(convert_to(jsonb_build_array(
-        encode(e.prev_hash, 'hex'), e.id, e.tenant_id, e.chain, e.chain_seq, e.actor_id, e.actor_roles, e.action,
-        e.resource_type, e.resource_id, e.details, e.ip_address, e.user_agent, e.request_id,
-        (extract(epoch from e.created_at) * 1000000)::bigint)::text, 'UTF8'))
+    // PL/pgSQL rather than SQL: its plan is cached for the session (a SQL function taking a row is
+    // planned on every call), and sealing calls it for every entry.
+    this.addSql(`create function audit_entry_digest(e audit_entries) returns bytea language plpgsql stable as $$
+      begin
+        return sha256(convert_to(jsonb_build_array(
+          encode(e.prev_hash, 'hex'), e.id, e.tenant_id, e.chain, e.chain_seq, e.actor_id, e.actor_roles, e.action,
+          e.resource_type, e.resource_id, e.details, e.ip_address, e.user_agent, e.request_id,
+          (extract(epoch from e.created_at) * 1000000)::bigint)::text, 'UTF8'));
+      end
     $$;`);
     this.addSql(`grant execute on function audit_entry_digest(audit_entries) to tessera_runtime;`);
     // - Only audit_apply_retention(), run by a role outside the runtime group, may delete entries or
@@ -151,30 +155,24 @@ export class Migration20261123142255_audit extends Migration {
     this.addSql(`create function audit_capture() returns trigger language plpgsql as $$
       declare
         resource text := tg_argv[0];
+        options text[] := tg_argv[1:];
         before_row jsonb := case when tg_op <> 'INSERT' then to_jsonb(old) end;
         after_row jsonb := case when tg_op <> 'DELETE' then to_jsonb(new) end;
         current_row jsonb := coalesce(after_row, before_row);
-        left_out text[] := array['id', 'tenant_id', 'updated_at'];
         verb text := case tg_op when 'INSERT' then 'create' when 'UPDATE' then 'update' else 'delete' end;
-        changes jsonb := '{}';
-        field text;
+        changes jsonb;
         rule text;
       begin
-        foreach rule in array tg_argv[1:] loop
-          if rule like '-%' then left_out := left_out || substr(rule, 2); end if;
-        end loop;
-        for field in select jsonb_object_keys(current_row) loop
-          continue when field = any (left_out)
-            or (tg_op = 'UPDATE' and before_row -> field is not distinct from after_row -> field)
-            or (tg_op <> 'UPDATE' and current_row -> field = 'null'::jsonb);
-          changes := changes || jsonb_build_object(field, jsonb_build_object(
-            'before', audit_value(before_row -> field), 'after', audit_value(after_row -> field)));
-        end loop;
+        select coalesce(jsonb_object_agg(f.key, jsonb_build_object('before', audit_value(before_row -> f.key), 'after', audit_value(after_row -> f.key))), '{}')
+        into changes
+        from jsonb_each(current_row) f
+        where f.key not in ('id', 'tenant_id', 'updated_at') and not ('-' || f.key = any (options))
+          and case when tg_op = 'UPDATE' then before_row -> f.key is distinct from after_row -> f.key else f.value <> 'null'::jsonb end;
         if tg_op = 'UPDATE' then
           if changes = '{}' then
             return null;
           end if;
-          foreach rule in array tg_argv[1:] loop
+          foreach rule in array options loop
             continue when rule not like '%=%' or not changes ? split_part(rule, '=', 1);
             verb := split_part(rule, '=', 2);
             verb := case when after_row -> split_part(rule, '=', 1) = 'null'::jsonb and verb like '%/%'
