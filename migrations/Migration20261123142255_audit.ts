@@ -186,7 +186,7 @@ export class Migration20261123142255_audit extends Migration {
       end
     $$;`);
     this.addSql(`create function audit_value(value jsonb) returns jsonb language sql immutable as $$
-      select case when octet_length(value::text) <= 1024 then value else jsonb_build_object(
+      select case when value is null or octet_length(value::text) <= 1024 then value else jsonb_build_object(
         'summarized', true, 'bytes', octet_length(value::text), 'sha256', encode(sha256(convert_to(value::text, 'UTF8')), 'hex')) end
     $$;`);
     this.addSql(`grant execute on function audit_value(jsonb) to tessera_runtime;`);

@@ -177,6 +177,9 @@ describe('audit trail', () => {
       expect(transition.details.changes?.state).toEqual({ before: 'pending', after: 'cancelled' });
       const [created] = await allEntries(admin, { resourceId: ids.upstream, action: 'task.create' });
       expect(created.userAgent).toBe('workload/1.0');
+      expect(created.details.changes).toMatchObject({ prompt: { before: null, after: 'upstream' }, state: { before: null, after: 'pending' } });
+      const [deleted] = await allEntries(admin, { action: 'lesson.delete' });
+      expect(deleted.details.changes).toMatchObject({ title: { before: 'Audit everything', after: null } });
       expect(created.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab]/); // time-ordered (UUIDv7)
       expect(created.requestId).toEqual(expect.any(String));
       expect((await allEntries(admin, { requestId: created.requestId! })).map((entry) => entry.id)).toEqual([created.id]);
