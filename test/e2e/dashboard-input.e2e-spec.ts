@@ -63,6 +63,17 @@ describe('dashboards input robustness', () => {
     expect(failures).toEqual([]);
   });
 
+  it.each([
+    ['put', 'config', '{"chartCustomizations":{"a":1e400}}'],
+    ['patch', 'dashboard', '{"filters":[{"id":"f","type":"number_range","label":"l","field":"x","defaultValue":12345678901234567890}]}'],
+    ['post', 'widgets', '{"type":"text","title":"t","position":{"x":0,"y":0,"w":1,"h":1},"config":{"big":1e400}}'],
+  ])('refuses numbers JSON cannot carry exactly (raw %s of %s) with 400', async (method, target, body) => {
+    const dashboard = await createDashboard(testApp, admin);
+    const path = { config: `/api/dashboards/${dashboard.id}/config`, dashboard: `/api/dashboards/${dashboard.id}`, widgets: `/api/dashboards/${dashboard.id}/widgets` }[target]!;
+    const response = await api()[method as 'post'](path).set(admin).set('content-type', 'application/json').send(body).expect(400);
+    expect(response.body.detail).toMatch(/number JSON cannot carry exactly|numbers must be finite and within ±2\^53/);
+  });
+
   it('treats a PATCH naming no field as no change: no new version', async () => {
     const dashboard = await createDashboard(testApp, admin);
     const widget = await createWidget(testApp, admin, dashboard.id);
