@@ -102,6 +102,12 @@ const recordPattern: Scenario = {
   path: () => '/api/patterns',
   body: JSON.stringify({ type: 'retry', pattern: { after: 'timeout', attempts: 3 } }),
 };
+const layoutBatch: Scenario = {
+  name: 'PATCH /api/dashboards/:id/layout (2 widgets swap places, all tenants)',
+  method: 'PATCH',
+  path: (tenant) => `/api/dashboards/${dashboards[tenant].moved.id}/layout`,
+  body: nextLayoutBatch,
+};
 const auditCapture = (enabled: boolean) => () => setAuditCapture(adminDatabaseUrl, enabled);
 
 /** A part of the benchmark: what it seeds, what it prints about the data, and the routes it drives. */
@@ -190,6 +196,7 @@ const suites: Record<string, Suite> = {
   },
   dashboards: {
     async seed(adminUrl, runtimeUrl) {
+      adminDatabaseUrl = adminUrl;
       const seedStart = Date.now();
       const seeded = await seedDashboardsAsSuperuser(adminUrl, SHAPE.tenants, DASHBOARDS_PER_TENANT, WIDGETS_PER_DASHBOARD, BENCH_USER);
       console.log(`Seeded ${seeded.dashboards} dashboards and ${seeded.widgets} widgets across ${SHAPE.tenants} tenants in ${Date.now() - seedStart} ms`);
@@ -199,12 +206,12 @@ const suites: Record<string, Suite> = {
     async scenarios() {
       return [
         { name: `GET /api/dashboards/:id (${WIDGETS_PER_DASHBOARD} widgets, all tenants)`, path: (tenant) => `/api/dashboards/${dashboards[tenant].read.id}` },
-        {
-          name: 'PATCH /api/dashboards/:id/layout (2 widgets swap places, all tenants)',
-          method: 'PATCH',
-          path: (tenant) => `/api/dashboards/${dashboards[tenant].moved.id}/layout`,
-          body: nextLayoutBatch,
-        },
+        layoutBatch,
+        // The audit's share of a heavier mutation (three entries per batch), off and on twice.
+        ...[1, 2].flatMap(() => [
+          { ...layoutBatch, name: `${layoutBatch.name}, audit off`, prepare: auditCapture(false) },
+          { ...layoutBatch, name: `${layoutBatch.name}, audited`, prepare: auditCapture(true) },
+        ]),
       ];
     },
   },
