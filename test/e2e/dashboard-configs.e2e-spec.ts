@@ -57,6 +57,16 @@ describe('per-user dashboard configs', () => {
     expect(responses.map((response) => response.status).sort()).toEqual([200, 412]);
   });
 
+  it('saves both of two first configs sent at once without a precondition (the last one wins), and refuses the second "only if none" one', async () => {
+    const fresh = bearer(tokenFor({ tenant: 'configs', sub: 'wanda', roles: ['admin'] }));
+    const unconditional = await Promise.all(['x', 'y'].map((theme) => api().put(`/api/dashboards/${dashboardId}/config`).set(fresh).send({ theme })));
+    expect(unconditional.map((response) => response.status)).toEqual([200, 200]);
+    expect(unconditional.map((response) => response.body.version).sort()).toEqual([1, 2]);
+    const later = bearer(tokenFor({ tenant: 'configs', sub: 'xena', roles: ['admin'] }));
+    const onlyIfNone = await Promise.all(['x', 'y'].map((theme) => api().put(`/api/dashboards/${dashboardId}/config`).set(later).set('If-Match', '"0"').send({ theme })));
+    expect(onlyIfNone.map((response) => response.status).sort()).toEqual([200, 412]);
+  });
+
   it('is a 404 for a dashboard the user cannot see', async () => {
     await api().get(`/api/dashboards/${dashboardId}/config`).set(stranger).expect(404);
     await api().put(`/api/dashboards/${dashboardId}/config`).set(stranger).send(config).expect(404);

@@ -88,6 +88,13 @@ describe('saved queries and schema config', () => {
       expect((await api().get('/api/schema-config').set(schemaUser)).body.version).toBe(1);
     });
 
+    it('saves both of two first configurations sent at once without a precondition', async () => {
+      const racing = bearer(tokenFor({ tenant: 'schema-race', sub: 'root', roles: ['admin'] }));
+      const responses = await Promise.all([tables, []].map((body) => api().put('/api/schema-config').set(racing).send({ tables: body })));
+      expect(responses.map((response) => response.status)).toEqual([200, 200]);
+      expect(responses.map((response) => response.body.version).sort()).toEqual([1, 2]);
+    });
+
     it('once set, limits the tables and columns that widget and saved queries may name', async () => {
       const refused = await api()
         .post('/api/saved-queries')

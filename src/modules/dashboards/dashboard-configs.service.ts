@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
+import { LockMode } from '@mikro-orm/core';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { ProblemException } from '../../platform/errors/problem.exception.js';
 import { TenantContext } from '../../platform/tenancy/tenant-context.js';
 import { assertJsonWithin, hasInexactNumber, KIB } from '../shared/json-size.js';
-import { assertPrecondition, type Precondition, staleVersion } from '../shared/preconditions.js';
+import { assertPrecondition, type Precondition } from '../shared/preconditions.js';
 import { DashboardAccess } from './dashboard-access.js';
 import { DashboardUserConfig } from './dashboard-user-config.entity.js';
 import type { PutDashboardConfigDto } from './dto/put-dashboard-config.dto.js';
@@ -57,22 +57,27 @@ export class DashboardConfigs {
       throw new ProblemException(400, 'The config holds a number JSON cannot carry exactly (beyond ±2^53, or not finite).');
     }
     assertJsonWithin('config', values, MAX_USER_CONFIG_BYTES);
-    const userId = TenantContext.current().actorId;
-    const config = await this.em.findOne(DashboardUserConfig, { dashboardId, userId }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
-    assertPrecondition(precondition, config?.version ?? 0, 'config');
-    if (config) {
-      Object.assign(config, values, { version: config.version + 1, dashboardVersion: dashboard.version, updatedAt: new Date() });
-      await this.em.flush();
-      return configView(dashboardId, config);
+    const { tenantId, actorId: userId } = TenantContext.current();
+    const locked = () => this.em.findOne(DashboardUserConfig, { dashboardId, userId }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
+    let config = await locked();
+    if (!config) {
+      assertPrecondition(precondition, 0, 'config');
+      const first = this.em.create(DashboardUserConfig, { ...values, tenantId, dashboardId, userId, dashboardVersion: dashboard.version }, { persist: false });
+      // Another device may save its first config at the same moment: then this one becomes an update of it.
+      const { affectedRows } = await this.em
+        .createQueryBuilder(DashboardUserConfig)
+        .insert({ ...first })
+        .onConflict(['tenantId', 'dashboardId', 'userId'])
+        .ignore()
+        .execute('run');
+      if (affectedRows === 1) {
+        return configView(dashboardId, first);
+      }
+      config = (await locked())!;
     }
-    const created = this.em.create(DashboardUserConfig, { ...values, dashboardId, userId, dashboardVersion: dashboard.version });
-    try {
-      await this.em.flush();
-    } catch (error) {
-      // Another device saved the first config at the same moment: this write was based on nothing.
-      if (error instanceof UniqueConstraintViolationException) throw staleVersion(1, 'config');
-      throw error;
-    }
-    return configView(dashboardId, created);
+    assertPrecondition(precondition, config.version, 'config');
+    Object.assign(config, values, { version: config.version + 1, dashboardVersion: dashboard.version, updatedAt: new Date() });
+    await this.em.flush();
+    return configView(dashboardId, config);
   }
 }

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
+import { LockMode } from '@mikro-orm/core';
 import { EntityManager } from '@mikro-orm/postgresql';
 import type { FieldError } from '../../platform/errors/problem.js';
 import { TenantContext } from '../../platform/tenancy/tenant-context.js';
 import { assertJsonWithin, KIB } from '../shared/json-size.js';
-import { assertPrecondition, type Precondition, staleVersion } from '../shared/preconditions.js';
+import { assertPrecondition, type Precondition } from '../shared/preconditions.js';
 import type { QueryDefinitionDto } from '../shared/query-definition.dto.js';
 import type { PutSchemaConfigDto, SchemaTableDto } from './dto/put-schema-config.dto.js';
 import { SchemaConfig } from './schema-config.entity.js';
@@ -32,23 +32,23 @@ export class SchemaConfigService {
   async put(input: PutSchemaConfigDto, precondition: Precondition | undefined): Promise<SchemaConfigView> {
     const tables = JSON.parse(JSON.stringify(input.tables)) as SchemaTableDto[];
     assertJsonWithin('tables', tables, MAX_SCHEMA_CONFIG_BYTES);
-    const actorId = TenantContext.current().actorId;
-    const config = await this.em.findOne(SchemaConfig, {}, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
-    assertPrecondition(precondition, config?.version ?? 0, 'schema configuration');
-    if (config) {
-      Object.assign(config, { tables, version: config.version + 1, updatedBy: actorId, updatedAt: new Date() });
-      await this.em.flush();
-      return view(config);
+    const { tenantId, actorId } = TenantContext.current();
+    const locked = () => this.em.findOne(SchemaConfig, {}, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
+    let config = await locked();
+    if (!config) {
+      assertPrecondition(precondition, 0, 'schema configuration');
+      const first = this.em.create(SchemaConfig, { tables, tenantId, updatedBy: actorId }, { persist: false });
+      // Another admin may save the first configuration at the same moment: then this one updates it.
+      const { affectedRows } = await this.em.createQueryBuilder(SchemaConfig).insert({ ...first }).onConflict(['tenantId']).ignore().execute('run');
+      if (affectedRows === 1) {
+        return view(first);
+      }
+      config = (await locked())!;
     }
-    const created = this.em.create(SchemaConfig, { tables, updatedBy: actorId });
-    try {
-      await this.em.flush();
-    } catch (error) {
-      // Another first PUT won the race: this one was based on version 0, which is gone.
-      if (error instanceof UniqueConstraintViolationException) throw staleVersion(1, 'schema configuration');
-      throw error;
-    }
-    return view(created);
+    assertPrecondition(precondition, config.version, 'schema configuration');
+    Object.assign(config, { tables, version: config.version + 1, updatedBy: actorId, updatedAt: new Date() });
+    await this.em.flush();
+    return view(config);
   }
 
   /**
