@@ -14,7 +14,7 @@ const TENANTS_WITH_A_TRAIL = `
     select (select min(tenant_id) from audit_entries where tenant_id > tenants.tenant_id) from tenants where tenants.tenant_id is not null
   )
   select tenant_id from tenants where tenant_id is not null`;
-export const RETENTION_ACTOR = 'system:audit-retention';
+const RETENTION_ACTOR = 'system:audit-retention';
 
 /**
  * AUDIT_RETENTION_DAYS: every hour, each tenant's entries older than that are deleted by the

@@ -25,7 +25,7 @@ const PROBLEMS: Record<Problem, string> = {
 };
 
 /** Entries one call recomputes at most (about a second of database time), so verify never times out. */
-export const MAX_VERIFIED_ENTRIES = 100_000;
+const MAX_VERIFIED_ENTRIES = 100_000;
 
 /**
  * Recomputes the current tenant's audit hash chains in the database, oldest first, over a time range

@@ -15,8 +15,9 @@ const MAX_USER_AGENT_LENGTH = 512;
 /**
  * Runs work as a tenant's unit of work: its own EntityManager fork, filtered to the tenant, inside one
  * transaction whose first statement sets the tenant and actor for row-level security (and, for the
- * audit trail, the actor's roles and the request's origin). Success commits, any error rolls back. Requests get this from the TenantInterceptor; in-process callers
- * (internal services, jobs) call run() themselves and get exactly the same guarantees.
+ * audit trail, the actor's roles and the request's origin). Success commits, any error rolls back.
+ * Requests get this from the TenantInterceptor; in-process callers (internal services, jobs) call
+ * run() themselves and get exactly the same guarantees.
  */
 @Injectable()
 export class TenantScope {
