@@ -14,8 +14,10 @@ FROM node:24-slim
 ENV NODE_ENV=production
 WORKDIR /app
 COPY package.json package-lock.json ./
+COPY patches patches
 # No dev or optional dependencies: the embedded PostgreSQL is for development only.
-RUN npm ci --omit=dev --omit=optional --ignore-scripts && npm cache clean --force
+# Install scripts stay off; patch-package applies the dependency fixes in patches/ (see docs/upstream).
+RUN npm ci --omit=dev --omit=optional --ignore-scripts && npx patch-package && npm cache clean --force
 COPY --from=build /app/dist dist
 USER node
 EXPOSE 3000
