@@ -8,6 +8,7 @@ import { DatabaseModule } from './platform/database/database.module.js';
 import { ProblemDetailsFilter } from './platform/errors/problem-details.filter.js';
 import { HealthModule } from './platform/health/health.module.js';
 import { IdempotencyModule } from './platform/idempotency/idempotency.module.js';
+import { LifecycleModule } from './platform/lifecycle/lifecycle.module.js';
 import { LoggingModule } from './platform/logging/logging.module.js';
 import { RateLimitModule } from './platform/rate-limit/rate-limit.module.js';
 import { TenancyModule } from './platform/tenancy/tenancy.module.js';
@@ -27,6 +28,7 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [() => ({ ...environment })] }),
         LoggingModule,
+        LifecycleModule,
         DatabaseModule.forRoot(runtimeDatabaseUrl, ownerDatabaseUrl),
         ScheduleModule.forRoot(),
         // Guard order matters: authentication first, so the rate limit can key on the tenant.

@@ -10,6 +10,10 @@ import { ProblemException } from './platform/errors/problem.exception.js';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from './platform/http/json-depth.js';
 import { requestIdOf } from './platform/http/request-id.js';
 import { createValidationPipe } from './platform/http/validation.pipe.js';
+import { ShutdownState } from './platform/lifecycle/shutdown-state.js';
+
+/** How often Node looks for requests past their header or request timeout (408). */
+const TIMEOUT_CHECK_INTERVAL_MS = 1_000;
 
 /** Builds the fully configured HTTP application (not yet listening): used by main.ts and the tests. */
 export async function createHttpApp(environment: Environment, runtimeDatabaseUrl: string, ownerDatabaseUrl?: string): Promise<NestFastifyApplication> {
@@ -17,6 +21,17 @@ export async function createHttpApp(environment: Environment, runtimeDatabaseUrl
     bodyLimit: environment.BODY_LIMIT_BYTES,
     genReqId: requestIdOf,
     trustProxy: trustProxyOf(environment),
+    requestTimeout: environment.HTTP_REQUEST_TIMEOUT_MS,
+    keepAliveTimeout: environment.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+    // Node reads these when the server is created (setting them later has no effect), and checks
+    // them every connectionsCheckingInterval (30 s by default).
+    http: {
+      requestTimeout: environment.HTTP_REQUEST_TIMEOUT_MS,
+      headersTimeout: Math.min(environment.HTTP_HEADERS_TIMEOUT_MS, environment.HTTP_REQUEST_TIMEOUT_MS),
+      connectionsCheckingInterval: TIMEOUT_CHECK_INTERVAL_MS,
+    },
+    // Requests that arrive while shutting down get a problem response from refuseWhileDraining.
+    return503OnClosing: false,
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(environment, runtimeDatabaseUrl, ownerDatabaseUrl), adapter, {
     bufferLogs: true,
@@ -38,8 +53,16 @@ export async function createHttpApp(environment: Environment, runtimeDatabaseUrl
     app.enableCors({ origin: origins, exposedHeaders: ['ETag', 'Location', 'Retry-After', 'X-Request-Id'] });
   }
   const fastify = app.getHttpAdapter().getInstance();
+  const shutdown = app.get(ShutdownState);
   fastify.addHook('onRequest', async (request, reply) => {
     void reply.header('X-Request-Id', request.id);
+    if (shutdown.draining) {
+      throw new ProblemException(503, 'The server is shutting down; retry the request.', {}, { 'Retry-After': '1' });
+    }
+  });
+  fastify.addHook('onSend', async (_request, reply) => {
+    // While draining, no connection is kept alive for a next request that would only be refused.
+    if (shutdown.draining) void reply.header('Connection', 'close');
   });
   fastify.addHook('preValidation', async (request) => {
     if (nestsDeeperThan(request.body, MAX_JSON_DEPTH)) {

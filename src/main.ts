@@ -4,10 +4,9 @@ import { Environment, parseEnvironment } from './config/environment.js';
 import { createHttpApp } from './http-app.js';
 import { startEmbeddedDatabase } from './platform/database/embedded-database.js';
 import { migrateToLatest } from './platform/database/migrations.js';
+import { gracefulShutdown } from './platform/lifecycle/graceful-shutdown.js';
 
 const EMBEDDED_DATABASE_NAME = 'tessera';
-/** After this, a shutdown that is still draining gives up and exits non-zero. */
-const SHUTDOWN_DEADLINE_MS = 25_000;
 
 /** The database to serve: the one DATABASE_URL names, or an embedded one started here. */
 async function openDatabase(environment: Environment) {
@@ -37,20 +36,7 @@ async function main(): Promise<void> {
   await app.listen({ port: environment.PORT, host: environment.HOST });
   logger.log(`Listening on ${environment.HOST}:${environment.PORT} (Node ${process.version}, ${database.embedded ? 'embedded' : 'external'} database)`);
 
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.log(`${signal}: draining requests and shutting down`);
-    setTimeout(() => {
-      logger.error(`Shutdown did not finish within ${SHUTDOWN_DEADLINE_MS} ms; exiting`);
-      process.exit(1);
-    }, SHUTDOWN_DEADLINE_MS).unref();
-    // app.close() stops accepting connections, waits for in-flight requests, then closes the pool.
-    await app.close();
-    await database.stop();
-    process.exit(0);
-  };
+  const shutdown = gracefulShutdown(app, database.stop, logger);
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.on(signal, () => void shutdown(signal));
   }

@@ -51,8 +51,12 @@ export class Environment {
   @Type(() => Number) @IsInt() @Min(100)
   DB_STATEMENT_TIMEOUT_MS = 10_000;
 
+  /** Longest wait for a pooled connection (or a new one) before the request gets a 503. */
   @Type(() => Number) @IsInt() @Min(100)
   DB_CONNECT_TIMEOUT_MS = 5_000;
+
+  @Type(() => Number) @IsInt() @Min(10)
+  DB_LOCK_TIMEOUT_MS = 5_000;
 
   @IsOptional() @IsString()
   JWT_SECRET?: string;
@@ -94,6 +98,17 @@ export class Environment {
 
   @Type(() => Number) @IsInt() @Min(1024)
   BODY_LIMIT_BYTES = 1_048_576;
+
+  /** Longest time to receive a whole request (headers and body); a slower one gets 408. */
+  @Type(() => Number) @IsInt() @Min(1000)
+  HTTP_REQUEST_TIMEOUT_MS = 30_000;
+
+  @Type(() => Number) @IsInt() @Min(1000)
+  HTTP_HEADERS_TIMEOUT_MS = 10_000;
+
+  /** How long an idle keep-alive connection stays open (above a load balancer's idle timeout). */
+  @Type(() => Number) @IsInt() @Min(1000)
+  HTTP_KEEP_ALIVE_TIMEOUT_MS = 72_000;
 
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';

@@ -1,6 +1,5 @@
 import request from 'supertest';
 import { startTestApp, TestApp } from '../support/test-app.js';
-import { withAdminClient } from '../support/test-database.js';
 import { bearer, tokenFor } from '../support/tokens.js';
 
 const alice = bearer(tokenFor({ tenant: 'acme', sub: 'alice' }));
@@ -118,33 +117,6 @@ describe('failed authentication limit', () => {
     const limited = await request(testApp.server).get('/api/tasks').set(forged);
     expectProblem(limited, 429);
     expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
-    await request(testApp.server).get('/api/tasks').set(alice).expect(200);
-  });
-});
-
-describe('database outage', () => {
-  let testApp: TestApp;
-  beforeAll(async () => {
-    testApp = await startTestApp({ DB_CONNECT_TIMEOUT_MS: '1000' });
-  });
-  afterAll(async () => {
-    await setConnectionsAllowed(true);
-    await testApp.close();
-  });
-
-  const setConnectionsAllowed = (allowed: boolean) =>
-    withAdminClient(async (admin) => {
-      await admin.query(`alter database "${testApp.database.name}" with allow_connections ${allowed}`);
-      if (!allowed) {
-        await admin.query('select pg_terminate_backend(pid) from pg_stat_activity where datname = $1', [testApp.database.name]);
-      }
-    });
-
-  it('answers 503 (never 500) while the database is unreachable, and recovers', async () => {
-    await setConnectionsAllowed(false);
-    expectProblem(await request(testApp.server).get('/api/tasks').set(alice), 503);
-    expect((await request(testApp.server).get('/health/ready')).status).toBe(503);
-    await setConnectionsAllowed(true);
     await request(testApp.server).get('/api/tasks').set(alice).expect(200);
   });
 });

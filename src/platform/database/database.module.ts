@@ -3,6 +3,7 @@ import { ConfigService } from '@nestjs/config';
 import { MikroOrmModule } from '@mikro-orm/nestjs';
 import { EntityManager, PostgreSqlDriver } from '@mikro-orm/postgresql';
 import type { Environment } from '../../config/environment.js';
+import { DatabaseAvailability, RUNTIME_DATABASE_URL } from './database-availability.js';
 import { MaintenanceDatabase, OWNER_DATABASE_URL } from './maintenance-database.js';
 import { ormOptions } from './orm-options.js';
 import { assertRuntimeRoleEnforcesRls } from './runtime-role.check.js';
@@ -39,8 +40,14 @@ export class DatabaseModule {
           }),
         }),
       ],
-      providers: [RuntimeRoleCheck, MaintenanceDatabase, { provide: OWNER_DATABASE_URL, useValue: ownerUrl }],
-      exports: [MaintenanceDatabase],
+      providers: [
+        RuntimeRoleCheck,
+        MaintenanceDatabase,
+        DatabaseAvailability,
+        { provide: OWNER_DATABASE_URL, useValue: ownerUrl },
+        { provide: RUNTIME_DATABASE_URL, useValue: runtimeUrl },
+      ],
+      exports: [MaintenanceDatabase, DatabaseAvailability],
       global: true,
     };
   }

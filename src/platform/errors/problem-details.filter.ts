@@ -159,8 +159,14 @@ function isDatabaseUnavailable(error: unknown): boolean {
   if (typeof code === 'string' && (NETWORK_ERROR_CODES.has(code) || UNAVAILABLE_SQLSTATES.has(code) || isSqlStateOfClass(code, UNAVAILABLE_SQLSTATE_CLASSES))) {
     return true;
   }
-  return error instanceof Error && /timeout exceeded when trying to connect|Connection terminated/i.test(error.message);
+  return error instanceof Error && LOST_CONNECTION_MESSAGES.test(error.message);
 }
+
+/**
+ * What node-postgres says, without a code, when it waited too long for a connection or an answer, or
+ * when the connection it held is gone (the server restarted, a backend was terminated, the socket died).
+ */
+const LOST_CONNECTION_MESSAGES = /timeout exceeded when trying to connect|Connection terminated|not queryable|Query read timeout/i;
 
 function isInvalidValue(error: unknown): boolean {
   const { code } = (error ?? {}) as { code?: unknown };

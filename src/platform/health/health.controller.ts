@@ -1,8 +1,11 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { HealthCheck, HealthCheckService, MikroOrmHealthIndicator } from '@nestjs/terminus';
+import { HealthCheck, HealthCheckResult, HealthCheckService, HealthIndicatorFunction, HealthIndicatorService } from '@nestjs/terminus';
 import { SkipThrottle } from '@nestjs/throttler';
 import { Public } from '../auth/public.decorator.js';
+import { DATABASE_RETRY_AFTER_SECONDS, DatabaseAvailability } from '../database/database-availability.js';
+import { ProblemException } from '../errors/problem.exception.js';
+import { ShutdownState } from '../lifecycle/shutdown-state.js';
 
 @ApiTags('health')
 @Public()
@@ -11,20 +14,54 @@ import { Public } from '../auth/public.decorator.js';
 export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
-    private readonly database: MikroOrmHealthIndicator,
+    private readonly indicators: HealthIndicatorService,
+    private readonly database: DatabaseAvailability,
+    private readonly shutdown: ShutdownState,
   ) {}
 
-  /** The process is up and serving HTTP. */
+  /** The process is not wedged: restart it when this fails. A database outage alone does not fail it. */
   @Get('live')
   @HealthCheck()
   live() {
-    return this.health.check([]);
+    return this.report([this.pool]);
   }
 
-  /** The process can do its work: the database answers. */
+  /** The process can do its work now: route traffic here only while this passes. */
   @Get('ready')
   @HealthCheck()
-  ready() {
-    return this.health.check([() => this.database.pingCheck('database', { timeout: 2_000 })]);
+  async ready() {
+    await this.database.refresh();
+    return this.report([this.accepting, this.reachable, this.pool]);
+  }
+
+  private readonly accepting: HealthIndicatorFunction = () => {
+    const check = this.indicators.check('shutdown');
+    return this.shutdown.draining ? check.down('shutting down') : check.up();
+  };
+
+  private readonly reachable: HealthIndicatorFunction = () => {
+    const check = this.indicators.check('database');
+    const reason = this.database.unavailableReason;
+    return reason === undefined ? check.up() : check.down(reason);
+  };
+
+  private readonly pool: HealthIndicatorFunction = () => {
+    const check = this.indicators.check('pool');
+    const reason = this.database.wedgedReason;
+    return reason === undefined ? check.up() : check.down(reason);
+  };
+
+  /** Terminus's result when all pass; otherwise a 503 problem naming each failed check and why. */
+  private async report(checks: HealthIndicatorFunction[]): Promise<HealthCheckResult> {
+    try {
+      return await this.health.check(checks);
+    } catch (error) {
+      if (!(error instanceof ServiceUnavailableException)) throw error;
+      const result = error.getResponse() as HealthCheckResult;
+      const failed = Object.entries(result.error ?? {}).map(([name, outcome]) => (outcome?.message ? `${name} (${String(outcome.message)})` : name));
+      throw new ProblemException(503, `Failed checks: ${failed.join(', ')}.`, { checks: result.details }, {
+        'Retry-After': String(DATABASE_RETRY_AFTER_SECONDS),
+      });
+    }
   }
 }

@@ -1,6 +1,9 @@
 import { Injectable } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
 import { MikroORM, RequestContext } from '@mikro-orm/postgresql';
+import type { Environment } from '../../config/environment.js';
 import type { Principal } from '../auth/principal.js';
+import { DatabaseAvailability } from '../database/database-availability.js';
 import { RequestOrigin, TenantContext } from './tenant-context.js';
 
 /** The tenant filter every tenant-scoped entity carries (see TenantScopedEntity). */
@@ -13,23 +16,47 @@ const AUDIT_SETTINGS = { roles: 'app.actor_roles', requestId: 'app.request_id', 
 const MAX_USER_AGENT_LENGTH = 512;
 
 /**
+ * The server-side limits of one unit of work, set with the tenant in the transaction's first
+ * statement (start-up parameters would break a transaction-mode PgBouncer and cost nothing less).
+ */
+function transactionTimeouts(config: ConfigService<Environment, true>): Record<string, string> {
+  const statementTimeoutMs = config.get('DB_STATEMENT_TIMEOUT_MS', { infer: true });
+  return {
+    statement_timeout: String(statementTimeoutMs),
+    lock_timeout: String(config.get('DB_LOCK_TIMEOUT_MS', { infer: true })),
+    idle_in_transaction_session_timeout: String(2 * statementTimeoutMs),
+  };
+}
+
+/**
  * Runs work as a tenant's unit of work: its own EntityManager fork, filtered to the tenant, inside one
  * transaction whose first statement sets the tenant and actor for row-level security (and, for the
- * audit trail, the actor's roles and the request's origin). Success commits, any error rolls back.
+ * audit trail, the actor's roles and the request's origin) and its timeouts. Success commits, any
+ * error rolls back. While the database is known to be down, work is refused at once with a 503.
  * Requests get this from the TenantInterceptor; in-process callers (internal services, jobs) call
  * run() themselves and get exactly the same guarantees.
  */
 @Injectable()
 export class TenantScope {
-  constructor(private readonly orm: MikroORM) {}
+  private readonly timeouts: Record<string, string>;
+
+  constructor(
+    private readonly orm: MikroORM,
+    private readonly availability: DatabaseAvailability,
+    config: ConfigService<Environment, true>,
+  ) {
+    this.timeouts = transactionTimeouts(config);
+  }
 
   run<T>(principal: Principal, work: () => Promise<T>, origin?: RequestOrigin): Promise<T> {
     return TenantContext.run(principal, origin, () =>
       RequestContext.create(this.orm.em, async () => {
+        await this.availability.assertAvailable();
         const em = this.orm.em.getContext();
         em.setFilterParams(TENANT_FILTER, { tenantId: principal.tenantId });
         em.setSessionContext({
           variables: {
+            ...this.timeouts,
             [TENANT_SETTING]: principal.tenantId,
             [ACTOR_SETTING]: principal.actorId,
             [AUDIT_SETTINGS.roles]: JSON.stringify(principal.roles),
