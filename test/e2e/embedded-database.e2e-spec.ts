@@ -2,12 +2,12 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
-import { request as httpRequest } from 'node:http';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { startEmbeddedDatabase } from '../../src/platform/database/embedded-database.js';
 import { processInfo } from '../../src/platform/database/embedded/process-table.js';
 import { freePort } from '../support/free-port.js';
+import { startSlowPost, waitForStatus } from '../support/raw-http.js';
 import { bearer, tokenFor } from '../support/tokens.js';
 
 interface Instance {
@@ -170,7 +170,7 @@ describe('the embedded PostgreSQL of the built server', () => {
     await new Promise((resolve) => setTimeout(resolve, 200));
     process.kill(-server.child.pid!, 'SIGINT');
     await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(await upload.finish()).toBe(201);
+    expect((await upload.finish()).status).toBe(201);
     expect(await server.exited).toBe(0);
     expect(await processInfo(postmaster)).toBeUndefined();
   }, 40_000);
@@ -199,33 +199,4 @@ async function runningPostmaster(dir: string): Promise<number> {
   const pid = await postmasterPid(dir);
   expect(pid !== undefined && (await processInfo(pid))?.command).toBe('postgres');
   return pid!;
-}
-
-/** A POST whose body arrives in two parts, the second only when finish() is called; resolves to the status. */
-function startSlowPost(url: string, headers: Record<string, string>, body: unknown) {
-  const payload = Buffer.from(JSON.stringify(body));
-  const request = httpRequest(url, { method: 'POST', agent: false, headers: { ...headers, 'content-type': 'application/json', 'content-length': payload.length } });
-  const status = new Promise<number>((resolve, reject) => {
-    request.on('response', (response) => {
-      response.resume();
-      resolve(response.statusCode ?? 0);
-    });
-    request.on('error', reject);
-  });
-  request.write(payload.subarray(0, 10));
-  return {
-    finish: () => {
-      request.end(payload.subarray(10));
-      return status;
-    },
-  };
-}
-
-async function waitForStatus(url: string, status: number, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if ((await fetch(url).then((response) => response.status, () => 0)) === status) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`${url} did not answer ${status} within ${timeoutMs} ms`);
 }

@@ -4,15 +4,10 @@ import { Agent, request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
 import { freePort } from '../support/free-port.js';
 import { createTestDatabase, TestDatabase } from '../support/test-database.js';
+import { Answer, startSlowPost, waitForStatus } from '../support/raw-http.js';
 import { bearer, tokenFor } from '../support/tokens.js';
 
 const auth = bearer(tokenFor({ tenant: 'shutdown', sub: 'alice' }));
-
-interface Answer {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: string;
-}
 
 /** The built server on a database of its own, stopped with SIGTERM while clients hold connections open. */
 describe('shutdown', () => {
@@ -36,7 +31,7 @@ describe('shutdown', () => {
       },
       stdio: ['ignore', 'ignore', 'inherit'],
     });
-    await waitUntilReady(port);
+    await waitForStatus(`http://127.0.0.1:${port}/health/ready`);
   });
   afterAll(async () => {
     if (server.exitCode === null) server.kill('SIGKILL');
@@ -48,7 +43,7 @@ describe('shutdown', () => {
     expect((await send(agent, 'GET', '/api/tasks')).status).toBe(200);
     const [idleSocket] = Object.values(agent.freeSockets).flat();
     const idleClosed = once(idleSocket!, 'close');
-    const upload = startSlowUpload({ prompt: 'in flight at SIGTERM' });
+    const upload = startSlowPost(`http://127.0.0.1:${port}/api/tasks`, auth, { prompt: 'in flight at SIGTERM' });
     // A request whose headers are still arriving when the signal comes.
     const late = connect({ host: '127.0.0.1', port });
     await once(late, 'connect');
@@ -90,41 +85,4 @@ describe('shutdown', () => {
       outgoing.end(body);
     });
   }
-
-  /** A POST whose body arrives in two halves, the second only when finish() is called. */
-  function startSlowUpload(body: unknown) {
-    const payload = Buffer.from(JSON.stringify(body));
-    const outgoing = httpRequest({
-      host: '127.0.0.1',
-      port,
-      method: 'POST',
-      path: '/api/tasks',
-      headers: { ...auth, 'content-type': 'application/json', 'content-length': payload.length },
-    });
-    const answer = new Promise<Answer>((resolve, reject) => {
-      outgoing.on('response', (incoming) => {
-        let text = '';
-        incoming.on('data', (chunk) => (text += chunk));
-        incoming.on('end', () => resolve({ status: incoming.statusCode ?? 0, headers: incoming.headers, body: text }));
-      });
-      outgoing.on('error', reject);
-    });
-    outgoing.write(payload.subarray(0, 10));
-    return {
-      finish: () => {
-        outgoing.end(payload.subarray(10));
-        return answer;
-      },
-    };
-  }
 });
-
-async function waitUntilReady(port: number, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const ok = await fetch(`http://127.0.0.1:${port}/health/ready`).then((response) => response.ok, () => false);
-    if (ok) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`the server did not become ready in ${timeoutMs} ms`);
-}

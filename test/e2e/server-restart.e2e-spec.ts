@@ -1,9 +1,9 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { request as httpRequest } from 'node:http';
 import { rm } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { freePort } from '../support/free-port.js';
+import { startSlowPost, waitForStatus } from '../support/raw-http.js';
 import { bearer, tokenFor } from '../support/tokens.js';
 
 /** The built server as a newcomer runs it: its own embedded database, stopped and started again. */
@@ -34,7 +34,7 @@ describe('the server with its embedded database', () => {
 
   it('drains in-flight requests on SIGTERM, stops its database, and keeps every row across a restart', async () => {
     let server = startServer();
-    await waitUntilReady(url('/health/ready'));
+    await waitForStatus(url('/health/ready'));
     const created = await fetch(url('/api/tasks'), {
       method: 'POST',
       headers: { ...auth, 'content-type': 'application/json' },
@@ -44,7 +44,7 @@ describe('the server with its embedded database', () => {
     const task = (await created.json()) as { id: string };
 
     // A request still arriving when SIGTERM comes is served before the process exits.
-    const upload = startSlowUpload(ports.http, auth, { prompt: 'arrived during shutdown' });
+    const upload = startSlowPost(url('/api/tasks'), auth, { prompt: 'arrived during shutdown' });
     await new Promise((resolve) => setTimeout(resolve, 200));
     const exited = stopServer(server);
     await new Promise((resolve) => setTimeout(resolve, 300));
@@ -55,55 +55,17 @@ describe('the server with its embedded database', () => {
 
     server = startServer();
     try {
-      await waitUntilReady(url('/health/ready'));
+      await waitForStatus(url('/health/ready'));
       const read = await fetch(url(`/api/tasks/${task.id}`), { headers: auth });
       expect(read.status).toBe(200);
       expect(await read.json()).toMatchObject({ id: task.id, prompt: 'survive a restart' });
-      const drainedTask = await fetch(url(`/api/tasks/${drained.body.id}`), { headers: auth });
+      const drainedTask = await fetch(url(`/api/tasks/${JSON.parse(drained.body).id}`), { headers: auth });
       expect(drainedTask.status).toBe(200);
     } finally {
       expect(await stopServer(server)).toBe(0);
     }
   }, 60_000);
 });
-
-/** A POST whose body arrives in two halves, the second only when finish() is called. */
-function startSlowUpload(port: number, headers: Record<string, string>, body: unknown) {
-  const payload = Buffer.from(JSON.stringify(body));
-  const request = httpRequest({
-    host: '127.0.0.1',
-    port,
-    method: 'POST',
-    path: '/api/tasks',
-    headers: { ...headers, 'content-type': 'application/json', 'content-length': payload.length },
-  });
-  const response = new Promise<{ status: number; body: { id: string } }>((resolve, reject) => {
-    request.on('response', (incoming) => {
-      let text = '';
-      incoming.on('data', (chunk) => (text += chunk));
-      incoming.on('end', () => resolve({ status: incoming.statusCode ?? 0, body: JSON.parse(text) }));
-    });
-    request.on('error', reject);
-  });
-  request.write(payload.subarray(0, 10));
-  return {
-    finish: () => {
-      request.end(payload.subarray(10));
-      return response;
-    },
-  };
-}
-
-
-async function waitUntilReady(url: string, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const ok = await fetch(url).then((response) => response.ok, () => false);
-    if (ok) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`${url} did not become ready in ${timeoutMs} ms`);
-}
 
 /** Whether anything still listens on the port (the embedded PostgreSQL should not, once stopped). */
 async function canConnect(port: number): Promise<boolean> {
