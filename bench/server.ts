@@ -1,8 +1,8 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 
-/** The built server (dist/src/main.js) as a child process, serving an already migrated database. */
-export async function startBuiltServer(runtimeUrl: string, port: number): Promise<{ stop(): Promise<void> }> {
+/** The built server (dist/src/main.js) as a child process, serving an already migrated database; `environment` overrides. */
+export async function startBuiltServer(runtimeUrl: string, port: number, environment: Record<string, string> = {}): Promise<{ stop(): Promise<void> }> {
   const server: ChildProcess = spawn(process.execPath, ['dist/src/main.js'], {
     env: {
       ...process.env,
@@ -14,6 +14,7 @@ export async function startBuiltServer(runtimeUrl: string, port: number): Promis
       DB_MIGRATE_ON_START: 'false',
       DB_POOL_MAX: '20',
       RATE_LIMIT_PER_MINUTE: '100000000',
+      ...environment,
     },
     stdio: ['ignore', 'inherit', 'inherit'],
   });

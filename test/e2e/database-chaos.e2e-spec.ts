@@ -80,8 +80,9 @@ describe('database crash and freeze under load', () => {
     expect(outcomes.some((outcome) => outcome.status === 503)).toBe(true);
     const audited = await withSuperuser((client) =>
       client.query<{ id: string; entries: number }>(
-        `select t.id, (select count(*)::int from audit_entries a where a.resource_id = t.id::text and a.action = 'task.create') as entries
-         from tasks t where t.id = any($1::uuid[])`,
+        `select t.id, count(a.id)::int as entries from tasks t
+         left join audit_entries a on a.tenant_id = t.tenant_id and a.resource_type = 'task' and a.resource_id = t.id::text and a.action = 'task.create'
+         where t.id = any($1::uuid[]) group by t.id`,
         [acknowledged],
       ),
     );
