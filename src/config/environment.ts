@@ -4,6 +4,7 @@ import {
   IsBoolean,
   IsIn,
   IsInt,
+  IsNumber,
   IsOptional,
   IsString,
   IsUrl,
@@ -58,6 +59,18 @@ export class Environment {
   @Type(() => Number) @IsInt() @Min(10)
   DB_LOCK_TIMEOUT_MS = 5_000;
 
+  /** Statement timeout of routes marked @ExpensiveRead() (graph walks, ranked search). */
+  @Type(() => Number) @IsInt() @Min(100)
+  DB_EXPENSIVE_STATEMENT_TIMEOUT_MS = 3_000;
+
+  /** The share of the pool one tenant's units of work may hold at once (the rest wait, then 429). */
+  @Type(() => Number) @IsNumber() @Min(0.01) @Max(1)
+  DB_TENANT_POOL_SHARE = 0.5;
+
+  /** How long a tenant's unit of work may wait for its share of the pool before the request gets 429. */
+  @Type(() => Number) @IsInt() @Min(0)
+  DB_TENANT_QUEUE_TIMEOUT_MS = 2_000;
+
   @IsOptional() @IsString()
   JWT_SECRET?: string;
 
@@ -79,8 +92,13 @@ export class Environment {
   @Type(() => Number) @IsInt() @Min(0) @Max(300)
   JWT_CLOCK_TOLERANCE_SECONDS = 30;
 
+  /** Authenticated requests per tenant per minute, all routes and users together. */
   @Type(() => Number) @IsInt() @Min(1)
   RATE_LIMIT_PER_MINUTE = 1_200;
+
+  /** Authenticated requests per user (or service) of a tenant per minute, all routes together. */
+  @Type(() => Number) @IsInt() @Min(1)
+  RATE_LIMIT_PER_USER_PER_MINUTE = 600;
 
   /** Audit entries older than this many days are deleted (with a checkpoint) by an hourly job; unset keeps them forever. */
   @IsOptional() @Type(() => Number) @IsInt() @Min(1)
