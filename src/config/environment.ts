@@ -96,9 +96,9 @@ export class Environment {
   @Type(() => Number) @IsInt() @Min(1)
   RATE_LIMIT_PER_MINUTE = 1_200;
 
-  /** Authenticated requests per user (or service) of a tenant per minute, all routes together. */
-  @Type(() => Number) @IsInt() @Min(1)
-  RATE_LIMIT_PER_USER_PER_MINUTE = 600;
+  /** Authenticated requests per user (or service) of a tenant per minute, all routes together; unset: half the tenant's. */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1)
+  RATE_LIMIT_PER_USER_PER_MINUTE?: number;
 
   /** Audit entries older than this many days are deleted (with a checkpoint) by an hourly job; unset keeps them forever. */
   @IsOptional() @Type(() => Number) @IsInt() @Min(1)

@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { connect } from 'node:net';
-import type pg from 'pg';
 import request from 'supertest';
+import { lockWaiters, waitFor } from '../support/lock-waiters.js';
 import { withAdminClient } from '../support/test-database.js';
 import { startTestApp, TestApp } from '../support/test-app.js';
 import { createTask } from '../support/tasks.js';
@@ -13,20 +13,10 @@ const POOL_SIZE = 2;
 describe('connections lost inside transactions', () => {
   let testApp: TestApp;
   beforeAll(async () => {
-    testApp = await startTestApp({ DB_POOL_MAX: String(POOL_SIZE) });
+    // The whole pool for one tenant: the point is to lose every connection it has.
+    testApp = await startTestApp({ DB_POOL_MAX: String(POOL_SIZE), DB_TENANT_POOL_SHARE: '1' });
   });
   afterAll(() => testApp.close());
-
-  /** Backends of this app's database that wait for a lock, i.e. requests stuck inside their transaction. */
-  const lockWaiters = async (admin: pg.Client) => {
-    // Inside a transaction, pg_stat_activity is a snapshot taken at its first read.
-    await admin.query('select pg_stat_clear_snapshot()');
-    const { rows } = await admin.query<{ pid: number }>(
-      `select pid from pg_stat_activity where datname = $1 and application_name = 'tessera' and wait_event_type = 'Lock'`,
-      [testApp.database.name],
-    );
-    return rows.map((row) => row.pid);
-  };
 
   it('never costs a pool slot: after more backend kills than pooled connections, service is normal within 1 s', async () => {
     const task = await createTask(testApp, alice);
@@ -38,8 +28,8 @@ describe('connections lost inside transactions', () => {
         const moves = Array.from({ length: POOL_SIZE }, () =>
           request(testApp.server).post(`/api/tasks/${task.id}/transitions`).set(alice).send({ to: 'cancelled' }).then((response) => response),
         );
-        await waitFor(async () => (await lockWaiters(admin)).length === POOL_SIZE);
-        await admin.query('select pg_terminate_backend(pid) from unnest($1::int[]) as pid', [await lockWaiters(admin)]);
+        await waitFor(async () => (await lockWaiters(admin, testApp.database.name)).length === POOL_SIZE);
+        await admin.query('select pg_terminate_backend(pid) from unnest($1::int[]) as pid', [await lockWaiters(admin, testApp.database.name)]);
         await admin.query('rollback');
         return Promise.all(moves);
       }, testApp.database.name);
@@ -134,11 +124,3 @@ describe('slow request bodies', () => {
     expect(tasks.body.items.map((task: { prompt: string }) => task.prompt)).not.toContain('trickled in byte by byte');
   });
 });
-
-async function waitFor(condition: () => Promise<boolean>, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}

@@ -84,21 +84,33 @@ describe('HTTP conventions', () => {
 describe('rate limiting', () => {
   let testApp: TestApp;
   beforeAll(async () => {
-    testApp = await startTestApp({ RATE_LIMIT_PER_MINUTE: '3' });
+    testApp = await startTestApp({ RATE_LIMIT_PER_MINUTE: '4', RATE_LIMIT_PER_USER_PER_MINUTE: '3' });
   });
   afterAll(() => testApp.close());
 
-  it('limits each tenant separately and answers 429 with Retry-After and rate-limit headers', async () => {
-    for (let i = 0; i < 3; i++) {
-      const ok = await request(testApp.server).get('/api/tasks').set(alice).expect(200);
+  const bob = bearer(tokenFor({ tenant: 'acme', sub: 'bob' }));
+
+  it('limits each user across all routes, each tenant across all its users, and other tenants not at all', async () => {
+    const routes = ['/api/tasks', '/api/lessons', '/api/dashboards'];
+    for (const [i, route] of routes.entries()) {
+      const ok = await request(testApp.server).get(route).set(alice).expect(200);
+      // The user's limit is the one closest to running out: its headers are the ones sent.
       expect(ok.headers['x-ratelimit-limit']).toBe('3');
       expect(ok.headers['x-ratelimit-remaining']).toBe(String(2 - i));
     }
-    const limited = await request(testApp.server).get('/api/tasks').set(alice);
-    expectProblem(limited, 429);
-    expect(limited.body.detail).toBe('Too many requests; retry after the time in Retry-After.');
-    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
-    await request(testApp.server).get('/api/tasks').set(bearer(tokenFor({ tenant: 'globex', sub: 'bob' }))).expect(200);
+    const userLimited = await request(testApp.server).get('/api/saved-queries').set(alice);
+    expectProblem(userLimited, 429);
+    expect(userLimited.body).toMatchObject({ scope: 'user', limit: 3 });
+    expect(Number(userLimited.headers['retry-after'])).toBeGreaterThan(0);
+
+    const bobFirst = await request(testApp.server).get('/api/tasks').set(bob).expect(200);
+    expect(bobFirst.headers['x-ratelimit-limit']).toBe('4');
+    expect(bobFirst.headers['x-ratelimit-remaining']).toBe('0');
+    const tenantLimited = await request(testApp.server).get('/api/lessons').set(bob);
+    expectProblem(tenantLimited, 429);
+    expect(tenantLimited.body).toMatchObject({ scope: 'tenant', limit: 4 });
+
+    await request(testApp.server).get('/api/tasks').set(bearer(tokenFor({ tenant: 'globex', sub: 'alice' }))).expect(200);
   });
 });
 

@@ -46,6 +46,18 @@ describe('tenant-scoped units of work', () => {
     expect(settings).toEqual([{ tenant: 'acme', actor: 'alice' }]);
   });
 
+  it('sets the timeouts of each unit of work in its transaction, shorter for expensive reads', async () => {
+    const timeouts = (expensive: boolean) =>
+      tenantScope.run(
+        principalOf('acme', 'alice', []),
+        () => em.execute("select current_setting('statement_timeout') as statement, current_setting('lock_timeout') as lock"),
+        undefined,
+        { expensive },
+      );
+    expect(await timeouts(false)).toEqual([{ statement: '10s', lock: '5s' }]);
+    expect(await timeouts(true)).toEqual([{ statement: '3s', lock: '5s' }]);
+  });
+
   it('rolls the whole unit of work back when it fails', async () => {
     const principal = principalOf('rollback', 'alice', []);
     await expect(

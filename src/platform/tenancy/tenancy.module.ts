@@ -1,11 +1,12 @@
 import { Global, Module } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import { TenantInterceptor } from './tenant.interceptor.js';
+import { TenantPoolShare } from './tenant-pool-share.js';
 import { TenantScope } from './tenant-scope.js';
 
 @Global()
 @Module({
-  providers: [TenantScope, { provide: APP_INTERCEPTOR, useClass: TenantInterceptor }],
+  providers: [TenantScope, TenantPoolShare, { provide: APP_INTERCEPTOR, useClass: TenantInterceptor }],
   exports: [TenantScope],
 })
 export class TenancyModule {}

@@ -5,6 +5,7 @@ import type { Environment } from '../../config/environment.js';
 import type { Principal } from '../auth/principal.js';
 import { DatabaseAvailability } from '../database/database-availability.js';
 import { RequestOrigin, TenantContext } from './tenant-context.js';
+import { TenantPoolShare } from './tenant-pool-share.js';
 
 /** The tenant filter every tenant-scoped entity carries (see TenantScopedEntity). */
 export const TENANT_FILTER = 'tenant';
@@ -19,54 +20,66 @@ const MAX_USER_AGENT_LENGTH = 512;
  * The server-side limits of one unit of work, set with the tenant in the transaction's first
  * statement (start-up parameters would break a transaction-mode PgBouncer and cost nothing less).
  */
-function transactionTimeouts(config: ConfigService<Environment, true>): Record<string, string> {
-  const statementTimeoutMs = config.get('DB_STATEMENT_TIMEOUT_MS', { infer: true });
+function transactionTimeouts(config: ConfigService<Environment, true>, statementTimeoutMs: number): Record<string, string> {
   return {
     statement_timeout: String(statementTimeoutMs),
     lock_timeout: String(config.get('DB_LOCK_TIMEOUT_MS', { infer: true })),
-    idle_in_transaction_session_timeout: String(2 * statementTimeoutMs),
+    idle_in_transaction_session_timeout: String(2 * config.get('DB_STATEMENT_TIMEOUT_MS', { infer: true })),
   };
+}
+
+export interface UnitOfWorkOptions {
+  /** Runs under DB_EXPENSIVE_STATEMENT_TIMEOUT_MS (see @ExpensiveRead()). */
+  expensive?: boolean;
 }
 
 /**
  * Runs work as a tenant's unit of work: its own EntityManager fork, filtered to the tenant, inside one
  * transaction whose first statement sets the tenant and actor for row-level security (and, for the
  * audit trail, the actor's roles and the request's origin) and its timeouts. Success commits, any
- * error rolls back. While the database is known to be down, work is refused at once with a 503.
+ * error rolls back. While the database is known to be down, work is refused at once with a 503; a
+ * tenant's units of work hold at most its share of the pool at once (TenantPoolShare).
  * Requests get this from the TenantInterceptor; in-process callers (internal services, jobs) call
  * run() themselves and get exactly the same guarantees.
  */
 @Injectable()
 export class TenantScope {
   private readonly timeouts: Record<string, string>;
+  private readonly expensiveTimeouts: Record<string, string>;
 
   constructor(
     private readonly orm: MikroORM,
     private readonly availability: DatabaseAvailability,
+    private readonly poolShare: TenantPoolShare,
     config: ConfigService<Environment, true>,
   ) {
-    this.timeouts = transactionTimeouts(config);
+    this.timeouts = transactionTimeouts(config, config.get('DB_STATEMENT_TIMEOUT_MS', { infer: true }));
+    this.expensiveTimeouts = transactionTimeouts(config, config.get('DB_EXPENSIVE_STATEMENT_TIMEOUT_MS', { infer: true }));
   }
 
-  run<T>(principal: Principal, work: () => Promise<T>, origin?: RequestOrigin): Promise<T> {
+  run<T>(principal: Principal, work: () => Promise<T>, origin?: RequestOrigin, options: UnitOfWorkOptions = {}): Promise<T> {
     return TenantContext.run(principal, origin, () =>
-      RequestContext.create(this.orm.em, async () => {
-        await this.availability.assertAvailable();
-        const em = this.orm.em.getContext();
-        em.setFilterParams(TENANT_FILTER, { tenantId: principal.tenantId });
-        em.setSessionContext({
-          variables: {
-            ...this.timeouts,
-            [TENANT_SETTING]: principal.tenantId,
-            [ACTOR_SETTING]: principal.actorId,
-            [AUDIT_SETTINGS.roles]: JSON.stringify(principal.roles),
-            [AUDIT_SETTINGS.requestId]: origin?.requestId ?? '',
-            [AUDIT_SETTINGS.ipAddress]: origin?.ipAddress ?? '',
-            [AUDIT_SETTINGS.userAgent]: origin?.userAgent?.slice(0, MAX_USER_AGENT_LENGTH) ?? '',
-          },
-        });
-        return em.transactional(() => work());
-      }),
+      this.poolShare.run(principal.tenantId, () => this.transaction(principal, work, origin, options)),
     );
+  }
+
+  private transaction<T>(principal: Principal, work: () => Promise<T>, origin: RequestOrigin | undefined, options: UnitOfWorkOptions): Promise<T> {
+    return RequestContext.create(this.orm.em, async () => {
+      await this.availability.assertAvailable();
+      const em = this.orm.em.getContext();
+      em.setFilterParams(TENANT_FILTER, { tenantId: principal.tenantId });
+      em.setSessionContext({
+        variables: {
+          ...(options.expensive ? this.expensiveTimeouts : this.timeouts),
+          [TENANT_SETTING]: principal.tenantId,
+          [ACTOR_SETTING]: principal.actorId,
+          [AUDIT_SETTINGS.roles]: JSON.stringify(principal.roles),
+          [AUDIT_SETTINGS.requestId]: origin?.requestId ?? '',
+          [AUDIT_SETTINGS.ipAddress]: origin?.ipAddress ?? '',
+          [AUDIT_SETTINGS.userAgent]: origin?.userAgent?.slice(0, MAX_USER_AGENT_LENGTH) ?? '',
+        },
+      });
+      return em.transactional(() => work());
+    });
   }
 }

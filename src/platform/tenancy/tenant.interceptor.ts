@@ -4,6 +4,7 @@ import type { FastifyRequest } from 'fastify';
 import { PinoLogger } from 'nestjs-pino';
 import { from, lastValueFrom, Observable } from 'rxjs';
 import type { Principal } from '../auth/principal.js';
+import { EXPENSIVE_READ } from './expensive-read.decorator.js';
 import { OWN_UNITS_OF_WORK } from './own-units-of-work.decorator.js';
 import { requestOriginOf, TenantContext } from './tenant-context.js';
 import { TenantScope } from './tenant-scope.js';
@@ -32,6 +33,7 @@ export class TenantInterceptor implements NestInterceptor {
     if (this.reflector.get<boolean>(OWN_UNITS_OF_WORK, context.getHandler())) {
       return from(TenantContext.run(principal, origin, handle));
     }
-    return from(this.tenantScope.run(principal, handle, origin));
+    const expensive = this.reflector.get<boolean>(EXPENSIVE_READ, context.getHandler()) ?? false;
+    return from(this.tenantScope.run(principal, handle, origin, { expensive }));
   }
 }
