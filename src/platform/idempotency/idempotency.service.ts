@@ -1,5 +1,7 @@
+import { createHmac, randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
+import { AdvisoryLockClass } from '../database/advisory-locks.js';
 import { ProblemException } from '../errors/problem.exception.js';
 import { TenantContext } from '../tenancy/tenant-context.js';
 import { IdempotencyKey } from './idempotency-key.entity.js';
@@ -16,16 +18,25 @@ export interface IdempotentOutcome {
 /**
  * Runs a request at most once per (tenant, actor, key). Lives inside the request's transaction: the
  * remembered outcome commits with the work, or neither does. A transaction-level advisory lock on the
- * key tells a concurrent duplicate that the first is still running (409) instead of letting it wait.
+ * key (its own lock class, see AdvisoryLockClass) tells a concurrent duplicate that the first is still
+ * running (409) instead of letting it wait.
  */
 @Injectable()
 export class IdempotencyService {
+  /**
+   * Keys the in-progress lock: the client chooses the key, so without a secret it could search for
+   * one whose lock equals another tenant's. Per process: two instances lock differently, and the
+   * unique (tenant, actor, key) row still refuses the second of two concurrent duplicates.
+   */
+  private readonly lockSecret = randomBytes(32);
+
   constructor(private readonly em: EntityManager) {}
 
   async run(key: string, fingerprint: string, work: () => Promise<Omit<IdempotentOutcome, 'replayed'>>): Promise<IdempotentOutcome> {
     const { tenantId, actorId } = TenantContext.current();
-    const [{ locked }] = await this.em.execute<{ locked: boolean }[]>('select pg_try_advisory_xact_lock(hashtextextended(?, 0)) as locked', [
-      JSON.stringify(['idempotency', tenantId, actorId, key]),
+    const [{ locked }] = await this.em.execute<{ locked: boolean }[]>('select pg_try_advisory_xact_lock(?, ?) as locked', [
+      AdvisoryLockClass.Idempotency,
+      this.lockKey(tenantId, actorId, key),
     ]);
     if (!locked) {
       throw new ProblemException(409, 'A request with this Idempotency-Key is still in progress; retry it later.');
@@ -47,5 +58,10 @@ export class IdempotencyService {
     record.responseLocation = outcome.location ?? null;
     this.em.persist(record);
     return { ...outcome, replayed: false };
+  }
+
+  /** The second key of the lock, within the idempotency lock class: 32 bits of a keyed hash. */
+  private lockKey(tenantId: string, actorId: string, key: string): number {
+    return createHmac('sha256', this.lockSecret).update(JSON.stringify([tenantId, actorId, key])).digest().readInt32BE(0);
   }
 }
