@@ -26,6 +26,8 @@ export class MaintenanceDatabase implements OnApplicationShutdown {
     }
     this.pool ??= this.openPool(this.ownerUrl);
     const client = await this.pool.connect();
+    // A connection whose ROLLBACK failed is in an unknown state: released with the error, the pool drops it.
+    let unusable: Error | undefined;
     try {
       await client.query('begin');
       for (const [name, value] of Object.entries(settings)) {
@@ -35,10 +37,12 @@ export class MaintenanceDatabase implements OnApplicationShutdown {
       await client.query('commit');
       return result;
     } catch (error) {
-      await client.query('rollback').catch(() => undefined);
+      await client.query('rollback').catch((rollbackError: Error) => {
+        unusable = rollbackError;
+      });
       throw error;
     } finally {
-      client.release();
+      client.release(unusable);
     }
   }
 
