@@ -1,24 +1,31 @@
 import type { SortKey } from '../../platform/pagination/keyset.js';
 import { NEWEST_FIRST } from '../../platform/pagination/keyset.js';
+import type { Bind } from './bound-sql.js';
 import type { LessonSort } from './dto/list-lessons.query.js';
 import type { Lesson } from './lesson.entity.js';
 
 export type RankedLesson = Lesson & { rank?: number };
 
+/**
+ * Which lessons one page reads and in which order. It gets the statement's `bind`, so that whatever
+ * it holds from the request reaches the database as a bound parameter, never as SQL text.
+ */
+export type LessonSelection = (bind: Bind) => { key: SortKey<RankedLesson>; condition?: (alias: string) => string };
+
 /** More words than this in one query are ignored (each costs PostgreSQL tsquery stack). */
 const MAX_QUERY_WORDS = 32;
 /** Trigram similarity needs at least this many letters to mean anything. */
 const MIN_FALLBACK_LETTERS = 3;
+/** How similar a misspelled query must be to a lesson's words (pg_trgm word similarity, 0–1). */
+export const TYPO_SIMILARITY = 0.5;
+/** The ordering of the typo fallback, as its cursors name it. */
+export const BY_SIMILARITY = 'similarity';
 
 /**
- * The SQL of lesson search. `search_vector` weighs title (A) over summary (B) over details (C);
+ * Lesson search. `search_vector` weighs title (A) over summary (B) over details (C);
  * `websearch_to_tsquery` reads web-search syntax ("phrases", -exclusions, or). When full-text search
  * finds nothing, trigram word similarity of the query's plain words against title and summary
  * (`search_text`) finds misspellings, still honouring the exclusions.
- *
- * User text reaches the SQL only as hex (`convert_from(decode('…', 'hex'), 'UTF8')`): MikroORM
- * inlines raw fragments' parameters and then scans the whole statement for `?` again, so a quoted
- * literal holding a `?` would be read as a placeholder. Hex digits can never be.
  */
 export class LessonSearch {
   /** The query as websearch_to_tsquery should read it: operator-only tokens dropped, bounded. */
@@ -52,50 +59,62 @@ export class LessonSearch {
     return (this.words.match(/[\p{L}\p{N}]/gu)?.length ?? 0) >= MIN_FALLBACK_LETTERS;
   }
 
-  /** The rows full-text search matches. */
-  matches(alias: string): string {
-    return `${alias}.search_vector @@ ${this.tsQuery()}`;
-  }
-
-  /** The rows that look like the query's words, typos and all, and contain none of its exclusions. */
-  resembles(alias: string): string {
-    const excluded = this.excluded.length
-      ? ` and not (${alias}.search_vector @@ websearch_to_tsquery('english', ${hexText(this.excluded.join(' or '))}))`
-      : '';
-    return `${hexText(this.words)} <% ${alias}.search_text${excluded}`;
+  /** The lessons full-text search matches, in the given order. */
+  sortedBy(key: SortKey<RankedLesson>): LessonSelection {
+    return (bind) => ({ key, condition: matching(this.tsQuery(bind)) });
   }
 
   /**
-   * Ordering by relevance: a match in the title beats one only in the summary, which beats one only in
-   * the details; within a tier, cover density rank (normalised to 0–1, so it never crosses a tier).
+   * The lessons full-text search matches, by relevance: a match in the title beats one only in the
+   * summary, which beats one only in the details; within a tier, cover density rank (normalised to
+   * 0–1, so it never crosses a tier).
    */
-  readonly byRank: SortKey<RankedLesson> = {
-    name: 'relevance',
-    expression: (alias) =>
-      `(case when ts_filter(${alias}.search_vector, '{a}') @@ ${this.tsQuery()} then 2
-             when ts_filter(${alias}.search_vector, '{b}') @@ ${this.tsQuery()} then 1 else 0 end
-        + ts_rank_cd(${alias}.search_vector, ${this.tsQuery()}, 32))::float8`,
-    type: 'float8',
-    valueOf: (row) => row.rank ?? 0,
-  };
+  ranked(): LessonSelection {
+    return (bind) => {
+      const query = this.tsQuery(bind);
+      const key: SortKey<RankedLesson> = {
+        name: 'relevance',
+        expression: (alias) =>
+          `(case when ts_filter(${alias}.search_vector, '{a}') @@ ${query} then 2
+                 when ts_filter(${alias}.search_vector, '{b}') @@ ${query} then 1 else 0 end
+            + ts_rank_cd(${alias}.search_vector, ${query}, 32))::float8`,
+        type: 'float8',
+        valueOf: (row) => row.rank ?? 0,
+      };
+      return { key, condition: matching(query) };
+    };
+  }
 
-  /** Ordering by trigram word similarity, for the fallback. */
-  readonly bySimilarity: SortKey<RankedLesson> = {
-    name: 'similarity',
-    expression: (alias) => `word_similarity(${hexText(this.words)}, ${alias}.search_text)::float8`,
-    type: 'float8',
-    valueOf: (row) => row.rank ?? 0,
-  };
+  /**
+   * The lessons that look like the query's words, typos and all, and contain none of its exclusions;
+   * most alike first. `<%` reads its threshold from pg_trgm.word_similarity_threshold (TYPO_SIMILARITY).
+   */
+  resembling(): LessonSelection {
+    return (bind) => {
+      const words = `${bind(this.words)}::text`;
+      const excluded = this.excluded.length ? `${bind(this.excluded.join(' or '))}::text` : undefined;
+      return {
+        key: {
+          name: BY_SIMILARITY,
+          expression: (alias) => `word_similarity(${words}, ${alias}.search_text)::float8`,
+          type: 'float8',
+          valueOf: (row) => row.rank ?? 0,
+        },
+        condition: (alias) =>
+          `${words} <% ${alias}.search_text` +
+          (excluded ? ` and not (${alias}.search_vector @@ websearch_to_tsquery('english', ${excluded}))` : ''),
+      };
+    };
+  }
 
   /** A scalar subquery: PostgreSQL parses the query once per statement, not once per row. */
-  private tsQuery(): string {
-    return `(select websearch_to_tsquery('english', ${hexText(this.text)}))`;
+  private tsQuery(bind: Bind): string {
+    return `(select websearch_to_tsquery('english', ${bind(this.text)}::text))`;
   }
 }
 
-/** A text value as SQL built from hex digits only: nothing in it can be read as syntax or a placeholder. */
-function hexText(value: string): string {
-  return `convert_from(decode('${Buffer.from(value, 'utf8').toString('hex')}', 'hex'), 'UTF8')`;
+function matching(tsQuery: string): (alias: string) => string {
+  return (alias) => `${alias}.search_vector @@ ${tsQuery}`;
 }
 
 /** The non-relevance orderings of the lessons list. */

@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Role } from '../../platform/auth/principal.js';
 import { RequireRoles } from '../../platform/auth/roles.decorator.js';
+import { ExpensiveRead } from '../../platform/tenancy/expensive-read.decorator.js';
 import { CreateLessonDto } from './dto/create-lesson.dto.js';
 import { ListLessonsQuery } from './dto/list-lessons.query.js';
 import { RecordApplicationDto } from './dto/record-application.dto.js';
@@ -22,7 +23,12 @@ export class LessonsController {
     return lesson;
   }
 
+  /**
+   * Expensive as a whole: the metadata cannot depend on `q`, and without it a filter that no index
+   * serves (a rare category, a high minConfidence) can scan most of a tenant's lessons for one page.
+   */
   @Get()
+  @ExpensiveRead()
   list(@Query() query: ListLessonsQuery) {
     return this.lessons.list(query);
   }

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { MikroOrmModule } from '@mikro-orm/nestjs';
 import { Lesson } from './lesson.entity.js';
+import { LessonRepository } from './lesson.repository.js';
 import { LessonsController } from './lessons.controller.js';
 import { LessonsService } from './lessons.service.js';
 import { Pattern } from './pattern.entity.js';
@@ -10,7 +11,7 @@ import { PatternsService } from './patterns.service.js';
 @Module({
   imports: [MikroOrmModule.forFeature([Lesson, Pattern])],
   controllers: [LessonsController, PatternsController],
-  providers: [LessonsService, PatternsService],
+  providers: [LessonRepository, LessonsService, PatternsService],
   exports: [LessonsService, PatternsService],
 })
 export class LessonsModule {}

@@ -8,7 +8,7 @@ import type { Page } from '../../platform/pagination/page.js';
 import { TenantContext } from '../../platform/tenancy/tenant-context.js';
 import type { ListPatternsQuery } from './dto/list-patterns.query.js';
 import type { RecordPatternDto } from './dto/record-pattern.dto.js';
-import { hasInexactNumber } from '../shared/json-size.js';
+import { assertJsonWithin, hasInexactNumber, KIB } from '../shared/json-size.js';
 import { patternView } from './pattern.view.js';
 import { Pattern } from './pattern.entity.js';
 
@@ -16,6 +16,9 @@ const PATTERN_SORT_KEYS: Record<ListPatternsQuery['sort'], SortKey<Pattern>> = {
   frequency: { name: 'frequency', expression: (alias) => `${alias}.frequency`, type: 'int4', valueOf: (row) => row.frequency },
   recent: { name: 'last-seen', expression: (alias) => `${alias}.last_seen`, type: 'timestamptz', valueOf: (row) => row.lastSeen.toISOString() },
 };
+
+/** A pattern describes a recurrence, not a payload: no report stores a body-sized row. */
+const MAX_PATTERN_BYTES = 64 * KIB;
 
 /** Recurring patterns of the current tenant, counted. */
 @Injectable()
@@ -27,6 +30,7 @@ export class PatternsService {
    * whatever its key order) goes up by one. A single upsert statement, so concurrent reports all count.
    */
   async record(input: RecordPatternDto): Promise<{ pattern: ReturnType<typeof patternView>; created: boolean }> {
+    assertJsonWithin('pattern', input.pattern, MAX_PATTERN_BYTES);
     if (hasInexactNumber(input.pattern)) {
       throw new ProblemException(400, 'pattern holds a number JSON cannot carry exactly (beyond ±2^53, or not finite).', {
         errors: [{ field: 'pattern', messages: ['numbers must be finite and within ±2^53'] }],

@@ -1,4 +1,5 @@
 import { ProblemException } from '../../platform/errors/problem.exception.js';
+import { someJsonValue } from '../../platform/http/json-depth.js';
 
 export const KIB = 1_024;
 
@@ -18,11 +19,5 @@ export function assertJsonWithin(field: string, value: unknown, maxBytes: number
 
 /** Whether JSON parsing already changed a number (1e400 → Infinity, 2^53 + 1 → 2^53): such input is refused. */
 export function hasInexactNumber(value: unknown): boolean {
-  const pending = [value];
-  while (pending.length > 0) {
-    const current = pending.pop();
-    if (typeof current === 'number' && (!Number.isFinite(current) || (Number.isInteger(current) && !Number.isSafeInteger(current)))) return true;
-    if (current !== null && typeof current === 'object') pending.push(...Object.values(current));
-  }
-  return false;
+  return someJsonValue(value, (node) => typeof node === 'number' && (!Number.isFinite(node) || (Number.isInteger(node) && !Number.isSafeInteger(node))));
 }

@@ -19,7 +19,7 @@ export class ListLessonsQuery extends PageQuery {
   @IsOptional() @IsString() @IsNotEmpty() @MaxLength(50)
   category?: string;
 
-  @ApiPropertyOptional({ type: [String], description: 'Comma-separated; lessons with any of them (all with tagsMode=all).' })
+  @ApiPropertyOptional({ type: [String], description: 'Comma-separated, or one whole tag per repeated parameter (for a tag holding a comma); lessons with any of them (all with tagsMode=all).' })
   @IsOptional() @Transform((params) => normaliseTags({ value: commaSeparated(params) })) @ArrayMaxSize(MAX_TAGS)
   @IsString({ each: true }) @IsNotEmpty({ each: true }) @MaxLength(MAX_TAG_LENGTH, { each: true })
   tags?: string[];
