@@ -1,6 +1,7 @@
 import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
 import type { FieldError } from '../errors/problem.js';
 import { ValidationFailedException } from '../errors/problem.exception.js';
+import { someJsonValue } from './json-depth.js';
 
 /**
  * Whitelisting, transforming validation whose failures become 400 problems listing every field.
@@ -18,8 +19,9 @@ class RequestValidationPipe extends ValidationPipe {
   }
 
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
-    const withNul = pathsWithNul(value, metadata.data ?? '');
-    if (withNul.length > 0) {
+    // One allocation-free pass over every input; the paths are worked out only for a refusal.
+    if (someJsonValue(value, holdsNul)) {
+      const withNul = pathsWithNul(value, metadata.data ?? '');
       throw new ValidationFailedException(withNul.map((field) => ({ field, messages: ['must not contain NUL characters'] })));
     }
     return super.transform(value, metadata);
@@ -30,6 +32,12 @@ export function createValidationPipe(): ValidationPipe {
   return new RequestValidationPipe();
 }
 
+function holdsNul(value: unknown): boolean {
+  if (typeof value === 'string') return value.includes('\u0000');
+  return value !== null && typeof value === 'object' && !Array.isArray(value) && Object.keys(value).some((key) => key.includes('\u0000'));
+}
+
+/** Recursive, but only ever given input that passed the depth check (the body's preValidation hook). */
 function pathsWithNul(value: unknown, path: string): string[] {
   if (typeof value === 'string') {
     return value.includes('\u0000') ? [path || 'value'] : [];
