@@ -108,6 +108,9 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (error instanceof DeadlockException || error instanceof LockWaitTimeoutException) {
       return problem(503, 'The resource is busy; retry the request.');
     }
+    if (sqlStateOf(error) === STATEMENT_TIMEOUT) {
+      return problem(503, 'The request took longer than the database allows and was cancelled; narrow it or retry later.');
+    }
     if (isDatabaseUnavailable(error)) {
       this.logger.warn({ err: error, requestId: request.id }, 'Database unavailable');
       return problem(503, 'The database is unavailable; retry the request later.');
@@ -167,6 +170,13 @@ function isDatabaseUnavailable(error: unknown): boolean {
  * when the connection it held is gone (the server restarted, a backend was terminated, the socket died).
  */
 const LOST_CONNECTION_MESSAGES = /timeout exceeded when trying to connect|Connection terminated|not queryable|Query read timeout/i;
+
+/** query_canceled: the statement timeout (or a cancel request) ended the statement, the server is fine. */
+const STATEMENT_TIMEOUT = '57014';
+
+function sqlStateOf(error: unknown): unknown {
+  return (error as { code?: unknown } | null)?.code;
+}
 
 function isInvalidValue(error: unknown): boolean {
   const { code } = (error ?? {}) as { code?: unknown };
