@@ -14,8 +14,11 @@ interface TenantSlots {
   waiting: Waiter[];
 }
 
-/** Requests over the share queue up to this many times the share, then are refused at once. */
-const QUEUE_LENGTH_PER_SLOT = 4;
+/**
+ * Requests over the share queue up to this many times the share, then are refused at once: a bound on
+ * the memory waiting requests hold, generous enough for a burst of short requests to be served.
+ */
+const QUEUE_LENGTH_PER_SLOT = 20;
 
 /**
  * Caps how many units of work of one tenant hold a pooled connection at once (DB_TENANT_POOL_SHARE
