@@ -4,6 +4,7 @@ import { Migration20261123124158_tasks } from './Migration20261123124158_tasks.j
 import { Migration20261123132020_lessons } from './Migration20261123132020_lessons.js';
 import { Migration20261123142255_audit } from './Migration20261123142255_audit.js';
 import { Migration20261123142718_dashboards } from './Migration20261123142718_dashboards.js';
+import { Migration20261201153134_dashboard_history_contents } from './Migration20261201153134_dashboard_history_contents.js';
 
 /** Every migration, oldest first. `npm run migration:create` rewrites this list. */
 export const migrationsList: MigrationObject[] = [
@@ -12,4 +13,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261123132020_lessons', class: Migration20261123132020_lessons },
   { name: 'Migration20261123142255_audit', class: Migration20261123142255_audit },
   { name: 'Migration20261123142718_dashboards', class: Migration20261123142718_dashboards },
+  { name: 'Migration20261201153134_dashboard_history_contents', class: Migration20261201153134_dashboard_history_contents },
 ];

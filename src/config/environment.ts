@@ -134,6 +134,14 @@ export class Environment {
   /** Days a deleted dashboard stays restorable in the trash; older trash counts as gone. */
   @Type(() => Number) @IsInt() @Min(1) @Max(3650)
   DASHBOARD_TRASH_RETENTION_DAYS = 30;
+
+  /** The number of versions a dashboard's history keeps, newest first. */
+  @Type(() => Number) @IsInt() @Min(1) @Max(10_000)
+  DASHBOARD_HISTORY_MAX_VERSIONS = 100;
+
+  /** Days a replaced dashboard version stays in the history. */
+  @Type(() => Number) @IsInt() @Min(1) @Max(36_500)
+  DASHBOARD_HISTORY_MAX_DAYS = 365;
 }
 
 /** Validates and converts the process environment; throws one message listing every problem. */

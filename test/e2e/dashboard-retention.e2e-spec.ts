@@ -77,13 +77,14 @@ describe('dashboard trash retention and durability', () => {
     expect(entries.body.items.map((entry: { actorId: string }) => entry.actorId)).toEqual(['service:dashboard-trash-retention']);
   });
 
-  it('keeps history append-only for the runtime role; configs and schema configs are never deleted by it', async () => {
+  it('never lets the runtime role rewrite history (retention may only delete it); configs and schema configs are never deleted by it', async () => {
     const runtime = new pg.Client({ connectionString: database.runtimeUrl });
     await runtime.connect();
     try {
       for (const statement of [
         'update dashboard_versions set version = version',
-        'delete from dashboard_versions',
+        'update dashboard_widget_lists set widgets = widgets',
+        'update dashboard_widget_contents set content = content',
         'delete from dashboard_user_configs',
         'delete from schema_configs',
       ]) {

@@ -9,6 +9,11 @@ import { Injectable } from '@nestjs/common';
 export interface DashboardContent {
   /** SQL of a jsonb array: the contents of the dashboard at `dashboardAlias`, as the API shows them, in order. Static SQL. */
   jsonOf(dashboardAlias: string): string;
+  /**
+   * The members of each item that may be large (a widget's query and config): history keeps each
+   * distinct combination of them once, so a change that leaves them alone costs bytes, not copies.
+   */
+  readonly largeMembers: readonly string[];
   /** Replaces the dashboard's contents with those of a history snapshot (its `widgets`). */
   restore(dashboardId: string, snapshot: unknown[]): Promise<void>;
   /** The rightmost grid column any content reaches (0 when empty): a layout may not shrink below it. */
@@ -26,6 +31,10 @@ export class DashboardContents implements DashboardContent {
 
   jsonOf(dashboardAlias: string): string {
     return this.content?.jsonOf(dashboardAlias) ?? `'[]'::jsonb`;
+  }
+
+  get largeMembers(): readonly string[] {
+    return this.content?.largeMembers ?? [];
   }
 
   async restore(dashboardId: string, snapshot: unknown[]): Promise<void> {

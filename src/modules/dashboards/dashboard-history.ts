@@ -1,79 +1,93 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from '@mikro-orm/postgresql';
-import { v7 as uuidv7 } from 'uuid';
+import { ConfigService } from '@nestjs/config';
+import type { Environment } from '../../config/environment.js';
 import { ProblemException } from '../../platform/errors/problem.exception.js';
-import { keysetPage, type SortKey } from '../../platform/pagination/keyset.js';
 import type { Page, PageQuery } from '../../platform/pagination/page.js';
 import { TenantContext } from '../../platform/tenancy/tenant-context.js';
-import { isoInstant } from '../shared/sql-json.js';
+import { isAdmin } from '../shared/access.js';
 import { DashboardAccess } from './dashboard-access.js';
-import { DashboardContents } from './dashboard-content.js';
-import { DashboardVersion } from './dashboard-version.entity.js';
+import { DashboardHistoryRepository, type KeptVersion, type VersionReader, type VersionSummary } from './dashboard-history.repository.js';
 
-const NEWEST_VERSION_FIRST: SortKey<DashboardVersion> = {
-  name: 'version',
-  expression: (alias) => `${alias}.version`,
-  type: 'int4',
-  valueOf: (row) => row.version,
-};
-
-function versionView(version: Pick<DashboardVersion, 'version' | 'savedBy' | 'savedAt' | 'replacedBy' | 'replacedAt'>) {
+function versionView(version: VersionSummary) {
   return { version: version.version, savedBy: version.savedBy, savedAt: version.savedAt, replacedBy: version.replacedBy, replacedAt: version.replacedAt };
 }
 export type DashboardVersionView = ReturnType<typeof versionView>;
 
 /**
  * A dashboard's history: before every change, its whole current state (fields and widgets, as the
- * API shows them) is kept as a version. The current state itself is the dashboard; the history
- * holds the versions it replaced.
+ * API shows them) is kept as a version; the current state itself is the dashboard. A version is
+ * shown only to those who could see the dashboard while it was current (its owner, admins, and
+ * whom its sharing then named): making a dashboard public does not publish its past. Retention keeps
+ * the newest DASHBOARD_HISTORY_MAX_VERSIONS versions replaced within DASHBOARD_HISTORY_MAX_DAYS.
  */
 @Injectable()
 export class DashboardHistory {
-  constructor(
-    private readonly em: EntityManager,
-    private readonly access: DashboardAccess,
-    private readonly contents: DashboardContents,
-  ) {}
+  private readonly limits: { maxVersions: number; maxDays: number };
 
-  /** The SQL of a dashboard's full state as jsonb, for the dashboard at `alias` (static SQL). */
-  stateJson(alias: string): string {
-    return `jsonb_build_object('id', ${alias}.id, 'name', ${alias}.name, 'description', ${alias}.description, 'layout', ${alias}.layout,
-      'filters', ${alias}.filters, 'ownerId', ${alias}.owner_id, 'isPublic', ${alias}.is_public, 'allowedViewers', to_jsonb(${alias}.allowed_viewers),
-      'version', ${alias}.version, 'createdAt', ${isoInstant(`${alias}.created_at`)}, 'updatedAt', ${isoInstant(`${alias}.updated_at`)},
-      'updatedBy', ${alias}.updated_by, 'widgets', ${this.contents.jsonOf(alias)})`;
+  constructor(
+    private readonly repository: DashboardHistoryRepository,
+    private readonly access: DashboardAccess,
+    config: ConfigService<Environment, true>,
+  ) {
+    this.limits = {
+      maxVersions: config.get('DASHBOARD_HISTORY_MAX_VERSIONS', { infer: true }),
+      maxDays: config.get('DASHBOARD_HISTORY_MAX_DAYS', { infer: true }),
+    };
+  }
+
+  /** Keeps the dashboard's current state as a version (call under its lock, before changing it). */
+  archive(dashboardId: string, replacedAt: Date): Promise<void> {
+    return this.repository.archive(dashboardId, replacedAt);
   }
 
   /**
-   * Keeps the dashboard's current state (as stored: call before changing it) as a version replaced
-   * by the current actor at `replacedAt`. One statement, whatever the number of widgets.
+   * Applies retention to the dashboard, whose newest kept version is `newestKept` (call under its
+   * lock). At the cap this removes one version per change: bounded work.
    */
-  async archive(dashboardId: string, replacedAt: Date): Promise<void> {
-    const { tenantId, actorId } = TenantContext.current();
-    await this.em.execute(
-      `insert into dashboard_versions (id, tenant_id, dashboard_id, version, snapshot, saved_by, saved_at, replaced_by, replaced_at)
-       select ?, d.tenant_id, d.id, d.version, ${this.stateJson('d')}, d.updated_by, d.updated_at, ?, ?::timestamptz
-       from dashboards d where d.tenant_id = ? and d.id = ?`,
-      [uuidv7(), actorId, replacedAt.toISOString(), tenantId, dashboardId],
-    );
+  prune(dashboardId: string, newestKept: number): Promise<number> {
+    return this.repository.prune(dashboardId, newestKept - this.limits.maxVersions + 1, this.cutoff());
+  }
+
+  /**
+   * Applies retention to up to `limit` of the current tenant's dashboards that have versions past
+   * the age limit (dashboards being changed right now are left to their change). Returns how many
+   * versions it removed.
+   */
+  async pruneExpired(limit: number): Promise<number> {
+    let versions = 0;
+    for (const dashboard of await this.repository.lockWithVersionsBefore(this.cutoff(), limit)) {
+      // Its current version is not history: the newest kept one is the version before it.
+      versions += await this.prune(dashboard.id, dashboard.version - 1);
+    }
+    return versions;
   }
 
   async list(dashboardId: string, query: PageQuery): Promise<Page<DashboardVersionView>> {
     await this.access.visible(dashboardId);
-    const qb = this.em.createQueryBuilder(DashboardVersion, 'v').select(['id', 'version', 'savedBy', 'savedAt', 'replacedBy', 'replacedAt']).where({ dashboardId });
-    const page = await keysetPage<DashboardVersion>(qb, query, NEWEST_VERSION_FIRST);
+    const page = await this.repository.page(dashboardId, reader(), query);
     return { ...page, items: page.items.map(versionView) };
   }
 
   async get(dashboardId: string, version: number) {
     await this.access.visible(dashboardId);
     const kept = await this.find(dashboardId, version);
-    return { ...versionView(kept), dashboard: kept.snapshot };
+    return { ...versionView(kept), dashboard: kept.dashboard };
   }
 
-  /** The state kept as `version` (the caller has checked access). */
-  async find(dashboardId: string, version: number): Promise<DashboardVersion> {
-    const kept = version > 0 ? await this.em.findOne(DashboardVersion, { dashboardId, version }) : null;
+  /** The state kept as `version`, if the caller may see it (the caller has checked access to the dashboard). */
+  async find(dashboardId: string, version: number): Promise<KeptVersion> {
+    const kept = version > 0 ? await this.repository.find(dashboardId, version, reader()) : undefined;
     if (!kept) throw new ProblemException(404, `That version is not in the dashboard's history.`);
     return kept;
   }
+
+  /** Versions replaced before this instant are past the age limit. */
+  cutoff(): Date {
+    return new Date(Date.now() - this.limits.maxDays * 86_400_000);
+  }
+}
+
+function reader(): VersionReader {
+  const principal = TenantContext.current();
+  return isAdmin(principal) ? { admin: true } : { admin: false, actorId: principal.actorId };
 }

@@ -1,15 +1,21 @@
 import type { Opt } from '@mikro-orm/core';
-import { Entity, PrimaryKey, Property, Unique } from '@mikro-orm/decorators/legacy';
+import { Entity, Index, PrimaryKey, Property, Unique } from '@mikro-orm/decorators/legacy';
 import { v7 as uuidv7 } from 'uuid';
 import { TENANT_ISOLATION, TenantScopedEntity } from '../../platform/tenancy/tenant-scoped.entity.js';
 
 /**
- * A previous state of a dashboard: the whole dashboard and its widgets as they were at `version`,
- * kept when a change replaced it. Append-only (the runtime role may not update it); removed only
- * with its dashboard (a composite foreign key with ON DELETE CASCADE, see the migration).
+ * A previous state of a dashboard, kept when a change replaced it: its own fields, and its widgets
+ * by reference to a DashboardWidgetList (content-addressed, shared by versions with the same
+ * widgets). Never updated; removed by retention (the newest DASHBOARD_HISTORY_MAX_VERSIONS younger
+ * than DASHBOARD_HISTORY_MAX_DAYS are kept) or with its dashboard (composite foreign keys, see the
+ * migrations).
  */
 @Entity({ tableName: 'dashboard_versions', ...TENANT_ISOLATION })
 @Unique({ name: 'dashboard_versions_tenant_dashboard_version_key', properties: ['tenantId', 'dashboardId', 'version'] })
+// Is a widget list still used? (retention, and the foreign key from versions to lists)
+@Index({ name: 'dashboard_versions_tenant_dashboard_list_idx', properties: ['tenantId', 'dashboardId', 'widgetListHash'] })
+// Which tenants and dashboards have versions past the age limit? (the hourly retention job)
+@Index({ name: 'dashboard_versions_replaced_tenant_idx', properties: ['replacedAt', 'tenantId'] })
 export class DashboardVersion extends TenantScopedEntity {
   @PrimaryKey({ type: 'uuid' })
   id: string & Opt = uuidv7();
@@ -20,9 +26,12 @@ export class DashboardVersion extends TenantScopedEntity {
   @Property({ type: 'integer' })
   version!: number;
 
-  /** The dashboard's fields and `widgets`, as the API showed them at this version. */
+  /** The dashboard's own fields as the API showed them at this version (its widgets: widgetListHash). */
   @Property({ type: 'jsonb' })
   snapshot!: Record<string, unknown>;
+
+  @Property({ type: 'text' })
+  widgetListHash!: string;
 
   /** Who made this version, and when. */
   @Property({ type: 'text' })

@@ -3,6 +3,7 @@ import { Check, Entity, Index, PrimaryKey, Property, Unique } from '@mikro-orm/d
 import { v7 as uuidv7 } from 'uuid';
 import { TenantContext } from '../../platform/tenancy/tenant-context.js';
 import { TENANT_ISOLATION, TenantScopedEntity } from '../../platform/tenancy/tenant-scoped.entity.js';
+import { TextArrayType } from './text-array.type.js';
 
 export interface DashboardLayout {
   columns: number;
@@ -45,7 +46,7 @@ export class Dashboard extends TenantScopedEntity {
   @Property({ type: 'boolean' })
   isPublic: boolean & Opt = false;
 
-  @Property({ type: 'text[]' })
+  @Property({ type: TextArrayType })
   allowedViewers: string[] & Opt = [];
 
   @Property({ type: 'integer' })

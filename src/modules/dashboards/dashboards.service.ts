@@ -129,12 +129,12 @@ export class DashboardsService {
   async restoreVersion(id: string, version: number, precondition: Precondition | undefined): Promise<DashboardWithWidgets> {
     await this.change(id, precondition, async (dashboard) => {
       // The current version was archived a moment ago by this very change: it is not history yet.
-      const { snapshot } = await this.history.find(id, version < dashboard.version ? version : 0);
-      dashboard.name = snapshot.name as string;
-      dashboard.description = (snapshot.description as string | null) ?? null;
-      dashboard.layout = snapshot.layout as DashboardLayout;
-      dashboard.filters = snapshot.filters as unknown[];
-      await this.contents.restore(id, (snapshot.widgets as unknown[]) ?? []);
+      const { dashboard: kept } = await this.history.find(id, version < dashboard.version ? version : 0);
+      dashboard.name = kept.name as string;
+      dashboard.description = (kept.description as string | null) ?? null;
+      dashboard.layout = kept.layout as DashboardLayout;
+      dashboard.filters = kept.filters as unknown[];
+      await this.contents.restore(id, kept.widgets as unknown[]);
     });
     return this.get(id);
   }
@@ -219,6 +219,8 @@ export class DashboardsService {
     const now = new Date();
     await this.history.archive(id, now);
     await apply(dashboard);
+    // After apply: a restore may read a version that this change's retention removes.
+    await this.history.prune(id, dashboard.version);
     dashboard.version += 1;
     dashboard.updatedAt = now;
     dashboard.updatedBy = TenantContext.current().actorId;

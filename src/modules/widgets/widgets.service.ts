@@ -1,7 +1,8 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { ForeignKeyConstraintViolationException, sql } from '@mikro-orm/core';
 import { EntityManager } from '@mikro-orm/postgresql';
-import { ProblemException } from '../../platform/errors/problem.exception.js';
+import type { FieldError } from '../../platform/errors/problem.js';
+import { ProblemException, ValidationFailedException } from '../../platform/errors/problem.exception.js';
 import { TenantContext } from '../../platform/tenancy/tenant-context.js';
 import { DashboardContents, type DashboardContent } from '../dashboards/dashboard-content.js';
 import { DashboardsService, type EditableDashboard } from '../dashboards/dashboards.service.js';
@@ -9,6 +10,7 @@ import { SavedQueriesService } from '../queries/saved-queries.service.js';
 import { assertJsonWithin, hasInexactNumber, KIB } from '../shared/json-size.js';
 import { changesAnything } from '../shared/patch-body.js';
 import type { Precondition } from '../shared/preconditions.js';
+import type { QueryDefinitionDto } from '../shared/query-definition.dto.js';
 import type { CreateWidgetDto, WidgetPositionDto } from './dto/create-widget.dto.js';
 import type { LayoutMoveDto } from './dto/layout-move.dto.js';
 import type { UpdateWidgetDto } from './dto/update-widget.dto.js';
@@ -18,7 +20,7 @@ import { WidgetView, widgetView, widgetsJson } from './widget.view.js';
 
 export const MAX_WIDGETS_PER_DASHBOARD = 100;
 export const MAX_WIDGET_CONFIG_BYTES = 64 * KIB;
-/** All of a dashboard's widget configs and queries, as JSON: each change keeps a full copy in its history. */
+/** All of a dashboard's widget configs and queries, as JSON: what one change re-reads and hashes for its history. */
 export const MAX_DASHBOARD_CONTENT_BYTES = 1024 * KIB;
 
 export type VersionedWidget = WidgetView & { dashboardVersion: number };
@@ -154,9 +156,16 @@ export class WidgetsService implements DashboardContent, OnModuleInit {
     return widgetsJson(dashboardAlias);
   }
 
-  /** The snapshot's widgets (widgetView()s) replace the current ones, with their ids; references to deleted saved queries are dropped. */
+  readonly largeMembers = ['query', 'config'] as const;
+
+  /**
+   * The snapshot's widgets (widgetView()s) replace the current ones, with their ids; references to
+   * deleted saved queries are dropped. Their queries must still pass today's checks (the tenant's
+   * schema configuration may have changed since): else a 400 naming the widgets, and nothing changes.
+   */
   async restore(dashboardId: string, snapshot: unknown[]): Promise<void> {
-    const widgets = snapshot as ReturnType<typeof widgetView>[];
+    const widgets = snapshot as WidgetView[];
+    await this.assertQueriesStillValid(widgets);
     const savedQueries = await this.savedQueries.existing(widgets.flatMap((widget) => (widget.savedQueryId ? [widget.savedQueryId] : [])));
     await this.em.nativeDelete(Widget, { dashboardId });
     const now = new Date();
@@ -172,6 +181,28 @@ export class WidgetsService implements DashboardContent, OnModuleInit {
         config: widget.config,
         createdAt: new Date(widget.createdAt),
         updatedAt: now,
+      });
+    }
+  }
+
+  private async assertQueriesStillValid(widgets: WidgetView[]): Promise<void> {
+    const errors: FieldError[] = [];
+    const refused: WidgetView[] = [];
+    for (const [index, widget] of widgets.entries()) {
+      if (widget.query === null) continue;
+      try {
+        await this.savedQueries.checkedQuery(widget.query as unknown as QueryDefinitionDto, `widgets.${index}.query`);
+      } catch (error) {
+        if (!(error instanceof ValidationFailedException)) throw error;
+        errors.push(...(error.getResponse() as { errors: FieldError[] }).errors);
+        refused.push(widget);
+      }
+    }
+    if (refused.length > 0) {
+      const named = refused.map((widget) => `"${widget.title}" (${widget.id})`).join(', ');
+      throw new ProblemException(400, `The version cannot be restored: the queries of ${named} are no longer valid (see errors). Nothing was restored.`, {
+        errors,
+        widgetIds: refused.map((widget) => widget.id),
       });
     }
   }

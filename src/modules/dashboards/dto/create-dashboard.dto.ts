@@ -8,7 +8,6 @@ import {
   IsBoolean,
   IsIn,
   IsInt,
-  IsNotEmpty,
   IsObject,
   IsOptional,
   IsString,
@@ -28,11 +27,6 @@ export const MAX_FILTERS = 50;
 export const MAX_ALLOWED_VIEWERS = 1_000;
 export const FILTER_TYPES = ['date_range', 'select', 'multi_select', 'text', 'number_range'] as const;
 const NOT_BLANK = /\S/;
-/**
- * A user id as stored in a PostgreSQL text[] unchanged: the array literal would trim surrounding
- * spaces, read an unquoted null as NULL and mangle control characters.
- */
-const USER_ID = /^(?!null$)[^\s\p{Cc}](?:[^\p{Cc}]*[^\s\p{Cc}])?$/iu;
 
 /** The grid of a dashboard; a missing member takes its default ({columns: 12, rowHeight: 50, margin: [10, 10]}). */
 export class DashboardLayoutDto {
@@ -100,8 +94,8 @@ export class CreateDashboardDto {
   @IsOmittable() @IsBoolean()
   isPublic?: boolean;
 
-  @ApiPropertyOptional({ type: [String], maxItems: MAX_ALLOWED_VIEWERS, description: 'User ids who may see it besides the owner.' })
-  @IsOmittable() @Transform(distinct) @IsArray() @ArrayMaxSize(MAX_ALLOWED_VIEWERS) @IsString({ each: true }) @IsNotEmpty({ each: true }) @MaxLength(255, { each: true })
-  @Matches(USER_ID, { each: true, message: 'each value in allowedViewers must be a user id: no surrounding spaces, no control characters, not "null"' })
+  @ApiPropertyOptional({ type: [String], maxItems: MAX_ALLOWED_VIEWERS, description: 'User ids (token subjects, exactly) who may see it besides the owner.' })
+  @IsOmittable() @Transform(distinct) @IsArray() @ArrayMaxSize(MAX_ALLOWED_VIEWERS) @IsString({ each: true }) @MaxLength(255, { each: true })
+  @Matches(NOT_BLANK, { each: true, message: 'each value in allowedViewers must be a user id, not blank' })
   allowedViewers?: string[];
 }

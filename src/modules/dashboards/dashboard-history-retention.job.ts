@@ -1,0 +1,33 @@
+import { Injectable } from '@nestjs/common';
+import { Cron, CronExpression } from '@nestjs/schedule';
+import { DashboardHistory } from './dashboard-history.js';
+import { TenantSweep } from './tenant-sweep.js';
+
+/** The actor of expiries in the audit trail (lists and contents they remove): `service:dashboard-history-retention`. */
+const EXPIRER = 'dashboard-history-retention';
+
+/**
+ * Dashboards of a tenant pruned per run: bounds how long one run holds their locks. More wait for
+ * the next hour (a change of any of them prunes it at once anyway).
+ */
+const DASHBOARDS_PER_TENANT_AND_RUN = 500;
+
+/**
+ * Every hour, removes the versions replaced more than DASHBOARD_HISTORY_MAX_DAYS ago from dashboards
+ * that have not changed since (a change applies the same limit itself), tenant by tenant.
+ */
+@Injectable()
+export class DashboardHistoryRetentionJob {
+  constructor(
+    private readonly sweep: TenantSweep,
+    private readonly history: DashboardHistory,
+  ) {}
+
+  /** Returns how many versions were removed. */
+  @Cron(CronExpression.EVERY_HOUR, { name: 'dashboard-history-retention' })
+  run(): Promise<number> {
+    return this.sweep.run('select distinct tenant_id from dashboard_versions where replaced_at < $1', [this.history.cutoff()], EXPIRER, () =>
+      this.history.pruneExpired(DASHBOARDS_PER_TENANT_AND_RUN),
+    );
+  }
+}
