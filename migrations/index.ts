@@ -5,6 +5,8 @@ import { Migration20261123132020_lessons } from './Migration20261123132020_lesso
 import { Migration20261123142255_audit } from './Migration20261123142255_audit.js';
 import { Migration20261123142718_dashboards } from './Migration20261123142718_dashboards.js';
 import { Migration20261201153134_dashboard_history_contents } from './Migration20261201153134_dashboard_history_contents.js';
+import { Migration20261201160055_storage_accounting } from './Migration20261201160055_storage_accounting.js';
+import { Migration20261201161500_audit_chain_lock_class } from './Migration20261201161500_audit_chain_lock_class.js';
 
 /** Every migration, oldest first. `npm run migration:create` rewrites this list. */
 export const migrationsList: MigrationObject[] = [
@@ -14,4 +16,6 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261123142255_audit', class: Migration20261123142255_audit },
   { name: 'Migration20261123142718_dashboards', class: Migration20261123142718_dashboards },
   { name: 'Migration20261201153134_dashboard_history_contents', class: Migration20261201153134_dashboard_history_contents },
+  { name: 'Migration20261201160055_storage_accounting', class: Migration20261201160055_storage_accounting },
+  { name: 'Migration20261201161500_audit_chain_lock_class', class: Migration20261201161500_audit_chain_lock_class },
 ];

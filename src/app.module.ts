@@ -11,6 +11,7 @@ import { IdempotencyModule } from './platform/idempotency/idempotency.module.js'
 import { LifecycleModule } from './platform/lifecycle/lifecycle.module.js';
 import { LoggingModule } from './platform/logging/logging.module.js';
 import { RateLimitModule } from './platform/rate-limit/rate-limit.module.js';
+import { StorageQuotaModule } from './platform/storage-quota/storage-quota.module.js';
 import { TenancyModule } from './platform/tenancy/tenancy.module.js';
 import { AuditModule } from './modules/audit/audit.module.js';
 import { DashboardsModule } from './modules/dashboards/dashboards.module.js';
@@ -31,9 +32,10 @@ export class AppModule {
         LifecycleModule,
         DatabaseModule.forRoot(runtimeDatabaseUrl, ownerDatabaseUrl),
         ScheduleModule.forRoot(),
-        // Guard order matters: authentication first, so the rate limit can key on the tenant.
+        // Guard order matters: authentication first, so that rate limits and the storage quota know the tenant.
         AuthModule,
         RateLimitModule,
+        StorageQuotaModule,
         TenancyModule,
         IdempotencyModule,
         HealthModule,

@@ -67,6 +67,10 @@ export class Environment {
   @Type(() => Number) @IsNumber() @Min(0.01) @Max(1)
   DB_TENANT_POOL_SHARE = 0.5;
 
+  /** Bytes of data one tenant may store (the audit trail aside); over it, writes get 507. */
+  @Type(() => Number) @IsInt() @Min(1024)
+  TENANT_STORAGE_QUOTA_BYTES = 1_073_741_824;
+
   /** How long a tenant's unit of work may wait for its share of the pool before the request gets 429. */
   @Type(() => Number) @IsInt() @Min(0)
   DB_TENANT_QUEUE_TIMEOUT_MS = 2_000;

@@ -10,4 +10,6 @@ export const AdvisoryLockClass = {
   TaskGraph: 1,
   /** A request running with an Idempotency-Key; second key: keyed hash of tenant, actor and key. */
   Idempotency: 2,
+  /** A transaction's audit chain (taken by the audit_entries_seal trigger); second key: hashtext(tenant:chain). */
+  AuditChain: 3,
 } as const;

@@ -1,5 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { MikroOrmModule } from '@mikro-orm/nestjs';
+import { ExpiredIdempotencyKeysSweep } from './expired-keys-sweep.job.js';
 import { IdempotencyKey } from './idempotency-key.entity.js';
 import { IdempotencyInterceptor } from './idempotency.interceptor.js';
 import { IdempotencyService } from './idempotency.service.js';
@@ -7,7 +8,7 @@ import { IdempotencyService } from './idempotency.service.js';
 @Global()
 @Module({
   imports: [MikroOrmModule.forFeature([IdempotencyKey])],
-  providers: [IdempotencyService, IdempotencyInterceptor],
+  providers: [IdempotencyService, IdempotencyInterceptor, ExpiredIdempotencyKeysSweep],
   exports: [IdempotencyService, IdempotencyInterceptor],
 })
 export class IdempotencyModule {}

@@ -51,8 +51,8 @@ export class IdempotencyService {
     }
 
     const outcome = await work();
-    // The actor's expired keys (this one included, if it was) go now: nothing else sweeps them.
-    await this.em.nativeDelete(IdempotencyKey, { actorId, expiresAt: { $lte: new Date() } });
+    // This key, if it expired, goes now to make room; the others go with the hourly sweep.
+    if (remembered) await this.em.nativeDelete(IdempotencyKey, { id: remembered.id });
     const record = new IdempotencyKey(actorId, key, fingerprint, new Date(Date.now() + IDEMPOTENCY_KEY_TTL_MS));
     record.responseBody = outcome.body;
     record.responseLocation = outcome.location ?? null;

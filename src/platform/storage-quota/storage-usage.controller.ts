@@ -1,0 +1,19 @@
+import { Controller, Get } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Role } from '../auth/principal.js';
+import { RequireRoles } from '../auth/roles.decorator.js';
+import { StorageUsageService } from './storage-usage.js';
+
+@ApiTags('usage')
+@ApiBearerAuth()
+@RequireRoles(Role.Admin)
+@Controller('usage')
+export class StorageUsageController {
+  constructor(private readonly storage: StorageUsageService) {}
+
+  /** The tenant's stored bytes by table, against its quota. */
+  @Get()
+  usage() {
+    return this.storage.usage();
+  }
+}
