@@ -33,4 +33,9 @@ const token = jwt.sign({ tenant_id: values.tenant, roles }, environment.JWT_SECR
   ...(environment.JWT_ISSUER && { issuer: environment.JWT_ISSUER }),
   ...(environment.JWT_AUDIENCE && { audience: environment.JWT_AUDIENCE }),
 });
+const { iat, exp } = jwt.decode(token) as { iat: number; exp: number };
+if (exp - iat > environment.JWT_MAX_LIFETIME_SECONDS) {
+  console.error(`--expires ${values.expires} is longer than the server accepts (JWT_MAX_LIFETIME_SECONDS=${environment.JWT_MAX_LIFETIME_SECONDS}).`);
+  process.exit(1);
+}
 console.log(token);

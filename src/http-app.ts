@@ -8,7 +8,7 @@ import { AppModule } from './app.module.js';
 import { type Environment, trustProxyOf } from './config/environment.js';
 import { ProblemException } from './platform/errors/problem.exception.js';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from './platform/http/json-depth.js';
-import { requestIdOf } from './platform/http/request-id.js';
+import { requestIdGenerator } from './platform/http/request-id.js';
 import { createValidationPipe } from './platform/http/validation.pipe.js';
 import { ShutdownState } from './platform/lifecycle/shutdown-state.js';
 
@@ -19,7 +19,7 @@ const TIMEOUT_CHECK_INTERVAL_MS = 1_000;
 export async function createHttpApp(environment: Environment, runtimeDatabaseUrl: string, ownerDatabaseUrl?: string): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: environment.BODY_LIMIT_BYTES,
-    genReqId: requestIdOf,
+    genReqId: requestIdGenerator(trustProxyOf(environment)),
     trustProxy: trustProxyOf(environment),
     requestTimeout: environment.HTTP_REQUEST_TIMEOUT_MS,
     keepAliveTimeout: environment.HTTP_KEEP_ALIVE_TIMEOUT_MS,

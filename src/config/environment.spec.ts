@@ -1,9 +1,34 @@
-import { DEVELOPMENT_JWT_SECRET, parseEnvironment, trustProxyOf } from './environment.js';
+import { addressMatcher, DEVELOPMENT_JWT_SECRET, parseEnvironment, trustProxyOf } from './environment.js';
 
 describe('parseEnvironment', () => {
   it('applies the documented defaults', () => {
     const environment = parseEnvironment({});
     expect(environment).toMatchObject({ PORT: 3000, EMBEDDED_PG_DIR: '.data/postgres', DB_MIGRATE_ON_START: true, DB_POOL_MAX: 10, DASHBOARD_TRASH_RETENTION_DAYS: 30 });
+    expect(environment).toMatchObject({ JWT_MAX_LIFETIME_SECONDS: 86_400, JWT_JWKS_COOLDOWN_SECONDS: 30 });
+  });
+
+  it('listens on loopback by default, and on every interface in production', () => {
+    expect(parseEnvironment({}).HOST).toBe('127.0.0.1');
+    expect(parseEnvironment({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32) }).HOST).toBe('0.0.0.0');
+  });
+
+  it('uses the development secret only on a loopback address, or in tests', () => {
+    for (const HOST of ['127.0.0.1', '127.1.2.3', '::1', '0:0:0:0:0:0:0:1', 'localhost', 'LOCALHOST']) {
+      expect(parseEnvironment({ HOST }).HOST).toBe(HOST);
+    }
+    for (const HOST of ['0.0.0.0', '::', '10.0.0.5', 'example.test']) {
+      expect(() => parseEnvironment({ HOST })).toThrow(/development JWT secret is only used on a loopback HOST/);
+      expect(() => parseEnvironment({ HOST, JWT_SECRET: DEVELOPMENT_JWT_SECRET })).toThrow(/loopback HOST/);
+      expect(parseEnvironment({ HOST, JWT_SECRET: 'x'.repeat(32) }).HOST).toBe(HOST);
+      expect(parseEnvironment({ HOST, NODE_ENV: 'test' }).HOST).toBe(HOST);
+    }
+  });
+
+  it('requires an issuer and an audience with a JWKS', () => {
+    const JWT_JWKS_URI = 'https://keys.test/jwks';
+    expect(() => parseEnvironment({ JWT_JWKS_URI })).toThrow(/JWT_JWKS_URI requires JWT_ISSUER and JWT_AUDIENCE/);
+    expect(() => parseEnvironment({ JWT_JWKS_URI, JWT_ISSUER: 'https://issuer.test' })).toThrow(/JWT_AUDIENCE/);
+    expect(parseEnvironment({ JWT_JWKS_URI, JWT_ISSUER: 'https://issuer.test', JWT_AUDIENCE: 'tessera' }).JWT_JWKS_URI).toBe(JWT_JWKS_URI);
   });
 
   it('converts numbers and booleans from strings', () => {
@@ -26,6 +51,12 @@ describe('parseEnvironment', () => {
     expect(trustProxyOf(parseEnvironment({ TRUST_PROXY: '10.0.0.0/8, 127.0.0.1' }))).toEqual(['10.0.0.0/8', '127.0.0.1']);
   });
 
+  it('refuses a TRUST_PROXY entry that is not an address or CIDR', () => {
+    for (const TRUST_PROXY of ['loopback', '10.0.0.0/33', '10.0.0.0/8/1', '127.0.0.1, proxy.test']) {
+      expect(() => parseEnvironment({ TRUST_PROXY })).toThrow(/TRUST_PROXY must be/);
+    }
+  });
+
   it('refuses to run in production with the development secret or without any key', () => {
     expect(() => parseEnvironment({ NODE_ENV: 'production', JWT_SECRET: DEVELOPMENT_JWT_SECRET })).toThrow(/development JWT_SECRET/);
     expect(() => parseEnvironment({ NODE_ENV: 'production' })).toThrow(/requires JWT_SECRET/);
@@ -36,5 +67,13 @@ describe('parseEnvironment', () => {
     expect(() => parseEnvironment({ JWT_SECRET: 'x'.repeat(32), JWT_JWKS_URI: 'https://keys.test/jwks', PORT: 'abc' })).toThrow(
       /PORT[\s\S]*only one of JWT_SECRET/,
     );
+  });
+});
+
+describe('addressMatcher', () => {
+  it('matches addresses and CIDRs of both families, IPv4-mapped ones too', () => {
+    const matches = addressMatcher(['10.0.0.0/8', '192.168.1.7', 'fd00::/8']);
+    expect(['10.1.2.3', '::ffff:10.1.2.3', '192.168.1.7', 'fd12::1'].map(matches)).toEqual([true, true, true, true]);
+    expect(['11.0.0.1', '192.168.1.8', 'fe80::1', '', 'not-an-ip'].map(matches)).toEqual([false, false, false, false, false]);
   });
 });

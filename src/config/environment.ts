@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { BlockList, isIP } from 'node:net';
 import { plainToInstance, Transform, Type } from 'class-transformer';
 import {
   IsBoolean,
@@ -16,6 +17,9 @@ import {
 /** The secret `npm run token` and a fresh checkout use; refused when NODE_ENV=production. */
 export const DEVELOPMENT_JWT_SECRET = 'tessera-development-secret-do-not-use-in-production';
 
+/** A container must listen on every interface to be reachable; a developer's machine should not. */
+const PRODUCTION_DEFAULT_HOST = '0.0.0.0';
+
 const BOOLEAN_WORDS: Record<string, boolean> = { true: true, false: false, '1': true, '0': false, yes: true, no: false, on: true, off: false };
 /** Known words become booleans; anything else stays a string and fails @IsBoolean. */
 const toBoolean = ({ value }: { value: unknown }) => (typeof value === 'string' ? (BOOLEAN_WORDS[value.toLowerCase()] ?? value) : value);
@@ -25,8 +29,9 @@ export class Environment {
   @IsIn(['development', 'production', 'test'])
   NODE_ENV: 'development' | 'production' | 'test' = 'development';
 
+  /** Loopback by default outside production, so the development secret is never reachable from the network. */
   @IsString()
-  HOST = '0.0.0.0';
+  HOST = '127.0.0.1';
 
   @Type(() => Number) @IsInt() @Min(0) @Max(65535)
   PORT = 3000;
@@ -87,6 +92,10 @@ export class Environment {
   @Type(() => Number) @IsInt() @Min(1)
   JWT_JWKS_CACHE_SECONDS = 600;
 
+  /** The least time between two JWKS fetches, whatever triggers them (expiry, unknown kids, failures). */
+  @Type(() => Number) @IsInt() @Min(1)
+  JWT_JWKS_COOLDOWN_SECONDS = 30;
+
   @IsOptional() @IsString()
   JWT_ISSUER?: string;
 
@@ -95,6 +104,10 @@ export class Environment {
 
   @Type(() => Number) @IsInt() @Min(0) @Max(300)
   JWT_CLOCK_TOLERANCE_SECONDS = 30;
+
+  /** Longest accepted span from `iat` (or now, without one) to `exp`: a stolen long-lived token is refused. */
+  @Type(() => Number) @IsInt() @Min(60)
+  JWT_MAX_LIFETIME_SECONDS = 86_400;
 
   /** Authenticated requests per tenant per minute, all routes and users together. */
   @Type(() => Number) @IsInt() @Min(1)
@@ -152,10 +165,11 @@ export class Environment {
 export function parseEnvironment(source: Record<string, string | undefined>): Environment {
   // An empty variable means "not set": it takes the default rather than becoming 0 or ''.
   const present = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== undefined && value !== ''));
-  const environment = plainToInstance(Environment, present, { exposeDefaultValues: true });
+  const defaults = present.NODE_ENV === 'production' ? { HOST: PRODUCTION_DEFAULT_HOST } : {};
+  const environment = plainToInstance(Environment, { ...defaults, ...present }, { exposeDefaultValues: true });
   const errors = validateSync(environment, { whitelist: true, forbidUnknownValues: false });
   const problems = errors.flatMap((error) => Object.values(error.constraints ?? {}));
-  problems.push(...checkJwtKeys(environment));
+  problems.push(...checkJwtKeys(environment), ...checkTrustProxy(environment));
   if (problems.length > 0) {
     throw new Error(`Invalid environment:\n  - ${problems.join('\n  - ')}`);
   }
@@ -170,16 +184,61 @@ function checkJwtKeys(environment: Environment): string[] {
   if (configuredKeys.length > 1) {
     return ['set only one of JWT_SECRET, JWT_PUBLIC_KEY and JWT_JWKS_URI'];
   }
-  if (environment.NODE_ENV !== 'production') {
-    return [];
+  if (environment.JWT_JWKS_URI && !(environment.JWT_ISSUER && environment.JWT_AUDIENCE)) {
+    // Any issuer can publish a JWKS; only iss and aud tie a token to ours and to this service.
+    return ['JWT_JWKS_URI requires JWT_ISSUER and JWT_AUDIENCE'];
   }
-  if (configuredKeys.length === 0) {
-    return ['NODE_ENV=production requires JWT_SECRET, JWT_PUBLIC_KEY or JWT_JWKS_URI'];
+  const developmentSecret = configuredKeys.length === 0 || environment.JWT_SECRET === DEVELOPMENT_JWT_SECRET;
+  if (environment.NODE_ENV === 'production') {
+    if (configuredKeys.length === 0) return ['NODE_ENV=production requires JWT_SECRET, JWT_PUBLIC_KEY or JWT_JWKS_URI'];
+    if (developmentSecret) return ['NODE_ENV=production refuses the documented development JWT_SECRET'];
   }
-  if (environment.JWT_SECRET === DEVELOPMENT_JWT_SECRET) {
-    return ['NODE_ENV=production refuses the documented development JWT_SECRET'];
+  if (developmentSecret && environment.NODE_ENV === 'development' && !isLoopback(environment.HOST)) {
+    // Anyone can sign tokens with the published development secret: it must not be reachable from the network.
+    return [
+      `the development JWT secret is only used on a loopback HOST (127.0.0.1, ::1, localhost), not ${environment.HOST}: ` +
+        'set JWT_SECRET, JWT_PUBLIC_KEY or JWT_JWKS_URI, or listen on loopback',
+    ];
   }
   return [];
+}
+
+function checkTrustProxy(environment: Environment): string[] {
+  const proxies = trustProxyOf(environment);
+  try {
+    if (Array.isArray(proxies)) addressMatcher(proxies);
+    return [];
+  } catch (error) {
+    return [`TRUST_PROXY must be true, false or comma-separated addresses/CIDRs: ${(error as Error).message}`];
+  }
+}
+
+const ADDRESS_OR_CIDR = /^([^/]+)(?:\/(\d{1,3}))?$/;
+
+/** Whether an IP address is one of the addresses or inside one of the CIDRs; throws on an entry that is neither. */
+export function addressMatcher(entries: readonly string[]): (address: string) => boolean {
+  const list = new BlockList();
+  for (const entry of entries) {
+    const [, address = '', prefix] = ADDRESS_OR_CIDR.exec(entry) ?? [];
+    const type = familyOf(address);
+    if (!type) throw new Error(`${entry} is not an IP address or CIDR`);
+    if (prefix === undefined) list.addAddress(address, type);
+    else list.addSubnet(address, Number(prefix), type);
+  }
+  return (address) => {
+    const type = familyOf(address);
+    return type !== undefined && list.check(address, type);
+  };
+}
+
+function familyOf(address: string): 'ipv4' | 'ipv6' | undefined {
+  return ({ 4: 'ipv4', 6: 'ipv6' } as const)[isIP(address) as 4 | 6];
+}
+
+const isLoopbackAddress = addressMatcher(['127.0.0.0/8', '::1']);
+
+function isLoopback(host: string): boolean {
+  return host.toLowerCase() === 'localhost' || isLoopbackAddress(host);
 }
 
 /** TRUST_PROXY as Fastify's trustProxy option. */

@@ -1,11 +1,13 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { PassportModule } from '@nestjs/passport';
+import { AccessDeniedLimit } from './access-denied-limit.js';
 import { JwtAuthGuard } from './jwt-auth.guard.js';
 import { JwtStrategy } from './jwt.strategy.js';
 
 @Module({
   imports: [PassportModule],
-  providers: [JwtStrategy, { provide: APP_GUARD, useClass: JwtAuthGuard }],
+  providers: [JwtStrategy, AccessDeniedLimit, { provide: APP_GUARD, useClass: JwtAuthGuard }],
+  exports: [AccessDeniedLimit],
 })
 export class AuthModule {}

@@ -1,8 +1,10 @@
 import { createPublicKey } from 'node:crypto';
-import { passportJwtSecret } from 'jwks-rsa';
-import type { Algorithm } from 'jsonwebtoken';
+import jwt, { type Algorithm } from 'jsonwebtoken';
 import type { SecretOrKeyProvider } from 'passport-jwt';
 import { DEVELOPMENT_JWT_SECRET, Environment } from '../../config/environment.js';
+import { JwksKeySet } from './jwks-key-set.js';
+
+const JWKS_TIMEOUT_MS = 5_000;
 
 /** How tokens are verified: one key source, and only the algorithms that fit it. */
 export type JwtVerification = { algorithms: Algorithm[] } & (
@@ -11,20 +13,24 @@ export type JwtVerification = { algorithms: Algorithm[] } & (
 );
 
 export function jwtVerificationFor(
-  environment: Pick<Environment, 'JWT_SECRET' | 'JWT_PUBLIC_KEY' | 'JWT_JWKS_URI' | 'JWT_JWKS_CACHE_SECONDS'>,
+  environment: Pick<Environment, 'JWT_SECRET' | 'JWT_PUBLIC_KEY' | 'JWT_JWKS_URI' | 'JWT_JWKS_CACHE_SECONDS' | 'JWT_JWKS_COOLDOWN_SECONDS'>,
 ): JwtVerification {
   if (environment.JWT_JWKS_URI) {
+    const keySet = new JwksKeySet({
+      uri: environment.JWT_JWKS_URI,
+      maxAgeMs: environment.JWT_JWKS_CACHE_SECONDS * 1000,
+      cooldownMs: environment.JWT_JWKS_COOLDOWN_SECONDS * 1000,
+      timeoutMs: JWKS_TIMEOUT_MS,
+    });
     return {
       algorithms: ['RS256', 'ES256'],
-      // jwks-rsa caches keys by kid and refetches (rate-limited) when an unknown kid arrives: rotation.
-      secretOrKeyProvider: passportJwtSecret({
-        jwksUri: environment.JWT_JWKS_URI,
-        cache: true,
-        cacheMaxAge: environment.JWT_JWKS_CACHE_SECONDS * 1000,
-        rateLimit: true,
-        jwksRequestsPerMinute: 10,
-        timeout: 5_000,
-      }),
+      secretOrKeyProvider: (_request, rawJwtToken: string, done) => {
+        const header = jwt.decode(rawJwtToken, { complete: true })?.header ?? {};
+        keySet.keyFor(header).then(
+          (key) => (key ? done(null, key) : done(new Error('No published key matches the token'))),
+          (error: unknown) => done(error),
+        );
+      },
     };
   }
   if (environment.JWT_PUBLIC_KEY) {

@@ -6,6 +6,9 @@ export const Role = {
 } as const;
 export type Role = (typeof Role)[keyof typeof Role];
 
+/** How a service's actor id begins; no user id may (see token-claims.ts). */
+export const SERVICE_ACTOR_PREFIX = 'service:';
+
 /** Who is calling, as proven by the bearer token. */
 export interface Principal {
   readonly tenantId: string;
@@ -16,5 +19,5 @@ export interface Principal {
 }
 
 export function principalOf(tenantId: string, userId: string, roles: readonly string[]): Principal {
-  return { tenantId, userId, roles, actorId: roles.includes(Role.Service) ? `service:${userId}` : userId };
+  return { tenantId, userId, roles, actorId: roles.includes(Role.Service) ? `${SERVICE_ACTOR_PREFIX}${userId}` : userId };
 }

@@ -11,6 +11,7 @@ import {
 } from '@mikro-orm/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ACCESS_DENIED_RECORDER, type AccessDeniedRecorder } from '../auth/access-denied.js';
+import { AccessDeniedLimit } from '../auth/access-denied-limit.js';
 import type { Principal } from '../auth/principal.js';
 import { requestOriginOf } from '../tenancy/tenant-context.js';
 import { Problem, PROBLEM_CONTENT_TYPE, problem } from './problem.js';
@@ -36,7 +37,10 @@ const NETWORK_ERROR_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 
 export class ProblemDetailsFilter implements ExceptionFilter {
   private readonly logger = new Logger('Errors');
 
-  constructor(@Optional() @Inject(ACCESS_DENIED_RECORDER) private readonly accessDenied?: AccessDeniedRecorder) {}
+  constructor(
+    private readonly deniedLimit: AccessDeniedLimit,
+    @Optional() @Inject(ACCESS_DENIED_RECORDER) private readonly accessDenied?: AccessDeniedRecorder,
+  ) {}
 
   async catch(error: unknown, host: ArgumentsHost): Promise<void> {
     const http = host.switchToHttp();
@@ -73,6 +77,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   /** Recorded before answering, so the event exists once the client has its 403; a failure only logs. */
   private async recordDenied(principal: Principal, request: FastifyRequest, reason: string): Promise<void> {
     try {
+      if (!(await this.deniedLimit.admits(principal))) return;
       await this.accessDenied?.record(principal, {
         method: request.method,
         path: request.url.split('?')[0],

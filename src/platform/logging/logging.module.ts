@@ -12,8 +12,10 @@ import type { Environment } from '../../config/environment.js';
         assignResponse: true,
         pinoHttp: {
           level: config.get('LOG_LEVEL', { infer: true }),
-          // The Fastify adapter's requestIdOf() already stored the id on the raw request: reuse it.
+          // The Fastify adapter's request id generator already stored the id on the raw request: reuse it.
           genReqId: (request: { id?: string }) => request.id ?? 'unknown',
+          // What an untrusted caller offered as X-Request-Id: logged beside the server's own id.
+          customProps: (request: { id?: string; clientRequestId?: string }) => (request.clientRequestId ? { clientRequestId: request.clientRequestId } : {}),
           // One short line per request; never headers (they carry bearer tokens).
           serializers: {
             req: (request: { id: string; method: string; url: string }) => ({ id: request.id, method: request.method, url: request.url }),

@@ -7,9 +7,9 @@ import { ProblemException } from '../errors/problem.exception.js';
 const WINDOW_MS = 60_000;
 
 /**
- * Counts failed authentications per client IP in the throttler's storage. Past the limit a failure
- * is answered 429 instead of 401, so token guessing (and JWKS refetches for invented kids) is bounded;
- * a valid token from the same address still passes.
+ * Counts failed authentications per client IP in the throttler's storage (tokens with an unknown
+ * JWKS kid among them). Past the limit a failure is answered 429 instead of 401, so token guessing
+ * is bounded; a valid token from the same address still passes.
  */
 @Injectable()
 export class AuthFailureLimiter {
