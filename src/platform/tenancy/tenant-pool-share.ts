@@ -89,12 +89,13 @@ export class TenantPoolShare {
     if (slots.running === 0) this.tenants.delete(tenantId);
   }
 
-  private refusal(): ProblemException {
-    return new ProblemException(
-      429,
-      `This tenant already has ${this.limit} requests using the database at once (its share of the pool); retry shortly.`,
-      { limit: this.limit },
-      { 'Retry-After': '1' },
-    );
+  private refusal(): TenantShareExhaustedException {
+    return new TenantShareExhaustedException(this.limit);
+  }
+}
+
+export class TenantShareExhaustedException extends ProblemException {
+  constructor(limit: number) {
+    super(429, `This tenant already has ${limit} requests using the database at once (its share of the pool); retry shortly.`, { limit }, { 'Retry-After': '1' });
   }
 }

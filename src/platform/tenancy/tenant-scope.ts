@@ -3,9 +3,9 @@ import { ConfigService } from '@nestjs/config';
 import { MikroORM, RequestContext } from '@mikro-orm/postgresql';
 import type { Environment } from '../../config/environment.js';
 import type { Principal } from '../auth/principal.js';
-import { DatabaseAvailability } from '../database/database-availability.js';
+import { DatabaseAvailability, DatabaseUnavailableException } from '../database/database-availability.js';
 import { RequestOrigin, TenantContext } from './tenant-context.js';
-import { TenantPoolShare } from './tenant-pool-share.js';
+import { TenantPoolShare, TenantShareExhaustedException } from './tenant-pool-share.js';
 
 /** The tenant filter every tenant-scoped entity carries (see TenantScopedEntity). */
 export const TENANT_FILTER = 'tenant';
@@ -58,14 +58,20 @@ export class TenantScope {
   }
 
   run<T>(principal: Principal, work: () => Promise<T>, origin?: RequestOrigin, options: UnitOfWorkOptions = {}): Promise<T> {
-    return TenantContext.run(principal, origin, () =>
-      this.poolShare.run(principal.tenantId, () => this.transaction(principal, work, origin, options)),
-    );
+    return TenantContext.run(principal, origin, async () => {
+      await this.availability.assertAvailable();
+      try {
+        return await this.poolShare.run(principal.tenantId, () => this.transaction(principal, work, origin, options));
+      } catch (error) {
+        // The tenant's slots are held by work stuck on a database that went away meanwhile: say so.
+        const unavailable = error instanceof TenantShareExhaustedException ? this.availability.unavailableReason : undefined;
+        throw unavailable === undefined ? error : new DatabaseUnavailableException(unavailable);
+      }
+    });
   }
 
   private transaction<T>(principal: Principal, work: () => Promise<T>, origin: RequestOrigin | undefined, options: UnitOfWorkOptions): Promise<T> {
     return RequestContext.create(this.orm.em, async () => {
-      await this.availability.assertAvailable();
       const em = this.orm.em.getContext();
       em.setFilterParams(TENANT_FILTER, { tenantId: principal.tenantId });
       em.setSessionContext({
