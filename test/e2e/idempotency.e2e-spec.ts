@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { ExpiredIdempotencyKeysSweep } from '../../src/platform/idempotency/expired-keys-sweep.job.js';
 import { startTestApp, TestApp } from '../support/test-app.js';
 import { withAdminClient } from '../support/test-database.js';
 import { bearer, tokenFor } from '../support/tokens.js';
@@ -51,6 +52,41 @@ describe('Idempotency-Key on task creation', () => {
     if (conflict) expect(conflict.body.detail).toMatch(/still in progress/);
   });
 
+  it('takes its locks in classes of their own, apart from any other purpose and from one-key locks', async () => {
+    const upstream = (await create(alice, 'upstream', { prompt: 'upstream' }).expect(201)).body as { id: string };
+    const editable = (await create(alice, 'editable', { prompt: 'editable' }).expect(201)).body as { id: string };
+    const locks = await withAdminClient(async (admin) => {
+      // Holding the upstream row keeps requests that reference it inside their transactions: an
+      // idempotent creation, and a dependency edit (which locks the tenant's task graph).
+      await admin.query('begin');
+      await admin.query('select id from tasks where id = $1 for update', [upstream.id]);
+      const held = [
+        create(alice, 'downstream', { prompt: 'downstream', dependsOn: [upstream.id] }).then((response) => response),
+        request(testApp.server).patch(`/api/tasks/${editable.id}`).set(alice).send({ dependsOn: [upstream.id] }).then((response) => response),
+      ];
+      let rows: { classid: string; objid: string; objsubid: number }[] = [];
+      const classes = () => [...new Set(rows.map((row) => Number(row.classid)))].sort();
+      for (let attempt = 0; attempt < 100 && classes().length < 3; attempt++) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        await admin.query('select pg_stat_clear_snapshot()');
+        ({ rows } = await admin.query(
+          `select l.classid::int8::text as classid, l.objid::int8::text as objid, l.objsubid from pg_locks l
+           join pg_stat_activity a on a.pid = l.pid
+           where l.locktype = 'advisory' and a.datname = $1 and a.application_name = 'tessera'`,
+          [testApp.database.name],
+        ));
+      }
+      const [{ graph }] = (await admin.query(`select (hashtext('idem')::int8 & 4294967295)::text as graph`)).rows;
+      await admin.query('rollback');
+      expect((await Promise.all(held)).map((response) => response.status)).toEqual([201, 200]);
+      return { rows, classes: classes(), graph: graph as string };
+    }, testApp.database.name);
+    // The task graph, the Idempotency-Key and the audit chain: each its class, all in the two-key space.
+    expect(locks.classes).toEqual([1, 2, 3]);
+    expect(locks.rows.every((row) => row.objsubid === 2)).toBe(true);
+    expect(locks.rows.find((row) => row.classid === '1')?.objid).toBe(locks.graph);
+  });
+
   it('remembers nothing when the request fails, so a corrected retry goes through', async () => {
     await create(alice, 'fix-me', { prompt: '' }).expect(400);
     await create(alice, 'fix-me', { prompt: 'fixed' }).expect(201);
@@ -66,6 +102,18 @@ describe('Idempotency-Key on task creation', () => {
     expect(fresh.body.id).not.toBe(first.body.id);
     expect(fresh.headers['idempotent-replayed']).toBeUndefined();
     expect((await create(alice, 'expiring', { prompt: 'new' }).expect(201)).body.id).toBe(fresh.body.id);
+  });
+
+  it("sweeps expired keys of every tenant and actor hourly, not only the same actor's next request", async () => {
+    const carol = bearer(tokenFor({ tenant: 'idem-elsewhere', sub: 'carol' }));
+    await create(carol, 'swept', { prompt: 'kept a day' }).expect(201);
+    const keys = () =>
+      withAdminClient(async (admin) => (await admin.query("select count(*)::int as n from idempotency_keys where key = 'swept'")).rows[0].n as number, testApp.database.name);
+    const sweep = testApp.app.get(ExpiredIdempotencyKeysSweep);
+    await sweep.run();
+    expect(await keys()).toBe(1);
+    expect(await sweep.run(new Date(Date.now() + 25 * 60 * 60 * 1000))).toBeGreaterThanOrEqual(1);
+    expect(await keys()).toBe(0);
   });
 
   it('refuses a malformed key', async () => {

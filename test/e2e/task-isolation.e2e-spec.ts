@@ -28,6 +28,8 @@ describe('tasks across tenants', () => {
     ['POST', 'a transition', (i) => `/api/tasks/${i.task}/transitions`, { to: 'cancelled' }],
     ['GET', 'a lineage', (i) => `/api/tasks/${i.task}/lineage`, undefined],
     ['POST', 'an execution', (i) => `/api/tasks/${i.task}/executions`, { agentType: 'tester' }],
+    ['GET', 'the executions of a task', (i) => `/api/tasks/${i.task}/executions`, undefined],
+    ['GET', 'an execution', (i) => `/api/executions/${i.execution}`, undefined],
     ['PATCH', 'an execution', (i) => `/api/executions/${i.execution}`, { status: 'completed' }],
     ['POST', 'a review', (i) => `/api/executions/${i.execution}/reviews`, review],
     ['POST', 'an artifact', (i) => `/api/tasks/${i.task}/artifacts`, { type: 'log', path: 'b.log' }],
@@ -45,7 +47,7 @@ describe('tasks across tenants', () => {
     const task = (await request(testApp.server).get(`/api/tasks/${ids.task}`).set(owner).expect(200)).body;
     expect(task).toMatchObject({ state: 'awaiting_approval', prompt: 'do the thing', approvals: [] });
     expect(task.executions).toHaveLength(1);
-    expect(task.executions[0]).toMatchObject({ status: 'running', reviews: [] });
+    expect(task.executions[0]).toMatchObject({ status: 'running', reviewCount: 0 });
     expect(task.artifacts).toHaveLength(1);
   });
 

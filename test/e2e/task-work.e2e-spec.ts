@@ -54,7 +54,7 @@ describe('executions, reviews, artifacts and approvals', () => {
       await api().patch(`/api/executions/${execution.id}`).set(auth).send({ status: 'failed', error: { message: 'flaky' } }).expect(200);
     });
 
-    it('carry their self-reviews, returned with the task', async () => {
+    it('carry their self-reviews: counted in the task, whole with the execution', async () => {
       const task = await taskIn(testApp, auth, 'running');
       const execution = (await api().post(`/api/tasks/${task.id}/executions`).set(auth).send({ agentType: 'reviewer' })).body;
       const review = {
@@ -75,7 +75,10 @@ describe('executions, reviews, artifacts and approvals', () => {
 
       const read = (await api().get(`/api/tasks/${task.id}`).set(auth).expect(200)).body;
       expect(read.executions).toHaveLength(1);
-      expect(read.executions[0].reviews.map((r: { iteration: number; decision: string }) => [r.iteration, r.decision])).toEqual([
+      expect(read.executions[0]).toMatchObject({ reviewCount: 2 });
+      expect(read.executions[0]).not.toHaveProperty('reviews');
+      const whole = (await api().get(`/api/executions/${execution.id}`).set(auth).expect(200)).body;
+      expect(whole.reviews.map((r: { iteration: number; decision: string }) => [r.iteration, r.decision])).toEqual([
         [1, 'iterate'],
         [2, 'accept'],
       ]);
@@ -159,6 +162,19 @@ describe('executions, reviews, artifacts and approvals', () => {
       const decided = await api().post(`/api/tasks/${task.id}/approvals`).set(approver).send({ decision: 'rejected', artifactIds: [artifact.id] }).expect(201);
       expect(decided.body.task).toMatchObject({ state: 'cancelled', completedAt: expect.any(String) });
       expect((await api().get(`/api/artifacts/${artifact.id}`).set(auth)).body.approved).toBe(false);
+    });
+
+    it('are refused to services with a 403, recorded as access.denied, changing nothing', async () => {
+      const service = bearer(tokenFor({ tenant: 'work', sub: 'auto-approver', roles: ['service', 'admin'] }));
+      const auditor = bearer(tokenFor({ tenant: 'work', sub: 'auditor', roles: ['admin'] }));
+      const task = await taskIn(testApp, auth, 'awaiting_approval');
+      const refused = await api().post(`/api/tasks/${task.id}/approvals`).set(service).send({ decision: 'approved' }).expect(403);
+      expect(refused.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect((await api().get(`/api/tasks/${task.id}`).set(auth)).body).toMatchObject({ state: 'awaiting_approval', approvals: [] });
+      const denials = (await api().get('/api/audit-logs').query({ action: 'access.denied', actorId: 'service:auto-approver' }).set(auditor).expect(200)).body.items;
+      expect(denials).toEqual([
+        expect.objectContaining({ requestId: refused.body.requestId, details: expect.objectContaining({ method: 'POST', path: `/api/tasks/${task.id}/approvals` }) }),
+      ]);
     });
 
     it('refuse artifacts of another task and unknown decisions, changing nothing', async () => {

@@ -1,5 +1,6 @@
 import request from 'supertest';
 import type { TestApp } from './test-app.js';
+import { withOwnerClient } from './test-database.js';
 
 type Headers = Record<string, string>;
 
@@ -27,4 +28,17 @@ export async function taskIn(testApp: TestApp, auth: Headers, state: string, bod
     if (response.status !== 200) throw new Error(`move to ${move.to} failed: ${response.status} ${JSON.stringify(response.body)}`);
   }
   return task;
+}
+
+/**
+ * Runs statements in one transaction as the schema owner, inside the tenant (row-level security is
+ * forced on the owner too): for seeding more rows than the API could write in a test's time.
+ */
+export async function seedAsTenant(testApp: TestApp, tenant: string, statements: [text: string, values?: unknown[]][]): Promise<void> {
+  await withOwnerClient(testApp.database, async (owner) => {
+    await owner.query('begin');
+    await owner.query("select set_config('app.tenant_id', $1, true)", [tenant]);
+    for (const [text, values] of statements) await owner.query(text, values);
+    await owner.query('commit');
+  });
 }

@@ -1,17 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { raw, sql } from '@mikro-orm/core';
 import { EntityManager } from '@mikro-orm/postgresql';
+import { AdvisoryLockClass } from '../../platform/database/advisory-locks.js';
 import { ProblemException } from '../../platform/errors/problem.exception.js';
 import { TenantContext } from '../../platform/tenancy/tenant-context.js';
-import type { LineageQuery } from './dto/lineage.query.js';
 import { Task } from './task.entity.js';
 import { TaskDependency } from './task-dependency.entity.js';
 import type { TaskState } from './task-state.js';
-
-export interface Lineage {
-  nodes: { id: string; state: TaskState; projectId: string | null; currentAgent: string | null; depth: number; direction: 'self' | 'upstream' | 'downstream' }[];
-  edges: { from: string; to: string }[];
-}
+import { uuidArrayLiteral } from './uuid-array.js';
 
 /**
  * The dependency graph between a tenant's tasks. Raw SQL here: the ORM's tenant filter does not apply
@@ -38,6 +34,16 @@ export class TaskDependencies {
     );
   }
 
+  /**
+   * The first dependencies of a task being created. Nothing can depend on it before its transaction
+   * commits, so they close no cycle: no graph lock, no walk.
+   */
+  async addToNew(taskId: string, dependsOn: readonly string[]): Promise<void> {
+    await this.assertExist(dependsOn);
+    this.persistEdges(taskId, dependsOn);
+    await this.em.flush();
+  }
+
   /** Replaces what a task depends on, refusing unknown tasks and cycles. */
   async replace(taskId: string, dependsOn: readonly string[]): Promise<void> {
     if (dependsOn.includes(taskId)) {
@@ -49,9 +55,7 @@ export class TaskDependencies {
     // Only the edges that change are written: each is one audited resource.
     await this.em.nativeDelete(TaskDependency, dependsOn.length > 0 ? { taskId, dependsOnId: { $nin: [...dependsOn] } } : { taskId });
     const kept = new Set((await this.em.find(TaskDependency, { taskId }, { fields: ['dependsOnId'] })).map((edge) => edge.dependsOnId));
-    for (const dependsOnId of dependsOn.filter((id) => !kept.has(id))) {
-      this.em.persist(new TaskDependency(taskId, dependsOnId));
-    }
+    this.persistEdges(taskId, dependsOn.filter((id) => !kept.has(id)));
     await this.em.flush();
   }
 
@@ -60,7 +64,7 @@ export class TaskDependencies {
    * together. Taken before any task row lock (re-entrant within the transaction).
    */
   async lockGraph(): Promise<void> {
-    await this.em.execute(sql`select pg_advisory_xact_lock(hashtextextended(${JSON.stringify(['task-graph', this.tenantId()])}, 0))`);
+    await this.em.execute(sql`select pg_advisory_xact_lock(${AdvisoryLockClass.TaskGraph}::int4, hashtext(${this.tenantId()}))`);
   }
 
   /** Dependencies of the task that have not completed: what blocks it from running. */
@@ -70,49 +74,6 @@ export class TaskDependencies {
       join tasks t on t.tenant_id = d.tenant_id and t.id = d.depends_on_id
       where d.tenant_id = ${this.tenantId()} and d.task_id = ${taskId} and t.state <> 'completed'
       order by t.id`);
-  }
-
-  /** The dependency graph around a task, depth-bounded, in one recursive query. */
-  async lineage(taskId: string, query: LineageQuery): Promise<Lineage> {
-    const tenantId = this.tenantId();
-    const upstream = query.direction !== 'downstream';
-    const downstream = query.direction !== 'upstream';
-    const [{ lineage }] = await this.em.execute<{ lineage: Lineage }[]>(sql`
-      with recursive
-      up(task_id, depends_on_id, depth) as (
-        select d.task_id, d.depends_on_id, 1 from task_dependencies d
-        where ${upstream} and d.tenant_id = ${tenantId} and d.task_id = ${taskId}
-        union
-        select d.task_id, d.depends_on_id, up.depth + 1 from up
-        join task_dependencies d on d.tenant_id = ${tenantId} and d.task_id = up.depends_on_id
-        where up.depth < ${query.maxDepth}
-      ),
-      down(task_id, depends_on_id, depth) as (
-        select d.task_id, d.depends_on_id, 1 from task_dependencies d
-        where ${downstream} and d.tenant_id = ${tenantId} and d.depends_on_id = ${taskId}
-        union
-        select d.task_id, d.depends_on_id, down.depth + 1 from down
-        join task_dependencies d on d.tenant_id = ${tenantId} and d.depends_on_id = down.task_id
-        where down.depth < ${query.maxDepth}
-      ),
-      edges as (
-        select distinct task_id, depends_on_id from up union select distinct task_id, depends_on_id from down
-      ),
-      nodes as (
-        select id, min(depth) as depth, direction from (
-          select ${taskId}::uuid as id, 0 as depth, 'self' as direction
-          union all select depends_on_id, depth, 'upstream' from up
-          union all select task_id, depth, 'downstream' from down
-        ) reached group by id, direction
-      )
-      select json_build_object(
-        'nodes', (select coalesce(json_agg(json_build_object(
-            'id', t.id, 'state', t.state, 'projectId', t.project_id, 'currentAgent', t.current_agent,
-            'depth', n.depth, 'direction', n.direction) order by n.direction <> 'self', n.depth, t.id), '[]')
-          from nodes n join tasks t on t.tenant_id = ${tenantId} and t.id = n.id),
-        'edges', (select coalesce(json_agg(json_build_object('from', task_id, 'to', depends_on_id) order by task_id, depends_on_id), '[]') from edges)
-      ) as lineage`);
-    return lineage;
   }
 
   private async assertExist(taskIds: readonly string[]): Promise<void> {
@@ -128,25 +89,41 @@ export class TaskDependencies {
   }
 
   /**
-   * Would `taskId → dependsOn` close a loop? It does when the task is reachable upstream of a new
-   * dependency. The walk visits each edge once (`union` drops repeats), so a dense graph costs its
-   * size, not its number of paths; the cycle is then traced back through the visited edges.
+   * Would `taskId → dependsOn` close a loop? It does when the task is upstream of a new dependency.
+   * The walk's rows are task ids and `union` drops the ones already seen, so each task is expanded
+   * once: a dense graph costs its size, not its number of paths. Only when the task is reached does
+   * the statement name, for each task seen, one task of the walk that depends on it (the task itself
+   * for a new dependency; else a new dependency if one does, which keeps the cycle short). Following
+   * those back from the task traces a cycle: the graph without the new edges has none, so it ends.
    */
   private async assertNoCycle(taskId: string, dependsOn: readonly string[]): Promise<void> {
     if (dependsOn.length === 0) return;
     const tenantId = this.tenantId();
+    const starts = uuidArrayLiteral(dependsOn);
     const reached = await this.em.execute<{ id: string; via: string }[]>(sql`
-      with recursive reach(id, via) as (
-        select d, ${taskId}::uuid from unnest(${uuidArrayLiteral(dependsOn)}::uuid[]) as d
+      with recursive reach(id) as (
+        select unnest(${starts}::uuid[])
         union
-        select e.depends_on_id, e.task_id from reach
+        select e.depends_on_id from reach
         join task_dependencies e on e.tenant_id = ${tenantId} and e.task_id = reach.id
         where reach.id <> ${taskId}::uuid
       )
-      select id, via from reach order by id, via`);
+      select unnest(${starts}::uuid[]) as id, ${taskId}::uuid as via where exists (select from reach where id = ${taskId}::uuid)
+      union all
+      select e.depends_on_id, (array_agg(e.task_id order by e.task_id = any(${starts}::uuid[]) desc, e.task_id))[1] from reach r
+      join task_dependencies e on e.tenant_id = ${tenantId} and e.depends_on_id = r.id
+      where exists (select from reach where id = ${taskId}::uuid) and r.id <> all(${starts}::uuid[])
+        and e.task_id <> ${taskId}::uuid and e.task_id in (select id from reach)
+      group by e.depends_on_id`);
     const cycle = traceBack(reached, taskId);
     if (cycle) {
       throw new ProblemException(409, 'These dependencies would create a cycle.', { cycle });
+    }
+  }
+
+  private persistEdges(taskId: string, dependsOn: readonly string[]): void {
+    for (const dependsOnId of dependsOn) {
+      this.em.persist(new TaskDependency(taskId, dependsOnId));
     }
   }
 
@@ -155,17 +132,9 @@ export class TaskDependencies {
   }
 }
 
-/** A PostgreSQL array literal of already validated UUIDs, to pass a list as one parameter. */
-function uuidArrayLiteral(ids: readonly string[]): string {
-  return `{${ids.join(',')}}`;
-}
-
-/** The path taskId → … → taskId through the visited edges (each reached id → the id it was reached from), if any. */
+/** The path taskId → … → taskId through the walk (each reached id → a task that depends on it), if the task was reached. */
 function traceBack(reached: { id: string; via: string }[], taskId: string): string[] | undefined {
-  const cameFrom = new Map<string, string>();
-  for (const { id, via } of reached) {
-    if (!cameFrom.has(id)) cameFrom.set(id, via);
-  }
+  const cameFrom = new Map(reached.map(({ id, via }) => [id, via]));
   if (!cameFrom.has(taskId)) return undefined;
   const path = [taskId];
   for (let current = cameFrom.get(taskId)!; current !== taskId; current = cameFrom.get(current)!) {

@@ -1,22 +1,37 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Res } from '@nestjs/common';
+import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
+import { PageQuery } from '../../platform/pagination/page.js';
 import { CreateApprovalDto } from './dto/create-approval.dto.js';
 import { CreateArtifactDto } from './dto/create-artifact.dto.js';
 import { CreateReviewDto } from './dto/create-review.dto.js';
 import { FinishExecutionDto } from './dto/finish-execution.dto.js';
 import { StartExecutionDto } from './dto/start-execution.dto.js';
+import { TaskExecutions } from './task-executions.js';
 import { TaskWorkService } from './task-work.service.js';
 
 @ApiTags('tasks')
 @ApiBearerAuth()
 @Controller()
 export class TaskWorkController {
-  constructor(private readonly work: TaskWorkService) {}
+  constructor(
+    private readonly work: TaskWorkService,
+    private readonly executions: TaskExecutions,
+  ) {}
 
   @Post('tasks/:id/executions')
   startExecution(@Param('id', ParseUUIDPipe) taskId: string, @Body() input: StartExecutionDto) {
     return this.work.startExecution(taskId, input);
+  }
+
+  @Get('tasks/:id/executions')
+  listExecutions(@Param('id', ParseUUIDPipe) taskId: string, @Query() query: PageQuery) {
+    return this.executions.ofTask(taskId, query);
+  }
+
+  @Get('executions/:id')
+  getExecution(@Param('id', ParseUUIDPipe) executionId: string) {
+    return this.executions.one(executionId);
   }
 
   @Patch('executions/:id')

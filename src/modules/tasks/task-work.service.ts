@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { LockMode } from '@mikro-orm/core';
 import { EntityManager } from '@mikro-orm/postgresql';
+import { Role } from '../../platform/auth/principal.js';
 import { ProblemException } from '../../platform/errors/problem.exception.js';
+import { TenantContext } from '../../platform/tenancy/tenant-context.js';
 import type { CreateApprovalDto } from './dto/create-approval.dto.js';
 import type { CreateArtifactDto } from './dto/create-artifact.dto.js';
 import type { CreateReviewDto } from './dto/create-review.dto.js';
@@ -12,6 +14,7 @@ import { approvalView, artifactView, executionView, reviewView } from './task.vi
 import { TaskApproval } from './task-approval.entity.js';
 import { TaskArtifact } from './task-artifact.entity.js';
 import { ExecutionStatus, TaskExecution } from './task-execution.entity.js';
+import { assertStorableJson, MAX_EXECUTIONS_PER_TASK, MAX_OUTCOME_BYTES, MAX_TASK_SETTINGS_BYTES } from './task-limits.js';
 import { TaskProblems } from './task-problems.js';
 import { isFinal, TaskState } from './task-state.js';
 import { TaskTransitions } from './task-transitions.js';
@@ -26,9 +29,18 @@ export class TaskWorkService {
 
   /** Starts an agent run; the task must be running, and the agent becomes its current agent. */
   async startExecution(taskId: string, input: StartExecutionDto) {
+    assertStorableJson('input', input.input, MAX_OUTCOME_BYTES);
     const task = await this.transitions.lock(taskId);
     if (task.state !== TaskState.Running) {
       throw TaskProblems.wrongState('start an execution', task.state, TaskState.Running);
+    }
+    // The task's row lock makes count-then-insert safe against concurrent starts.
+    const executionCount = await this.em.count(TaskExecution, { taskId });
+    if (executionCount >= MAX_EXECUTIONS_PER_TASK) {
+      throw new ProblemException(409, `The task has had ${executionCount} executions, the most a task may have; create a new task.`, {
+        executionCount,
+        maxExecutions: MAX_EXECUTIONS_PER_TASK,
+      });
     }
     const execution = new TaskExecution(taskId, input.agentType, input.input ?? null);
     task.currentAgent = input.agentType;
@@ -38,6 +50,8 @@ export class TaskWorkService {
 
   /** Records how a run ended; a run ends once. */
   async finishExecution(executionId: string, outcome: FinishExecutionDto) {
+    assertStorableJson('output', outcome.output, MAX_OUTCOME_BYTES);
+    assertStorableJson('error', outcome.error, MAX_OUTCOME_BYTES);
     const execution = await this.em.findOne(TaskExecution, { id: executionId }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
     if (!execution) throw TaskProblems.notFound('execution');
     if (execution.status !== ExecutionStatus.Running) {
@@ -68,6 +82,7 @@ export class TaskWorkService {
 
   /** Adds an artifact to a task that has not finished; a named execution must be one of the task's. */
   async addArtifact(taskId: string, input: CreateArtifactDto) {
+    assertStorableJson('metadata', input.metadata, MAX_TASK_SETTINGS_BYTES);
     const task = await this.transitions.lock(taskId);
     if (isFinal(task.state)) {
       throw new ProblemException(409, `A ${task.state} task takes no more artifacts.`, { currentState: task.state });
@@ -98,10 +113,14 @@ export class TaskWorkService {
 
   /**
    * A human decides on a task awaiting approval: approved → running, rejected → cancelled. The
-   * named artifacts (of this task) are marked with the decision.
+   * named artifacts (of this task) are marked with the decision. A service cannot decide: approval is
+   * the human check on what agents did (refused after the lookup, so another tenant's task stays a 404).
    */
   async approve(taskId: string, input: CreateApprovalDto) {
     const task = await this.transitions.lock(taskId);
+    if (TenantContext.current().roles.includes(Role.Service)) {
+      throw new ProblemException(403, 'Services cannot decide approvals; a person must.');
+    }
     if (task.state !== TaskState.AwaitingApproval) {
       throw TaskProblems.wrongState('decide on a task', task.state, TaskState.AwaitingApproval);
     }

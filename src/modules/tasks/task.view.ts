@@ -26,6 +26,45 @@ export function taskView(task: Task | EntityDTO<Task>, dependsOn: readonly strin
 }
 export type TaskView = ReturnType<typeof taskView>;
 
+/** The fields a list item cuts to a preview (of the text, or of the JSON text), each with its size in bytes. */
+export const LARGE_TASK_FIELDS = ['prompt', 'config', 'metadata', 'result', 'error'] as const;
+type LargeTaskField = (typeof LARGE_TASK_FIELDS)[number];
+export interface LargeTaskFields {
+  previews: Record<LargeTaskField, string | null>;
+  sizes: Record<LargeTaskField, number | null>;
+}
+
+export interface TaskListRow {
+  id: string;
+  projectId?: string | null;
+  userId: string;
+  state: Task['state'];
+  currentAgent?: Task['currentAgent'];
+  dependsOn: string[];
+  createdAt: Date;
+  updatedAt: Date;
+  completedAt?: Date | null;
+}
+
+/** A task in a list: `prompt` cut to a preview, the JSON fields as previews only; the task read has them whole. */
+export function taskListItemView(row: TaskListRow, large: LargeTaskFields) {
+  const { prompt, ...previews } = large.previews;
+  return {
+    id: row.id,
+    projectId: row.projectId ?? null,
+    userId: row.userId,
+    prompt,
+    state: row.state,
+    currentAgent: row.currentAgent ?? null,
+    previews,
+    sizes: large.sizes,
+    dependsOn: row.dependsOn,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+    completedAt: row.completedAt ?? null,
+  };
+}
+
 export function executionView(execution: TaskExecution, reviews: readonly ExecutionReview[] = []) {
   return {
     id: execution.id,
@@ -40,6 +79,29 @@ export function executionView(execution: TaskExecution, reviews: readonly Execut
     startedAt: execution.startedAt,
     finishedAt: execution.finishedAt ?? null,
     reviews: reviews.map(reviewView),
+  };
+}
+
+/** What an execution summary says of the parts it leaves out. */
+export interface ExecutionExtent {
+  /** Bytes of JSON text (as PostgreSQL writes it), null when absent. */
+  sizes: { input: number | null; output: number | null; error: number | null };
+  reviewCount: number;
+}
+
+/** An execution without `input`, `output` and `error`, and without its reviews: their extent instead. */
+export function executionSummaryView(execution: TaskExecution, extent: ExecutionExtent) {
+  return {
+    id: execution.id,
+    taskId: execution.taskId,
+    agentType: execution.agentType,
+    status: execution.status,
+    durationMs: execution.durationMs ?? null,
+    tokensUsed: execution.tokensUsed ?? null,
+    startedAt: execution.startedAt,
+    finishedAt: execution.finishedAt ?? null,
+    sizes: extent.sizes,
+    reviewCount: extent.reviewCount,
   };
 }
 

@@ -2,6 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Que
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Idempotent } from '../../platform/idempotency/idempotent.decorator.js';
+import { ExpensiveRead } from '../../platform/tenancy/expensive-read.decorator.js';
 import { CreateTaskDto } from './dto/create-task.dto.js';
 import { LineageQuery } from './dto/lineage.query.js';
 import { ListTasksQuery } from './dto/list-tasks.query.js';
@@ -51,6 +52,7 @@ export class TasksController {
   }
 
   @Get(':id/lineage')
+  @ExpensiveRead()
   lineage(@Param('id', ParseUUIDPipe) id: string, @Query() query: LineageQuery) {
     return this.tasks.lineage(id, query);
   }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { sql } from '@mikro-orm/core';
+import { raw, sql } from '@mikro-orm/core';
 import { EntityManager } from '@mikro-orm/postgresql';
 import type { Page } from '../../platform/pagination/page.js';
 import { keysetPage, NEWEST_FIRST } from '../../platform/pagination/keyset.js';
@@ -10,16 +10,18 @@ import type { ListTasksQuery } from './dto/list-tasks.query.js';
 import type { TaskStatsQuery } from './dto/task-stats.query.js';
 import type { TransitionTaskDto } from './dto/transition-task.dto.js';
 import type { UpdateTaskDto } from './dto/update-task.dto.js';
-import { ExecutionReview } from './execution-review.entity.js';
 import { Task } from './task.entity.js';
-import { approvalView, artifactView, executionView, TaskView, taskView } from './task.view.js';
+import { approvalView, artifactView, LARGE_TASK_FIELDS, type LargeTaskFields, type TaskListRow, taskListItemView, type TaskView, taskView } from './task.view.js';
 import { TaskApproval } from './task-approval.entity.js';
 import { TaskArtifact } from './task-artifact.entity.js';
-import { Lineage, TaskDependencies } from './task-dependencies.js';
-import { TaskExecution } from './task-execution.entity.js';
+import { TaskDependencies } from './task-dependencies.js';
+import { TaskExecutions } from './task-executions.js';
+import { type Lineage, TaskLineage } from './task-lineage.js';
+import { assertStorableJson, EMBEDDED_EXECUTIONS, MAX_OUTCOME_BYTES, MAX_TASK_SETTINGS_BYTES, PREVIEW_CHARS } from './task-limits.js';
 import { TaskProblems } from './task-problems.js';
 import { TASK_STATES, TaskState } from './task-state.js';
 import { TaskTransitions } from './task-transitions.js';
+import { uuidArrayLiteral } from './uuid-array.js';
 
 type CountsByState = Record<TaskState, number>;
 
@@ -33,28 +35,54 @@ export class TasksService {
     private readonly em: EntityManager,
     private readonly dependencies: TaskDependencies,
     private readonly transitions: TaskTransitions,
+    private readonly graph: TaskLineage,
+    private readonly executions: TaskExecutions,
   ) {}
 
   async create(input: CreateTaskDto): Promise<TaskView> {
+    assertStorableSettings(input);
     const task = new Task(input.prompt);
     task.projectId = input.projectId ?? null;
     task.config = input.config ?? {};
     task.metadata = input.metadata ?? {};
     await this.em.persist(task).flush();
     const dependsOn = input.dependsOn ?? [];
-    if (dependsOn.length > 0) await this.dependencies.replace(task.id, dependsOn);
+    if (dependsOn.length > 0) await this.dependencies.addToNew(task.id, dependsOn);
     return taskView(task, dependsOn);
   }
 
-  async list(query: ListTasksQuery): Promise<Page<TaskView>> {
-    const qb = this.em.createQueryBuilder(Task, 't').select(['*', this.dependencies.dependsOnColumn('t')]);
+  async list(query: ListTasksQuery): Promise<Page<ReturnType<typeof taskListItemView>>> {
+    const qb = this.em
+      .createQueryBuilder(Task, 't')
+      .select(['id', 'projectId', 'userId', 'state', 'currentAgent', 'createdAt', 'updatedAt', 'completedAt', this.dependencies.dependsOnColumn('t')]);
     if (query.state) qb.andWhere({ state: { $in: query.state } });
     if (query.projectId) qb.andWhere({ projectId: query.projectId });
     if (query.currentAgent) qb.andWhere({ currentAgent: query.currentAgent });
     if (query.createdFrom) qb.andWhere({ createdAt: { $gte: query.createdFrom } });
     if (query.createdTo) qb.andWhere({ createdAt: { $lt: query.createdTo } });
-    const page = await keysetPage<Task & { dependsOn: string[] }>(qb, query, NEWEST_FIRST);
-    return { ...page, items: page.items.map((task) => taskView(task, task.dependsOn)) };
+    const page = await keysetPage<TaskListRow>(qb, query, NEWEST_FIRST);
+    const large = await this.largeFieldsOf(page.items.map((task) => task.id));
+    return { ...page, items: page.items.map((task) => taskListItemView(task, large.get(task.id)!)) };
+  }
+
+  /**
+   * Previews and sizes of the large fields of a page of tasks, read once the page is known: in the
+   * page's own query the database may compute them for every row it sorts. Each value is rendered as
+   * text once (the materialized subquery) and only the previews leave the database. The SQL built
+   * here holds field names and a constant, never input.
+   */
+  private async largeFieldsOf(ids: readonly string[]): Promise<Map<string, LargeTaskFields>> {
+    if (ids.length === 0) return new Map();
+    const each = (expression: (field: string) => string) => LARGE_TASK_FIELDS.map((field) => `'${field}', ${expression(field)}`).join(', ');
+    const rows = await this.em.execute<({ id: string } & LargeTaskFields)[]>(sql`
+      with v as materialized (
+        select id, ${raw(LARGE_TASK_FIELDS.map((field) => `${field}::text as ${field}`).join(', '))} from tasks
+        where tenant_id = ${TenantContext.current().tenantId} and id = any(${uuidArrayLiteral(ids)}::uuid[])
+      )
+      select id, json_build_object(${raw(each((field) => `left(${field}, ${PREVIEW_CHARS})`))}) as previews,
+        json_build_object(${raw(each((field) => `octet_length(${field})`))}) as sizes
+      from v`);
+    return new Map(rows.map(({ id, ...large }) => [id, large]));
   }
 
   async stats(query: TaskStatsQuery) {
@@ -82,20 +110,21 @@ export class TasksService {
     };
   }
 
-  /** The task with its executions (and their reviews), artifacts and approvals: six queries, however many rows. */
+  /**
+   * The task whole, with its latest executions (summaries: no large fields, no reviews), its artifacts
+   * (without bodies) and approvals: a bounded read however long the task has run.
+   */
   async get(id: string) {
     const task = await this.em.findOne(Task, { id });
     if (!task) throw TaskProblems.notFound();
     const dependsOn = await this.dependencies.of([id]);
-    const executions = await this.em.find(TaskExecution, { taskId: id }, { orderBy: { startedAt: 'asc', id: 'asc' } });
+    const executions = await this.executions.summaries(id, { limit: EMBEDDED_EXECUTIONS });
     const artifacts = await this.em.find(TaskArtifact, { taskId: id }, { orderBy: { createdAt: 'asc', id: 'asc' } });
     const approvals = await this.em.find(TaskApproval, { taskId: id }, { orderBy: { createdAt: 'asc', id: 'asc' } });
-    const reviews = executions.length
-      ? await this.em.find(ExecutionReview, { executionId: { $in: executions.map((execution) => execution.id) } }, { orderBy: { iteration: 'asc', createdAt: 'asc' } })
-      : [];
     return {
       ...taskView(task, dependsOn.get(id) ?? []),
-      executions: executions.map((execution) => executionView(execution, reviews.filter((review) => review.executionId === execution.id))),
+      executionCount: executions.nextCursor ? await this.executions.count(id) : executions.items.length,
+      executions: executions.items,
       artifacts: artifacts.map((artifact) => artifactView(artifact, false)),
       approvals: approvals.map(approvalView),
     };
@@ -103,6 +132,7 @@ export class TasksService {
 
   /** Changes what a task will do; only while it is pending. */
   async update(id: string, changes: UpdateTaskDto): Promise<TaskView> {
+    assertStorableSettings(changes);
     // The graph lock before the task's row lock, the order every graph edit takes them in.
     if (changes.dependsOn !== undefined) await this.dependencies.lockGraph();
     const task = await this.transitions.lock(id);
@@ -118,6 +148,8 @@ export class TasksService {
   }
 
   async transition(id: string, move: TransitionTaskDto): Promise<TaskView> {
+    assertStorableJson('result', move.result, MAX_OUTCOME_BYTES);
+    assertStorableJson('error', move.error, MAX_OUTCOME_BYTES);
     const task = await this.transitions.lock(id);
     await this.transitions.apply(task, move.to, move);
     return taskView(task, (await this.dependencies.of([id])).get(id) ?? []);
@@ -125,8 +157,13 @@ export class TasksService {
 
   async lineage(id: string, query: LineageQuery): Promise<Lineage> {
     if (!(await this.em.count(Task, { id }))) throw TaskProblems.notFound();
-    return this.dependencies.lineage(id, query);
+    return this.graph.of(id, query);
   }
+}
+
+function assertStorableSettings(input: { config?: unknown; metadata?: unknown }): void {
+  assertStorableJson('config', input.config, MAX_TASK_SETTINGS_BYTES);
+  assertStorableJson('metadata', input.metadata, MAX_TASK_SETTINGS_BYTES);
 }
 
 function zeroCounts(): CountsByState {
