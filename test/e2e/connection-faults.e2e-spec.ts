@@ -93,6 +93,32 @@ describe('the database refusing connections', () => {
   });
 });
 
+describe('a lock not granted in time', () => {
+  let testApp: TestApp;
+  beforeAll(async () => {
+    testApp = await startTestApp({ DB_LOCK_TIMEOUT_MS: '200' });
+  });
+  afterAll(() => testApp.close());
+
+  it('is a 503 to retry, never a 500, whichever statement waited for it', async () => {
+    const task = await createTask(testApp, alice);
+    await withAdminClient(async (admin) => {
+      await admin.query('begin');
+      await admin.query('lock table tasks in access exclusive mode');
+      for (const waiting of [
+        request(testApp.server).get('/api/tasks').set(alice),
+        request(testApp.server).post(`/api/tasks/${task.id}/transitions`).set(alice).send({ to: 'cancelled' }),
+      ]) {
+        const refused = await waiting;
+        expect(refused.status).toBe(503);
+        expect(refused.headers['retry-after']).toBe('1');
+      }
+      await admin.query('rollback');
+    }, testApp.database.name);
+    await request(testApp.server).get('/api/tasks').set(alice).expect(200);
+  });
+});
+
 describe('slow request bodies', () => {
   let testApp: TestApp;
   let port: number;

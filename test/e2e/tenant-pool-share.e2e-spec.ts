@@ -52,6 +52,23 @@ describe("a tenant's share of the database pool", () => {
     await request(testApp.server).get('/api/tasks').set(greedy).expect(200);
   });
 
+  it("gives the tenant's expensive reads a quarter of its share: one lineage walk at a time here, its other work unhindered", async () => {
+    const task = await createTask(testApp, greedy);
+    await withAdminClient(async (admin) => {
+      // A lineage walk reads task_dependencies: a lock on the table keeps it waiting inside its transaction.
+      await admin.query('begin');
+      await admin.query('lock table task_dependencies in access exclusive mode');
+      const walking = request(testApp.server).get(`/api/tasks/${task.id}/lineage`).set(greedy).then((response) => response);
+      await waitFor(async () => (await lockWaiters(admin, testApp.database.name)).length === 1);
+      const second = await request(testApp.server).get(`/api/tasks/${task.id}/lineage`).set(greedy);
+      expect(second.status).toBe(429);
+      expect(second.body.detail).toMatch(/1 expensive reads/);
+      await request(testApp.server).get('/api/dashboards').set(greedy).expect(200);
+      await admin.query('rollback');
+      expect((await walking).status).toBe(200);
+    }, testApp.database.name);
+  });
+
   it('admits a waiting request as soon as one of the tenant\'s slots frees', async () => {
     let queued: Promise<request.Response> | undefined;
     await whileGreedyHoldsConnections(SHARE, async () => {

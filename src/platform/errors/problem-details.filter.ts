@@ -110,7 +110,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (error instanceof ConstraintViolationException) {
       return problem(400, 'The request violates a constraint of the resource.');
     }
-    if (error instanceof DeadlockException || error instanceof LockWaitTimeoutException) {
+    if (error instanceof DeadlockException || error instanceof LockWaitTimeoutException || BUSY_SQLSTATES.has(String(sqlStateOf(error)))) {
       return problem(503, 'The resource is busy; retry the request.');
     }
     if (sqlStateOf(error) === STATEMENT_TIMEOUT) {
@@ -172,9 +172,13 @@ function isDatabaseUnavailable(error: unknown): boolean {
 
 /**
  * What node-postgres says, without a code, when it waited too long for a connection or an answer, or
- * when the connection it held is gone (the server restarted, a backend was terminated, the socket died).
+ * when the connection it held is gone (the server restarted, a backend was terminated, the socket
+ * died); and what Kysely says of a pool already closed (a request still queued as the server stops).
  */
-const LOST_CONNECTION_MESSAGES = /timeout exceeded when trying to connect|Connection terminated|not queryable|Query read timeout/i;
+const LOST_CONNECTION_MESSAGES = /timeout exceeded when trying to connect|Connection terminated|not queryable|Query read timeout|driver has already been destroyed/i;
+
+/** A lock not granted within lock_timeout, a deadlock, a serialization failure: retrying can succeed. */
+const BUSY_SQLSTATES = new Set(['55P03', '40P01', '40001']);
 
 /** query_canceled: the statement timeout (or a cancel request) ended the statement, the server is fine. */
 const STATEMENT_TIMEOUT = '57014';

@@ -20,64 +20,79 @@ interface TenantSlots {
  */
 const QUEUE_LENGTH_PER_SLOT = 20;
 
+/** The part of its share a tenant may spend on expensive reads at once (at least one connection). */
+const EXPENSIVE_PART_OF_SHARE = 0.25;
+
 /**
  * Caps how many units of work of one tenant hold a pooled connection at once (DB_TENANT_POOL_SHARE
- * of DB_POOL_MAX), so that a tenant saturating its most expensive routes leaves the rest of the pool
- * to the others. Work over the share waits, first come first served, for DB_TENANT_QUEUE_TIMEOUT_MS
- * in a bounded queue; then the request gets a 429 with Retry-After. A unit of work nested in one that
- * already holds the tenant's slot (an in-process call inside a request) does not queue behind its
- * own caller. Per process: each instance has its own pool, so each shares its own.
+ * of DB_POOL_MAX), so that a tenant saturating its routes leaves the rest of the pool to the others;
+ * its expensive reads (@ExpensiveRead()) get a quarter of that, since a connection does not bound the
+ * CPU a heavy statement takes from everyone's queries. Work over a limit waits, first come first
+ * served, for DB_TENANT_QUEUE_TIMEOUT_MS in a bounded queue; then the request gets a 429 with
+ * Retry-After. A unit of work nested in one that already holds the tenant's slot (an in-process call
+ * inside a request) does not queue behind its own caller. Per process: each instance has its own
+ * pool, so each shares its own.
  */
 @Injectable()
 export class TenantPoolShare {
   readonly limit: number;
+  readonly expensiveLimit: number;
   private readonly queueTimeoutMs: number;
-  private readonly tenants = new Map<string, TenantSlots>();
+  /** Per tenant, and per tenant for its expensive reads (a key of their own). */
+  private readonly slots = new Map<string, TenantSlots>();
   private readonly holder = new AsyncLocalStorage<string>();
 
   constructor(config: ConfigService<Environment, true>) {
     const poolMax = config.get('DB_POOL_MAX', { infer: true });
     this.limit = Math.max(1, Math.floor(poolMax * config.get('DB_TENANT_POOL_SHARE', { infer: true })));
+    this.expensiveLimit = Math.max(1, Math.floor(this.limit * EXPENSIVE_PART_OF_SHARE));
     this.queueTimeoutMs = config.get('DB_TENANT_QUEUE_TIMEOUT_MS', { infer: true });
   }
 
-  async run<T>(tenantId: string, work: () => Promise<T>): Promise<T> {
+  async run<T>(tenantId: string, work: () => Promise<T>, expensive = false): Promise<T> {
     if (this.holder.getStore() === tenantId) {
       return work();
     }
-    await this.acquire(tenantId);
+    // An expensive read waits for its own slot first, so that it never idles on one of the tenant's.
+    const held: [string, number, string][] = [[tenantId, this.limit, 'requests']];
+    if (expensive) held.unshift([`${tenantId}\u0000expensive`, this.expensiveLimit, 'expensive reads']);
+    const acquired: string[] = [];
     try {
+      for (const [key, limit, what] of held) {
+        await this.acquire(key, limit, what);
+        acquired.push(key);
+      }
       return await this.holder.run(tenantId, work);
     } finally {
-      this.release(tenantId);
+      acquired.forEach((key) => this.release(key));
     }
   }
 
-  private acquire(tenantId: string): Promise<void> {
-    const slots = this.tenants.get(tenantId) ?? { running: 0, waiting: [] };
-    this.tenants.set(tenantId, slots);
-    if (slots.running < this.limit) {
+  private acquire(key: string, limit: number, what: string): Promise<void> {
+    const slots = this.slots.get(key) ?? { running: 0, waiting: [] };
+    this.slots.set(key, slots);
+    if (slots.running < limit) {
       slots.running++;
       return Promise.resolve();
     }
-    if (slots.waiting.length >= this.limit * QUEUE_LENGTH_PER_SLOT) {
-      return Promise.reject(this.refusal());
+    if (slots.waiting.length >= limit * QUEUE_LENGTH_PER_SLOT) {
+      return Promise.reject(new TenantShareExhaustedException(limit, what));
     }
     return new Promise<void>((resolve, reject) => {
       const waiter: Waiter = {
         admit: resolve,
         timer: setTimeout(() => {
           slots.waiting.splice(slots.waiting.indexOf(waiter), 1);
-          reject(this.refusal());
+          reject(new TenantShareExhaustedException(limit, what));
         }, this.queueTimeoutMs),
       };
       slots.waiting.push(waiter);
     });
   }
 
-  /** Hands the slot to the next waiter, or frees it (and forgets an idle tenant: the map stays small). */
-  private release(tenantId: string): void {
-    const slots = this.tenants.get(tenantId);
+  /** Hands the slot to the next waiter, or frees it (and forgets an idle key: the map stays small). */
+  private release(key: string): void {
+    const slots = this.slots.get(key);
     if (!slots) return;
     const next = slots.waiting.shift();
     if (next) {
@@ -86,16 +101,12 @@ export class TenantPoolShare {
       return;
     }
     slots.running--;
-    if (slots.running === 0) this.tenants.delete(tenantId);
-  }
-
-  private refusal(): TenantShareExhaustedException {
-    return new TenantShareExhaustedException(this.limit);
+    if (slots.running === 0) this.slots.delete(key);
   }
 }
 
 export class TenantShareExhaustedException extends ProblemException {
-  constructor(limit: number) {
-    super(429, `This tenant already has ${limit} requests using the database at once (its share of the pool); retry shortly.`, { limit }, { 'Retry-After': '1' });
+  constructor(limit: number, what: string) {
+    super(429, `This tenant already has ${limit} ${what} using the database at once (its share of the pool); retry shortly.`, { limit }, { 'Retry-After': '1' });
   }
 }

@@ -61,7 +61,7 @@ export class TenantScope {
     return TenantContext.run(principal, origin, async () => {
       await this.availability.assertAvailable();
       try {
-        return await this.poolShare.run(principal.tenantId, () => this.transaction(principal, work, origin, options));
+        return await this.poolShare.run(principal.tenantId, () => this.transaction(principal, work, origin, options), options.expensive);
       } catch (error) {
         // The tenant's slots are held by work stuck on a database that went away meanwhile: say so.
         const unavailable = error instanceof TenantShareExhaustedException ? this.availability.unavailableReason : undefined;
