@@ -7,6 +7,7 @@ import { Migration20261123142718_dashboards } from './Migration20261123142718_da
 import { Migration20261201153134_dashboard_history_contents } from './Migration20261201153134_dashboard_history_contents.js';
 import { Migration20261201160055_storage_accounting } from './Migration20261201160055_storage_accounting.js';
 import { Migration20261201161500_audit_chain_lock_class } from './Migration20261201161500_audit_chain_lock_class.js';
+import { Migration20261201170000_stored_extents } from './Migration20261201170000_stored_extents.js';
 
 /** Every migration, oldest first. `npm run migration:create` rewrites this list. */
 export const migrationsList: MigrationObject[] = [
@@ -18,4 +19,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261201153134_dashboard_history_contents', class: Migration20261201153134_dashboard_history_contents },
   { name: 'Migration20261201160055_storage_accounting', class: Migration20261201160055_storage_accounting },
   { name: 'Migration20261201161500_audit_chain_lock_class', class: Migration20261201161500_audit_chain_lock_class },
+  { name: 'Migration20261201170000_stored_extents', class: Migration20261201170000_stored_extents },
 ];

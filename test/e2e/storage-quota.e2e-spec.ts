@@ -66,7 +66,7 @@ describe('storage usage and quota', () => {
   });
 });
 
-describe('the storage accounting migration', () => {
+describe('the storage accounting and stored extents migrations, on a database holding tasks', () => {
   const BEFORE = 'Migration20261201153134_dashboard_history_contents';
   let database: TestDatabase;
   beforeAll(async () => {
@@ -85,6 +85,10 @@ describe('the storage accounting migration', () => {
     );
     await withMigrator(database.ownerUrl, (migrator) => migrator.up());
     expect(await asAdmin(`select tenant_id, bytes::text from tenant_storage where table_name = 'tasks' order by tenant_id`)).toEqual(stored);
+    // The later migration's stored previews and sizes are filled in for rows that existed before it.
+    expect(await asAdmin(`select length(prompt_preview) as preview, prompt_bytes as bytes from tasks order by prompt_bytes`)).toEqual(
+      [1, 2, 3, 4].map((n) => ({ preview: 200, bytes: 1000 * n })),
+    );
 
     await withMigrator(database.ownerUrl, (migrator) => migrator.down({ to: BEFORE }));
     expect(await asAdmin(`select to_regclass('tenant_storage')::text as account`)).toEqual([{ account: null }]);

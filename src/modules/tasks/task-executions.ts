@@ -22,8 +22,8 @@ const LATEST_STARTED_FIRST: SortKey<TaskExecution> = {
 
 /**
  * Reads of agent runs. Summaries leave out `input`, `output` and `error` (each up to
- * MAX_OUTCOME_BYTES) and give their sizes instead, measured by the database: the large values never
- * travel to this process unless one execution is read whole.
+ * MAX_OUTCOME_BYTES) and give their sizes instead, measured by the database as each run is written:
+ * the large values are neither unpacked nor sent to this process unless one execution is read whole.
  */
 @Injectable()
 export class TaskExecutions {
@@ -59,13 +59,13 @@ export class TaskExecutions {
   }
 
   /**
-   * The sizes of a page of runs' large fields and their review counts, read once the page is known:
-   * in the page's own query the database may compute them for every row it sorts.
+   * The sizes of a page of runs' large fields (computed by the database when each run was written:
+   * stored generated columns) and their review counts, read once the page is known.
    */
   private async extentsOf(ids: readonly string[]): Promise<Map<string, ExecutionExtent>> {
     if (ids.length === 0) return new Map();
     const rows = await this.em.execute<({ id: string } & ExecutionExtent)[]>(sql`
-      select e.id, json_build_object('input', octet_length(e.input::text), 'output', octet_length(e.output::text), 'error', octet_length(e.error::text)) as sizes,
+      select e.id, json_build_object('input', e.input_bytes, 'output', e.output_bytes, 'error', e.error_bytes) as sizes,
         (select count(*)::int from execution_reviews r where r.tenant_id = e.tenant_id and r.execution_id = e.id) as "reviewCount"
       from task_executions e
       where e.tenant_id = ${TenantContext.current().tenantId} and e.id = any(${uuidArrayLiteral(ids)}::uuid[])`);

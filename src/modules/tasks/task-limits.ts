@@ -9,8 +9,6 @@ export const MAX_OUTCOME_BYTES = 256 * KIB; // a task's result and error; an exe
 export const MAX_EXECUTIONS_PER_TASK = 1_000;
 /** The latest executions a task read embeds (without their large fields); the rest are paged. */
 export const EMBEDDED_EXECUTIONS = 5;
-/** Characters of a large field that a list item carries, with the field's size. */
-export const PREVIEW_CHARS = 200;
 
 /**
  * A JSON value a client sent, before it is kept: a number that JSON parsing already changed (1e400 →

@@ -17,7 +17,7 @@ import { TaskArtifact } from './task-artifact.entity.js';
 import { TaskDependencies } from './task-dependencies.js';
 import { TaskExecutions } from './task-executions.js';
 import { type Lineage, TaskLineage } from './task-lineage.js';
-import { assertStorableJson, EMBEDDED_EXECUTIONS, MAX_OUTCOME_BYTES, MAX_TASK_SETTINGS_BYTES, PREVIEW_CHARS } from './task-limits.js';
+import { assertStorableJson, EMBEDDED_EXECUTIONS, MAX_OUTCOME_BYTES, MAX_TASK_SETTINGS_BYTES } from './task-limits.js';
 import { TaskProblems } from './task-problems.js';
 import { TASK_STATES, TaskState } from './task-state.js';
 import { TaskTransitions } from './task-transitions.js';
@@ -66,22 +66,17 @@ export class TasksService {
   }
 
   /**
-   * Previews and sizes of the large fields of a page of tasks, read once the page is known: in the
-   * page's own query the database may compute them for every row it sorts. Each value is rendered as
-   * text once (the materialized subquery) and only the previews leave the database. The SQL built
-   * here holds field names and a constant, never input.
+   * Previews and sizes of the large fields of a page of tasks, read once the page is known. The
+   * database computed them when each task was written (stored generated columns), so no large value
+   * is unpacked for a list. The SQL built here holds field names only, never input.
    */
   private async largeFieldsOf(ids: readonly string[]): Promise<Map<string, LargeTaskFields>> {
     if (ids.length === 0) return new Map();
-    const each = (expression: (field: string) => string) => LARGE_TASK_FIELDS.map((field) => `'${field}', ${expression(field)}`).join(', ');
+    const each = (column: (field: string) => string) => LARGE_TASK_FIELDS.map((field) => `'${field}', ${column(field)}`).join(', ');
     const rows = await this.em.execute<({ id: string } & LargeTaskFields)[]>(sql`
-      with v as materialized (
-        select id, ${raw(LARGE_TASK_FIELDS.map((field) => `${field}::text as ${field}`).join(', '))} from tasks
-        where tenant_id = ${TenantContext.current().tenantId} and id = any(${uuidArrayLiteral(ids)}::uuid[])
-      )
-      select id, json_build_object(${raw(each((field) => `left(${field}, ${PREVIEW_CHARS})`))}) as previews,
-        json_build_object(${raw(each((field) => `octet_length(${field})`))}) as sizes
-      from v`);
+      select id, json_build_object(${raw(each((field) => `${field}_preview`))}) as previews,
+        json_build_object(${raw(each((field) => `${field}_bytes`))}) as sizes
+      from tasks where tenant_id = ${TenantContext.current().tenantId} and id = any(${uuidArrayLiteral(ids)}::uuid[])`);
     return new Map(rows.map(({ id, ...large }) => [id, large]));
   }
 
