@@ -9,6 +9,8 @@ import { encodeCursor, NEWEST_FIRST } from '../src/platform/pagination/keyset.js
 import { AUDIT_LARGE_TENANT_ENTRIES, explainAuditQueries, seedAuditAsSuperuser, setAuditCapture } from './audit.js';
 import { benchDashboards, type BenchDashboard, explainDashboardRead, seedDashboardsAsSuperuser, SEEDED_POSITIONS } from './dashboards.js';
 import { explainListQueries } from './explain.js';
+import { MAX_EXECUTIONS_PER_TASK, MAX_OUTCOME_BYTES } from '../src/modules/tasks/task-limits.js';
+import { DENSE_GRAPH_TASKS, type IsolationSeed, seedIsolationAsSuperuser } from './isolation.js';
 import { explainLessonQueries, seedLessonsAsSuperuser } from './lessons.js';
 import { rowAt, seedAsSuperuser, SeedShape, tenantName } from './seed.js';
 import { startBuiltServer } from './server.js';
@@ -35,6 +37,11 @@ const WIDGETS_PER_DASHBOARD = 6;
 const BENCH_USER = 'bench-user';
 let deepCursor = '';
 let dashboards: { read: BenchDashboard; moved: BenchDashboard }[] = [];
+/** The isolation suite: the tenant that drives the most expensive reads, and the one measured beside it. */
+const GREEDY_TENANT = 0;
+const QUIET_TENANT = 1;
+const ISOLATION_TENANTS = 2;
+let isolation: IsolationSeed;
 /** Layout batches sent per tenant: even ones swap the first two widgets, odd ones swap them back. */
 const layoutMoves = new Array<number>(SHAPE.tenants).fill(0);
 
@@ -60,10 +67,17 @@ interface Scenario {
   connections?: number;
   /** Runs before the scenario is measured (e.g. switches auditing off). */
   prepare?: () => Promise<void>;
+  /** Driven at the same time, and reported after it (another tenant's load). */
+  alongside?: Scenario[];
 }
 
 async function measure(scenario: Scenario): Promise<string> {
   await scenario.prepare?.();
+  const [row, ...alongside] = await Promise.all([drive(scenario), ...(scenario.alongside ?? []).map((other) => drive(other, '  while: '))]);
+  return [row, ...alongside].join('\n');
+}
+
+async function drive(scenario: Scenario, prefix = ''): Promise<string> {
   const bearerTokens = scenario.admin ? adminTokens : tokens;
   let next = 0;
   const result = await autocannon({
@@ -87,7 +101,7 @@ async function measure(scenario: Scenario): Promise<string> {
   });
   const failures = result.non2xx + result.errors + result.timeouts;
   const name = scenario.connections ? `${scenario.name} [${scenario.connections} connections]` : scenario.name;
-  return `| ${name} | ${result.requests.average.toFixed(0)} | ${result.latency.p50} | ${result.latency.p99} | ${failures} |`;
+  return `| ${prefix}${name} | ${result.requests.average.toFixed(0)} | ${result.latency.p50} | ${result.latency.p99} | ${failures} |`;
 }
 
 const createTask: Scenario = {
@@ -191,6 +205,32 @@ const suites: Record<string, Suite> = {
             path: () => `/api/audit-logs?from=${dayAgo(6)}&to=${dayAgo(5)}&limit=50`,
           },
         ].map((scenario) => ({ ...scenario, admin: true, connections: ADMIN_CONNECTIONS })),
+      ];
+    },
+  },
+  isolation: {
+    async seed(adminUrl) {
+      await seedAsSuperuser(adminUrl, { tenants: ISOLATION_TENANTS, tasksPerTenant: 150, largeTenantTasks: 150 });
+      isolation = await seedIsolationAsSuperuser(adminUrl, tenantName(GREEDY_TENANT + 1), {
+        count: MAX_EXECUTIONS_PER_TASK,
+        largest: 200,
+        fieldBytes: MAX_OUTCOME_BYTES - 64,
+      });
+      console.log(`Seeded a ${DENSE_GRAPH_TASKS}-task fully connected graph and a task with ${MAX_EXECUTIONS_PER_TASK} executions (200 at the field caps) for ${tenantName(GREEDY_TENANT + 1)}`);
+    },
+    async scenarios() {
+      const quiet: Scenario = { name: `GET /api/tasks?limit=50 (${tenantName(QUIET_TENANT + 1)} alone)`, tenant: QUIET_TENANT, connections: 8, path: () => '/api/tasks?limit=50' };
+      const greedy = (name: string, path: string): Scenario => ({ name: `${name} (${tenantName(GREEDY_TENANT + 1)})`, tenant: GREEDY_TENANT, connections: 16, path: () => path });
+      return [
+        quiet,
+        {
+          ...quiet,
+          name: `GET /api/tasks?limit=50 (${tenantName(QUIET_TENANT + 1)} while ${tenantName(GREEDY_TENANT + 1)} saturates its expensive reads)`,
+          alongside: [
+            greedy('GET /api/tasks/:id/lineage?maxDepth=20 (dense graph tip)', `/api/tasks/${isolation.denseTip}/lineage?maxDepth=20`),
+            greedy('GET /api/tasks/:id/executions?limit=200 (at the caps)', `/api/tasks/${isolation.largestTask}/executions?limit=200`),
+          ],
+        },
       ];
     },
   },
