@@ -110,6 +110,12 @@ describe('rate limiting', () => {
 
     await request(testApp.server).get('/api/tasks').set(bearer(tokenFor({ tenant: 'globex', sub: 'alice' }))).expect(200);
   });
+
+  it('never counts or refuses health probes', async () => {
+    for (let i = 0; i < 10; i++) {
+      await request(testApp.server).get('/health/live').expect(200);
+    }
+  });
 });
 
 describe('failed authentication limit', () => {

@@ -9,7 +9,8 @@ import { ShutdownState } from '../lifecycle/shutdown-state.js';
 
 @ApiTags('health')
 @Public()
-@SkipThrottle()
+// Every named limit: probes from a load balancer or orchestrator are never counted or refused.
+@SkipThrottle({ user: true, tenant: true })
 @Controller('health')
 export class HealthController {
   constructor(

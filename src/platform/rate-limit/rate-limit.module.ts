@@ -5,6 +5,7 @@ import { ThrottlerModule } from '@nestjs/throttler';
 import type { Environment } from '../../config/environment.js';
 import type { Principal } from '../auth/principal.js';
 import { AuthFailureLimiter } from './auth-failure-limiter.js';
+import { FixedWindowThrottlerStorage } from './fixed-window-storage.js';
 import { RateLimitGuard } from './rate-limit.guard.js';
 
 interface Caller {
@@ -18,8 +19,8 @@ const MINUTE_MS = 60_000;
  * Rate limits on authenticated requests, each across all routes: per tenant (all its users together;
  * anonymous requests per client IP) and per user of a tenant, so that one user cannot spend the budget
  * of all the others. Plus a per-IP limit on failed authentications (AuthFailureLimiter, used by the
- * JWT guard). The storage is in memory; several instances share limits by passing a shared
- * ThrottlerStorage (e.g. Redis) as `storage` here.
+ * JWT guard). The storage is in memory, counting fixed windows; several instances share limits by
+ * passing a shared ThrottlerStorage (e.g. Redis) as `storage` here.
  */
 @Global()
 @Module({
@@ -41,6 +42,7 @@ const MINUTE_MS = 60_000;
             { name: 'tenant', ttl: MINUTE_MS, limit: perTenant, getTracker: ({ user, ip }: Caller) => (user ? `tenant:${user.tenantId}` : `ip:${ip}`) },
           ],
           generateKey: (_context, tracker, name) => `${name}:${tracker}`,
+          storage: new FixedWindowThrottlerStorage(),
         };
       },
     }),
