@@ -9,6 +9,7 @@ import { LessonsService } from '../../src/modules/lessons/lessons.service.js';
 import { AuditRetentionJob } from '../../src/modules/audit/audit-retention.job.js';
 import { startTestApp, TestApp } from '../support/test-app.js';
 import { createTestDatabase, withAdminClient, withOwnerClient } from '../support/test-database.js';
+import { tenantTablesWithout } from '../support/tenant-tables.js';
 import { SALES_QUERY } from '../support/dashboards.js';
 import { bearer, tokenFor } from '../support/tokens.js';
 
@@ -56,12 +57,7 @@ describe('audit trail', () => {
 
   describe('capture', () => {
     it('is attached to every table with tenant data, so no write path escapes it', async () => {
-      const unaudited = await asOwner(async (owner) => (await owner.query(`
-        select c.relname as name from pg_class c
-        join pg_attribute a on a.attrelid = c.oid and a.attname = 'tenant_id' and not a.attisdropped
-        where c.relnamespace = 'public'::regnamespace and c.relkind = 'r'
-          and not exists (select from pg_trigger t where t.tgrelid = c.oid and t.tgname = 'audit_capture' and t.tgenabled = 'O')
-        order by 1`)).rows.map((row) => row.name as string));
+      const unaudited = await tenantTablesWithout('audit_capture', testApp.database.name);
       // The trail itself, dashboard history (written only by audited dashboard changes), stored
       // replies of idempotent requests (a cache of responses, not data) and the storage account
       // (derived from the other tables by their triggers).

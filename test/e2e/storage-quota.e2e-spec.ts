@@ -4,6 +4,7 @@ import { withMigrator } from '../../src/platform/database/migrations.js';
 import { StorageUsageService } from '../../src/platform/storage-quota/storage-usage.js';
 import { startTestApp, TestApp } from '../support/test-app.js';
 import { createTestDatabase, TestDatabase, withAdminClient } from '../support/test-database.js';
+import { tenantTablesWithout } from '../support/tenant-tables.js';
 import { bearer, tokenFor } from '../support/tokens.js';
 
 const QUOTA = 64 * 1024;
@@ -24,12 +25,7 @@ describe('storage usage and quota', () => {
   const bigTask = (auth: Record<string, string>) => request(testApp.server).post('/api/tasks').set(auth).send({ prompt: randomBytes(15_000).toString('base64') });
 
   it('accounts every table with tenant data, but the audit trail and the account itself', async () => {
-    const unaccounted = await withAdminClient(async (client) => (await client.query(`
-      select c.relname as name from pg_class c
-      join pg_attribute a on a.attrelid = c.oid and a.attname = 'tenant_id' and not a.attisdropped
-      where c.relnamespace = 'public'::regnamespace and c.relkind = 'r'
-        and not exists (select from pg_trigger t where t.tgrelid = c.oid and t.tgname = 'storage_account' and t.tgenabled = 'O')
-      order by 1`)).rows.map((row) => row.name as string), testApp.database.name);
+    const unaccounted = await tenantTablesWithout('storage_account', testApp.database.name);
     expect(unaccounted).toEqual(['audit_entries', 'tenant_storage', 'tenant_storage_deltas']);
   });
 
