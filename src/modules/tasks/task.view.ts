@@ -47,8 +47,8 @@ export interface TaskListRow {
 }
 
 /** A task in a list: `prompt` cut to a preview, the JSON fields as previews only; the task read has them whole. */
-export function taskListItemView(row: TaskListRow, large: LargeTaskFields) {
-  const { prompt, ...previews } = large.previews;
+export function taskListItemView(row: TaskListRow & LargeTaskFields) {
+  const { prompt, ...previews } = row.previews;
   return {
     id: row.id,
     projectId: row.projectId ?? null,
@@ -57,7 +57,7 @@ export function taskListItemView(row: TaskListRow, large: LargeTaskFields) {
     state: row.state,
     currentAgent: row.currentAgent ?? null,
     previews,
-    sizes: large.sizes,
+    sizes: row.sizes,
     dependsOn: row.dependsOn,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,

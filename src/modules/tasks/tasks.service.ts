@@ -21,9 +21,17 @@ import { assertStorableJson, EMBEDDED_EXECUTIONS, MAX_OUTCOME_BYTES, MAX_TASK_SE
 import { TaskProblems } from './task-problems.js';
 import { TASK_STATES, TaskState } from './task-state.js';
 import { TaskTransitions } from './task-transitions.js';
-import { uuidArrayLiteral } from './uuid-array.js';
 
 type CountsByState = Record<TaskState, number>;
+
+/**
+ * The previews and sizes of a list item's large fields, which the database computed when the task
+ * was written (stored generated columns): no large value is unpacked for a list. Field names only.
+ */
+function largeFieldColumns(alias: string) {
+  const each = (column: (field: string) => string) => LARGE_TASK_FIELDS.map((field) => `'${field}', ${alias}.${column(field)}`).join(', ');
+  return [raw(`json_build_object(${each((field) => `${field}_preview`)}) as previews`), raw(`json_build_object(${each((field) => `${field}_bytes`)}) as sizes`)];
+}
 
 /**
  * Tasks of the current tenant. Every method runs inside a tenant scope (a request, or
@@ -54,30 +62,14 @@ export class TasksService {
   async list(query: ListTasksQuery): Promise<Page<ReturnType<typeof taskListItemView>>> {
     const qb = this.em
       .createQueryBuilder(Task, 't')
-      .select(['id', 'projectId', 'userId', 'state', 'currentAgent', 'createdAt', 'updatedAt', 'completedAt', this.dependencies.dependsOnColumn('t')]);
+      .select(['id', 'projectId', 'userId', 'state', 'currentAgent', 'createdAt', 'updatedAt', 'completedAt', this.dependencies.dependsOnColumn('t'), ...largeFieldColumns('t')]);
     if (query.state) qb.andWhere({ state: { $in: query.state } });
     if (query.projectId) qb.andWhere({ projectId: query.projectId });
     if (query.currentAgent) qb.andWhere({ currentAgent: query.currentAgent });
     if (query.createdFrom) qb.andWhere({ createdAt: { $gte: query.createdFrom } });
     if (query.createdTo) qb.andWhere({ createdAt: { $lt: query.createdTo } });
-    const page = await keysetPage<TaskListRow>(qb, query, NEWEST_FIRST);
-    const large = await this.largeFieldsOf(page.items.map((task) => task.id));
-    return { ...page, items: page.items.map((task) => taskListItemView(task, large.get(task.id)!)) };
-  }
-
-  /**
-   * Previews and sizes of the large fields of a page of tasks, read once the page is known. The
-   * database computed them when each task was written (stored generated columns), so no large value
-   * is unpacked for a list. The SQL built here holds field names only, never input.
-   */
-  private async largeFieldsOf(ids: readonly string[]): Promise<Map<string, LargeTaskFields>> {
-    if (ids.length === 0) return new Map();
-    const each = (column: (field: string) => string) => LARGE_TASK_FIELDS.map((field) => `'${field}', ${column(field)}`).join(', ');
-    const rows = await this.em.execute<({ id: string } & LargeTaskFields)[]>(sql`
-      select id, json_build_object(${raw(each((field) => `${field}_preview`))}) as previews,
-        json_build_object(${raw(each((field) => `${field}_bytes`))}) as sizes
-      from tasks where tenant_id = ${TenantContext.current().tenantId} and id = any(${uuidArrayLiteral(ids)}::uuid[])`);
-    return new Map(rows.map(({ id, ...large }) => [id, large]));
+    const page = await keysetPage<TaskListRow & LargeTaskFields>(qb, query, NEWEST_FIRST);
+    return { ...page, items: page.items.map(taskListItemView) };
   }
 
   async stats(query: TaskStatsQuery) {
