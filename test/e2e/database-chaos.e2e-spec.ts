@@ -1,10 +1,11 @@
 import { readdir, readFile, rm } from 'node:fs/promises';
-import pg from 'pg';
 import request from 'supertest';
 import { EmbeddedDatabase, startEmbeddedDatabase } from '../../src/platform/database/embedded-database.js';
 import { migrateToLatest } from '../../src/platform/database/migrations.js';
 import { freePort } from '../support/free-port.js';
+import { waitFor } from '../support/lock-waiters.js';
 import { startTestApp, TestApp } from '../support/test-app.js';
+import { withAdminClient } from '../support/test-database.js';
 import { bearer, tokenFor } from '../support/tokens.js';
 
 const alice = bearer(tokenFor({ tenant: 'chaos', sub: 'alice' }));
@@ -61,13 +62,16 @@ describe('database crash and freeze under load', () => {
     const acknowledged = outcomes.filter((outcome) => outcome.status === 201).map((outcome) => outcome.id!);
     expect(acknowledged.length).toBeGreaterThan(WORKERS);
     expect(outcomes.some((outcome) => outcome.status === 503)).toBe(true);
-    const audited = await withSuperuser((client) =>
-      client.query<{ id: string; entries: number }>(
-        `select t.id, count(a.id)::int as entries from tasks t
-         left join audit_entries a on a.tenant_id = t.tenant_id and a.resource_type = 'task' and a.resource_id = t.id::text and a.action = 'task.create'
-         where t.id = any($1::uuid[]) group by t.id`,
-        [acknowledged],
-      ),
+    const audited = await withAdminClient(
+      (client) =>
+        client.query<{ id: string; entries: number }>(
+          `select t.id, count(a.id)::int as entries from tasks t
+           left join audit_entries a on a.tenant_id = t.tenant_id and a.resource_type = 'task' and a.resource_id = t.id::text and a.action = 'task.create'
+           where t.id = any($1::uuid[]) group by t.id`,
+          [acknowledged],
+        ),
+      'tessera',
+      embedded.adminUrl,
     );
     expect(audited.rows.length).toBe(acknowledged.length);
     expect(audited.rows.filter((row) => row.entries !== 1)).toEqual([]);
@@ -84,7 +88,7 @@ describe('database crash and freeze under load', () => {
     const frozen = await processTree(postmasterPid());
     frozen.forEach((pid) => process.kill(pid, 'SIGSTOP'));
     try {
-      await waitUntil(async () => (await request(testApp.server).get('/health/ready')).status === 503, 3_000);
+      await waitFor(async () => (await request(testApp.server).get('/health/ready')).status === 503, 3_000);
       for (let attempt = 0; attempt < 3; attempt++) {
         const started = Date.now();
         const refused = await request(testApp.server).get('/api/tasks').set(alice);
@@ -106,20 +110,8 @@ describe('database crash and freeze under load', () => {
 
   async function timeUntilReady(): Promise<number> {
     const started = Date.now();
-    await waitUntil(async () => (await request(testApp.server).get('/health/ready')).status === 200, 15_000);
+    await waitFor(async () => (await request(testApp.server).get('/health/ready')).status === 200, 15_000);
     return Date.now() - started;
-  }
-
-  async function withSuperuser<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
-    const url = new URL(embedded.adminUrl);
-    url.pathname = '/tessera';
-    const client = new pg.Client({ connectionString: url.toString() });
-    await client.connect();
-    try {
-      return await work(client);
-    } finally {
-      await client.end();
-    }
   }
 });
 
@@ -138,14 +130,6 @@ async function processTree(root: number): Promise<number[]> {
     for (const [pid, ppid] of parents) if (ppid === tree[i]) tree.push(pid);
   }
   return tree;
-}
-
-async function waitUntil(condition: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await sleep(50);
-  }
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

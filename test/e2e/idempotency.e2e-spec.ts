@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { ExpiredIdempotencyKeysSweep } from '../../src/platform/idempotency/expired-keys-sweep.job.js';
+import { waitFor } from '../support/lock-waiters.js';
 import { startTestApp, TestApp } from '../support/test-app.js';
 import { withAdminClient } from '../support/test-database.js';
 import { bearer, tokenFor } from '../support/tokens.js';
@@ -66,8 +67,7 @@ describe('Idempotency-Key on task creation', () => {
       ];
       let rows: { classid: string; objid: string; objsubid: number }[] = [];
       const classes = () => [...new Set(rows.map((row) => Number(row.classid)))].sort();
-      for (let attempt = 0; attempt < 100 && classes().length < 3; attempt++) {
-        await new Promise((resolve) => setTimeout(resolve, 20));
+      await waitFor(async () => {
         await admin.query('select pg_stat_clear_snapshot()');
         ({ rows } = await admin.query(
           `select l.classid::int8::text as classid, l.objid::int8::text as objid, l.objsubid from pg_locks l
@@ -75,7 +75,8 @@ describe('Idempotency-Key on task creation', () => {
            where l.locktype = 'advisory' and a.datname = $1 and a.application_name = 'tessera'`,
           [testApp.database.name],
         ));
-      }
+        return classes().length === 3;
+      });
       const [{ graph }] = (await admin.query(`select (hashtext('idem')::int8 & 4294967295)::text as graph`)).rows;
       await admin.query('rollback');
       expect((await Promise.all(held)).map((response) => response.status)).toEqual([201, 200]);

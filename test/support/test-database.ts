@@ -15,8 +15,9 @@ export function adminUrl(): string {
   return url;
 }
 
-export async function withAdminClient<T>(work: (client: pg.Client) => Promise<T>, database = 'postgres'): Promise<T> {
-  const url = new URL(adminUrl());
+/** A superuser connection to a database of the tests' server (or of another server, by its superuser URL). */
+export async function withAdminClient<T>(work: (client: pg.Client) => Promise<T>, database = 'postgres', server = adminUrl()): Promise<T> {
+  const url = new URL(server);
   url.pathname = `/${database}`;
   const client = new pg.Client({ connectionString: url.toString() });
   await client.connect();
