@@ -57,7 +57,7 @@ export async function createHttpApp(environment: Environment, runtimeDatabaseUrl
   fastify.addHook('onRequest', async (request, reply) => {
     void reply.header('X-Request-Id', request.id);
     if (shutdown.draining) {
-      throw new ProblemException(503, 'The server is shutting down; retry the request.', {}, { 'Retry-After': '1' });
+      throw new ProblemException(503, 'The server is shutting down; retry the request.');
     }
   });
   fastify.addHook('onSend', async (_request, reply) => {

@@ -11,12 +11,10 @@ export const RUNTIME_DATABASE_URL = Symbol('RuntimeDatabaseUrl');
 const PROBE_INTERVAL_MS = 500;
 const PROBE_TIMEOUT_MS = 800;
 
-/** Seconds a client is told to wait (Retry-After) when the database cannot serve. */
-export const DATABASE_RETRY_AFTER_SECONDS = 1;
-
 export class DatabaseUnavailableException extends ProblemException {
   constructor(reason: string) {
-    super(503, `The database is unavailable (${reason}); retry the request later.`, {}, { 'Retry-After': String(DATABASE_RETRY_AFTER_SECONDS) });
+    // Like every 503, answered with Retry-After by the exception filter.
+    super(503, `The database is unavailable (${reason}); retry the request later.`);
   }
 }
 

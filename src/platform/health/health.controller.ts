@@ -3,7 +3,7 @@ import { ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckResult, HealthCheckService, HealthIndicatorFunction, HealthIndicatorService } from '@nestjs/terminus';
 import { SkipThrottle } from '@nestjs/throttler';
 import { Public } from '../auth/public.decorator.js';
-import { DATABASE_RETRY_AFTER_SECONDS, DatabaseAvailability } from '../database/database-availability.js';
+import { DatabaseAvailability } from '../database/database-availability.js';
 import { ProblemException } from '../errors/problem.exception.js';
 import { ShutdownState } from '../lifecycle/shutdown-state.js';
 
@@ -60,9 +60,7 @@ export class HealthController {
       if (!(error instanceof ServiceUnavailableException)) throw error;
       const result = error.getResponse() as HealthCheckResult;
       const failed = Object.entries(result.error ?? {}).map(([name, outcome]) => (outcome?.message ? `${name} (${String(outcome.message)})` : name));
-      throw new ProblemException(503, `Failed checks: ${failed.join(', ')}.`, { checks: result.details }, {
-        'Retry-After': String(DATABASE_RETRY_AFTER_SECONDS),
-      });
+      throw new ProblemException(503, `Failed checks: ${failed.join(', ')}.`, { checks: result.details });
     }
   }
 }
