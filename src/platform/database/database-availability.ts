@@ -83,17 +83,12 @@ export class DatabaseAvailability implements OnApplicationBootstrap, OnApplicati
       : undefined;
   }
 
-  /** Probes now (or joins the probe in flight), for callers that must not rely on a result 0.5 s old. */
-  refresh(): Promise<void> {
-    return this.probe();
-  }
-
   /** Throws a 503 when the database cannot serve, after one fresh probe. */
   async assertAvailable(): Promise<void> {
     if (this.failure === undefined) {
       return;
     }
-    await this.probe();
+    await this.refresh();
     if (this.failure !== undefined) {
       throw new DatabaseUnavailableException(this.failure);
     }
@@ -101,12 +96,15 @@ export class DatabaseAvailability implements OnApplicationBootstrap, OnApplicati
 
   private schedule(): void {
     if (this.stopped) return;
-    this.timer = setTimeout(() => void this.probe().finally(() => this.schedule()), PROBE_INTERVAL_MS);
+    this.timer = setTimeout(() => void this.refresh().finally(() => this.schedule()), PROBE_INTERVAL_MS);
     this.timer.unref();
   }
 
-  /** One probe at a time; callers arriving meanwhile share its outcome. */
-  private probe(): Promise<void> {
+  /**
+   * Probes now, for callers that must not rely on a result 0.5 s old. One probe at a time: callers
+   * arriving meanwhile share its outcome.
+   */
+  refresh(): Promise<void> {
     this.probing ??= this.runProbe().finally(() => {
       this.probing = undefined;
     });
