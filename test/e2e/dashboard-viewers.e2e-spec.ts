@@ -2,7 +2,7 @@ import request from 'supertest';
 import { principalOf } from '../../src/platform/auth/principal.js';
 import { TenantScope } from '../../src/platform/tenancy/tenant-scope.js';
 import { DashboardsService } from '../../src/modules/dashboards/dashboards.service.js';
-import { OwnedListQuery } from '../../src/modules/shared/owned-list.query.js';
+import { OwnedListQuery } from '../../src/platform/pagination/owned-list.query.js';
 import { createDashboard, errorFields } from '../support/dashboards.js';
 import { startTestApp, TestApp } from '../support/test-app.js';
 import { withAdminClient } from '../support/test-database.js';

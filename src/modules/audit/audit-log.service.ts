@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { ProblemException } from '../../platform/errors/problem.exception.js';
-import { keysetPage, NEWEST_FIRST } from '../../platform/pagination/keyset.js';
+import { ormKeysetPage, ORM_NEWEST_FIRST } from '../../platform/pagination/keyset.js';
 import type { Page } from '../../platform/pagination/page.js';
 import { TenantContext } from '../../platform/tenancy/tenant-context.js';
 import { TenantScope } from '../../platform/tenancy/tenant-scope.js';
@@ -21,7 +21,7 @@ export class AuditLogService {
   ) {}
 
   async list(query: ListAuditLogsQuery): Promise<Page<AuditEntryView>> {
-    const page = await keysetPage<AuditEntry>(this.filtered(query), query, NEWEST_FIRST);
+    const page = await ormKeysetPage<AuditEntry>(this.filtered(query), query, ORM_NEWEST_FIRST);
     return { items: page.items.map(auditEntryView), nextCursor: page.nextCursor };
   }
 
@@ -46,7 +46,7 @@ export class AuditLogService {
     do {
       const page = await this.tenantScope.run(
         principal,
-        () => keysetPage<AuditEntry>(this.filtered(query), { limit: EXPORT_BATCH_SIZE, cursor }, NEWEST_FIRST),
+        () => ormKeysetPage<AuditEntry>(this.filtered(query), { limit: EXPORT_BATCH_SIZE, cursor }, ORM_NEWEST_FIRST),
         origin,
       );
       yield page.items.map(auditEntryView);

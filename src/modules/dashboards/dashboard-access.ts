@@ -4,8 +4,8 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import type { Principal } from '../../platform/auth/principal.js';
 import { ProblemException } from '../../platform/errors/problem.exception.js';
 import { TenantContext } from '../../platform/tenancy/tenant-context.js';
-import { isAdmin, mayChange, notOwner } from '../shared/access.js';
-import { assertPrecondition, type Precondition } from '../shared/preconditions.js';
+import { isAdmin, mayChange, notOwner } from '../../platform/auth/ownership.js';
+import { assertPrecondition, type Precondition } from '../../platform/http/preconditions.js';
 import { Dashboard } from './dashboard.entity.js';
 
 /** What decides who sees a dashboard. */

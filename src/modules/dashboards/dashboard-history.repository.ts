@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { v7 as uuidv7 } from 'uuid';
-import { keysetPage, type SortKey } from '../../platform/pagination/keyset.js';
+import { ormKeysetPage, type OrmSortKey } from '../../platform/pagination/keyset.js';
 import type { Page, PageQuery } from '../../platform/pagination/page.js';
 import { TenantContext } from '../../platform/tenancy/tenant-context.js';
 import { isoInstant } from '../shared/sql-json.js';
@@ -17,7 +17,7 @@ export type KeptVersion = VersionSummary & { dashboard: Record<string, unknown> 
 /** The member of a kept widget that names its content (see DashboardWidgetList). */
 const CONTENT_REF = 'contentSha256';
 
-const NEWEST_VERSION_FIRST: SortKey<DashboardVersion> = {
+const NEWEST_VERSION_FIRST: OrmSortKey<DashboardVersion> = {
   name: 'version',
   expression: (alias) => `${alias}.version`,
   type: 'int4',
@@ -137,7 +137,7 @@ export class DashboardHistoryRepository {
       .select(['id', 'version', 'savedBy', 'savedAt', 'replacedBy', 'replacedAt'])
       .where({ dashboardId })
       .andWhere(visibleTo('v'), readerParams(reader));
-    return keysetPage<DashboardVersion>(qb, query, NEWEST_VERSION_FIRST);
+    return ormKeysetPage<DashboardVersion>(qb, query, NEWEST_VERSION_FIRST);
   }
 
   /** A version with the dashboard's full state at it (fields and widgets, as the API showed them), if the reader may see it. */

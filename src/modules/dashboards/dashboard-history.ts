@@ -4,7 +4,7 @@ import type { Environment } from '../../config/environment.js';
 import { ProblemException } from '../../platform/errors/problem.exception.js';
 import type { Page, PageQuery } from '../../platform/pagination/page.js';
 import { TenantContext } from '../../platform/tenancy/tenant-context.js';
-import { isAdmin } from '../shared/access.js';
+import { isAdmin } from '../../platform/auth/ownership.js';
 import { DashboardAccess } from './dashboard-access.js';
 import { DashboardHistoryRepository, type KeptVersion, type VersionReader, type VersionSummary } from './dashboard-history.repository.js';
 

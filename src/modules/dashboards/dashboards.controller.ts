@@ -2,12 +2,12 @@ import { Body, Controller, Delete, Get, Headers, HttpCode, Param, ParseUUIDPipe,
 import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { PageQuery } from '../../platform/pagination/page.js';
-import { etagOf, ParseVersionPipe, preconditionOf } from '../shared/preconditions.js';
+import { etagOf, ParseVersionPipe, preconditionOf } from '../../platform/http/preconditions.js';
 import { DashboardConfigs } from './dashboard-configs.service.js';
 import { DashboardHistory } from './dashboard-history.js';
 import { DashboardsService } from './dashboards.service.js';
 import { CreateDashboardDto } from './dto/create-dashboard.dto.js';
-import { OwnedListQuery } from '../shared/owned-list.query.js';
+import { OwnedListQuery } from '../../platform/pagination/owned-list.query.js';
 import { DeleteDashboardQuery } from './dto/delete-dashboard.query.js';
 import { PutDashboardConfigDto } from './dto/put-dashboard-config.dto.js';
 import { UpdateDashboardDto } from './dto/update-dashboard.dto.js';

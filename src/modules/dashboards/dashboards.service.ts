@@ -4,14 +4,15 @@ import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { EntityManager } from '@mikro-orm/postgresql';
 import type { Environment } from '../../config/environment.js';
 import { ProblemException } from '../../platform/errors/problem.exception.js';
-import { keysetPage, NEWEST_FIRST, type SortKey } from '../../platform/pagination/keyset.js';
+import { ormKeysetPage, ORM_NEWEST_FIRST, type OrmSortKey } from '../../platform/pagination/keyset.js';
 import type { Page, PageQuery } from '../../platform/pagination/page.js';
 import { TenantContext } from '../../platform/tenancy/tenant-context.js';
-import { containsPattern, isAdmin } from '../shared/access.js';
-import { assertJsonWithin, hasInexactNumber, KIB } from '../shared/json-size.js';
-import type { OwnedListQuery } from '../shared/owned-list.query.js';
-import { changesAnything } from '../shared/patch-body.js';
-import type { Precondition } from '../shared/preconditions.js';
+import { isAdmin } from '../../platform/auth/ownership.js';
+import { containsPattern } from '../../platform/database/sql/sql.js';
+import { assertJsonWithin, hasInexactNumber, KIB } from '../../platform/http/json-size.js';
+import type { OwnedListQuery } from '../../platform/pagination/owned-list.query.js';
+import { changesAnything } from '../../platform/http/patch-body.js';
+import type { Precondition } from '../../platform/http/preconditions.js';
 import { DashboardAccess, dashboardNotFound } from './dashboard-access.js';
 import { DashboardContents } from './dashboard-content.js';
 import { Dashboard, DEFAULT_LAYOUT, type DashboardLayout } from './dashboard.entity.js';
@@ -25,7 +26,7 @@ export const MAX_DASHBOARD_JSON_BYTES = 64 * KIB;
 
 const LISTED_FIELDS = ['id', 'name', 'description', 'layout', 'filters', 'ownerId', 'isPublic', 'allowedViewers', 'version', 'createdAt', 'updatedAt', 'updatedBy'] as const;
 
-const RECENTLY_DELETED_FIRST: SortKey<Dashboard> = {
+const RECENTLY_DELETED_FIRST: OrmSortKey<Dashboard> = {
   name: 'deleted',
   expression: (alias) => `${alias}.deleted_at`,
   type: 'timestamptz',
@@ -83,7 +84,7 @@ export class DashboardsService {
     }
     if (query.ownerId) qb.andWhere({ ownerId: query.ownerId });
     if (query.q) qb.andWhere({ name: { $ilike: containsPattern(query.q) } });
-    const page = await keysetPage<Dashboard>(qb, query, NEWEST_FIRST);
+    const page = await ormKeysetPage<Dashboard>(qb, query, ORM_NEWEST_FIRST);
     return { ...page, items: page.items.map(dashboardView) };
   }
 
@@ -189,7 +190,7 @@ export class DashboardsService {
       .select([...LISTED_FIELDS, 'deletedAt', 'deletedBy'])
       .where({ deletedAt: { $gte: this.trashCutoff() } });
     if (!isAdmin(principal)) qb.andWhere({ ownerId: principal.actorId });
-    const page = await keysetPage<Dashboard>(qb, query, RECENTLY_DELETED_FIRST);
+    const page = await ormKeysetPage<Dashboard>(qb, query, RECENTLY_DELETED_FIRST);
     return {
       ...page,
       items: page.items.map((dashboard) => trashedDashboardView({ ...dashboard, deletedAt: dashboard.deletedAt!, deletedBy: dashboard.deletedBy! }, this.retentionDays)),

@@ -1,5 +1,5 @@
-import type { SortKey } from '../../platform/pagination/keyset.js';
-import { NEWEST_FIRST } from '../../platform/pagination/keyset.js';
+import type { OrmSortKey } from '../../platform/pagination/keyset.js';
+import { ORM_NEWEST_FIRST } from '../../platform/pagination/keyset.js';
 import type { Bind } from './bound-sql.js';
 import type { LessonSort } from './dto/list-lessons.query.js';
 import type { Lesson } from './lesson.entity.js';
@@ -10,7 +10,7 @@ export type RankedLesson = Lesson & { rank?: number };
  * Which lessons one page reads and in which order. It gets the statement's `bind`, so that whatever
  * it holds from the request reaches the database as a bound parameter, never as SQL text.
  */
-export type LessonSelection = (bind: Bind) => { key: SortKey<RankedLesson>; condition?: (alias: string) => string };
+export type LessonSelection = (bind: Bind) => { key: OrmSortKey<RankedLesson>; condition?: (alias: string) => string };
 
 /** More words than this in one query are ignored (each costs PostgreSQL tsquery stack). */
 const MAX_QUERY_WORDS = 32;
@@ -60,7 +60,7 @@ export class LessonSearch {
   }
 
   /** The lessons full-text search matches, in the given order. */
-  sortedBy(key: SortKey<RankedLesson>): LessonSelection {
+  sortedBy(key: OrmSortKey<RankedLesson>): LessonSelection {
     return (bind) => ({ key, condition: matching(this.tsQuery(bind)) });
   }
 
@@ -72,7 +72,7 @@ export class LessonSearch {
   ranked(): LessonSelection {
     return (bind) => {
       const query = this.tsQuery(bind);
-      const key: SortKey<RankedLesson> = {
+      const key: OrmSortKey<RankedLesson> = {
         name: 'relevance',
         expression: (alias) =>
           `(case when ts_filter(${alias}.search_vector, '{a}') @@ ${query} then 2
@@ -118,8 +118,8 @@ function matching(tsQuery: string): (alias: string) => string {
 }
 
 /** The non-relevance orderings of the lessons list. */
-export const LESSON_SORT_KEYS: Record<Exclude<LessonSort, 'relevance'>, SortKey<RankedLesson>> = {
-  recent: NEWEST_FIRST as SortKey<RankedLesson>,
+export const LESSON_SORT_KEYS: Record<Exclude<LessonSort, 'relevance'>, OrmSortKey<RankedLesson>> = {
+  recent: ORM_NEWEST_FIRST as OrmSortKey<RankedLesson>,
   confidence: { name: 'confidence', expression: (alias) => `${alias}.confidence`, type: 'float8', valueOf: (row) => row.confidence },
   applications: { name: 'applications', expression: (alias) => `${alias}.application_count`, type: 'int4', valueOf: (row) => row.applicationCount },
 };

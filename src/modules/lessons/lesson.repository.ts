@@ -3,7 +3,7 @@ import { raw, sql as ormSql } from '@mikro-orm/core';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { type RawBuilder, sql } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
-import { keysetPage } from '../../platform/pagination/keyset.js';
+import { ormKeysetPage } from '../../platform/pagination/keyset.js';
 import type { Page } from '../../platform/pagination/page.js';
 import { TenantContext } from '../../platform/tenancy/tenant-context.js';
 import type { AgentType } from '../shared/agent-type.js';
@@ -73,7 +73,7 @@ export class LessonRepository {
     for (const where of [condition?.('l'), ...lessonFilters(query, statement.bind)]) {
       if (where) statement.andWhere(raw(where));
     }
-    return keysetPage(statement, query, key);
+    return ormKeysetPage(statement, query, key);
   }
 
   /** How alike words must be for `<%` (pg_trgm word similarity, 0–1), for the rest of the unit of work. */

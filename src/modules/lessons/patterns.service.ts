@@ -3,16 +3,16 @@ import { sql } from '@mikro-orm/core';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { v7 as uuidv7 } from 'uuid';
 import { ProblemException } from '../../platform/errors/problem.exception.js';
-import { keysetPage, type SortKey } from '../../platform/pagination/keyset.js';
+import { ormKeysetPage, type OrmSortKey } from '../../platform/pagination/keyset.js';
 import type { Page } from '../../platform/pagination/page.js';
 import { TenantContext } from '../../platform/tenancy/tenant-context.js';
 import type { ListPatternsQuery } from './dto/list-patterns.query.js';
 import type { RecordPatternDto } from './dto/record-pattern.dto.js';
-import { assertJsonWithin, hasInexactNumber, KIB } from '../shared/json-size.js';
+import { assertJsonWithin, hasInexactNumber, KIB } from '../../platform/http/json-size.js';
 import { patternView } from './pattern.view.js';
 import { Pattern } from './pattern.entity.js';
 
-const PATTERN_SORT_KEYS: Record<ListPatternsQuery['sort'], SortKey<Pattern>> = {
+const PATTERN_SORT_KEYS: Record<ListPatternsQuery['sort'], OrmSortKey<Pattern>> = {
   frequency: { name: 'frequency', expression: (alias) => `${alias}.frequency`, type: 'int4', valueOf: (row) => row.frequency },
   recent: { name: 'last-seen', expression: (alias) => `${alias}.last_seen`, type: 'timestamptz', valueOf: (row) => row.lastSeen.toISOString() },
 };
@@ -49,7 +49,7 @@ export class PatternsService {
     const qb = this.em.createQueryBuilder(Pattern, 'p').select(['id', 'type', 'agentType', 'pattern', 'frequency', 'lastSeen', 'createdAt']);
     if (query.type) qb.andWhere({ type: query.type });
     if (query.agentType) qb.andWhere({ agentType: query.agentType });
-    const page = await keysetPage(qb, query, PATTERN_SORT_KEYS[query.sort]);
+    const page = await ormKeysetPage(qb, query, PATTERN_SORT_KEYS[query.sort]);
     return { ...page, items: page.items.map(patternView) };
   }
 

@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Idempotent } from '../../platform/idempotency/idempotent.decorator.js';
 import { CreateSavedQueryDto } from './dto/create-saved-query.dto.js';
-import { OwnedListQuery } from '../shared/owned-list.query.js';
+import { OwnedListQuery } from '../../platform/pagination/owned-list.query.js';
 import { UpdateSavedQueryDto } from './dto/update-saved-query.dto.js';
 import { SavedQueriesService } from './saved-queries.service.js';
 

@@ -2,13 +2,14 @@ import { Injectable } from '@nestjs/common';
 import { ForeignKeyConstraintViolationException, UniqueConstraintViolationException } from '@mikro-orm/core';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { ProblemException, ValidationFailedException } from '../../platform/errors/problem.exception.js';
-import { keysetPage, NEWEST_FIRST } from '../../platform/pagination/keyset.js';
+import { ormKeysetPage, ORM_NEWEST_FIRST } from '../../platform/pagination/keyset.js';
 import type { Page } from '../../platform/pagination/page.js';
 import { TenantContext } from '../../platform/tenancy/tenant-context.js';
-import { containsPattern, mayChange, notOwner } from '../shared/access.js';
-import type { OwnedListQuery } from '../shared/owned-list.query.js';
-import { assertJsonWithin, hasInexactNumber, KIB } from '../shared/json-size.js';
-import { plainQuery, type QueryDefinitionDto, queryReferenceErrors } from '../shared/query-definition.dto.js';
+import { mayChange, notOwner } from '../../platform/auth/ownership.js';
+import { containsPattern } from '../../platform/database/sql/sql.js';
+import type { OwnedListQuery } from '../../platform/pagination/owned-list.query.js';
+import { assertJsonWithin, hasInexactNumber, KIB } from '../../platform/http/json-size.js';
+import { plainQuery, type QueryDefinitionDto, queryReferenceErrors } from './dto/query-definition.dto.js';
 import type { CreateSavedQueryDto } from './dto/create-saved-query.dto.js';
 import type { UpdateSavedQueryDto } from './dto/update-saved-query.dto.js';
 import { SavedQuery } from './saved-query.entity.js';
@@ -37,7 +38,7 @@ export class SavedQueriesService {
     const qb = this.em.createQueryBuilder(SavedQuery, 'q').select(['id', 'name', 'description', 'query', 'ownerId', 'createdAt', 'updatedAt']);
     if (query.ownerId) qb.andWhere({ ownerId: query.ownerId });
     if (query.q) qb.andWhere({ name: { $ilike: containsPattern(query.q) } });
-    const page = await keysetPage<SavedQuery>(qb, query, NEWEST_FIRST);
+    const page = await ormKeysetPage<SavedQuery>(qb, query, ORM_NEWEST_FIRST);
     return { ...page, items: page.items.map(savedQueryView) };
   }
 

@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Role } from '../../platform/auth/principal.js';
 import { RequireRoles } from '../../platform/auth/roles.decorator.js';
-import { etagOf, preconditionOf } from '../shared/preconditions.js';
+import { etagOf, preconditionOf } from '../../platform/http/preconditions.js';
 import { PutSchemaConfigDto } from './dto/put-schema-config.dto.js';
 import { SchemaConfigService } from './schema-config.service.js';
 

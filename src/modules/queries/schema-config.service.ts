@@ -3,9 +3,9 @@ import { LockMode } from '@mikro-orm/core';
 import { EntityManager } from '@mikro-orm/postgresql';
 import type { FieldError } from '../../platform/errors/problem.js';
 import { TenantContext } from '../../platform/tenancy/tenant-context.js';
-import { assertJsonWithin, KIB } from '../shared/json-size.js';
-import { assertPrecondition, type Precondition } from '../shared/preconditions.js';
-import type { QueryDefinitionDto } from '../shared/query-definition.dto.js';
+import { assertJsonWithin, KIB } from '../../platform/http/json-size.js';
+import { assertPrecondition, type Precondition } from '../../platform/http/preconditions.js';
+import type { QueryDefinitionDto } from './dto/query-definition.dto.js';
 import type { PutSchemaConfigDto, SchemaTableDto } from './dto/put-schema-config.dto.js';
 import { SchemaConfig } from './schema-config.entity.js';
 

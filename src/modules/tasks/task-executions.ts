@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { sql } from '@mikro-orm/core';
 import { EntityManager } from '@mikro-orm/postgresql';
-import { keysetPage, type SortKey } from '../../platform/pagination/keyset.js';
+import { ormKeysetPage, type OrmSortKey } from '../../platform/pagination/keyset.js';
 import type { Page, PageQuery } from '../../platform/pagination/page.js';
 import { TenantContext } from '../../platform/tenancy/tenant-context.js';
 import { ExecutionReview } from './execution-review.entity.js';
@@ -13,7 +13,7 @@ import { uuidArrayLiteral } from './uuid-array.js';
 
 type ExecutionSummary = ReturnType<typeof executionSummaryView>;
 
-const LATEST_STARTED_FIRST: SortKey<TaskExecution> = {
+const LATEST_STARTED_FIRST: OrmSortKey<TaskExecution> = {
   name: 'started',
   expression: (alias) => `${alias}.started_at`,
   type: 'timestamptz',
@@ -41,7 +41,7 @@ export class TaskExecutions {
       .createQueryBuilder(TaskExecution, 'e')
       .select(['id', 'taskId', 'agentType', 'status', 'durationMs', 'tokensUsed', 'startedAt', 'finishedAt'])
       .where({ taskId });
-    const page = await keysetPage<TaskExecution>(qb, query, LATEST_STARTED_FIRST);
+    const page = await ormKeysetPage<TaskExecution>(qb, query, LATEST_STARTED_FIRST);
     const extents = await this.extentsOf(page.items.map((execution) => execution.id));
     return { ...page, items: page.items.map((execution) => executionSummaryView(execution, extents.get(execution.id)!)) };
   }

@@ -1,5 +1,5 @@
 import { ValidationFailedException } from '../../platform/errors/problem.exception.js';
-import { assertJsonWithin, hasInexactNumber, KIB } from '../shared/json-size.js';
+import { assertJsonWithin, hasInexactNumber, KIB } from '../../platform/http/json-size.js';
 
 /** What a task keeps as JSON, each field measured as JSON (over → 413). */
 export const MAX_TASK_SETTINGS_BYTES = 64 * KIB; // config, metadata; an artifact's metadata

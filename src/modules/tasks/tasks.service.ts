@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { raw, sql } from '@mikro-orm/core';
 import { EntityManager } from '@mikro-orm/postgresql';
 import type { Page } from '../../platform/pagination/page.js';
-import { keysetPage, NEWEST_FIRST } from '../../platform/pagination/keyset.js';
+import { ormKeysetPage, ORM_NEWEST_FIRST } from '../../platform/pagination/keyset.js';
 import { TenantContext } from '../../platform/tenancy/tenant-context.js';
 import type { CreateTaskDto } from './dto/create-task.dto.js';
 import type { LineageQuery } from './dto/lineage.query.js';
@@ -68,7 +68,7 @@ export class TasksService {
     if (query.currentAgent) qb.andWhere({ currentAgent: query.currentAgent });
     if (query.createdFrom) qb.andWhere({ createdAt: { $gte: query.createdFrom } });
     if (query.createdTo) qb.andWhere({ createdAt: { $lt: query.createdTo } });
-    const page = await keysetPage<TaskListRow & LargeTaskFields>(qb, query, NEWEST_FIRST);
+    const page = await ormKeysetPage<TaskListRow & LargeTaskFields>(qb, query, ORM_NEWEST_FIRST);
     return { ...page, items: page.items.map(taskListItemView) };
   }
 

@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, Headers, HttpCode, Param, ParseUUIDPipe,
 import { ApiBearerAuth, ApiBody, ApiHeader, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { DashboardsService } from '../dashboards/dashboards.service.js';
-import { etagOf, preconditionOf } from '../shared/preconditions.js';
+import { etagOf, preconditionOf } from '../../platform/http/preconditions.js';
 import { CreateWidgetDto } from './dto/create-widget.dto.js';
 import { LayoutMoveDto } from './dto/layout-move.dto.js';
 import { UpdateWidgetDto } from './dto/update-widget.dto.js';

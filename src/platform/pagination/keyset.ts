@@ -1,9 +1,60 @@
 import { raw } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { type Expression, type SelectQueryBuilder, sql } from 'kysely';
+import { queryRows } from '../database/sql/sql.js';
 import { ProblemException } from '../errors/problem.exception.js';
 import type { Page, PageQuery } from './page.js';
 
 /** How a list is ordered: descending by an SQL expression, then by id. */
 export interface SortKey<T> {
+  /** Names this ordering inside cursors: a cursor of another ordering is refused. */
+  name: string;
+  /** The sort value over the query's root alias, e.g. `alias => sql.ref(`${alias}.created_at`)`. */
+  expression: (alias: string) => Expression<unknown>;
+  type: 'timestamptz' | 'float8' | 'int4';
+  valueOf: (row: T) => string | number;
+}
+
+/** Newest first: the order of most lists. */
+export const NEWEST_FIRST: SortKey<{ id: string; createdAt: Date }> = {
+  name: 'recent',
+  expression: (alias) => sql.ref(`${alias}.created_at`),
+  type: 'timestamptz',
+  valueOf: (row) => row.createdAt.toISOString(),
+};
+
+/**
+ * One page of a list by keyset (sort value, id), both descending: constant cost however deep the
+ * page, stable under concurrent inserts. `select` is a Kysely select of `em.getKysely()` whose root
+ * table has the alias `alias`; it runs in the unit of work, its rows as selected (no entity hydration:
+ * lists are read-only and hydrating every row is most of their cost).
+ */
+export async function keysetPage<T extends { id: string }>(
+  em: EntityManager,
+  select: SelectQueryBuilder<any, any, T>,
+  alias: string,
+  query: PageQuery,
+  key: SortKey<T>,
+): Promise<Page<T>> {
+  const expression = key.expression(alias);
+  const id = sql.ref(`${alias}.id`);
+  let statement = select;
+  if (query.cursor) {
+    const [value, lastId] = decodeCursor(query.cursor, key);
+    statement = statement.where(sql<boolean>`(${expression}, ${id}) < (cast(${value} as ${sql.raw(key.type)}), cast(${lastId} as uuid))`);
+  }
+  const rows = await queryRows(em, statement.orderBy(expression, 'desc').orderBy(id, 'desc').limit(query.limit + 1));
+  return pageOf(rows, query, key);
+}
+
+function pageOf<T extends { id: string }>(rows: T[], query: PageQuery, key: { name: string; valueOf: (row: T) => string | number }): Page<T> {
+  const items = rows.slice(0, query.limit);
+  const last = items.at(-1);
+  return { items, nextCursor: rows.length > query.limit && last ? encodeCursor(key, last) : null };
+}
+
+/** The MikroORM query builder form of SortKey, until every list runs on keysetPage. */
+export interface OrmSortKey<T> {
   /** Names this ordering inside cursors: a cursor of another ordering is refused. */
   name: string;
   /** SQL over the query's root alias, e.g. `alias => `${alias}.created_at``. */
@@ -31,7 +82,7 @@ const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
  * are read-only and hydrating every row is most of their cost); the tenant filter is applied to the
  * builder explicitly, and row-level security holds underneath regardless.
  */
-export async function keysetPage<T extends { id: string }>(qb: ListQueryBuilder, query: PageQuery, key: SortKey<T>): Promise<Page<T>> {
+export async function ormKeysetPage<T extends { id: string }>(qb: ListQueryBuilder, query: PageQuery, key: OrmSortKey<T>): Promise<Page<T>> {
   const expression = key.expression(qb.alias);
   if (query.cursor) {
     const [value, id] = decodeCursor(query.cursor, key);
@@ -40,13 +91,10 @@ export async function keysetPage<T extends { id: string }>(qb: ListQueryBuilder,
   qb.orderBy([{ [raw(expression)]: 'desc' }, { id: 'desc' }]);
   qb.limit(query.limit + 1);
   await qb.applyFilters();
-  const rows = await qb.execute<T[]>('all', true);
-  const items = rows.slice(0, query.limit);
-  const last = items.at(-1);
-  return { items, nextCursor: rows.length > query.limit && last ? encodeCursor(key, last) : null };
+  return pageOf(await qb.execute<T[]>('all', true), query, key);
 }
 
-export function encodeCursor<T extends { id: string }>(key: SortKey<T>, row: T): string {
+export function encodeCursor<T extends { id: string }>(key: { name: string; valueOf: (row: T) => string | number }, row: T): string {
   return Buffer.from(JSON.stringify([key.name, key.valueOf(row), row.id])).toString('base64url');
 }
 
@@ -60,7 +108,7 @@ export function sortNameOf(cursor: string): string | undefined {
   }
 }
 
-function decodeCursor(cursor: string, key: SortKey<never>): [string | number, string] {
+function decodeCursor(cursor: string, key: Pick<SortKey<never>, 'name' | 'type'>): [string | number, string] {
   try {
     const [name, value, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
     if (name === key.name && isValueOf(key.type, value) && typeof id === 'string' && UUID.test(id)) {
@@ -84,8 +132,7 @@ function isValueOf(type: SortKey<never>['type'], value: unknown): value is strin
   }
 }
 
-/** Newest first: the order of most lists. */
-export const NEWEST_FIRST: SortKey<{ id: string; createdAt: Date }> = {
+export const ORM_NEWEST_FIRST: OrmSortKey<{ id: string; createdAt: Date }> = {
   name: 'recent',
   expression: (alias) => `${alias}.created_at`,
   type: 'timestamptz',

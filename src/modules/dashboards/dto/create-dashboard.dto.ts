@@ -18,7 +18,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { IsOmittable } from '../../../platform/http/omittable.decorator.js';
-import { IDENTIFIER } from '../../shared/query-definition.dto.js';
+import { IDENTIFIER } from '../../queries/dto/query-definition.dto.js';
 
 export const MAX_NAME_LENGTH = 255;
 export const MAX_DESCRIPTION_LENGTH = 10_000;

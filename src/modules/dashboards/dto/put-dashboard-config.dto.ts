@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsInt, IsObject, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { IsOmittable } from '../../../platform/http/omittable.decorator.js';
-import { MAX_VERSION } from '../../shared/preconditions.js';
+import { MAX_VERSION } from '../../../platform/http/preconditions.js';
 
 export const MAX_CONFIG_FILTERS = 100;
 

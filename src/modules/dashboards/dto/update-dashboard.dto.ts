@@ -1,7 +1,7 @@
 import { ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { IsInt, Max, Min } from 'class-validator';
 import { IsOmittable } from '../../../platform/http/omittable.decorator.js';
-import { MAX_VERSION } from '../../shared/preconditions.js';
+import { MAX_VERSION } from '../../../platform/http/preconditions.js';
 import { CreateDashboardDto } from './create-dashboard.dto.js';
 
 /** Any of a dashboard's own fields (`description` may be cleared with null); `version` makes it conditional like If-Match. */

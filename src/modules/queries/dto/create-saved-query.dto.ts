@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsObject, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
-import { QueryDefinitionDto } from '../../shared/query-definition.dto.js';
+import { QueryDefinitionDto } from './query-definition.dto.js';
 
 export const NOT_BLANK = /\S/;
 export const MAX_DESCRIPTION_LENGTH = 10_000;

@@ -2,8 +2,8 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsInt, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { IsOmittable } from '../../../platform/http/omittable.decorator.js';
-import { MAX_VERSION } from '../../shared/preconditions.js';
-import { IDENTIFIER } from '../../shared/query-definition.dto.js';
+import { MAX_VERSION } from '../../../platform/http/preconditions.js';
+import { IDENTIFIER } from './query-definition.dto.js';
 
 export const MAX_SCHEMA_TABLES = 500;
 export const MAX_SCHEMA_COLUMNS = 500;

@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { IsOmittable } from '../../../platform/http/omittable.decorator.js';
-import { QueryDefinitionDto } from '../../shared/query-definition.dto.js';
+import { QueryDefinitionDto } from '../../queries/dto/query-definition.dto.js';
 import { WIDGET_TYPES, type WidgetType } from '../widget-type.js';
 
 /** Grid bounds beyond what any layout allows (48 columns); x + w ≤ the dashboard's columns is checked against it. */

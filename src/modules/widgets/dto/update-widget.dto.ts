@@ -1,7 +1,7 @@
 import { ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { IsInt, Max, Min } from 'class-validator';
 import { IsOmittable } from '../../../platform/http/omittable.decorator.js';
-import { MAX_VERSION } from '../../shared/preconditions.js';
+import { MAX_VERSION } from '../../../platform/http/preconditions.js';
 import { CreateWidgetDto } from './create-widget.dto.js';
 
 /** Any of a widget's fields (`query` and `savedQueryId` may be cleared with null); `version` is the dashboard's, like If-Match. */

@@ -1,4 +1,4 @@
-import { ProblemException } from '../../platform/errors/problem.exception.js';
+import { ProblemException } from '../errors/problem.exception.js';
 import { assertPrecondition, etagOf, preconditionOf } from './preconditions.js';
 
 describe('preconditions', () => {

@@ -1,5 +1,5 @@
 import { ArgumentMetadata, Injectable, PipeTransform } from '@nestjs/common';
-import { ProblemException } from '../../platform/errors/problem.exception.js';
+import { ProblemException } from '../errors/problem.exception.js';
 
 /**
  * Optimistic concurrency of versioned resources (dashboards, per-user configs, schema config): the

@@ -1,4 +1,4 @@
-import { ProblemException } from '../../platform/errors/problem.exception.js';
+import { ProblemException } from '../errors/problem.exception.js';
 import { assertJsonWithin, hasInexactNumber } from './json-size.js';
 
 /** What JSON.parse makes of `value` wrapped in `depth` arrays. */

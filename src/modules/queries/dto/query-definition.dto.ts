@@ -17,8 +17,8 @@ import {
   ValidatorConstraintInterface,
   Validate,
 } from 'class-validator';
-import type { FieldError } from '../../platform/errors/problem.js';
-import { IsOmittable } from '../../platform/http/omittable.decorator.js';
+import type { FieldError } from '../../../platform/errors/problem.js';
+import { IsOmittable } from '../../../platform/http/omittable.decorator.js';
 
 /**
  * The query definition of widgets and saved queries: a declarative, validated description (never SQL)

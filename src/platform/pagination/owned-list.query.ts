@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
-import { PageQuery } from '../../platform/pagination/page.js';
+import { PageQuery } from './page.js';
 
 /** `?ownerId=&q=` of lists of named, owned resources (dashboards, saved queries), with paging. */
 export class OwnedListQuery extends PageQuery {

@@ -1,5 +1,5 @@
-import { ProblemException } from '../../platform/errors/problem.exception.js';
-import { someJsonValue } from '../../platform/http/json-depth.js';
+import { ProblemException } from '../errors/problem.exception.js';
+import { someJsonValue } from './json-depth.js';
 
 export const KIB = 1_024;
 
