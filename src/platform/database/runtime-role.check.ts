@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { queryRows, sql } from './sql/sql.js';
 
 interface RuntimeRoleFacts {
   role: string;
@@ -17,7 +18,7 @@ interface RuntimeRoleFacts {
  * a SECURITY DEFINER function or a view running with its owner's rights.
  */
 export async function assertRuntimeRoleEnforcesRls(em: EntityManager): Promise<void> {
-  const [facts] = await em.getConnection().execute<RuntimeRoleFacts[]>(`
+  const [facts] = await queryRows(em, sql<RuntimeRoleFacts>`
     select r.rolname as role, r.rolsuper as superuser, r.rolbypassrls as bypassrls,
       array(
         select c.relname::text from pg_class c

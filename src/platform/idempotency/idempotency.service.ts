@@ -2,6 +2,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { AdvisoryLockClass } from '../database/advisory-locks.js';
+import { queryRow, sql } from '../database/sql/sql.js';
 import { ProblemException } from '../errors/problem.exception.js';
 import { TenantContext } from '../tenancy/tenant-context.js';
 import { IdempotencyKey } from './idempotency-key.entity.js';
@@ -34,11 +35,9 @@ export class IdempotencyService {
 
   async run(key: string, fingerprint: string, work: () => Promise<Omit<IdempotentOutcome, 'replayed'>>): Promise<IdempotentOutcome> {
     const { tenantId, actorId } = TenantContext.current();
-    const [{ locked }] = await this.em.execute<{ locked: boolean }[]>('select pg_try_advisory_xact_lock(?, ?) as locked', [
-      AdvisoryLockClass.Idempotency,
-      this.lockKey(tenantId, actorId, key),
-    ]);
-    if (!locked) {
+    const lock = await queryRow(this.em, sql<{ locked: boolean }>`
+      select pg_try_advisory_xact_lock(${AdvisoryLockClass.Idempotency}::int4, ${this.lockKey(tenantId, actorId, key)}::int4) as locked`);
+    if (!lock?.locked) {
       throw new ProblemException(409, 'A request with this Idempotency-Key is still in progress; retry it later.');
     }
 

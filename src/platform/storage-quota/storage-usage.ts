@@ -4,6 +4,7 @@ import { Interval } from '@nestjs/schedule';
 import { EntityManager } from '@mikro-orm/postgresql';
 import type { Environment } from '../../config/environment.js';
 import { MaintenanceDatabase } from '../database/maintenance-database.js';
+import { queryRows, sql } from '../database/sql/sql.js';
 
 export interface StorageUsage {
   quotaBytes: number;
@@ -49,7 +50,7 @@ export class StorageUsageService implements OnApplicationBootstrap {
 
   /** The current tenant's usage, by table. Call inside a tenant scope. */
   async usage(): Promise<StorageUsage> {
-    const rows = await this.em.execute<{ table_name: string; bytes: string }[]>(`
+    const rows = await queryRows(this.em, sql<{ table_name: string; bytes: string }>`
       select table_name, sum(bytes)::text as bytes from (
         select table_name, bytes from tenant_storage
         union all select table_name, bytes from tenant_storage_deltas
