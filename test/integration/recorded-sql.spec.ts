@@ -1,11 +1,10 @@
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ModulesContainer } from '@nestjs/core';
-import pg from 'pg';
 import { format } from 'sql-formatter';
 import { principalOf } from '../../src/platform/auth/principal.js';
 import { recordedMethodsOf } from '../../src/platform/database/sql/record-sql.decorator.js';
-import { TenantContext } from '../../src/platform/tenancy/tenant-context.js';
+import { captureStatements } from '../support/statement-capture.js';
 import { startTestContext, type TestContext } from '../support/test-context.js';
 
 /**
@@ -17,35 +16,16 @@ import { startTestContext, type TestContext } from '../support/test-context.js';
 const SQL_FOLDER = join(import.meta.dirname, '..', '..', 'docs', 'sql');
 const WRITE = process.env.SQL_RECORD === 'write';
 const EXAMPLE_PRINCIPAL = principalOf('example-tenant', 'example-user', []);
-const NOT_RECORDED = /^(begin|commit|rollback|savepoint|release savepoint|select set_config\()/i;
 
 class RolledBack extends Error {}
 
-/** Only the recorded call's statements, not those of timers (the database probe, jobs) meanwhile. */
-function inRecordedUnitOfWork(): boolean {
-  try {
-    return TenantContext.current() === EXAMPLE_PRINCIPAL;
-  } catch {
-    return false;
-  }
-}
-
 let t: TestContext;
-let captured: string[] | undefined;
-const originalQuery = pg.Client.prototype.query;
 
 beforeAll(async () => {
   t = await startTestContext();
-  // Every statement reaches PostgreSQL through a pg client: ORM, Kysely and raw ones alike.
-  pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
-    const text = typeof args[0] === 'string' ? args[0] : (args[0] as { text?: string })?.text;
-    if (captured && text && inRecordedUnitOfWork() && !NOT_RECORDED.test(text.trim())) captured.push(text);
-    return (originalQuery as (...a: unknown[]) => unknown).apply(this, args);
-  } as typeof pg.Client.prototype.query;
 });
 
 afterAll(async () => {
-  pg.Client.prototype.query = originalQuery;
   await t?.close();
 });
 
@@ -79,17 +59,17 @@ async function recordingOf(repository: object): Promise<string> {
   const sections: string[] = [];
   for (const { method, examples } of recordedMethodsOf(repository)) {
     for (const args of examples) {
-      captured = [];
-      await t
-        .inTenant(EXAMPLE_PRINCIPAL, async () => {
-          await (repository as Record<string, (...a: unknown[]) => Promise<unknown>>)[method](...args).catch(() => undefined);
-          throw new RolledBack();
-        })
-        .catch((error: unknown) => {
-          if (!(error instanceof RolledBack)) throw error;
-        });
-      const statements = captured.map(readable);
-      captured = undefined;
+      const captured = await captureStatements(EXAMPLE_PRINCIPAL, () =>
+        t
+          .inTenant(EXAMPLE_PRINCIPAL, async () => {
+            await (repository as Record<string, (...a: unknown[]) => Promise<unknown>>)[method](...args).catch(() => undefined);
+            throw new RolledBack();
+          })
+          .catch((error: unknown) => {
+            if (!(error instanceof RolledBack)) throw error;
+          }),
+      );
+      const statements = captured.map(({ text }) => readable(text));
       sections.push(`-- ${repository.constructor.name}.${method}(${args.map((arg) => JSON.stringify(arg)).join(', ')})\n${statements.map((s) => `${s};`).join('\n\n') || '-- (no statement)'}`);
     }
   }
