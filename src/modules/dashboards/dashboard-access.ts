@@ -1,12 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { LockMode } from '@mikro-orm/core';
-import { EntityManager } from '@mikro-orm/postgresql';
 import type { Principal } from '../../platform/auth/principal.js';
 import { ProblemException } from '../../platform/errors/problem.exception.js';
 import { TenantContext } from '../../platform/tenancy/tenant-context.js';
 import { isAdmin, mayChange, notOwner } from '../../platform/auth/ownership.js';
 import { assertPrecondition, type Precondition } from '../../platform/http/preconditions.js';
-import { Dashboard } from './dashboard.entity.js';
+import type { Dashboard } from './dashboard.entity.js';
+import { DashboardRepository } from './dashboard.repository.js';
 
 /** What decides who sees a dashboard. */
 export type Visibility = Pick<Dashboard, 'ownerId' | 'isPublic' | 'allowedViewers'>;
@@ -18,7 +17,7 @@ export type Visibility = Pick<Dashboard, 'ownerId' | 'isPublic' | 'allowedViewer
  */
 @Injectable()
 export class DashboardAccess {
-  constructor(private readonly em: EntityManager) {}
+  constructor(private readonly dashboards: DashboardRepository) {}
 
   static canSee(principal: Principal, dashboard: Visibility): boolean {
     return isAdmin(principal) || dashboard.ownerId === principal.actorId || dashboard.isPublic || dashboard.allowedViewers.includes(principal.actorId);
@@ -26,18 +25,17 @@ export class DashboardAccess {
 
   /** A live dashboard the caller may see, else 404. */
   async visible(id: string): Promise<Dashboard> {
-    const dashboard = await this.em.findOne(Dashboard, { id, deletedAt: null });
+    const dashboard = await this.dashboards.live(id);
     if (!dashboard || !DashboardAccess.canSee(TenantContext.current(), dashboard)) throw dashboardNotFound();
     return dashboard;
   }
 
   /**
-   * A live dashboard locked FOR UPDATE until the unit of work ends, for a change: 404 when the caller
-   * may not see it, 403 when they may see but not change it, 412 when the precondition is stale.
-   * Concurrent writers queue on the lock and each sees its predecessor's version.
+   * A live dashboard locked until the unit of work ends, for a change: 404 when the caller may not
+   * see it, 403 when they may see but not change it, 412 when the precondition is stale.
    */
   async lockForChange(id: string, precondition: Precondition | undefined): Promise<Dashboard> {
-    const dashboard = await this.em.findOne(Dashboard, { id, deletedAt: null }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
+    const dashboard = await this.dashboards.lockedLive(id);
     const principal = TenantContext.current();
     if (!dashboard || !DashboardAccess.canSee(principal, dashboard)) throw dashboardNotFound();
     if (!mayChange(principal, dashboard.ownerId)) throw notOwner('dashboard');
@@ -46,11 +44,11 @@ export class DashboardAccess {
   }
 
   /**
-   * A dashboard in the trash within retention, locked, for its owner or an admin (anyone else: 404,
-   * the trash is theirs alone).
+   * A dashboard in the trash within retention (deleted since `cutoff`), locked, for its owner or an
+   * admin (anyone else: 404, the trash is theirs alone).
    */
   async lockTrashed(id: string, cutoff: Date): Promise<Dashboard> {
-    const dashboard = await this.em.findOne(Dashboard, { id, deletedAt: { $gte: cutoff } }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
+    const dashboard = await this.dashboards.trashedSince(id, cutoff, true);
     if (!dashboard || !mayChange(TenantContext.current(), dashboard.ownerId)) throw dashboardNotFound();
     return dashboard;
   }

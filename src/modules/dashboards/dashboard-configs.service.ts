@@ -1,12 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { LockMode } from '@mikro-orm/core';
-import { EntityManager } from '@mikro-orm/postgresql';
 import { ProblemException } from '../../platform/errors/problem.exception.js';
 import { TenantContext } from '../../platform/tenancy/tenant-context.js';
 import { assertJsonWithin, hasInexactNumber, KIB } from '../../platform/http/json-size.js';
 import { assertPrecondition, type Precondition } from '../../platform/http/preconditions.js';
 import { DashboardAccess } from './dashboard-access.js';
-import { DashboardUserConfig } from './dashboard-user-config.entity.js';
+import type { DashboardUserConfig } from './dashboard-user-config.entity.js';
+import { type ConfigContent, DashboardUserConfigRepository } from './dashboard-user-config.repository.js';
 import type { PutDashboardConfigDto } from './dto/put-dashboard-config.dto.js';
 
 /** A user's whole config of one dashboard is stored as at most this much JSON. */
@@ -33,21 +32,21 @@ export type DashboardConfigView = ReturnType<typeof configView>;
 @Injectable()
 export class DashboardConfigs {
   constructor(
-    private readonly em: EntityManager,
+    private readonly configs: DashboardUserConfigRepository,
     private readonly access: DashboardAccess,
   ) {}
 
   /** Before the first PUT: an empty config at version 0, not an error. */
   async get(dashboardId: string): Promise<DashboardConfigView> {
     await this.access.visible(dashboardId);
-    const config = await this.em.findOne(DashboardUserConfig, { dashboardId, userId: TenantContext.current().actorId });
+    const config = await this.configs.of(dashboardId, TenantContext.current().actorId, false);
     return configView(dashboardId, config ?? undefined);
   }
 
   /** Replaces the config; `version` 0 (or If-Match "0") means "only if none is saved yet". */
   async put(dashboardId: string, input: PutDashboardConfigDto, precondition: Precondition | undefined): Promise<DashboardConfigView> {
     const dashboard = await this.access.visible(dashboardId);
-    const values = {
+    const values: ConfigContent = {
       chartCustomizations: input.chartCustomizations ?? {},
       theme: input.theme ?? null,
       layout: input.layout ?? null,
@@ -57,27 +56,18 @@ export class DashboardConfigs {
       throw new ProblemException(400, 'The config holds a number JSON cannot carry exactly (beyond ±2^53, or not finite).');
     }
     assertJsonWithin('config', values, MAX_USER_CONFIG_BYTES);
-    const { tenantId, actorId: userId } = TenantContext.current();
-    const locked = () => this.em.findOne(DashboardUserConfig, { dashboardId, userId }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
-    let config = await locked();
+    const userId = TenantContext.current().actorId;
+    let config = await this.configs.of(dashboardId, userId, true);
     if (!config) {
       assertPrecondition(precondition, 0, 'config');
-      const first = this.em.create(DashboardUserConfig, { ...values, tenantId, dashboardId, userId, dashboardVersion: dashboard.version }, { persist: false });
-      // Another device may save its first config at the same moment: then this one becomes an update of it.
-      const { affectedRows } = await this.em
-        .createQueryBuilder(DashboardUserConfig)
-        .insert({ ...first })
-        .onConflict(['tenantId', 'dashboardId', 'userId'])
-        .ignore()
-        .execute('run');
-      if (affectedRows === 1) {
-        return configView(dashboardId, first);
-      }
-      config = (await locked())!;
+      const first = await this.configs.addFirst(dashboardId, userId, values, dashboard.version);
+      if (first) return configView(dashboardId, first);
+      // Another device saved its first config meanwhile: this one becomes an update of it.
+      config = (await this.configs.of(dashboardId, userId, true))!;
     }
     assertPrecondition(precondition, config.version, 'config');
     Object.assign(config, values, { version: config.version + 1, dashboardVersion: dashboard.version, updatedAt: new Date() });
-    await this.em.flush();
+    await this.configs.save();
     return configView(dashboardId, config);
   }
 }

@@ -6,9 +6,10 @@ import type { Page, PageQuery } from '../../platform/pagination/page.js';
 import { TenantContext } from '../../platform/tenancy/tenant-context.js';
 import { isAdmin } from '../../platform/auth/ownership.js';
 import { DashboardAccess } from './dashboard-access.js';
-import { DashboardHistoryRepository, type KeptVersion, type VersionReader, type VersionSummary } from './dashboard-history.repository.js';
+import { DashboardWidgets, LARGE_WIDGET_MEMBERS } from '../widgets/dashboard-widgets.service.js';
+import { type ContentsShape, DashboardHistoryRepository, type KeptVersion, type VersionReader, type VersionSummary } from './dashboard-history.repository.js';
 
-function versionView(version: VersionSummary) {
+function versionView(version: Omit<VersionSummary, 'id'>) {
   return { version: version.version, savedBy: version.savedBy, savedAt: version.savedAt, replacedBy: version.replacedBy, replacedAt: version.replacedAt };
 }
 export type DashboardVersionView = ReturnType<typeof versionView>;
@@ -23,21 +24,24 @@ export type DashboardVersionView = ReturnType<typeof versionView>;
 @Injectable()
 export class DashboardHistory {
   private readonly limits: { maxVersions: number; maxDays: number };
+  private readonly contents: ContentsShape;
 
   constructor(
     private readonly repository: DashboardHistoryRepository,
     private readonly access: DashboardAccess,
+    widgets: DashboardWidgets,
     config: ConfigService<Environment, true>,
   ) {
     this.limits = {
       maxVersions: config.get('DASHBOARD_HISTORY_MAX_VERSIONS', { infer: true }),
       maxDays: config.get('DASHBOARD_HISTORY_MAX_DAYS', { infer: true }),
     };
+    this.contents = { contentsOf: (dashboard) => widgets.contentsOf(dashboard), largeMembers: LARGE_WIDGET_MEMBERS };
   }
 
   /** Keeps the dashboard's current state as a version (call under its lock, before changing it). */
   archive(dashboardId: string, replacedAt: Date): Promise<void> {
-    return this.repository.archive(dashboardId, replacedAt);
+    return this.repository.archive(dashboardId, replacedAt, this.contents);
   }
 
   /**
@@ -76,9 +80,14 @@ export class DashboardHistory {
 
   /** The state kept as `version`, if the caller may see it (the caller has checked access to the dashboard). */
   async find(dashboardId: string, version: number): Promise<KeptVersion> {
-    const kept = version > 0 ? await this.repository.find(dashboardId, version, reader()) : undefined;
+    const kept = version > 0 ? await this.repository.kept(dashboardId, version, reader()) : undefined;
     if (!kept) throw new ProblemException(404, `That version is not in the dashboard's history.`);
     return kept;
+  }
+
+  /** The tenants with versions past the age limit: a statement for the schema owner (TenantSweep). */
+  tenantsWithExpiredVersions() {
+    return this.repository.tenantsWithVersionsBefore(this.cutoff());
   }
 
   /** Versions replaced before this instant are past the age limit. */

@@ -17,8 +17,6 @@ export class DashboardTrashPurgeJob {
   /** Returns how many dashboards were purged. */
   @Cron(CronExpression.EVERY_HOUR, { name: 'dashboard-trash-purge' })
   run(): Promise<number> {
-    return this.sweep.run('select distinct tenant_id from dashboards where deleted_at < $1', [this.dashboards.trashCutoff()], PURGER, () =>
-      this.dashboards.purgeExpiredTrash(),
-    );
+    return this.sweep.run(this.dashboards.tenantsWithExpiredTrash(), PURGER, () => this.dashboards.purgeExpiredTrash());
   }
 }

@@ -1,6 +1,7 @@
-import type { Opt } from '@mikro-orm/core';
+import { EntityRepositoryType, type Opt } from '@mikro-orm/core';
 import { Entity, Index, PrimaryKey, Property, Unique } from '@mikro-orm/decorators/legacy';
 import { v7 as uuidv7 } from 'uuid';
+import { DashboardHistoryRepository } from './dashboard-history.repository.js';
 import { TENANT_ISOLATION, TenantScopedEntity } from '../../platform/tenancy/tenant-scoped.entity.js';
 
 /**
@@ -10,13 +11,15 @@ import { TENANT_ISOLATION, TenantScopedEntity } from '../../platform/tenancy/ten
  * than DASHBOARD_HISTORY_MAX_DAYS are kept) or with its dashboard (composite foreign keys, see the
  * migrations).
  */
-@Entity({ tableName: 'dashboard_versions', ...TENANT_ISOLATION })
+@Entity({ tableName: 'dashboard_versions', repository: () => DashboardHistoryRepository, ...TENANT_ISOLATION })
 @Unique({ name: 'dashboard_versions_tenant_dashboard_version_key', properties: ['tenantId', 'dashboardId', 'version'] })
 // Is a widget list still used? (retention, and the foreign key from versions to lists)
 @Index({ name: 'dashboard_versions_tenant_dashboard_list_idx', properties: ['tenantId', 'dashboardId', 'widgetListHash'] })
 // Which tenants and dashboards have versions past the age limit? (the hourly retention job)
 @Index({ name: 'dashboard_versions_replaced_tenant_idx', properties: ['replacedAt', 'tenantId'] })
 export class DashboardVersion extends TenantScopedEntity {
+  [EntityRepositoryType]?: DashboardHistoryRepository;
+
   @PrimaryKey({ type: 'uuid' })
   id: string & Opt = uuidv7();
 

@@ -1,7 +1,8 @@
-import type { Opt } from '@mikro-orm/core';
+import { EntityRepositoryType, type Opt } from '@mikro-orm/core';
 import { Check, Entity, Index, PrimaryKey, Property, Unique } from '@mikro-orm/decorators/legacy';
 import { v7 as uuidv7 } from 'uuid';
 import { TenantContext } from '../../platform/tenancy/tenant-context.js';
+import { DashboardRepository } from './dashboard.repository.js';
 import { TENANT_ISOLATION, TenantScopedEntity } from '../../platform/tenancy/tenant-scoped.entity.js';
 import { TextArrayType } from './text-array.type.js';
 
@@ -18,12 +19,14 @@ export const DEFAULT_LAYOUT: DashboardLayout = { columns: 12, rowHeight: 50, mar
  * unique index written in the migration: trashed dashboards free their name). `version` counts
  * changes; `deletedAt` set means it is in the trash.
  */
-@Entity({ tableName: 'dashboards', ...TENANT_ISOLATION })
+@Entity({ tableName: 'dashboards', repository: () => DashboardRepository, ...TENANT_ISOLATION })
 @Unique({ name: 'dashboards_tenant_id_key', properties: ['tenantId', 'id'] })
 @Index({ name: 'dashboards_tenant_created_idx', properties: ['tenantId', 'createdAt', 'id'] })
 @Index({ name: 'dashboards_tenant_deleted_idx', properties: ['tenantId', 'deletedAt', 'id'] })
 @Check({ name: 'dashboards_version_check', expression: 'version >= 1' })
 export class Dashboard extends TenantScopedEntity {
+  [EntityRepositoryType]?: DashboardRepository;
+
   @PrimaryKey({ type: 'uuid' })
   id: string & Opt = uuidv7();
 

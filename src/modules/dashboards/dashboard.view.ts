@@ -1,6 +1,9 @@
 import type { DashboardLayout } from './dashboard.entity.js';
 
-/** The dashboard fields every view shows: from an entity, or a plain row of a list or the single read. */
+/**
+ * The dashboard fields every view shows: from an entity, or a plain row of a list or the single read
+ * (whose instants are PostgreSQL's text: the ORM's connection leaves them unparsed).
+ */
 export interface DashboardFields {
   id: string;
   name: string;
@@ -11,8 +14,8 @@ export interface DashboardFields {
   isPublic: boolean;
   allowedViewers: string[];
   version: number;
-  createdAt: Date;
-  updatedAt: Date;
+  createdAt: Date | string;
+  updatedAt: Date | string;
   updatedBy: string;
 }
 
@@ -36,7 +39,7 @@ export type DashboardView = ReturnType<typeof dashboardView>;
 export type DashboardWithWidgets = DashboardView & { widgets: unknown[] };
 
 /** A trashed dashboard, with when it will be purged. */
-export function trashedDashboardView(dashboard: DashboardFields & { deletedAt: Date; deletedBy: string }, retentionDays: number) {
+export function trashedDashboardView(dashboard: DashboardFields & { deletedAt: Date | string; deletedBy: string }, retentionDays: number) {
   const deletedAt = new Date(dashboard.deletedAt);
   return {
     ...dashboardView(dashboard),

@@ -1,4 +1,5 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import type { CompiledQuery } from 'kysely';
 import { principalOf, Role } from '../../platform/auth/principal.js';
 import { MaintenanceDatabase } from '../../platform/database/maintenance-database.js';
 import { TenantScope } from '../../platform/tenancy/tenant-scope.js';
@@ -24,14 +25,17 @@ export class TenantSweep implements OnApplicationBootstrap {
     }
   }
 
-  /** Runs `work` for each tenant `tenantsSql` lists (column tenant_id); returns the sum of its results (0 without the owner). */
-  async run(tenantsSql: string, params: unknown[], actor: string, work: () => Promise<number>): Promise<number> {
+  /**
+   * Runs `work` for each tenant that `tenants` lists (a repository's statement for the owner);
+   * returns the sum of its results (0 without the owner).
+   */
+  async run(tenants: CompiledQuery<{ tenant_id: string }>, actor: string, work: () => Promise<number>): Promise<number> {
     if (!this.maintenance.available) {
       return 0;
     }
-    const tenants = await this.maintenance.transaction({}, async (owner) => (await owner.query<{ tenant_id: string }>(tenantsSql, params)).rows);
+    const listed = await this.maintenance.transaction({}, async (owner) => (await owner.query<{ tenant_id: string }>(tenants.sql, [...tenants.parameters])).rows);
     let total = 0;
-    for (const { tenant_id: tenant } of tenants) {
+    for (const { tenant_id: tenant } of listed) {
       try {
         total += await this.tenantScope.run(principalOf(tenant, actor, [Role.Service]), work);
       } catch (error) {

@@ -1,15 +1,16 @@
-import type { Opt } from '@mikro-orm/core';
+import { EntityRepositoryType, type Opt } from '@mikro-orm/core';
 import { Check, Entity, Enum, Index, PrimaryKey, Property, Unique } from '@mikro-orm/decorators/legacy';
 import { v7 as uuidv7 } from 'uuid';
 import { TENANT_ISOLATION, TenantScopedEntity } from '../../platform/tenancy/tenant-scoped.entity.js';
 import { WIDGET_TYPES, type WidgetType } from './widget-type.js';
+import { WidgetRepository } from './widget.repository.js';
 
 /**
  * A widget of a dashboard, placed on its grid at (x, y) with size w × h. Its dashboard and saved
  * query are of the same tenant (composite foreign keys, see the migration); it goes with its
  * dashboard (ON DELETE CASCADE) and loses only the reference when its saved query is deleted.
  */
-@Entity({ tableName: 'widgets', ...TENANT_ISOLATION })
+@Entity({ tableName: 'widgets', repository: () => WidgetRepository, ...TENANT_ISOLATION })
 @Unique({ name: 'widgets_tenant_id_key', properties: ['tenantId', 'id'] })
 // In the order single reads list widgets (y, x, id): no sort.
 @Index({ name: 'widgets_tenant_dashboard_position_idx', properties: ['tenantId', 'dashboardId', 'y', 'x', 'id'] })
@@ -17,6 +18,8 @@ import { WIDGET_TYPES, type WidgetType } from './widget-type.js';
 @Check({ name: 'widgets_query_check', expression: `(type = 'text') = (query is null)` })
 @Check({ name: 'widgets_position_check', expression: 'x >= 0 and y >= 0 and w >= 1 and h >= 1' })
 export class Widget extends TenantScopedEntity {
+  [EntityRepositoryType]?: WidgetRepository;
+
   @PrimaryKey({ type: 'uuid' })
   id: string & Opt = uuidv7();
 

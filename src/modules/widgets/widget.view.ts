@@ -1,4 +1,3 @@
-import { isoInstant } from '../shared/sql-json.js';
 import type { Widget } from './widget.entity.js';
 
 export function widgetView(widget: Widget) {
@@ -17,13 +16,5 @@ export function widgetView(widget: Widget) {
 }
 export type WidgetView = ReturnType<typeof widgetView>;
 
-/**
- * The widgets of the dashboard at `dashboardAlias` as a jsonb array of widgetView()s, ordered by
- * position (y, then x): what single dashboard reads and history snapshots embed. Static SQL.
- */
-export function widgetsJson(dashboardAlias: string): string {
-  return `(select coalesce(jsonb_agg(jsonb_build_object('id', wg.id, 'dashboardId', wg.dashboard_id, 'type', wg.type, 'title', wg.title,
-      'query', wg.query, 'savedQueryId', wg.saved_query_id, 'position', jsonb_build_object('x', wg.x, 'y', wg.y, 'w', wg.w, 'h', wg.h),
-      'config', wg.config, 'createdAt', ${isoInstant('wg.created_at')}, 'updatedAt', ${isoInstant('wg.updated_at')}) order by wg.y, wg.x, wg.id), '[]'::jsonb)
-    from widgets wg where wg.tenant_id = ${dashboardAlias}.tenant_id and wg.dashboard_id = ${dashboardAlias}.id)`;
-}
+/** A widgetView() as JSON (instants as ISO strings): what dashboard reads and history snapshots hold. */
+export type WidgetJson = Omit<WidgetView, 'createdAt' | 'updatedAt'> & { createdAt: string; updatedAt: string };

@@ -1,20 +1,18 @@
 import { Module } from '@nestjs/common';
 import { MikroOrmModule } from '@mikro-orm/nestjs';
-import { DashboardsModule } from '../dashboards/dashboards.module.js';
 import { QueriesModule } from '../queries/queries.module.js';
+import { DashboardWidgets } from './dashboard-widgets.service.js';
 import { Widget } from './widget.entity.js';
-import { WidgetsController } from './widgets.controller.js';
-import { WidgetsService } from './widgets.service.js';
 
 /**
- * Widgets of dashboards. Depends on the dashboards module only through its exports (DashboardsService
- * to edit a dashboard, DashboardContents to provide the widgets it reads and restores): the
- * dependency points one way, so there is no cycle to break.
+ * The widgets of dashboards: their rows, validation (queries through the queries module), grid
+ * arithmetic and JSON. Exports DashboardWidgets alone, which the dashboards module calls inside its
+ * own changes (it owns the widget routes, the lock, the version and the history): the dependency
+ * runs dashboards → widgets, and widgets knows nothing of dashboards.
  */
 @Module({
-  imports: [MikroOrmModule.forFeature([Widget]), DashboardsModule, QueriesModule],
-  controllers: [WidgetsController],
-  providers: [WidgetsService],
-  exports: [WidgetsService],
+  imports: [MikroOrmModule.forFeature([Widget]), QueriesModule],
+  providers: [DashboardWidgets],
+  exports: [DashboardWidgets],
 })
 export class WidgetsModule {}

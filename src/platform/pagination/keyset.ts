@@ -15,12 +15,15 @@ export interface SortKey<T> {
   valueOf: (row: T) => string | number;
 }
 
-/** Newest first: the order of most lists. */
-export const NEWEST_FIRST: SortKey<{ id: string; createdAt: Date }> = {
+/**
+ * Newest first: the order of most lists. Raw rows carry timestamps as PostgreSQL's text (MikroORM's
+ * connection leaves dates to the ORM's own mapping); entities carry Dates.
+ */
+export const NEWEST_FIRST: SortKey<{ id: string; createdAt: Date | string }> = {
   name: 'recent',
   expression: (alias) => sql.ref(`${alias}.created_at`),
   type: 'timestamptz',
-  valueOf: (row) => row.createdAt.toISOString(),
+  valueOf: (row) => new Date(row.createdAt).toISOString(),
 };
 
 /**

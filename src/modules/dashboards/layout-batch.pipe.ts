@@ -2,7 +2,7 @@ import { Injectable, PipeTransform } from '@nestjs/common';
 import type { FieldError } from '../../platform/errors/problem.js';
 import { ValidationFailedException } from '../../platform/errors/problem.exception.js';
 import { createValidationPipe } from '../../platform/http/validation.pipe.js';
-import { LayoutMoveDto } from './dto/layout-move.dto.js';
+import { LayoutMoveDto } from '../widgets/dto/layout-move.dto.js';
 
 export const MAX_LAYOUT_BATCH = 100;
 

@@ -1,23 +1,26 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Param, ParseUUIDPipe, Patch, Post, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiHeader, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { DashboardsService } from '../dashboards/dashboards.service.js';
 import { etagOf, preconditionOf } from '../../platform/http/preconditions.js';
-import { CreateWidgetDto } from './dto/create-widget.dto.js';
-import { LayoutMoveDto } from './dto/layout-move.dto.js';
-import { UpdateWidgetDto } from './dto/update-widget.dto.js';
+import { CreateWidgetDto } from '../widgets/dto/create-widget.dto.js';
+import { LayoutMoveDto } from '../widgets/dto/layout-move.dto.js';
+import { UpdateWidgetDto } from '../widgets/dto/update-widget.dto.js';
+import { DashboardWidgetChanges } from './dashboard-widget-changes.service.js';
+import { DashboardsService } from './dashboards.service.js';
 import { LayoutBatchPipe } from './layout-batch.pipe.js';
-import { WidgetsService } from './widgets.service.js';
 
 const IF_MATCH = { name: 'If-Match', required: false, description: 'The dashboard ETag ("<version>") this change is based on; stale → 412.' };
 
-/** Widget responses carry their dashboard's version as ETag: widget writes are conditional on it. */
+/**
+ * The widget routes. They live with the dashboards because a widget change is a change of its
+ * dashboard; widget responses carry their dashboard's version as ETag, and writes are conditional on it.
+ */
 @ApiTags('widgets')
 @ApiBearerAuth()
 @Controller()
 export class WidgetsController {
   constructor(
-    private readonly widgets: WidgetsService,
+    private readonly widgets: DashboardWidgetChanges,
     private readonly dashboards: DashboardsService,
   ) {}
 
