@@ -1,5 +1,9 @@
 import pg from 'pg';
-import { explainAsTenant } from './explain.js';
+import type { INestApplicationContext } from '@nestjs/common';
+import { AuditLogService } from '../src/modules/audit/audit-log.service.js';
+import type { ListAuditLogsQuery } from '../src/modules/audit/dto/list-audit-logs.query.js';
+import { principalOf, Role } from '../src/platform/auth/principal.js';
+import { explainCalls } from './explain.js';
 
 export const AUDIT_LARGE_TENANT_ENTRIES = 1_000_000;
 export const AUDIT_ENTRIES_PER_TENANT = 4_000;
@@ -54,12 +58,14 @@ export async function setAuditCapture(adminDatabaseUrl: string, enabled: boolean
 
 /** The admin's audit queries on the large tenant, explained as the tenant. */
 export function explainAuditQueries(runtimeUrl: string, tenant: string): Promise<string> {
-  const page = 'order by a.created_at desc, a.id desc limit 51';
-  return explainAsTenant(runtimeUrl, tenant, async () => [
-    ['latest page', `select * from audit_entries a where a.tenant_id = $1 ${page}`, [tenant]],
-    ['action prefix task.', `select * from audit_entries a where a.tenant_id = $1 and a.action like 'task.%' ${page}`, [tenant]],
-    ['rare action access.denied', `select * from audit_entries a where a.tenant_id = $1 and a.action = 'access.denied' ${page}`, [tenant]],
-    ['actor', `select * from audit_entries a where a.tenant_id = $1 and a.actor_id = 'user-7' ${page}`, [tenant]],
-    ['one day, five days ago', `select * from audit_entries a where a.tenant_id = $1 and a.created_at >= now() - interval '6 days' and a.created_at < now() - interval '5 days' ${page}`, [tenant]],
+  const daysAgo = (days: number) => new Date(Date.now() - days * 86_400_000);
+  const list = (filters: Partial<ListAuditLogsQuery>) => (app: INestApplicationContext) =>
+    app.get(AuditLogService, { strict: false }).list({ limit: 50, ...filters } as ListAuditLogsQuery);
+  return explainCalls(runtimeUrl, principalOf(tenant, 'bench-admin', [Role.Admin]), [
+    ['latest page', list({})],
+    ['action prefix task.', list({ action: 'task.' })],
+    ['rare action access.denied', list({ action: 'access.denied' })],
+    ['actor', list({ actorId: 'user-7' })],
+    ['one day, five days ago', list({ from: daysAgo(6), to: daysAgo(5) })],
   ]);
 }

@@ -1,7 +1,7 @@
 import pg from 'pg';
-import { dashboardReadSql } from '../src/modules/dashboards/dashboards.service.js';
-import { widgetsJson } from '../src/modules/widgets/widget.view.js';
-import { explainAsTenant } from './explain.js';
+import { DashboardsService } from '../src/modules/dashboards/dashboards.service.js';
+import { principalOf } from '../src/platform/auth/principal.js';
+import { explainCalls } from './explain.js';
 
 export interface BenchDashboard {
   id: string;
@@ -65,8 +65,8 @@ export async function benchDashboards(adminDatabaseUrl: string, tenants: number)
 }
 
 /** The single dashboard read, explained as the tenant: the dashboard row and its widgets in one statement. */
-export function explainDashboardRead(runtimeUrl: string, tenant: string, dashboardId: string): Promise<string> {
-  let placeholder = 0;
-  const sql = dashboardReadSql(widgetsJson('d')).replace(/\?/g, () => `$${++placeholder}`);
-  return explainAsTenant(runtimeUrl, tenant, async () => [['GET /api/dashboards/:id (the dashboard and its widgets, one statement)', sql, [tenant, dashboardId]]]);
+export function explainDashboardRead(runtimeUrl: string, tenant: string, userId: string, dashboardId: string): Promise<string> {
+  return explainCalls(runtimeUrl, principalOf(tenant, userId, []), [
+    ['GET /api/dashboards/:id (the dashboard and its widgets, one statement)', (app) => app.get(DashboardsService, { strict: false }).get(dashboardId)],
+  ]);
 }

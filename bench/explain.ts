@@ -1,54 +1,56 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
 import pg from 'pg';
+import { AppModule } from '../src/app.module.js';
+import { parseEnvironment } from '../src/config/environment.js';
+import type { Principal } from '../src/platform/auth/principal.js';
+import { TenantScope } from '../src/platform/tenancy/tenant-scope.js';
+import { captureStatements } from '../test/support/statement-capture.js';
 
-/** A query to explain: its name in the output, SQL with $n placeholders, and its parameters. */
-export type ExplainedQuery = [name: string, sql: string, params: unknown[]];
+/** A call of the application's own code (the service method a route calls), named for the output. */
+export type ExplainedCall = [name: string, call: (app: INestApplicationContext) => Promise<unknown>];
+
+class RolledBack extends Error {}
 
 /**
- * EXPLAIN ANALYZE, as the runtime role inside a tenant's transaction (RLS on), of SQL equivalent to
- * what the routes run (MikroORM's query builder inlines the values; the plans are the same).
- * `queries` may first read what it needs (e.g. a deep cursor) through the same client.
+ * EXPLAIN ANALYZE of the statements the application really runs: each call runs as `principal`'s unit
+ * of work (rolled back), its statements are captured with their parameters on the way to PostgreSQL,
+ * then explained as the runtime role inside the tenant's transaction (RLS on). Nothing is hand-copied,
+ * so the plans cannot drift from the code.
  */
-export async function explainAsTenant(
-  runtimeUrl: string,
-  tenant: string,
-  queries: (client: pg.Client) => Promise<ExplainedQuery[]>,
-): Promise<string> {
+export async function explainCalls(runtimeUrl: string, principal: Principal, calls: ExplainedCall[]): Promise<string> {
+  const app = await NestFactory.createApplicationContext(
+    AppModule.forRoot(parseEnvironment({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DB_MIGRATE_ON_START: 'false' }), runtimeUrl),
+    { logger: false },
+  );
   const client = new pg.Client({ connectionString: runtimeUrl });
   await client.connect();
   const plans: string[] = [];
   try {
-    await client.query('begin');
-    await client.query("select set_config('app.tenant_id', $1, true)", [tenant]);
-    for (const [name, sql, params] of await queries(client)) {
-      const { rows } = await client.query(`explain (analyze, costs off, timing off, summary off) ${sql}`, params);
-      plans.push(`-- ${name}\n${rows.map((row) => row['QUERY PLAN']).join('\n')}`);
+    const scope = app.get(TenantScope);
+    for (const [name, call] of calls) {
+      const statements = await captureStatements(principal, () =>
+        scope
+          .run(principal, async () => {
+            await call(app);
+            throw new RolledBack();
+          })
+          .catch((error: unknown) => {
+            if (!(error instanceof RolledBack)) throw error;
+          }),
+      );
+      await client.query('begin');
+      await client.query("select set_config('app.tenant_id', $1, true), set_config('app.actor_id', $2, true)", [principal.tenantId, principal.actorId]);
+      for (const [index, { text, values }] of statements.entries()) {
+        const { rows } = await client.query(`explain (analyze, costs off, timing off, summary off) ${text}`, values);
+        const label = statements.length > 1 ? `${name} (statement ${index + 1} of ${statements.length})` : name;
+        plans.push(`-- ${label}\n${rows.map((row) => row['QUERY PLAN']).join('\n')}`);
+      }
+      await client.query('rollback');
     }
-    await client.query('rollback');
   } finally {
     await client.end();
+    await app.close();
   }
   return plans.join('\n\n');
-}
-
-/** The tasks list queries: first page, state filter, a page `deepOffset` rows deep, a read by id. */
-export function explainListQueries(runtimeUrl: string, tenant: string, deepOffset: number): Promise<string> {
-  return explainAsTenant(runtimeUrl, tenant, async (client) => {
-    const [{ created_at: createdAt, id }] = (
-      await client.query('select created_at, id from tasks where tenant_id = $1 order by created_at desc, id desc offset $2 limit 1', [tenant, deepOffset])
-    ).rows;
-    return [
-      ['first page', 'select * from tasks t0 where t0.tenant_id = $1 order by t0.created_at desc, t0.id desc limit 51', [tenant]],
-      [
-        'state filter',
-        "select * from tasks t0 where t0.tenant_id = $1 and t0.state in ('running') order by t0.created_at desc, t0.id desc limit 51",
-        [tenant],
-      ],
-      [
-        `page ${deepOffset} rows deep (keyset)`,
-        'select * from tasks t0 where t0.tenant_id = $1 and (t0.created_at, t0.id) < ($2, $3) order by t0.created_at desc, t0.id desc limit 51',
-        [tenant, createdAt, id],
-      ],
-      ['by id', 'select * from tasks t0 where t0.tenant_id = $1 and t0.id = $2 limit 1', [tenant, id]],
-    ];
-  });
 }

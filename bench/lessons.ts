@@ -1,8 +1,9 @@
 import pg from 'pg';
+import type { INestApplicationContext } from '@nestjs/common';
 import type { ListLessonsQuery } from '../src/modules/lessons/dto/list-lessons.query.js';
-import { lessonFilters } from '../src/modules/lessons/lesson.repository.js';
-import { LESSON_SORT_KEYS, LessonSearch, type LessonSelection, TYPO_SIMILARITY } from '../src/modules/lessons/lesson-search.js';
-import { explainAsTenant, type ExplainedQuery } from './explain.js';
+import { LessonsService } from '../src/modules/lessons/lessons.service.js';
+import { principalOf } from '../src/platform/auth/principal.js';
+import { explainCalls } from './explain.js';
 
 /** Words the generated lessons are made of: enough variety for realistic text search. */
 const VOCABULARY = `timeout retry budget gateway payment mock sandbox flaky test checkout clock migration reviewer rollback
@@ -50,28 +51,13 @@ export async function seedLessonsAsSuperuser(adminDatabaseUrl: string, tenants: 
   }
 }
 
-/**
- * The lessons list's statements, explained as the tenant. Their conditions and orderings are the
- * service's own (LessonSearch, lessonFilters), bound the same way; only the keyset frame around them
- * (first page, newest or best first) is written here.
- */
-export function explainLessonQueries(runtimeUrl: string, tenant: string, q: string, tags: string[]): Promise<string> {
-  return explainAsTenant(runtimeUrl, tenant, async (client) => {
-    await client.query("select set_config('pg_trgm.word_similarity_threshold', $1, true)", [String(TYPO_SIMILARITY)]);
-    const search = new LessonSearch(q);
-    return [
-      firstPage(`search q=${q}`, tenant, search.ranked()),
-      firstPage(`typo fallback q=${q}`, tenant, search.resembling()),
-      firstPage(`tags=${tags.join(',')}`, tenant, () => ({ key: LESSON_SORT_KEYS.recent }), { tags, tagsMode: 'any' }),
-    ];
-  });
-}
-
-function firstPage(name: string, tenant: string, selection: LessonSelection, filters: Partial<ListLessonsQuery> = {}): ExplainedQuery {
-  const params: unknown[] = [tenant];
-  const bind = (value: unknown) => `$${params.push(value)}`;
-  const { key, condition } = selection(bind);
-  const where = ['l.tenant_id = $1', condition?.('l'), ...lessonFilters(filters, bind)].filter(Boolean).join(' and ');
-  const order = key.expression('l');
-  return [name, `select l.id, ${order} as rank from lessons l where ${where} order by ${order} desc, l.id desc limit 51`, params];
+/** The lessons list's statements (search, typo fallback, tags), explained as the tenant. */
+export function explainLessonQueries(runtimeUrl: string, tenant: string, q: string, typos: string, tags: string[]): Promise<string> {
+  const list = (query: Partial<ListLessonsQuery>) => (app: INestApplicationContext) =>
+    app.get(LessonsService, { strict: false }).list({ limit: 50, tagsMode: 'any', ...query } as ListLessonsQuery);
+  return explainCalls(runtimeUrl, principalOf(tenant, 'bench-user', []), [
+    [`search q=${q}`, list({ q })],
+    [`typo fallback q=${typos} (the ranked search finds nothing, then the fallback)`, list({ q: typos })],
+    [`tags=${tags.join(',')}`, list({ tags })],
+  ]);
 }

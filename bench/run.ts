@@ -8,7 +8,7 @@ import { migrateToLatest } from '../src/platform/database/migrations.js';
 import { encodeCursor, NEWEST_FIRST } from '../src/platform/pagination/keyset.js';
 import { AUDIT_LARGE_TENANT_ENTRIES, explainAuditQueries, seedAuditAsSuperuser, setAuditCapture } from './audit.js';
 import { benchDashboards, type BenchDashboard, explainDashboardRead, seedDashboardsAsSuperuser, SEEDED_POSITIONS } from './dashboards.js';
-import { explainListQueries } from './explain.js';
+import { explainTaskQueries } from './tasks.js';
 import { MAX_EXECUTIONS_PER_TASK, MAX_OUTCOME_BYTES } from '../src/modules/tasks/task-limits.js';
 import { DENSE_GRAPH_TASKS, type IsolationSeed, seedIsolationAsSuperuser } from './isolation.js';
 import { explainLessonQueries, seedLessonsAsSuperuser } from './lessons.js';
@@ -32,6 +32,7 @@ const LESSONS_PER_TENANT = 1_000;
 const ADMIN_CONNECTIONS = 4;
 const SEARCH_QUERY = 'retry budget';
 const SEARCH_TAGS = ['tag-3', 'tag-17'];
+const TYPO_QUERY = 'retyr budgte';
 const DASHBOARDS_PER_TENANT = 20;
 const WIDGETS_PER_DASHBOARD = 6;
 const BENCH_USER = 'bench-user';
@@ -136,8 +137,9 @@ const suites: Record<string, Suite> = {
       const seedStart = Date.now();
       const seeded = await seedAsSuperuser(adminUrl, SHAPE);
       console.log(`Seeded ${seeded} tasks across ${SHAPE.tenants} tenants (${tenantName(1)}: ${SHAPE.largeTenantTasks}) in ${Date.now() - seedStart} ms`);
-      deepCursor = encodeCursor(NEWEST_FIRST, await rowAt(adminUrl, tenantName(LARGE_TENANT + 1), DEEP_OFFSET));
-      console.log(`\n${await explainListQueries(runtimeUrl, tenantName(LARGE_TENANT + 1), DEEP_OFFSET)}`);
+      const deepRow = await rowAt(adminUrl, tenantName(LARGE_TENANT + 1), DEEP_OFFSET);
+      deepCursor = encodeCursor(NEWEST_FIRST, deepRow);
+      console.log(`\n${await explainTaskQueries(runtimeUrl, tenantName(LARGE_TENANT + 1), BENCH_USER, deepCursor, deepRow.id)}`);
     },
     async scenarios() {
       const firstPages = await Promise.all(
@@ -163,13 +165,13 @@ const suites: Record<string, Suite> = {
       const seedStart = Date.now();
       const seeded = await seedLessonsAsSuperuser(adminUrl, SHAPE.tenants, LESSONS_PER_TENANT);
       console.log(`Seeded ${seeded} lessons across ${SHAPE.tenants} tenants in ${Date.now() - seedStart} ms`);
-      console.log(`\n${await explainLessonQueries(runtimeUrl, tenantName(1), SEARCH_QUERY, SEARCH_TAGS)}`);
+      console.log(`\n${await explainLessonQueries(runtimeUrl, tenantName(1), SEARCH_QUERY, TYPO_QUERY, SEARCH_TAGS)}`);
     },
     async scenarios() {
       return [
         { name: `GET /api/lessons?q=${SEARCH_QUERY.replace(' ', '+')} (relevance)`, path: () => `/api/lessons?q=${encodeURIComponent(SEARCH_QUERY)}` },
         { name: `GET /api/lessons?tags=${SEARCH_TAGS.join(',')}`, path: () => `/api/lessons?tags=${SEARCH_TAGS.join(',')}` },
-        { name: 'GET /api/lessons?q=retyr+budgte (typos: trigram fallback)', path: () => '/api/lessons?q=retyr%20budgte' },
+        { name: 'GET /api/lessons?q=retyr+budgte (typos: trigram fallback)', path: () => `/api/lessons?q=${encodeURIComponent(TYPO_QUERY)}` },
       ];
     },
   },
@@ -241,7 +243,7 @@ const suites: Record<string, Suite> = {
       const seeded = await seedDashboardsAsSuperuser(adminUrl, SHAPE.tenants, DASHBOARDS_PER_TENANT, WIDGETS_PER_DASHBOARD, BENCH_USER);
       console.log(`Seeded ${seeded.dashboards} dashboards and ${seeded.widgets} widgets across ${SHAPE.tenants} tenants in ${Date.now() - seedStart} ms`);
       dashboards = await benchDashboards(adminUrl, SHAPE.tenants);
-      console.log(`\n${await explainDashboardRead(runtimeUrl, tenantName(1), dashboards[0].read.id)}`);
+      console.log(`\n${await explainDashboardRead(runtimeUrl, tenantName(1), BENCH_USER, dashboards[0].read.id)}`);
     },
     async scenarios() {
       return [
