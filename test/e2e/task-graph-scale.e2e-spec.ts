@@ -5,7 +5,7 @@ import { AdvisoryLockClass } from '../../src/platform/database/advisory-locks.js
 import { principalOf } from '../../src/platform/auth/principal.js';
 import { TenantScope } from '../../src/platform/tenancy/tenant-scope.js';
 import { MAX_DEPENDENCIES } from '../../src/modules/tasks/dto/create-task.dto.js';
-import { TaskDependencies } from '../../src/modules/tasks/task-dependencies.js';
+import { TaskDependencyRepository } from '../../src/modules/tasks/task-dependency.repository.js';
 import { startTestApp, TestApp } from '../support/test-app.js';
 import { createTask, seedAsTenant } from '../support/tasks.js';
 import { bearer, tokenFor } from '../support/tokens.js';
@@ -152,7 +152,7 @@ describe('a dense dependency graph', () => {
 
   it('takes the graph lock in its own advisory lock class, keyed by the tenant', async () => {
     const held = await testApp.app.get(TenantScope).run(principalOf('dense', 'd', []), async () => {
-      await testApp.app.get(TaskDependencies, { strict: false }).lockGraph();
+      await testApp.app.get(TaskDependencyRepository, { strict: false }).lockGraph();
       return testApp.app.get(EntityManager).execute<{ classid: number; objid: number; objsubid: number; tenant_key: number }[]>(
         `select classid::int8 as classid, objid::int8 as objid, objsubid, hashtext('dense')::int8 & 4294967295 as tenant_key
          from pg_locks where locktype = 'advisory' and pid = pg_backend_pid()`,

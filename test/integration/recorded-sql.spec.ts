@@ -40,12 +40,17 @@ function readable(statement: string): string {
   }
 }
 
-/** Module file name → repositories of that module, as the application wires them. */
+/**
+ * Module name → its repositories, as the application wires them. A module's repositories are
+ * providers of the MikroORM feature module it imports (forFeature), the rest of its own.
+ */
 function repositoriesByModule(): Map<string, object[]> {
   const byModule = new Map<string, object[]>();
   for (const module of t.context.get(ModulesContainer).values()) {
+    if (module.metatype.name.startsWith('MikroOrm')) continue;
     const name = module.metatype.name.replace(/Module$/, '').replace(/(?<=[a-z])(?=[A-Z])/g, '-').toLowerCase();
-    for (const wrapper of module.providers.values()) {
+    const features = [...module.imports].filter((imported) => imported.metatype.name.startsWith('MikroOrm'));
+    for (const wrapper of [module, ...features].flatMap((owner) => [...owner.providers.values()])) {
       const instance = wrapper.instance as object | undefined;
       if (instance && recordedMethodsOf(instance).length > 0 && !byModule.get(name)?.includes(instance)) {
         byModule.set(name, [...(byModule.get(name) ?? []), instance]);

@@ -1,12 +1,15 @@
-import type { Opt } from '@mikro-orm/core';
+import { EntityRepositoryType, type Opt } from '@mikro-orm/core';
 import { Entity, Index, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
 import { v7 as uuidv7 } from 'uuid';
 import { TENANT_ISOLATION, TenantScopedEntity } from '../../platform/tenancy/tenant-scoped.entity.js';
+import { TaskArtifactRepository } from './task-artifact.repository.js';
 
 /** Something a task produced (a file, a diff, a report), optionally by one of its executions. */
-@Entity({ tableName: 'task_artifacts', ...TENANT_ISOLATION })
+@Entity({ tableName: 'task_artifacts', repository: () => TaskArtifactRepository, ...TENANT_ISOLATION })
 @Index({ name: 'task_artifacts_tenant_task_idx', properties: ['tenantId', 'taskId', 'createdAt'] })
 export class TaskArtifact extends TenantScopedEntity {
+  [EntityRepositoryType]?: TaskArtifactRepository;
+
   @PrimaryKey({ type: 'uuid' })
   id: string & Opt = uuidv7();
 

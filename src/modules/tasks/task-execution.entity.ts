@@ -1,8 +1,9 @@
-import type { Opt } from '@mikro-orm/core';
+import { EntityRepositoryType, type Opt } from '@mikro-orm/core';
 import { Entity, Enum, Index, PrimaryKey, Property, Unique } from '@mikro-orm/decorators/legacy';
 import { v7 as uuidv7 } from 'uuid';
 import { TENANT_ISOLATION, TenantScopedEntity } from '../../platform/tenancy/tenant-scoped.entity.js';
 import { AGENT_TYPES, type AgentType } from '../shared/agent-type.js';
+import { TaskExecutionRepository } from './task-execution.repository.js';
 
 export const ExecutionStatus = { Running: 'running', Completed: 'completed', Failed: 'failed' } as const;
 export type ExecutionStatus = (typeof ExecutionStatus)[keyof typeof ExecutionStatus];
@@ -11,10 +12,12 @@ export const EXECUTION_STATUSES = Object.values(ExecutionStatus);
 export const FINISHED_STATUSES = [ExecutionStatus.Completed, ExecutionStatus.Failed] as const;
 
 /** One agent run on a task; finished exactly once. */
-@Entity({ tableName: 'task_executions', ...TENANT_ISOLATION })
+@Entity({ tableName: 'task_executions', repository: () => TaskExecutionRepository, ...TENANT_ISOLATION })
 @Unique({ name: 'task_executions_tenant_id_key', properties: ['tenantId', 'id'] })
 @Index({ name: 'task_executions_tenant_task_idx', properties: ['tenantId', 'taskId', 'startedAt'] })
 export class TaskExecution extends TenantScopedEntity {
+  [EntityRepositoryType]?: TaskExecutionRepository;
+
   @PrimaryKey({ type: 'uuid' })
   id: string & Opt = uuidv7();
 

@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { LockMode } from '@mikro-orm/core';
-import { EntityManager } from '@mikro-orm/postgresql';
-import { Task } from './task.entity.js';
-import { TaskDependencies } from './task-dependencies.js';
+import type { Task } from './task.entity.js';
+import { TaskRepository } from './task.repository.js';
+import { TaskDependencyRepository } from './task-dependency.repository.js';
 import { TaskProblems } from './task-problems.js';
 import { canTransition, isFinal, TaskState } from './task-state.js';
 
@@ -19,16 +18,17 @@ export interface TransitionDetails {
 @Injectable()
 export class TaskTransitions {
   constructor(
-    private readonly em: EntityManager,
-    private readonly dependencies: TaskDependencies,
+    private readonly tasks: TaskRepository,
+    private readonly dependencies: TaskDependencyRepository,
   ) {}
 
   async lock(taskId: string): Promise<Task> {
-    const task = await this.em.findOne(Task, { id: taskId }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
+    const task = await this.tasks.lockedForChange(taskId);
     if (!task) throw TaskProblems.notFound();
     return task;
   }
 
+  /** Moves a locked task, and writes it with whatever else the unit of work holds. */
   async apply(task: Task, to: TaskState, details: TransitionDetails = {}): Promise<void> {
     if (details.result !== undefined && to !== TaskState.Completed) {
       throw TaskProblems.misplacedDetail('result', TaskState.Completed);
@@ -40,7 +40,7 @@ export class TaskTransitions {
       throw TaskProblems.illegalTransition(task.state, to);
     }
     if (to === TaskState.Running) {
-      const blockers = await this.dependencies.unfinished(task.id);
+      const blockers = await this.dependencies.blockersOf(task.id);
       if (blockers.length > 0) throw TaskProblems.blockedByDependencies(blockers);
     }
     task.state = to;
@@ -50,6 +50,6 @@ export class TaskTransitions {
       task.completedAt = new Date();
       task.currentAgent = null;
     }
-    await this.em.flush();
+    await this.tasks.flush();
   }
 }

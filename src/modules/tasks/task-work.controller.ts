@@ -7,17 +7,13 @@ import { CreateArtifactDto } from './dto/create-artifact.dto.js';
 import { CreateReviewDto } from './dto/create-review.dto.js';
 import { FinishExecutionDto } from './dto/finish-execution.dto.js';
 import { StartExecutionDto } from './dto/start-execution.dto.js';
-import { TaskExecutions } from './task-executions.js';
 import { TaskWorkService } from './task-work.service.js';
 
 @ApiTags('tasks')
 @ApiBearerAuth()
 @Controller()
 export class TaskWorkController {
-  constructor(
-    private readonly work: TaskWorkService,
-    private readonly executions: TaskExecutions,
-  ) {}
+  constructor(private readonly work: TaskWorkService) {}
 
   @Post('tasks/:id/executions')
   startExecution(@Param('id', ParseUUIDPipe) taskId: string, @Body() input: StartExecutionDto) {
@@ -26,12 +22,12 @@ export class TaskWorkController {
 
   @Get('tasks/:id/executions')
   listExecutions(@Param('id', ParseUUIDPipe) taskId: string, @Query() query: PageQuery) {
-    return this.executions.ofTask(taskId, query);
+    return this.work.executionsOf(taskId, query);
   }
 
   @Get('executions/:id')
   getExecution(@Param('id', ParseUUIDPipe) executionId: string) {
-    return this.executions.one(executionId);
+    return this.work.getExecution(executionId);
   }
 
   @Patch('executions/:id')

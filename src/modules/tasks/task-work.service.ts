@@ -1,19 +1,19 @@
 import { Injectable } from '@nestjs/common';
-import { LockMode } from '@mikro-orm/core';
-import { EntityManager } from '@mikro-orm/postgresql';
 import { Role } from '../../platform/auth/principal.js';
 import { ProblemException } from '../../platform/errors/problem.exception.js';
+import type { Page, PageQuery } from '../../platform/pagination/page.js';
 import { TenantContext } from '../../platform/tenancy/tenant-context.js';
 import type { CreateApprovalDto } from './dto/create-approval.dto.js';
 import type { CreateArtifactDto } from './dto/create-artifact.dto.js';
 import type { CreateReviewDto } from './dto/create-review.dto.js';
 import type { FinishExecutionDto } from './dto/finish-execution.dto.js';
 import type { StartExecutionDto } from './dto/start-execution.dto.js';
-import { ExecutionReview } from './execution-review.entity.js';
-import { approvalView, artifactView, executionView, reviewView } from './task.view.js';
-import { TaskApproval } from './task-approval.entity.js';
-import { TaskArtifact } from './task-artifact.entity.js';
-import { ExecutionStatus, TaskExecution } from './task-execution.entity.js';
+import { TaskRepository } from './task.repository.js';
+import { approvalView, artifactView, type ExecutionSummary, executionView, reviewView } from './task.view.js';
+import { TaskApprovalRepository } from './task-approval.repository.js';
+import { TaskArtifactRepository } from './task-artifact.repository.js';
+import { ExecutionStatus } from './task-execution.entity.js';
+import { TaskExecutionRepository } from './task-execution.repository.js';
 import { assertStorableJson, MAX_EXECUTIONS_PER_TASK, MAX_OUTCOME_BYTES, MAX_TASK_SETTINGS_BYTES } from './task-limits.js';
 import { TaskProblems } from './task-problems.js';
 import { isFinal, TaskState } from './task-state.js';
@@ -23,8 +23,11 @@ import { TaskTransitions } from './task-transitions.js';
 @Injectable()
 export class TaskWorkService {
   constructor(
-    private readonly em: EntityManager,
+    private readonly tasks: TaskRepository,
     private readonly transitions: TaskTransitions,
+    private readonly executions: TaskExecutionRepository,
+    private readonly artifacts: TaskArtifactRepository,
+    private readonly approvals: TaskApprovalRepository,
   ) {}
 
   /** Starts an agent run; the task must be running, and the agent becomes its current agent. */
@@ -35,24 +38,37 @@ export class TaskWorkService {
       throw TaskProblems.wrongState('start an execution', task.state, TaskState.Running);
     }
     // The task's row lock makes count-then-insert safe against concurrent starts.
-    const executionCount = await this.em.count(TaskExecution, { taskId });
+    const executionCount = await this.executions.countOf(taskId);
     if (executionCount >= MAX_EXECUTIONS_PER_TASK) {
       throw new ProblemException(409, `The task has had ${executionCount} executions, the most a task may have; create a new task.`, {
         executionCount,
         maxExecutions: MAX_EXECUTIONS_PER_TASK,
       });
     }
-    const execution = new TaskExecution(taskId, input.agentType, input.input ?? null);
     task.currentAgent = input.agentType;
-    await this.em.persist(execution).flush();
+    // Written with the run, in the same flush.
+    const execution = await this.executions.start(taskId, input.agentType, input.input ?? null);
     return executionView(execution);
+  }
+
+  /** A task's runs, latest first, as summaries; 404 for a task that does not exist. */
+  async executionsOf(taskId: string, query: PageQuery): Promise<Page<ExecutionSummary>> {
+    if (!(await this.tasks.exists(taskId))) throw TaskProblems.notFound();
+    return this.executions.summaries(taskId, query);
+  }
+
+  /** One run in full, with its self-reviews. */
+  async getExecution(executionId: string) {
+    const execution = await this.executions.byId(executionId);
+    if (!execution) throw TaskProblems.notFound('execution');
+    return executionView(execution, await this.executions.reviewsOf(executionId));
   }
 
   /** Records how a run ended; a run ends once. */
   async finishExecution(executionId: string, outcome: FinishExecutionDto) {
     assertStorableJson('output', outcome.output, MAX_OUTCOME_BYTES);
     assertStorableJson('error', outcome.error, MAX_OUTCOME_BYTES);
-    const execution = await this.em.findOne(TaskExecution, { id: executionId }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
+    const execution = await this.executions.lockedForChange(executionId);
     if (!execution) throw TaskProblems.notFound('execution');
     if (execution.status !== ExecutionStatus.Running) {
       throw new ProblemException(409, `The execution already finished as ${execution.status}.`, { executionStatus: execution.status });
@@ -63,21 +79,13 @@ export class TaskWorkService {
     execution.durationMs = outcome.durationMs ?? null;
     execution.tokensUsed = outcome.tokensUsed ?? null;
     execution.finishedAt = new Date();
-    await this.em.flush();
-    const reviews = await this.em.find(ExecutionReview, { executionId }, { orderBy: { iteration: 'asc' } });
-    return executionView(execution, reviews);
+    await this.executions.flush();
+    return executionView(execution, await this.executions.reviewsOf(executionId));
   }
 
   async addReview(executionId: string, input: CreateReviewDto) {
-    if (!(await this.em.count(TaskExecution, { id: executionId }))) throw TaskProblems.notFound('execution');
-    const review = this.em.create(ExecutionReview, {
-      executionId,
-      ...input,
-      gaps: input.gaps ?? [],
-      requirements: input.requirements ?? [],
-    });
-    await this.em.flush();
-    return reviewView(review);
+    if (!(await this.executions.exists(executionId))) throw TaskProblems.notFound('execution');
+    return reviewView(await this.executions.addReview(executionId, input));
   }
 
   /** Adds an artifact to a task that has not finished; a named execution must be one of the task's. */
@@ -87,26 +95,24 @@ export class TaskWorkService {
     if (isFinal(task.state)) {
       throw new ProblemException(409, `A ${task.state} task takes no more artifacts.`, { currentState: task.state });
     }
-    if (input.executionId && !(await this.em.count(TaskExecution, { id: input.executionId, taskId }))) {
+    if (input.executionId && !(await this.executions.isOfTask(input.executionId, taskId))) {
       throw new ProblemException(400, 'executionId is not an execution of this task.', {
         errors: [{ field: 'executionId', messages: ['unknown execution for this task'] }],
       });
     }
-    const artifact = this.em.create(TaskArtifact, {
+    const artifact = await this.artifacts.add({
       taskId,
       executionId: input.executionId ?? null,
       type: input.type,
       path: input.path,
       content: input.content ?? null,
-      contentBytes: input.content ? Buffer.byteLength(input.content) : 0,
       metadata: input.metadata ?? {},
     });
-    await this.em.flush();
     return artifactView(artifact, true);
   }
 
   async getArtifact(artifactId: string) {
-    const artifact = await this.em.findOne(TaskArtifact, { id: artifactId }, { populate: ['content'] });
+    const artifact = await this.artifacts.withContent(artifactId);
     if (!artifact) throw TaskProblems.notFound('artifact');
     return artifactView(artifact, true);
   }
@@ -125,7 +131,7 @@ export class TaskWorkService {
       throw TaskProblems.wrongState('decide on a task', task.state, TaskState.AwaitingApproval);
     }
     const artifactIds = input.artifactIds ?? [];
-    const artifacts = artifactIds.length ? await this.em.find(TaskArtifact, { id: { $in: artifactIds }, taskId }) : [];
+    const artifacts = artifactIds.length ? await this.artifacts.ofTaskAmong(taskId, artifactIds) : [];
     if (artifacts.length !== artifactIds.length) {
       const known = new Set(artifacts.map((artifact) => artifact.id));
       throw new ProblemException(400, 'artifactIds names artifacts that are not this task’s.', {
@@ -135,8 +141,9 @@ export class TaskWorkService {
     for (const artifact of artifacts) {
       artifact.approved = input.decision === 'approved';
     }
-    const approval = this.em.create(TaskApproval, { taskId, decision: input.decision, reason: input.reason ?? null, artifactIds });
+    // The move first: a refused one (unfinished dependencies) writes nothing; it writes the marked artifacts too.
     await this.transitions.apply(task, input.decision === 'approved' ? TaskState.Running : TaskState.Cancelled);
+    const approval = await this.approvals.add({ taskId, decision: input.decision, reason: input.reason ?? null, artifactIds });
     return { approval: approvalView(approval), task: { id: task.id, state: task.state, completedAt: task.completedAt ?? null } };
   }
 }

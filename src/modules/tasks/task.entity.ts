@@ -1,18 +1,21 @@
-import type { Opt } from '@mikro-orm/core';
+import { EntityRepositoryType, type Opt } from '@mikro-orm/core';
 import { Entity, Enum, Index, PrimaryKey, Property, Unique } from '@mikro-orm/decorators/legacy';
 import { v7 as uuidv7 } from 'uuid';
 import { TenantContext } from '../../platform/tenancy/tenant-context.js';
 import { TENANT_ISOLATION, TenantScopedEntity } from '../../platform/tenancy/tenant-scoped.entity.js';
 import { AGENT_TYPES, type AgentType } from '../shared/agent-type.js';
+import { TaskRepository } from './task.repository.js';
 import { TASK_STATES, TaskState } from './task-state.js';
 
 type Json = Record<string, unknown>;
 
-@Entity({ tableName: 'tasks', ...TENANT_ISOLATION })
+@Entity({ tableName: 'tasks', repository: () => TaskRepository, ...TENANT_ISOLATION })
 @Unique({ name: 'tasks_tenant_id_key', properties: ['tenantId', 'id'] })
 @Index({ name: 'tasks_tenant_created_idx', properties: ['tenantId', 'createdAt', 'id'] })
 @Index({ name: 'tasks_tenant_state_created_idx', properties: ['tenantId', 'state', 'createdAt', 'id'] })
 export class Task extends TenantScopedEntity {
+  [EntityRepositoryType]?: TaskRepository;
+
   /** UUIDv7: time-ordered, so inserts append to the index. */
   @PrimaryKey({ type: 'uuid' })
   id: string & Opt = uuidv7();

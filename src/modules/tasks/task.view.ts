@@ -27,8 +27,7 @@ export function taskView(task: Task | EntityDTO<Task>, dependsOn: readonly strin
 export type TaskView = ReturnType<typeof taskView>;
 
 /** The fields a list item cuts to a preview (of the text, or of the JSON text), each with its size in bytes. */
-export const LARGE_TASK_FIELDS = ['prompt', 'config', 'metadata', 'result', 'error'] as const;
-type LargeTaskField = (typeof LARGE_TASK_FIELDS)[number];
+export type LargeTaskField = 'prompt' | 'config' | 'metadata' | 'result' | 'error';
 export interface LargeTaskFields {
   previews: Record<LargeTaskField, string | null>;
   sizes: Record<LargeTaskField, number | null>;
@@ -41,9 +40,10 @@ export interface TaskListRow {
   state: Task['state'];
   currentAgent?: Task['currentAgent'];
   dependsOn: string[];
-  createdAt: Date;
-  updatedAt: Date;
-  completedAt?: Date | null;
+  /** Instants as ISO text, the way the API writes them. */
+  createdAt: string;
+  updatedAt: string;
+  completedAt?: string | null;
 }
 
 /** A task in a list: `prompt` cut to a preview, the JSON fields as previews only; the task read has them whole. */
@@ -82,27 +82,22 @@ export function executionView(execution: TaskExecution, reviews: readonly Execut
   };
 }
 
-/** What an execution summary says of the parts it leaves out. */
-export interface ExecutionExtent {
-  /** Bytes of JSON text (as PostgreSQL writes it), null when absent. */
+/**
+ * An execution without `input`, `output` and `error`, and without its reviews: their extent instead
+ * (sizes in bytes of JSON text as PostgreSQL writes it, null when absent). Read as it is returned.
+ */
+export interface ExecutionSummary {
+  id: string;
+  taskId: string;
+  agentType: TaskExecution['agentType'];
+  status: TaskExecution['status'];
+  durationMs: number | null;
+  tokensUsed: number | null;
+  /** Instants as ISO text, the way the API writes them. */
+  startedAt: string;
+  finishedAt: string | null;
   sizes: { input: number | null; output: number | null; error: number | null };
   reviewCount: number;
-}
-
-/** An execution without `input`, `output` and `error`, and without its reviews: their extent instead. */
-export function executionSummaryView(execution: TaskExecution, extent: ExecutionExtent) {
-  return {
-    id: execution.id,
-    taskId: execution.taskId,
-    agentType: execution.agentType,
-    status: execution.status,
-    durationMs: execution.durationMs ?? null,
-    tokensUsed: execution.tokensUsed ?? null,
-    startedAt: execution.startedAt,
-    finishedAt: execution.finishedAt ?? null,
-    sizes: extent.sizes,
-    reviewCount: extent.reviewCount,
-  };
 }
 
 export function reviewView(review: ExecutionReview) {

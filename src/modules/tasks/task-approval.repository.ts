@@ -1,0 +1,27 @@
+import { EXAMPLE_ID, RecordSql } from '../../platform/database/sql/record-sql.decorator.js';
+import { type ApprovalDecision, TaskApproval } from './task-approval.entity.js';
+import { UnitOfWorkRepository } from './unit-of-work.repository.js';
+
+export interface NewApproval {
+  taskId: string;
+  decision: ApprovalDecision;
+  reason: string | null;
+  artifactIds: string[];
+}
+
+/** The human decisions on the current tenant's tasks. */
+export class TaskApprovalRepository extends UnitOfWorkRepository<TaskApproval> {
+  /** A decision (with whatever else the unit of work holds, such as the artifacts it marks). */
+  @RecordSql([{ taskId: EXAMPLE_ID, decision: 'approved', reason: 'Looks right', artifactIds: [EXAMPLE_ID] }])
+  async add(fields: NewApproval): Promise<TaskApproval> {
+    const approval = this.em.create(TaskApproval, fields);
+    await this.em.flush();
+    return approval;
+  }
+
+  /** A task's decisions, oldest first. */
+  @RecordSql([EXAMPLE_ID])
+  ofTask(taskId: string): Promise<TaskApproval[]> {
+    return this.find({ taskId }, { orderBy: { createdAt: 'asc', id: 'asc' } });
+  }
+}

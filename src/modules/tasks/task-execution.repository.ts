@@ -1,0 +1,117 @@
+import { LockMode } from '@mikro-orm/core';
+import { EXAMPLE_ID, RecordSql } from '../../platform/database/sql/record-sql.decorator.js';
+import { isoInstant, sql } from '../../platform/database/sql/sql.js';
+import { encodeCursor, keysetPage, type SortKey } from '../../platform/pagination/keyset.js';
+import type { Page, PageQuery } from '../../platform/pagination/page.js';
+import type { AgentType } from '../shared/agent-type.js';
+import type { CreateReviewDto } from './dto/create-review.dto.js';
+import { ExecutionReview } from './execution-review.entity.js';
+import type { ExecutionSummary } from './task.view.js';
+import { TaskExecution } from './task-execution.entity.js';
+import type { TaskTables } from './task-tables.js';
+import { UnitOfWorkRepository } from './unit-of-work.repository.js';
+
+/** Over rows whose instants PostgreSQL wrote as ISO text (isoInstant): the ORM's connection returns timestamptz as text. */
+const LATEST_STARTED_FIRST: SortKey<{ id: string; startedAt: string }> = {
+  name: 'started',
+  expression: (alias) => sql.ref(`${alias}.started_at`),
+  type: 'timestamptz',
+  valueOf: (row) => row.startedAt,
+};
+
+const EXAMPLE_REVIEW: CreateReviewDto = {
+  iteration: 1,
+  qualityScore: 0.8,
+  completenessScore: 0.7,
+  correctnessScore: 0.9,
+  overallScore: 0.8,
+  gaps: ['tests'],
+  decision: 'iterate',
+};
+
+/** Agent runs on the current tenant's tasks, with their self-reviews. */
+export class TaskExecutionRepository extends UnitOfWorkRepository<TaskExecution> {
+  /** A new run (with whatever else the unit of work holds, such as the task's new current agent). */
+  @RecordSql([EXAMPLE_ID, 'reviewer', { files: ['README.md'] }])
+  async start(taskId: string, agentType: AgentType, input: unknown): Promise<TaskExecution> {
+    const execution = new TaskExecution(taskId, agentType, input);
+    await this.em.persist(execution).flush();
+    return execution;
+  }
+
+  @RecordSql([EXAMPLE_ID])
+  byId(id: string): Promise<TaskExecution | null> {
+    return this.findOne({ id });
+  }
+
+  /** The run, its row locked FOR UPDATE until the unit of work ends and read afresh. */
+  @RecordSql([EXAMPLE_ID])
+  lockedForChange(id: string): Promise<TaskExecution | null> {
+    return this.findOne({ id }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
+  }
+
+  @RecordSql([EXAMPLE_ID])
+  async exists(id: string): Promise<boolean> {
+    return (await this.count({ id })) > 0;
+  }
+
+  @RecordSql([EXAMPLE_ID, EXAMPLE_ID])
+  async isOfTask(id: string, taskId: string): Promise<boolean> {
+    return (await this.count({ id, taskId })) > 0;
+  }
+
+  @RecordSql([EXAMPLE_ID])
+  countOf(taskId: string): Promise<number> {
+    return this.count({ taskId });
+  }
+
+  /**
+   * A page of a task's runs, latest first, without `input`, `output` and `error` (each up to
+   * MAX_OUTCOME_BYTES): their sizes instead, which the database measured as each run was written
+   * (stored generated columns), and how many reviews each has: one statement, however long the task ran.
+   */
+  @RecordSql(
+    [EXAMPLE_ID, { limit: 5 }],
+    [EXAMPLE_ID, { limit: 5, cursor: encodeCursor(LATEST_STARTED_FIRST, { id: EXAMPLE_ID, startedAt: '2026-01-15T00:00:00.000Z' }) }],
+  )
+  summaries(taskId: string, query: PageQuery): Promise<Page<ExecutionSummary>> {
+    const select = this.em
+      .getKysely<TaskTables>()
+      .selectFrom('task_executions as e')
+      .select((eb) => [
+        'e.id',
+        'e.task_id as taskId',
+        'e.agent_type as agentType',
+        'e.status',
+        'e.duration_ms as durationMs',
+        'e.tokens_used as tokensUsed',
+        isoInstant(eb.ref('e.started_at')).as('startedAt'),
+        isoInstant(eb.ref('e.finished_at')).$castTo<string | null>().as('finishedAt'),
+        sql<ExecutionSummary['sizes']>`json_build_object('input', e.input_bytes, 'output', e.output_bytes, 'error', e.error_bytes)`.as('sizes'),
+        eb
+          .selectFrom('execution_reviews as r')
+          .select(sql<number>`count(*)::int`.as('count'))
+          .whereRef('r.tenant_id', '=', 'e.tenant_id')
+          .whereRef('r.execution_id', '=', 'e.id')
+          .$asScalar()
+          .$notNull()
+          .as('reviewCount'),
+      ])
+      .where('e.tenant_id', '=', this.tenantId())
+      .where('e.task_id', '=', taskId);
+    return keysetPage(this.em, select, 'e', query, LATEST_STARTED_FIRST);
+  }
+
+  /** A run's self-reviews, in the order they were made. */
+  @RecordSql([EXAMPLE_ID])
+  reviewsOf(executionId: string): Promise<ExecutionReview[]> {
+    return this.em.find(ExecutionReview, { executionId }, { orderBy: { iteration: 'asc', createdAt: 'asc' } });
+  }
+
+  @RecordSql([EXAMPLE_ID, EXAMPLE_REVIEW])
+  async addReview(executionId: string, review: CreateReviewDto): Promise<ExecutionReview> {
+    const added = this.em.create(ExecutionReview, { executionId, ...review, gaps: review.gaps ?? [], requirements: review.requirements ?? [] });
+    await this.em.flush();
+    return added;
+  }
+}

@@ -1,0 +1,33 @@
+import { TASK_STATES } from './task-state.js';
+import { taskStats } from './task-stats.js';
+
+describe('taskStats', () => {
+  const counts = [
+    { projectId: 'b', state: 'running', count: 2 },
+    { projectId: null, state: 'pending', count: 1 },
+    { projectId: 'a', state: 'pending', count: 3 },
+    { projectId: 'a', state: 'completed', count: 4 },
+  ] as const;
+
+  it('totals every state, naming the states no task is in', () => {
+    const stats = taskStats(counts);
+    expect(stats.total).toBe(10);
+    expect(Object.keys(stats.byState).sort()).toEqual([...TASK_STATES].sort());
+    expect(stats.byState).toMatchObject({ pending: 4, running: 2, completed: 4, failed: 0, cancelled: 0, awaiting_approval: 0 });
+    expect(stats).not.toHaveProperty('byProject');
+  });
+
+  it('breaks the counts down per project when asked, tasks of no project first', () => {
+    const { byProject } = taskStats(counts, 'project');
+    expect(byProject!.map(({ projectId, total }) => [projectId, total])).toEqual([
+      [null, 1],
+      ['a', 7],
+      ['b', 2],
+    ]);
+    expect(byProject![1].byState).toMatchObject({ pending: 3, completed: 4, running: 0 });
+  });
+
+  it('counts nothing as zeros', () => {
+    expect(taskStats([], 'project')).toEqual({ total: 0, byState: expect.objectContaining({ pending: 0 }), byProject: [] });
+  });
+});

@@ -1,0 +1,39 @@
+import { TASK_STATES, type TaskState } from './task-state.js';
+
+/** How many of a project's tasks (null: tasks of no project) are in a state. */
+export interface StateCount {
+  projectId: string | null;
+  state: TaskState;
+  count: number;
+}
+
+type CountsByState = Record<TaskState, number>;
+
+/** Totals per state, every state present; per project too (ordered by project, no project first) when asked. */
+export function taskStats(counts: readonly StateCount[], groupBy?: 'project') {
+  const byState = zeroCounts();
+  const byProject = new Map<string | null, CountsByState>();
+  for (const { projectId, state, count } of counts) {
+    byState[state] += count;
+    const project = byProject.get(projectId) ?? zeroCounts();
+    project[state] += count;
+    byProject.set(projectId, project);
+  }
+  return {
+    total: sum(byState),
+    byState,
+    ...(groupBy === 'project' && {
+      byProject: [...byProject]
+        .map(([projectId, projectCounts]) => ({ projectId, total: sum(projectCounts), byState: projectCounts }))
+        .sort((a, b) => (a.projectId ?? '').localeCompare(b.projectId ?? '')),
+    }),
+  };
+}
+
+function zeroCounts(): CountsByState {
+  return Object.fromEntries(TASK_STATES.map((state) => [state, 0])) as CountsByState;
+}
+
+function sum(counts: CountsByState): number {
+  return Object.values(counts).reduce((total, count) => total + count, 0);
+}

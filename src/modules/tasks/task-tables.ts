@@ -1,0 +1,50 @@
+import type { AgentType } from '../shared/agent-type.js';
+import type { LargeTaskField } from './task.view.js';
+import type { ExecutionStatus } from './task-execution.entity.js';
+import type { TaskState } from './task-state.js';
+
+/**
+ * The columns of this module's tables that its typed Kysely queries read, as PostgreSQL returns them:
+ * the entities' columns plus the extents the database stores beside the large fields (generated
+ * columns, which no entity maps). A column named here that the schema lacks fails in the repository's
+ * integration spec, not silently.
+ */
+export interface TaskTables {
+  tasks: {
+    id: string;
+    tenant_id: string;
+    project_id: string | null;
+    user_id: string;
+    state: TaskState;
+    current_agent: AgentType | null;
+    created_at: Date;
+    updated_at: Date;
+    completed_at: Date | null;
+  } & LargeFieldExtents<LargeTaskField>;
+  task_executions: {
+    id: string;
+    tenant_id: string;
+    task_id: string;
+    agent_type: AgentType;
+    status: ExecutionStatus;
+    duration_ms: number | null;
+    tokens_used: number | null;
+    started_at: Date;
+    finished_at: Date | null;
+    input_bytes: number | null;
+    output_bytes: number | null;
+    error_bytes: number | null;
+  };
+  execution_reviews: {
+    tenant_id: string;
+    execution_id: string;
+  };
+  task_dependencies: {
+    tenant_id: string;
+    task_id: string;
+    depends_on_id: string;
+  };
+}
+
+/** A large field's preview (its first characters) and size in bytes, both null when the field is. */
+type LargeFieldExtents<Field extends string> = { [F in Field as `${F}_preview`]: string | null } & { [F in Field as `${F}_bytes`]: number | null };
