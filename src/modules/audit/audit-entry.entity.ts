@@ -1,14 +1,15 @@
-import type { Opt } from '@mikro-orm/core';
+import { EntityRepositoryType, type Opt } from '@mikro-orm/core';
 import { Entity, Index, PrimaryKey, Property, Unique } from '@mikro-orm/decorators/legacy';
 import { TENANT_ISOLATION, TenantScopedEntity } from '../../platform/tenancy/tenant-scoped.entity.js';
+import { AuditEntryRepository } from './audit-entry.repository.js';
 
 /**
  * One audit entry. Written only by the database: the `audit_capture` trigger on every audited table,
  * or an INSERT of its kind, resource and details, which the `audit_entries_seal` trigger completes
  * (actor, origin, time, chain link and hash) and no role can UPDATE or DELETE afterwards (see the
- * audit migration). The application reads it through this entity.
+ * audit migration). The application reads it, and inserts events, through AuditEntryRepository.
  */
-@Entity({ tableName: 'audit_entries', ...TENANT_ISOLATION })
+@Entity({ tableName: 'audit_entries', repository: () => AuditEntryRepository, ...TENANT_ISOLATION })
 @Index({ name: 'audit_entries_tenant_created_idx', properties: ['tenantId', 'createdAt', 'id'] })
 @Index({ name: 'audit_entries_tenant_actor_idx', properties: ['tenantId', 'actorId', 'createdAt', 'id'] })
 @Index({ name: 'audit_entries_tenant_resource_idx', properties: ['tenantId', 'resourceType', 'resourceId', 'createdAt', 'id'] })
@@ -16,6 +17,8 @@ import { TENANT_ISOLATION, TenantScopedEntity } from '../../platform/tenancy/ten
 @Index({ name: 'audit_entries_tenant_request_idx', properties: ['tenantId', 'requestId'] })
 @Unique({ name: 'audit_entries_chain_key', properties: ['tenantId', 'chain', 'chainSeq'] })
 export class AuditEntry extends TenantScopedEntity {
+  [EntityRepositoryType]?: AuditEntryRepository;
+
   @PrimaryKey({ type: 'uuid' })
   id!: string & Opt;
 

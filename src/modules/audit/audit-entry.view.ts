@@ -1,7 +1,26 @@
-import type { AuditEntry } from './audit-entry.entity.js';
+/** An audit entry as stored, with its columns' property names. */
+export interface AuditEntryRow {
+  id: string;
+  tenantId: string;
+  chain: number;
+  chainSeq: string;
+  prevHash: Buffer | null;
+  hash: Buffer;
+  actorId: string;
+  actorRoles: string[];
+  action: string;
+  resourceType: string;
+  resourceId: string | null;
+  details: Record<string, unknown>;
+  ipAddress: string | null;
+  userAgent: string | null;
+  requestId: string | null;
+  /** As the API writes instants (ISO 8601, UTC, milliseconds). */
+  createdAt: string;
+}
 
 /** An audit entry as the API shows it; the database records column names, the API speaks camelCase. */
-export function auditEntryView(entry: AuditEntry) {
+export function auditEntryView(entry: AuditEntryRow) {
   return {
     id: entry.id,
     tenantId: entry.tenantId,
@@ -9,11 +28,11 @@ export function auditEntryView(entry: AuditEntry) {
     actorRoles: entry.actorRoles,
     action: entry.action,
     resourceType: entry.resourceType,
-    resourceId: entry.resourceId ?? null,
+    resourceId: entry.resourceId,
     details: camelCaseChanges(entry.details),
-    ipAddress: entry.ipAddress ?? null,
-    userAgent: entry.userAgent ?? null,
-    requestId: entry.requestId ?? null,
+    ipAddress: entry.ipAddress,
+    userAgent: entry.userAgent,
+    requestId: entry.requestId,
     createdAt: entry.createdAt,
     chain: entry.chain,
     chainSeq: Number(entry.chainSeq),

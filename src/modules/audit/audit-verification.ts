@@ -1,7 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { sql } from '@mikro-orm/core';
-import { EntityManager } from '@mikro-orm/postgresql';
-import { TenantContext } from '../../platform/tenancy/tenant-context.js';
+import { AuditEntryRepository, type ChainProblem } from './audit-entry.repository.js';
 import type { AuditRangeQuery } from './dto/list-audit-logs.query.js';
 
 export interface VerificationReport {
@@ -16,9 +14,7 @@ export interface VerificationReport {
   nextFrom?: Date;
 }
 
-type Problem = 'altered' | 'unlinked' | 'missing_before';
-
-const PROBLEMS: Record<Problem, string> = {
+const PROBLEMS: Record<ChainProblem, string> = {
   altered: 'The entry does not match its hash: it was changed after it was recorded.',
   unlinked: 'The entry does not link to the entry before it in its chain: entries were altered, inserted or reordered.',
   missing_before: 'Entries before this one in its chain are missing.',
@@ -36,53 +32,12 @@ const MAX_VERIFIED_ENTRIES = 100_000;
  */
 @Injectable()
 export class AuditVerification {
-  constructor(private readonly em: EntityManager) {}
+  constructor(private readonly entries: AuditEntryRepository) {}
 
   async verify(range: AuditRangeQuery): Promise<VerificationReport> {
-    const tenantId = TenantContext.current().tenantId;
-    const from = range.from ?? null;
-    const [boundary] = await this.em.execute<{ created_at: Date }[]>(sql`
-      select created_at from audit_entries
-      where tenant_id = ${tenantId}
-        and (${from}::timestamptz is null or created_at >= ${from}::timestamptz)
-        and (${range.to ?? null}::timestamptz is null or created_at < ${range.to ?? null}::timestamptz)
-      order by created_at, id offset ${MAX_VERIFIED_ENTRIES} limit 1`);
-    const to = boundary?.created_at ?? range.to ?? null;
-    const [result] = await this.em.execute<{ checked: number; broken: { id: string; problem: Problem } | null }[]>(sql`
-      with ranged as (
-        select e.id, e.chain, e.chain_seq, e.prev_hash, e.created_at, e.hash = audit_entry_digest(e) as intact,
-          lag(e.chain_seq) over w as previous_seq, lag(e.hash) over w as previous_hash
-        from audit_entries e
-        where e.tenant_id = ${tenantId}
-          and (${from}::timestamptz is null or e.created_at >= ${from}::timestamptz)
-          and (${to}::timestamptz is null or e.created_at < ${to}::timestamptz)
-        window w as (partition by e.chain order by e.chain_seq)
-      ),
-      chain_starts as (
-        select details -> 'chainStarts' as starts from audit_entries
-        where tenant_id = ${tenantId} and action = 'audit.retention' order by created_at desc, id desc limit 1
-      ),
-      linked as (
-        select r.*, case when r.previous_seq is null and r.chain_seq > 1 then (
-          select p.hash from audit_entries p where p.tenant_id = ${tenantId} and p.chain = r.chain and p.chain_seq = r.chain_seq - 1
-        ) end as predecessor_hash
-        from ranged r
-      ),
-      judged as (
-        select l.id, l.created_at, l.chain_seq, case
-          when not l.intact then 'altered'
-          when l.previous_seq is not null and l.chain_seq <> l.previous_seq + 1 then 'missing_before'
-          when l.previous_seq is not null then case when l.prev_hash is distinct from l.previous_hash then 'unlinked' end
-          when l.chain_seq = 1 then case when l.prev_hash is not null then 'unlinked' end
-          when l.predecessor_hash is not null then case when l.prev_hash is distinct from l.predecessor_hash then 'unlinked' end
-          when (select starts -> l.chain::text from chain_starts) = jsonb_build_object('seq', l.chain_seq - 1, 'hash', encode(l.prev_hash, 'hex')) then null
-          else 'missing_before'
-        end as problem
-        from linked l
-      )
-      select (select count(*) from judged)::int as checked,
-        (select jsonb_build_object('id', id, 'problem', problem) from judged where problem is not null order by created_at, chain_seq limit 1) as broken`);
-    const progress = boundary ? { complete: false, nextFrom: boundary.created_at } : { complete: true };
+    const boundary = await this.entries.rangeEndAfter(range, MAX_VERIFIED_ENTRIES);
+    const result = await this.entries.checkChains({ from: range.from, to: boundary ?? range.to });
+    const progress = boundary ? { complete: false, nextFrom: boundary } : { complete: true };
     if (!result.broken) {
       return { ok: true, checked: result.checked, ...progress };
     }

@@ -7,6 +7,7 @@ import { AuditEvents } from './audit-events.js';
 import { AuditLogService } from './audit-log.service.js';
 import { AuditLogsController } from './audit-logs.controller.js';
 import { AuditRetentionJob } from './audit-retention.job.js';
+import { AuditRetentionRepository } from './audit-retention.repository.js';
 import { AuditVerification } from './audit-verification.js';
 
 /**
@@ -17,7 +18,7 @@ import { AuditVerification } from './audit-verification.js';
 @Module({
   imports: [MikroOrmModule.forFeature([AuditEntry])],
   controllers: [AuditLogsController],
-  providers: [AuditLogService, AuditVerification, AuditRetentionJob, AuditEvents, { provide: ACCESS_DENIED_RECORDER, useClass: AccessDeniedAuditRecorder }],
+  providers: [AuditLogService, AuditVerification, AuditRetentionRepository, AuditRetentionJob, AuditEvents, { provide: ACCESS_DENIED_RECORDER, useClass: AccessDeniedAuditRecorder }],
   exports: [ACCESS_DENIED_RECORDER],
 })
 export class AuditModule {}

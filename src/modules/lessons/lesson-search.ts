@@ -1,16 +1,25 @@
-import type { OrmSortKey } from '../../platform/pagination/keyset.js';
-import { ORM_NEWEST_FIRST } from '../../platform/pagination/keyset.js';
-import type { Bind } from './bound-sql.js';
+import type { Expression, SqlBool } from 'kysely';
+import { sql } from '../../platform/database/sql/sql.js';
+import { NEWEST_FIRST, type SortKey } from '../../platform/pagination/keyset.js';
 import type { LessonSort } from './dto/list-lessons.query.js';
-import type { Lesson } from './lesson.entity.js';
+import type { LessonRow } from './lesson.view.js';
 
-export type RankedLesson = Lesson & { rank?: number };
+/** A lesson as a list reads it, with its score when the order is one. */
+export type RankedLesson = LessonRow & { rank?: number };
+
+/** A condition over the lessons table at an alias. */
+export type LessonCondition = (alias: string) => Expression<SqlBool>;
 
 /**
- * Which lessons one page reads and in which order. It gets the statement's `bind`, so that whatever
- * it holds from the request reaches the database as a bound parameter, never as SQL text.
+ * Which lessons one page reads and in which order. Its SQL fragments carry whatever they hold from
+ * the request as bound parameters, never as SQL text.
  */
-export type LessonSelection = (bind: Bind) => { key: OrmSortKey<RankedLesson>; condition?: (alias: string) => string };
+export interface LessonSelection {
+  key: SortKey<RankedLesson>;
+  condition?: LessonCondition;
+  /** How well a lesson at an alias matches, as its `rank` (which the key then orders by). */
+  score?: (alias: string) => Expression<number>;
+}
 
 /** More words than this in one query are ignored (each costs PostgreSQL tsquery stack). */
 const MAX_QUERY_WORDS = 32;
@@ -29,11 +38,11 @@ export const BY_SIMILARITY = 'similarity';
  */
 export class LessonSearch {
   /** The query as websearch_to_tsquery should read it: operator-only tokens dropped, bounded. */
-  private readonly text: string;
+  readonly text: string;
   /** Plain words to compare by similarity (no quotes, no exclusions). */
-  private readonly words: string;
+  readonly words: string;
   /** Words the query excludes with a leading `-`. */
-  private readonly excluded: string[];
+  readonly excluded: string[];
 
   constructor(q: string) {
     const tokens = q
@@ -60,8 +69,8 @@ export class LessonSearch {
   }
 
   /** The lessons full-text search matches, in the given order. */
-  sortedBy(key: OrmSortKey<RankedLesson>): LessonSelection {
-    return (bind) => ({ key, condition: matching(this.tsQuery(bind)) });
+  sortedBy(key: SortKey<RankedLesson>): LessonSelection {
+    return { key, condition: matching(this.tsQuery()) };
   }
 
   /**
@@ -70,18 +79,16 @@ export class LessonSearch {
    * 0–1, so it never crosses a tier).
    */
   ranked(): LessonSelection {
-    return (bind) => {
-      const query = this.tsQuery(bind);
-      const key: OrmSortKey<RankedLesson> = {
-        name: 'relevance',
-        expression: (alias) =>
-          `(case when ts_filter(${alias}.search_vector, '{a}') @@ ${query} then 2
-                 when ts_filter(${alias}.search_vector, '{b}') @@ ${query} then 1 else 0 end
-            + ts_rank_cd(${alias}.search_vector, ${query}, 32))::float8`,
-        type: 'float8',
-        valueOf: (row) => row.rank ?? 0,
-      };
-      return { key, condition: matching(query) };
+    const query = this.tsQuery();
+    return {
+      key: byRank('relevance'),
+      condition: matching(query),
+      score: (alias) => {
+        const vector = sql.ref(`${alias}.search_vector`);
+        return sql<number>`(case when ts_filter(${vector}, '{a}') @@ ${query} then 2
+                                 when ts_filter(${vector}, '{b}') @@ ${query} then 1 else 0 end
+                            + ts_rank_cd(${vector}, ${query}, 32))::float8`;
+      },
     };
   }
 
@@ -90,36 +97,40 @@ export class LessonSearch {
    * most alike first. `<%` reads its threshold from pg_trgm.word_similarity_threshold (TYPO_SIMILARITY).
    */
   resembling(): LessonSelection {
-    return (bind) => {
-      const words = `${bind(this.words)}::text`;
-      const excluded = this.excluded.length ? `${bind(this.excluded.join(' or '))}::text` : undefined;
-      return {
-        key: {
-          name: BY_SIMILARITY,
-          expression: (alias) => `word_similarity(${words}, ${alias}.search_text)::float8`,
-          type: 'float8',
-          valueOf: (row) => row.rank ?? 0,
-        },
-        condition: (alias) =>
-          `${words} <% ${alias}.search_text` +
-          (excluded ? ` and not (${alias}.search_vector @@ websearch_to_tsquery('english', ${excluded}))` : ''),
-      };
+    const words = sql`${this.words}::text`;
+    const excluded = this.excluded.length ? sql`websearch_to_tsquery('english', ${this.excluded.join(' or ')}::text)` : undefined;
+    return {
+      key: byRank(BY_SIMILARITY),
+      condition: (alias) => {
+        const resembles = sql<SqlBool>`${words} <% ${sql.ref(`${alias}.search_text`)}`;
+        return excluded ? sql<SqlBool>`${resembles} and not (${sql.ref(`${alias}.search_vector`)} @@ ${excluded})` : resembles;
+      },
+      score: (alias) => sql<number>`word_similarity(${words}, ${sql.ref(`${alias}.search_text`)})::float8`,
     };
   }
 
-  /** A scalar subquery: PostgreSQL parses the query once per statement, not once per row. */
-  private tsQuery(bind: Bind): string {
-    return `(select websearch_to_tsquery('english', ${bind(this.text)}::text))`;
+  /** A scalar subquery: PostgreSQL parses the query once per statement (an init plan), not once per row. */
+  private tsQuery(): Expression<unknown> {
+    return sql`(select websearch_to_tsquery('english', ${this.text}::text))`;
   }
 }
 
-function matching(tsQuery: string): (alias: string) => string {
-  return (alias) => `${alias}.search_vector @@ ${tsQuery}`;
+/**
+ * Best score first. The key reads the score as the `rank` column of the lessons it pages, not as the
+ * score's expression: each occurrence of an expression binds its values anew, and PostgreSQL computes
+ * the select list's and the ordering's expressions once only when they are the same.
+ */
+function byRank(name: string): SortKey<RankedLesson> {
+  return { name, expression: (alias) => sql.ref(`${alias}.rank`), type: 'float8', valueOf: (row) => row.rank ?? 0 };
+}
+
+function matching(tsQuery: Expression<unknown>): LessonCondition {
+  return (alias) => sql<SqlBool>`${sql.ref(`${alias}.search_vector`)} @@ ${tsQuery}`;
 }
 
 /** The non-relevance orderings of the lessons list. */
-export const LESSON_SORT_KEYS: Record<Exclude<LessonSort, 'relevance'>, OrmSortKey<RankedLesson>> = {
-  recent: ORM_NEWEST_FIRST as OrmSortKey<RankedLesson>,
-  confidence: { name: 'confidence', expression: (alias) => `${alias}.confidence`, type: 'float8', valueOf: (row) => row.confidence },
-  applications: { name: 'applications', expression: (alias) => `${alias}.application_count`, type: 'int4', valueOf: (row) => row.applicationCount },
+export const LESSON_SORT_KEYS: Record<Exclude<LessonSort, 'relevance'>, SortKey<RankedLesson>> = {
+  recent: { ...NEWEST_FIRST, valueOf: (row) => new Date(row.createdAt).toISOString() },
+  confidence: { name: 'confidence', expression: (alias) => sql.ref(`${alias}.confidence`), type: 'float8', valueOf: (row) => row.confidence },
+  applications: { name: 'applications', expression: (alias) => sql.ref(`${alias}.application_count`), type: 'int4', valueOf: (row) => row.applicationCount },
 };

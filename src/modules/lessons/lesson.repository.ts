@@ -1,22 +1,17 @@
-import { Injectable } from '@nestjs/common';
-import { raw, sql as ormSql } from '@mikro-orm/core';
-import { EntityManager } from '@mikro-orm/postgresql';
-import { type RawBuilder, sql } from 'kysely';
+import { type EntityManager, EntityRepository } from '@mikro-orm/postgresql';
 import { v7 as uuidv7 } from 'uuid';
-import { ormKeysetPage } from '../../platform/pagination/keyset.js';
+import { EXAMPLE_ID, RecordSql } from '../../platform/database/sql/record-sql.decorator.js';
+import { queryRow, queryRows, sql } from '../../platform/database/sql/sql.js';
+import { encodeCursor, keysetPage } from '../../platform/pagination/keyset.js';
 import type { Page } from '../../platform/pagination/page.js';
 import { TenantContext } from '../../platform/tenancy/tenant-context.js';
 import type { AgentType } from '../shared/agent-type.js';
-import { type Bind, BoundQuery, runBound } from './bound-sql.js';
-import type { ListLessonsQuery } from './dto/list-lessons.query.js';
-import { Lesson } from './lesson.entity.js';
-import type { LessonSelection, RankedLesson } from './lesson-search.js';
-
-/** Columns a lesson is read with: the entity's, not the generated search columns. */
-const LISTED_FIELDS = [
-  'id', 'category', 'title', 'summary', 'details', 'tags', 'sourceAgent', 'taskId', 'confidence',
-  'applicationCount', 'successRate', 'humanValidated', 'createdAt', 'updatedAt',
-] as const satisfies readonly (keyof Lesson)[];
+import type { LessonSort, ListLessonsQuery } from './dto/list-lessons.query.js';
+import type { Lesson } from './lesson.entity.js';
+import { lessonFilters } from './lesson-filters.js';
+import { LESSON_SORT_KEYS, LessonSearch, type LessonSelection, type RankedLesson, TYPO_SIMILARITY } from './lesson-search.js';
+import { type LessonView, lessonView } from './lesson.view.js';
+import type { LessonTables } from './lessons.tables.js';
 
 /** What a client writes of a lesson. */
 export interface LessonContent {
@@ -30,97 +25,163 @@ export interface LessonContent {
   confidence: number;
 }
 
-/**
- * The SQL of lessons. Statements that carry tags or search text run with bound parameters
- * (bound-sql.ts); the rest go through the ORM. Raw statements are not filtered by the ORM: they name
- * the tenant themselves, and row-level security holds underneath regardless.
- */
-@Injectable()
-export class LessonRepository {
-  constructor(private readonly em: EntityManager) {}
+/** What a change may set: the content, and whether a human vouches for it. */
+export type LessonChanges = Partial<LessonContent> & { humanValidated?: boolean };
 
-  async insert(content: LessonContent): Promise<Lesson> {
+/** The orderings of a list that are not a search score. */
+export type LessonOrdering = Exclude<LessonSort, 'relevance'>;
+
+const EXAMPLE_CONTENT: LessonContent = {
+  category: 'testing',
+  title: 'Mock the payment gateway',
+  summary: 'Flaky checkout tests came from the sandbox',
+  details: null,
+  tags: ['payments', 'flaky'],
+  sourceAgent: 'tester',
+  taskId: null,
+  confidence: 0.8,
+};
+const EXAMPLE_FILTERS = { limit: 50, category: 'testing', tags: ['payments', 'flaky'], tagsMode: 'all', sourceAgent: 'tester', humanValidated: true, minConfidence: 0.5 } as const;
+const EXAMPLE_CURSOR = encodeCursor(LESSON_SORT_KEYS.recent, { id: EXAMPLE_ID, createdAt: '2026-01-01 00:00:00+00' } as RankedLesson);
+const EXAMPLE_SEARCH = new LessonSearch('"payment gateway" retry -sandbox');
+
+/**
+ * The SQL of lessons, every value a bound parameter (tags and search text included: node-postgres
+ * quotes each array element, so no value is ever read as syntax). Statements name the tenant
+ * themselves (Kysely is not filtered by the ORM), and row-level security holds underneath regardless.
+ */
+export class LessonRepository extends EntityRepository<Lesson> {
+  @RecordSql([EXAMPLE_CONTENT])
+  async add(content: LessonContent): Promise<LessonView> {
     const now = new Date();
-    const row: Partial<Record<keyof Lesson, unknown>> = { id: uuidv7(), tenantId: this.tenantId(), ...content, createdAt: now, updatedAt: now };
-    const fields = Object.keys(row) as (keyof Lesson)[];
-    const [inserted] = await this.run(sql`
-      insert into lessons (${this.columns(fields)}) values (${sql.join(fields.map((field) => row[field]))})
-      returning ${this.columns(LISTED_FIELDS)}`);
-    return inserted;
+    const row = {
+      id: uuidv7(),
+      tenant_id: this.tenantId(),
+      category: content.category,
+      title: content.title,
+      summary: content.summary,
+      details: content.details,
+      tags: content.tags,
+      source_agent: content.sourceAgent,
+      task_id: content.taskId,
+      confidence: content.confidence,
+      created_at: now,
+      updated_at: now,
+    };
+    return lessonView((await queryRow(this.db(), this.kysely().insertInto('lessons').values(row).returning(viewColumns())))!);
+  }
+
+  @RecordSql([EXAMPLE_ID])
+  async view(id: string): Promise<LessonView | undefined> {
+    const row = await queryRow(this.db(), this.selectViews().where('l.id', '=', id));
+    return row && lessonView(row);
   }
 
   /** The lesson, locked until the unit of work ends: a change decided on what it read cannot be overtaken. */
-  async lockedForChange(id: string): Promise<Lesson | undefined> {
-    const [lesson] = await this.run(sql`
-      select ${this.columns(LISTED_FIELDS)} from lessons where tenant_id = ${this.tenantId()} and id = ${id} for update`);
-    return lesson;
+  @RecordSql([EXAMPLE_ID])
+  async lockedForChange(id: string): Promise<LessonView | undefined> {
+    const row = await queryRow(this.db(), this.selectViews().where('l.id', '=', id).forUpdate());
+    return row && lessonView(row);
   }
 
-  async update(id: string, changes: Partial<LessonContent>): Promise<Lesson> {
-    const assignments = Object.entries({ ...changes, updatedAt: new Date() }).map(
-      ([field, value]) => sql`${this.columns([field as keyof Lesson])} = ${value}`,
+  /** Changes the lesson in one statement; undefined when the tenant has no such lesson. */
+  @RecordSql([EXAMPLE_ID, { title: 'Mock the gateway', tags: ['payments'], confidence: 0.9 }], [EXAMPLE_ID, { humanValidated: true }])
+  async change(id: string, changes: LessonChanges): Promise<LessonView | undefined> {
+    const row = await queryRow(
+      this.db(),
+      this.kysely()
+        .updateTable('lessons')
+        .set({ ...columnsOf(changes), updated_at: new Date() })
+        .where('tenant_id', '=', this.tenantId())
+        .where('id', '=', id)
+        .returning(viewColumns()),
     );
-    const [updated] = await this.run(sql`
-      update lessons set ${sql.join(assignments)} where tenant_id = ${this.tenantId()} and id = ${id}
-      returning ${this.columns(LISTED_FIELDS)}`);
-    return updated;
+    return row && lessonView(row);
   }
 
-  async page(query: ListLessonsQuery, selection: LessonSelection): Promise<Page<RankedLesson>> {
-    const statement = new BoundQuery(this.em, this.em.createQueryBuilder(Lesson, 'l'));
-    const { key, condition } = selection(statement.bind);
-    statement.qb.select([...LISTED_FIELDS, raw(`${key.expression('l')} as rank`)]);
-    for (const where of [condition?.('l'), ...lessonFilters(query, statement.bind)]) {
-      if (where) statement.andWhere(raw(where));
-    }
-    return ormKeysetPage(statement, query, key);
-  }
-
-  /** How alike words must be for `<%` (pg_trgm word similarity, 0–1), for the rest of the unit of work. */
-  async useWordSimilarity(threshold: number): Promise<void> {
-    await this.em.execute(ormSql`select set_config('pg_trgm.word_similarity_threshold', ${String(threshold)}, true)`);
-  }
-
-  find(id: string, refresh = false): Promise<Lesson | null> {
-    return this.em.findOne(Lesson, { id }, { refresh });
-  }
-
-  async delete(id: string): Promise<boolean> {
-    return (await this.em.nativeDelete(Lesson, { id })) > 0;
+  @RecordSql([EXAMPLE_ID])
+  async remove(id: string): Promise<boolean> {
+    const rows = await queryRows(this.db(), this.kysely().deleteFrom('lessons').where('tenant_id', '=', this.tenantId()).where('id', '=', id).returning('id'));
+    return rows.length > 0;
   }
 
   /**
    * Counts one application, atomically in the database: concurrent calls never lose one. With an
    * outcome (1 or 0), successRate becomes it the first time, then 0.8 × old + 0.2 × outcome.
    */
-  async recordApplication(id: string, outcome: 0 | 1 | null): Promise<boolean> {
-    const changed = await this.em.nativeUpdate(
-      Lesson,
-      { id },
-      {
-        applicationCount: raw('application_count + 1'),
-        successRate: raw('case when ?::float8 is null then success_rate when success_rate is null then ?::float8 else 0.8 * success_rate + 0.2 * ?::float8 end', [
-          outcome,
-          outcome,
-          outcome,
-        ]),
-        updatedAt: new Date(),
-      },
+  @RecordSql([EXAMPLE_ID, 1], [EXAMPLE_ID, null])
+  async incrementApplication(id: string, outcome: 0 | 1 | null): Promise<LessonView | undefined> {
+    const successRate = sql.ref('success_rate');
+    const row = await queryRow(
+      this.db(),
+      this.kysely()
+        .updateTable('lessons')
+        .set({
+          application_count: sql`${sql.ref('application_count')} + 1`,
+          ...(outcome !== null && {
+            success_rate: sql<number>`case when ${successRate} is null then ${outcome}::float8 else 0.8 * ${successRate} + 0.2 * ${outcome}::float8 end`,
+          }),
+          updated_at: new Date(),
+        })
+        .where('tenant_id', '=', this.tenantId())
+        .where('id', '=', id)
+        .returning(viewColumns()),
     );
-    return changed > 0;
+    return row && lessonView(row);
   }
 
-  async setValidated(id: string, humanValidated: boolean): Promise<boolean> {
-    return (await this.em.nativeUpdate(Lesson, { id }, { humanValidated, updatedAt: new Date() })) > 0;
+  /** A page of the lessons the filters (and the search, if any) match, in a fixed order. */
+  @RecordSql([{ limit: 50 }, 'recent'], [{ limit: 50, cursor: EXAMPLE_CURSOR }, 'recent'], [EXAMPLE_FILTERS, 'applications', EXAMPLE_SEARCH])
+  sortedPage(query: ListLessonsQuery, ordering: LessonOrdering, search?: LessonSearch): Promise<Page<LessonView>> {
+    const key = LESSON_SORT_KEYS[ordering];
+    return this.page(query, search ? search.sortedBy(key) : { key });
   }
 
-  private run(statement: RawBuilder<unknown>): Promise<Lesson[]> {
-    return runBound(this.em, Lesson, statement);
+  /** A page of the lessons the search matches, most relevant first. */
+  @RecordSql([{ limit: 50 }, EXAMPLE_SEARCH], [EXAMPLE_FILTERS, EXAMPLE_SEARCH])
+  rankedPage(query: ListLessonsQuery, search: LessonSearch): Promise<Page<LessonView>> {
+    return this.page(query, search.ranked());
   }
 
-  private columns(fields: readonly (keyof Lesson)[]): RawBuilder<unknown> {
-    const { properties } = this.em.getMetadata().get(Lesson);
-    return sql.join(fields.map((field) => sql.ref(properties[field].fieldNames[0])));
+  /**
+   * A page of the lessons whose words resemble the search's (the typo fallback), most alike first.
+   * `<%` reads how alike from pg_trgm.word_similarity_threshold: set for the rest of the unit of work.
+   */
+  @RecordSql([{ limit: 50 }, new LessonSearch('retyr budgte -gateway')])
+  async resemblingPage(query: ListLessonsQuery, search: LessonSearch): Promise<Page<LessonView>> {
+    await queryRows(this.db(), sql`select set_config('pg_trgm.word_similarity_threshold', ${String(TYPO_SIMILARITY)}, true)`);
+    return this.page(query, search.resembling());
+  }
+
+  /**
+   * The lessons (with their score, if the selection has one) are a subquery that PostgreSQL inlines:
+   * the keyset frame around it orders and compares by its columns, the score included.
+   */
+  private async page(query: ListLessonsQuery, { key, condition, score }: LessonSelection): Promise<Page<LessonView>> {
+    const conditions = [...(condition ? [condition('l')] : []), ...lessonFilters(query, 'l')];
+    const lessons = conditions
+      .reduce((statement, where) => statement.where(where), this.kysely().selectFrom('lessons as l').selectAll('l').where('l.tenant_id', '=', this.tenantId()))
+      .$if(score !== undefined, (statement) => statement.select(sql<number>`${score!('l')}`.as('rank')));
+    const select = this.kysely()
+      .selectFrom(lessons.as('l'))
+      .select(viewColumns('l'))
+      .$if(score !== undefined, (statement) => statement.select(sql.ref<number>('l.rank').as('rank')))
+      .$castTo<RankedLesson>();
+    const page = await keysetPage(this.db(), select, 'l', query, key);
+    return { ...page, items: page.items.map(({ rank: _rank, ...lesson }) => lessonView(lesson)) };
+  }
+
+  private selectViews() {
+    return this.kysely().selectFrom('lessons as l').select(viewColumns('l')).where('l.tenant_id', '=', this.tenantId());
+  }
+
+  /** The unit of work's EntityManager (a PostgreSQL one; the repository base types it more loosely). */
+  private db(): EntityManager {
+    return this.em as EntityManager;
+  }
+
+  private kysely() {
+    return this.em.getKysely<LessonTables>();
   }
 
   private tenantId(): string {
@@ -128,13 +189,38 @@ export class LessonRepository {
   }
 }
 
-/** The list's filters, every value bound. */
-export function lessonFilters(query: Partial<ListLessonsQuery>, bind: Bind): (string | undefined)[] {
+/** The columns of a lesson's view, as its property names (timestamps as the connection hands them: text). */
+function viewColumns(alias?: string) {
+  const column = (name: string) => (alias ? `${alias}.${name}` : name);
   return [
-    query.category === undefined ? undefined : `l.category = ${bind(query.category)}::text`,
-    query.tags?.length ? `l.tags ${query.tagsMode === 'all' ? '@>' : '&&'} ${bind(query.tags)}::text[]` : undefined,
-    query.sourceAgent === undefined ? undefined : `l.source_agent = ${bind(query.sourceAgent)}::text`,
-    query.humanValidated === undefined ? undefined : `l.human_validated = ${bind(query.humanValidated)}::boolean`,
-    query.minConfidence === undefined ? undefined : `l.confidence >= ${bind(query.minConfidence)}::float8`,
+    sql.ref<string>(column('id')).as('id'),
+    sql.ref<string>(column('category')).as('category'),
+    sql.ref<string>(column('title')).as('title'),
+    sql.ref<string>(column('summary')).as('summary'),
+    sql.ref<string | null>(column('details')).as('details'),
+    sql.ref<string[]>(column('tags')).as('tags'),
+    sql.ref<AgentType | null>(column('source_agent')).as('sourceAgent'),
+    sql.ref<string | null>(column('task_id')).as('taskId'),
+    sql.ref<number>(column('confidence')).as('confidence'),
+    sql.ref<number>(column('application_count')).as('applicationCount'),
+    sql.ref<number | null>(column('success_rate')).as('successRate'),
+    sql.ref<boolean>(column('human_validated')).as('humanValidated'),
+    sql.ref<string>(column('created_at')).as('createdAt'),
+    sql.ref<string>(column('updated_at')).as('updatedAt'),
   ];
+}
+
+/** The lesson's columns of the fields a change sets. */
+function columnsOf(changes: LessonChanges) {
+  return {
+    ...(changes.category !== undefined && { category: changes.category }),
+    ...(changes.title !== undefined && { title: changes.title }),
+    ...(changes.summary !== undefined && { summary: changes.summary }),
+    ...(changes.details !== undefined && { details: changes.details }),
+    ...(changes.tags !== undefined && { tags: changes.tags }),
+    ...(changes.sourceAgent !== undefined && { source_agent: changes.sourceAgent }),
+    ...(changes.taskId !== undefined && { task_id: changes.taskId }),
+    ...(changes.confidence !== undefined && { confidence: changes.confidence }),
+    ...(changes.humanValidated !== undefined && { human_validated: changes.humanValidated }),
+  };
 }

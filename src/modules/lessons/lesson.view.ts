@@ -1,22 +1,26 @@
-import type { EntityDTO } from '@mikro-orm/core';
-import type { Lesson } from './lesson.entity.js';
+import type { AgentType } from '../shared/agent-type.js';
 
-export function lessonView(lesson: Lesson | EntityDTO<Lesson>) {
-  return {
-    id: lesson.id,
-    category: lesson.category,
-    title: lesson.title,
-    summary: lesson.summary,
-    details: lesson.details ?? null,
-    tags: lesson.tags,
-    sourceAgent: lesson.sourceAgent ?? null,
-    taskId: lesson.taskId ?? null,
-    confidence: lesson.confidence,
-    applicationCount: lesson.applicationCount,
-    successRate: lesson.successRate ?? null,
-    humanValidated: lesson.humanValidated,
-    createdAt: lesson.createdAt,
-    updatedAt: lesson.updatedAt,
-  };
+/** A lesson as the API shows it (and as the repository reads it). */
+export interface LessonView {
+  id: string;
+  category: string;
+  title: string;
+  summary: string;
+  details: string | null;
+  tags: string[];
+  sourceAgent: AgentType | null;
+  taskId: string | null;
+  confidence: number;
+  applicationCount: number;
+  successRate: number | null;
+  humanValidated: boolean;
+  createdAt: Date;
+  updatedAt: Date;
 }
-export type LessonView = ReturnType<typeof lessonView>;
+
+/** A lesson as its statements read it: the ORM's connection hands timestamps over as text. */
+export type LessonRow = Omit<LessonView, 'createdAt' | 'updatedAt'> & { createdAt: string; updatedAt: string };
+
+export function lessonView({ createdAt, updatedAt, ...lesson }: LessonRow): LessonView {
+  return { ...lesson, createdAt: new Date(createdAt), updatedAt: new Date(updatedAt) };
+}

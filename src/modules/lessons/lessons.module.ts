@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
 import { MikroOrmModule } from '@mikro-orm/nestjs';
 import { Lesson } from './lesson.entity.js';
-import { LessonRepository } from './lesson.repository.js';
 import { LessonsController } from './lessons.controller.js';
 import { LessonsService } from './lessons.service.js';
 import { Pattern } from './pattern.entity.js';
@@ -11,7 +10,7 @@ import { PatternsService } from './patterns.service.js';
 @Module({
   imports: [MikroOrmModule.forFeature([Lesson, Pattern])],
   controllers: [LessonsController, PatternsController],
-  providers: [LessonRepository, LessonsService, PatternsService],
+  providers: [LessonsService, PatternsService],
   exports: [LessonsService, PatternsService],
 })
 export class LessonsModule {}

@@ -6,10 +6,9 @@ import type { Page } from '../../platform/pagination/page.js';
 import type { CreateLessonDto } from './dto/create-lesson.dto.js';
 import type { ListLessonsQuery } from './dto/list-lessons.query.js';
 import type { UpdateLessonDto } from './dto/update-lesson.dto.js';
-import type { Lesson } from './lesson.entity.js';
 import { type LessonContent, LessonRepository } from './lesson.repository.js';
-import { BY_SIMILARITY, LESSON_SORT_KEYS, LessonSearch, type LessonSelection, TYPO_SIMILARITY } from './lesson-search.js';
-import { LessonView, lessonView } from './lesson.view.js';
+import { BY_SIMILARITY, LessonSearch } from './lesson-search.js';
+import type { LessonView } from './lesson.view.js';
 
 /** What a human validates: changing any of it withdraws the validation. */
 const VALIDATED_FIELDS = ['category', 'title', 'summary', 'details', 'tags', 'confidence'] as const satisfies readonly (keyof LessonContent)[];
@@ -19,9 +18,9 @@ const VALIDATED_FIELDS = ['category', 'title', 'summary', 'details', 'tags', 'co
 export class LessonsService {
   constructor(private readonly lessons: LessonRepository) {}
 
-  async create(input: CreateLessonDto): Promise<LessonView> {
-    const lesson = await refusingForeignTask(() =>
-      this.lessons.insert({
+  create(input: CreateLessonDto): Promise<LessonView> {
+    return refusingForeignTask(() =>
+      this.lessons.add({
         ...input,
         tags: input.tags ?? [],
         details: input.details ?? null,
@@ -30,11 +29,10 @@ export class LessonsService {
         confidence: input.confidence ?? 0.5,
       }),
     );
-    return lessonView(lesson);
   }
 
   async get(id: string): Promise<LessonView> {
-    return lessonView(await this.find(id));
+    return found(await this.lessons.view(id));
   }
 
   /**
@@ -43,29 +41,26 @@ export class LessonsService {
    * Withdrawing it is its own change (audited as such, like DELETE …/validation).
    */
   async update(id: string, patch: UpdateLessonDto): Promise<LessonView> {
-    const lesson = await this.lessons.lockedForChange(id);
-    if (!lesson) throw notFound();
+    const lesson = found(await this.lessons.lockedForChange(id));
     const changes = changesTo(lesson, patch);
-    if (Object.keys(changes).length === 0) return lessonView(lesson);
-    const updated = await refusingForeignTask(() => this.lessons.update(id, changes));
+    if (Object.keys(changes).length === 0) return lesson;
+    const updated = found(await refusingForeignTask(() => this.lessons.change(id, changes)));
     if (updated.humanValidated && VALIDATED_FIELDS.some((field) => field in changes)) {
       return this.setValidated(id, false);
     }
-    return lessonView(updated);
+    return updated;
   }
 
   async delete(id: string): Promise<void> {
-    if (!(await this.lessons.delete(id))) throw notFound();
+    if (!(await this.lessons.remove(id))) throw notFound();
   }
 
   async recordApplication(id: string, success?: boolean): Promise<LessonView> {
-    if (!(await this.lessons.recordApplication(id, success === undefined ? null : success ? 1 : 0))) throw notFound();
-    return lessonView(await this.find(id, true));
+    return found(await this.lessons.incrementApplication(id, success === undefined ? null : success ? 1 : 0));
   }
 
   async setValidated(id: string, humanValidated: boolean): Promise<LessonView> {
-    if (!(await this.lessons.setValidated(id, humanValidated))) throw notFound();
-    return lessonView(await this.find(id, true));
+    return found(await this.lessons.change(id, { humanValidated }));
   }
 
   async list(query: ListLessonsQuery): Promise<Page<LessonView>> {
@@ -75,35 +70,22 @@ export class LessonsService {
       return { items: [], nextCursor: null };
     }
     if (sort !== 'relevance') {
-      const key = LESSON_SORT_KEYS[sort];
-      return this.page(query, search ? search.sortedBy(key) : () => ({ key }));
+      return this.lessons.sortedPage(query, sort, search);
     }
     if (!search) {
       throw new ProblemException(400, 'sort=relevance needs a search text q.', { errors: [{ field: 'sort', messages: ['relevance needs q'] }] });
     }
     const continuesFallback = query.cursor !== undefined && sortNameOf(query.cursor) === BY_SIMILARITY;
     if (!continuesFallback) {
-      const ranked = await this.page(query, search.ranked());
+      const ranked = await this.lessons.rankedPage(query, search);
       if (ranked.items.length > 0 || query.cursor || !search.canFallBack) return ranked;
     }
-    await this.lessons.useWordSimilarity(TYPO_SIMILARITY);
-    return this.page(query, search.resembling());
-  }
-
-  private async page(query: ListLessonsQuery, selection: LessonSelection): Promise<Page<LessonView>> {
-    const page = await this.lessons.page(query, selection);
-    return { ...page, items: page.items.map(lessonView) };
-  }
-
-  private async find(id: string, refresh = false): Promise<Lesson> {
-    const lesson = await this.lessons.find(id, refresh);
-    if (!lesson) throw notFound();
-    return lesson;
+    return this.lessons.resemblingPage(query, search);
   }
 }
 
 /** The fields of a patch whose values differ from the lesson's. */
-function changesTo(lesson: Lesson, patch: UpdateLessonDto): Partial<LessonContent> {
+function changesTo(lesson: LessonView, patch: UpdateLessonDto): Partial<LessonContent> {
   return Object.fromEntries(
     Object.entries(patch).filter(([field, value]) => value !== undefined && !sameValue(lesson[field as keyof LessonContent], value)),
   );
@@ -126,6 +108,11 @@ async function refusingForeignTask<T>(write: () => Promise<T>): Promise<T> {
     }
     throw error;
   }
+}
+
+function found(lesson: LessonView | undefined): LessonView {
+  if (!lesson) throw notFound();
+  return lesson;
 }
 
 function notFound(): ProblemException {

@@ -1,14 +1,13 @@
-import type { EntityDTO } from '@mikro-orm/core';
-import type { Pattern } from './pattern.entity.js';
+import type { AgentType } from '../shared/agent-type.js';
 
-export function patternView(pattern: Pattern | EntityDTO<Pattern>) {
-  return {
-    id: pattern.id,
-    type: pattern.type,
-    agentType: pattern.agentType ?? null,
-    pattern: pattern.pattern,
-    frequency: pattern.frequency,
-    lastSeen: pattern.lastSeen,
-    createdAt: pattern.createdAt,
-  };
+/** A pattern as the API shows it (and as the repository reads it). */
+export interface PatternView {
+  id: string;
+  type: string;
+  agentType: AgentType | null;
+  pattern: unknown;
+  frequency: number;
+  /** Instants as the API writes them (ISO 8601, UTC, milliseconds). */
+  lastSeen: string;
+  createdAt: string;
 }

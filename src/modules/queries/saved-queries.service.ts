@@ -1,19 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { ForeignKeyConstraintViolationException, UniqueConstraintViolationException } from '@mikro-orm/core';
-import { EntityManager } from '@mikro-orm/postgresql';
 import { ProblemException, ValidationFailedException } from '../../platform/errors/problem.exception.js';
-import { ormKeysetPage, ORM_NEWEST_FIRST } from '../../platform/pagination/keyset.js';
 import type { Page } from '../../platform/pagination/page.js';
 import { TenantContext } from '../../platform/tenancy/tenant-context.js';
 import { mayChange, notOwner } from '../../platform/auth/ownership.js';
-import { containsPattern } from '../../platform/database/sql/sql.js';
 import type { OwnedListQuery } from '../../platform/pagination/owned-list.query.js';
 import { assertJsonWithin, hasInexactNumber, KIB } from '../../platform/http/json-size.js';
 import { plainQuery, type QueryDefinitionDto, queryReferenceErrors } from './dto/query-definition.dto.js';
 import type { CreateSavedQueryDto } from './dto/create-saved-query.dto.js';
 import type { UpdateSavedQueryDto } from './dto/update-saved-query.dto.js';
-import { SavedQuery } from './saved-query.entity.js';
-import { SavedQueryView, savedQueryView } from './saved-query.view.js';
+import type { SavedQuery } from './saved-query.entity.js';
+import { SavedQueryRepository } from './saved-query.repository.js';
+import { type SavedQueryView, savedQueryView } from './saved-query.view.js';
 import { SchemaConfigService } from './schema-config.service.js';
 
 /** A query definition is stored as at most this much JSON. */
@@ -23,23 +21,18 @@ export const MAX_QUERY_BYTES = 64 * KIB;
 @Injectable()
 export class SavedQueriesService {
   constructor(
-    private readonly em: EntityManager,
+    private readonly savedQueries: SavedQueryRepository,
     private readonly schema: SchemaConfigService,
   ) {}
 
   async create(input: CreateSavedQueryDto): Promise<SavedQueryView> {
     const query = await this.checkedQuery(input.query, 'query');
-    const savedQuery = this.em.create(SavedQuery, { name: input.name, description: input.description ?? null, query });
-    await this.flushRefusingDuplicateName(input.name);
+    const savedQuery = await refusingDuplicateName(input.name, () => this.savedQueries.add({ name: input.name, description: input.description ?? null, query }));
     return savedQueryView(savedQuery);
   }
 
-  async list(query: OwnedListQuery): Promise<Page<SavedQueryView>> {
-    const qb = this.em.createQueryBuilder(SavedQuery, 'q').select(['id', 'name', 'description', 'query', 'ownerId', 'createdAt', 'updatedAt']);
-    if (query.ownerId) qb.andWhere({ ownerId: query.ownerId });
-    if (query.q) qb.andWhere({ name: { $ilike: containsPattern(query.q) } });
-    const page = await ormKeysetPage<SavedQuery>(qb, query, ORM_NEWEST_FIRST);
-    return { ...page, items: page.items.map(savedQueryView) };
+  list(query: OwnedListQuery): Promise<Page<SavedQueryView>> {
+    return this.savedQueries.page(query);
   }
 
   async get(id: string): Promise<SavedQueryView> {
@@ -51,7 +44,7 @@ export class SavedQueriesService {
     if (changes.name !== undefined) savedQuery.name = changes.name;
     if (changes.description !== undefined) savedQuery.description = changes.description;
     if (changes.query !== undefined) savedQuery.query = await this.checkedQuery(changes.query, 'query');
-    await this.flushRefusingDuplicateName(savedQuery.name);
+    await refusingDuplicateName(savedQuery.name, () => this.savedQueries.saveChanges());
     return savedQueryView(savedQuery);
   }
 
@@ -62,7 +55,7 @@ export class SavedQueriesService {
   async delete(id: string): Promise<void> {
     await this.findChangeable(id);
     try {
-      await this.em.nativeDelete(SavedQuery, { id });
+      await this.savedQueries.remove(id);
     } catch (error) {
       if (error instanceof ForeignKeyConstraintViolationException) {
         throw new ProblemException(409, 'Widgets still use this saved query; point them elsewhere (savedQueryId: null) first.');
@@ -72,10 +65,8 @@ export class SavedQueriesService {
   }
 
   /** Which of these ids are saved queries of the tenant (for callers restoring references). */
-  async existing(ids: readonly string[]): Promise<Set<string>> {
-    if (ids.length === 0) return new Set();
-    const rows = await this.em.find(SavedQuery, { id: { $in: [...ids] } }, { fields: ['id'] });
-    return new Set(rows.map((row) => row.id));
+  existing(ids: readonly string[]): Promise<Set<string>> {
+    return this.savedQueries.existingIds(ids);
   }
 
   /**
@@ -92,7 +83,7 @@ export class SavedQueriesService {
   }
 
   private async find(id: string): Promise<SavedQuery> {
-    const savedQuery = await this.em.findOne(SavedQuery, { id });
+    const savedQuery = await this.savedQueries.byId(id);
     if (!savedQuery) throw notFound();
     return savedQuery;
   }
@@ -102,16 +93,17 @@ export class SavedQueriesService {
     if (!mayChange(TenantContext.current(), savedQuery.ownerId)) throw notOwner('saved query');
     return savedQuery;
   }
+}
 
-  private async flushRefusingDuplicateName(name: string): Promise<void> {
-    try {
-      await this.em.flush();
-    } catch (error) {
-      if (error instanceof UniqueConstraintViolationException) {
-        throw new ProblemException(409, `A saved query named "${name}" already exists in this tenant.`, { errors: [{ field: 'name', messages: ['already taken'] }] });
-      }
-      throw error;
+/** Saved query names are unique within the tenant (a unique key). */
+async function refusingDuplicateName<T>(name: string, write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    if (error instanceof UniqueConstraintViolationException) {
+      throw new ProblemException(409, `A saved query named "${name}" already exists in this tenant.`, { errors: [{ field: 'name', messages: ['already taken'] }] });
     }
+    throw error;
   }
 }
 

@@ -1,13 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { LockMode } from '@mikro-orm/core';
-import { EntityManager } from '@mikro-orm/postgresql';
 import type { FieldError } from '../../platform/errors/problem.js';
 import { TenantContext } from '../../platform/tenancy/tenant-context.js';
 import { assertJsonWithin, KIB } from '../../platform/http/json-size.js';
 import { assertPrecondition, type Precondition } from '../../platform/http/preconditions.js';
 import type { QueryDefinitionDto } from './dto/query-definition.dto.js';
 import type { PutSchemaConfigDto, SchemaTableDto } from './dto/put-schema-config.dto.js';
-import { SchemaConfig } from './schema-config.entity.js';
+import type { SchemaConfig } from './schema-config.entity.js';
+import { SchemaConfigRepository, type StoredSchemaConfig } from './schema-config.repository.js';
 
 export const MAX_SCHEMA_CONFIG_BYTES = 256 * KIB;
 
@@ -21,33 +20,31 @@ export interface SchemaConfigView {
 /** The tenant's schema configuration: read by everyone, replaced by admins (the controller checks the role). */
 @Injectable()
 export class SchemaConfigService {
-  constructor(private readonly em: EntityManager) {}
+  constructor(private readonly configs: SchemaConfigRepository) {}
 
   /** Before the first PUT: no tables (anything may be queried), version 0. */
   async get(): Promise<SchemaConfigView> {
-    const config = await this.em.findOne(SchemaConfig, {});
+    const config = await this.configs.current();
     return config ? view(config) : { tables: [], version: 0, updatedBy: null, updatedAt: null };
   }
 
   async put(input: PutSchemaConfigDto, precondition: Precondition | undefined): Promise<SchemaConfigView> {
     const tables = JSON.parse(JSON.stringify(input.tables)) as SchemaTableDto[];
     assertJsonWithin('tables', tables, MAX_SCHEMA_CONFIG_BYTES);
-    const { tenantId, actorId } = TenantContext.current();
-    const locked = () => this.em.findOne(SchemaConfig, {}, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
-    let config = await locked();
+    const { actorId } = TenantContext.current();
+    let config = await this.configs.lockedForChange();
     if (!config) {
       assertPrecondition(precondition, 0, 'schema configuration');
-      const first = this.em.create(SchemaConfig, { tables, tenantId, updatedBy: actorId }, { persist: false });
       // Another admin may save the first configuration at the same moment: then this one updates it.
-      const { affectedRows } = await this.em.createQueryBuilder(SchemaConfig).insert({ ...first }).onConflict(['tenantId']).ignore().execute('run');
-      if (affectedRows === 1) {
+      const first = await this.configs.addFirst(tables);
+      if (first) {
         return view(first);
       }
-      config = (await locked())!;
+      config = (await this.configs.lockedForChange())!;
     }
     assertPrecondition(precondition, config.version, 'schema configuration');
     Object.assign(config, { tables, version: config.version + 1, updatedBy: actorId, updatedAt: new Date() });
-    await this.em.flush();
+    await this.configs.saveChanges();
     return view(config);
   }
 
@@ -81,6 +78,6 @@ export class SchemaConfigService {
   }
 }
 
-function view(config: SchemaConfig): SchemaConfigView {
+function view(config: SchemaConfig | StoredSchemaConfig): SchemaConfigView {
   return { tables: config.tables as SchemaTableDto[], version: config.version, updatedBy: config.updatedBy, updatedAt: config.updatedAt };
 }

@@ -1,0 +1,64 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from '@mikro-orm/postgresql';
+import type pg from 'pg';
+import { EXAMPLE_ID, RecordSql } from '../../platform/database/sql/record-sql.decorator.js';
+import { sql, type SqlStatement } from '../../platform/database/sql/sql.js';
+import { MaintenanceDatabase } from '../../platform/database/maintenance-database.js';
+import { ACTOR_SETTING, TENANT_SETTING } from '../../platform/tenancy/tenant-scope.js';
+
+const RETENTION_ACTOR = 'system:audit-retention';
+
+/**
+ * The retention job's SQL, run as the schema owner (the runtime role cannot delete audit entries),
+ * outside any request's unit of work: one transaction per call. Row-level security still applies to
+ * the owner, so each deletion names its tenant in the transaction's settings.
+ */
+@Injectable()
+export class AuditRetentionRepository {
+  constructor(
+    private readonly maintenance: MaintenanceDatabase,
+    private readonly em: EntityManager,
+  ) {}
+
+  /** Whether the schema owner is configured at all. */
+  get available(): boolean {
+    return this.maintenance.available;
+  }
+
+  /** The distinct tenants of the trail, one index probe each (a loose index scan) rather than a scan of every entry. */
+  @RecordSql()
+  tenantsWithATrail(): Promise<string[]> {
+    return this.maintenance.transaction({}, async (owner) => {
+      const rows = await this.run<{ tenant_id: string }>(
+        owner,
+        sql`
+          with recursive tenants as (
+            select min(tenant_id) as tenant_id from audit_entries
+            union all
+            select (select min(tenant_id) from audit_entries where tenant_id > tenants.tenant_id) from tenants where tenants.tenant_id is not null
+          )
+          select tenant_id from tenants where tenant_id is not null`,
+      );
+      return rows.map((row) => row.tenant_id);
+    });
+  }
+
+  /**
+   * Deletes the tenant's entries recorded before `cutoff` through the database's
+   * audit_apply_retention(), which appends a checkpoint entry so the shortened chains still verify.
+   * Returns how many were deleted.
+   */
+  @RecordSql([EXAMPLE_ID, new Date('2000-01-01T00:00:00.000Z')])
+  applyRetention(tenantId: string, cutoff: Date): Promise<number> {
+    return this.maintenance.transaction({ [TENANT_SETTING]: tenantId, [ACTOR_SETTING]: RETENTION_ACTOR }, async (owner) => {
+      const [{ removed }] = await this.run<{ removed: string }>(owner, sql`select audit_apply_retention(${cutoff}) as removed`);
+      return Number(removed);
+    });
+  }
+
+  /** Runs a statement on the owner's connection, its values bound as everywhere else. */
+  private async run<R>(owner: pg.PoolClient, statement: SqlStatement<R>): Promise<R[]> {
+    const compiled = statement.compile(this.em.getKysely());
+    return (await owner.query<R & pg.QueryResultRow>(compiled.sql, [...compiled.parameters])).rows;
+  }
+}

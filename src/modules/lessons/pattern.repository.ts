@@ -1,0 +1,100 @@
+import { type EntityManager, EntityRepository } from '@mikro-orm/postgresql';
+import { v7 as uuidv7 } from 'uuid';
+import { EXAMPLE_ID, RecordSql } from '../../platform/database/sql/record-sql.decorator.js';
+import { isoInstant, queryRow, queryRows, sql } from '../../platform/database/sql/sql.js';
+import { keysetPage, type SortKey } from '../../platform/pagination/keyset.js';
+import type { Page } from '../../platform/pagination/page.js';
+import { TenantContext } from '../../platform/tenancy/tenant-context.js';
+import type { AgentType } from '../shared/agent-type.js';
+import type { ListPatternsQuery } from './dto/list-patterns.query.js';
+import type { Pattern } from './pattern.entity.js';
+import type { PatternView } from './pattern.view.js';
+import type { LessonTables } from './lessons.tables.js';
+
+/** One occurrence of a pattern, as reported. */
+export interface PatternOccurrence {
+  type: string;
+  agentType: AgentType | null;
+  pattern: unknown;
+}
+
+const PATTERN_SORT_KEYS: Record<ListPatternsQuery['sort'], SortKey<PatternView>> = {
+  frequency: { name: 'frequency', expression: (alias) => sql.ref(`${alias}.frequency`), type: 'int4', valueOf: (row) => row.frequency },
+  recent: { name: 'last-seen', expression: (alias) => sql.ref(`${alias}.last_seen`), type: 'timestamptz', valueOf: (row) => row.lastSeen },
+};
+
+const EXAMPLE_OCCURRENCE: PatternOccurrence = { type: 'flaky_test', agentType: 'tester', pattern: { test: 'checkout', cause: 'clock' } };
+
+/**
+ * The SQL of patterns. Statements name the tenant themselves (Kysely is not filtered by the ORM), and
+ * row-level security holds underneath regardless.
+ */
+export class PatternRepository extends EntityRepository<Pattern> {
+  /**
+   * Counts one occurrence: a new pattern starts at 1, a known one (same type, agent type and JSON,
+   * whatever its key order) goes up by one. A single upsert statement, so concurrent reports all count.
+   */
+  @RecordSql([EXAMPLE_OCCURRENCE])
+  async countOccurrence(occurrence: PatternOccurrence): Promise<{ pattern: PatternView; created: boolean }> {
+    const { created, ...pattern } = (await queryRow(
+      this.db(),
+      sql<PatternView & { created: boolean }>`
+        insert into patterns (id, tenant_id, type, agent_type, pattern, frequency, last_seen, created_at)
+        values (${uuidv7()}, ${this.tenantId()}, ${occurrence.type}, ${occurrence.agentType}, ${JSON.stringify(occurrence.pattern)}::jsonb, 1, now(), now())
+        on conflict (tenant_id, type, agent_type, pattern_hash)
+        do update set frequency = patterns.frequency + 1, last_seen = greatest(patterns.last_seen, excluded.last_seen)
+        returning ${sql.join(viewColumns())}, (xmax = 0) as created`,
+    ))!;
+    return { pattern, created };
+  }
+
+  @RecordSql([EXAMPLE_ID])
+  view(id: string): Promise<PatternView | undefined> {
+    return queryRow(this.db(), this.selectViews().where('p.id', '=', id));
+  }
+
+  @RecordSql([EXAMPLE_ID])
+  async remove(id: string): Promise<boolean> {
+    const rows = await queryRows(this.db(), this.kysely().deleteFrom('patterns').where('tenant_id', '=', this.tenantId()).where('id', '=', id).returning('id'));
+    return rows.length > 0;
+  }
+
+  @RecordSql([{ limit: 50, sort: 'frequency' }], [{ limit: 50, sort: 'recent', type: 'flaky_test', agentType: 'tester' }])
+  page(query: ListPatternsQuery): Promise<Page<PatternView>> {
+    let select = this.selectViews();
+    if (query.type) select = select.where('p.type', '=', query.type);
+    if (query.agentType) select = select.where('p.agent_type', '=', query.agentType);
+    return keysetPage(this.db(), select, 'p', query, PATTERN_SORT_KEYS[query.sort]);
+  }
+
+  private selectViews() {
+    return this.kysely().selectFrom('patterns as p').select(viewColumns('p')).where('p.tenant_id', '=', this.tenantId());
+  }
+
+  /** The unit of work's EntityManager (a PostgreSQL one; the repository base types it more loosely). */
+  private db(): EntityManager {
+    return this.em as EntityManager;
+  }
+
+  private kysely() {
+    return this.em.getKysely<LessonTables>();
+  }
+
+  private tenantId(): string {
+    return TenantContext.current().tenantId;
+  }
+}
+
+/** The columns of a pattern's view, as its property names. */
+function viewColumns(alias?: string) {
+  const column = (name: string) => (alias ? `${alias}.${name}` : name);
+  return [
+    sql.ref<string>(column('id')).as('id'),
+    sql.ref<string>(column('type')).as('type'),
+    sql.ref<AgentType | null>(column('agent_type')).as('agentType'),
+    sql.ref<unknown>(column('pattern')).as('pattern'),
+    sql.ref<number>(column('frequency')).as('frequency'),
+    isoInstant(sql.ref(column('last_seen'))).as('lastSeen'),
+    isoInstant(sql.ref(column('created_at'))).as('createdAt'),
+  ];
+}
