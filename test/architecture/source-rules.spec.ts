@@ -38,7 +38,7 @@ function stringBuiltSql({ path, text }: Source): string[] {
   for (const match of text.matchAll(/(\bsql(?:<[^`]*?>)?)?`((?:[^`\\]|\\.)*)`/gs)) {
     const [, tag, body] = match;
     if (tag || !body.includes('${')) continue;
-    if (/\b(select\s.+\sfrom|insert\s+into|update\s+\S+\s+set|delete\s+from|\swhere\s)/is.test(body)) {
+    if (/\b(select\s.+\sfrom|insert\s+into|update\s+\S+\s+set|delete\s+from)/is.test(body)) {
       found.push(`${path}:${text.slice(0, match.index).split('\n').length}: ${body.split('\n')[0].trim().slice(0, 80)}`);
     }
   }
@@ -61,6 +61,15 @@ describe('SQL is written only with bound values', () => {
 
   it('never assembles SQL by interpolating into an untagged template', () => {
     expect(SOURCES.flatMap(stringBuiltSql)).toEqual([]);
+  });
+
+  it('tells a built statement from a bound one', () => {
+    const sample = (text: string) => stringBuiltSql({ path: 'sample.ts', text });
+    expect(sample('const q = `select * from tasks where id = ${id}`;')).toHaveLength(1);
+    expect(sample('run(`update tasks set state = ${state}`)')).toHaveLength(1);
+    expect(sample('const q = sql`select * from tasks where id = ${id}`;')).toEqual([]);
+    expect(sample('const q = sql<{ id: string }>`delete from tasks where id = ${id}`;')).toEqual([]);
+    expect(sample('throw new Error(`Delete data before writing more: ${limit}`);')).toEqual([]);
   });
 });
 

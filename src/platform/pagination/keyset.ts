@@ -1,9 +1,11 @@
-import { raw } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { type Expression, type SelectQueryBuilder, sql } from 'kysely';
 import { queryRows } from '../database/sql/sql.js';
 import { ProblemException } from '../errors/problem.exception.js';
 import type { Page, PageQuery } from './page.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 /** How a list is ordered: descending by an SQL expression, then by id. */
 export interface SortKey<T> {
@@ -47,57 +49,12 @@ export async function keysetPage<T extends { id: string }>(
     statement = statement.where(sql<boolean>`(${expression}, ${id}) < (cast(${value} as ${sql.raw(key.type)}), cast(${lastId} as uuid))`);
   }
   const rows = await queryRows(em, statement.orderBy(expression, 'desc').orderBy(id, 'desc').limit(query.limit + 1));
-  return pageOf(rows, query, key);
-}
-
-function pageOf<T extends { id: string }>(rows: T[], query: PageQuery, key: { name: string; valueOf: (row: T) => string | number }): Page<T> {
   const items = rows.slice(0, query.limit);
   const last = items.at(-1);
   return { items, nextCursor: rows.length > query.limit && last ? encodeCursor(key, last) : null };
 }
 
-/** The MikroORM query builder form of SortKey, until every list runs on keysetPage. */
-export interface OrmSortKey<T> {
-  /** Names this ordering inside cursors: a cursor of another ordering is refused. */
-  name: string;
-  /** SQL over the query's root alias, e.g. `alias => `${alias}.created_at``. */
-  expression: (alias: string) => string;
-  type: 'timestamptz' | 'float8' | 'int4';
-  valueOf: (row: T) => string | number;
-}
-
-/** What keysetPage needs of a MikroORM query builder, whatever its selected fields and aliases. */
-interface ListQueryBuilder {
-  readonly alias: string;
-  andWhere(condition: unknown): unknown;
-  orderBy(order: unknown): unknown;
-  limit(limit: number): unknown;
-  applyFilters(): Promise<void>;
-  execute<R>(method: 'all', mapResults: boolean): Promise<R>;
-}
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
-
-/**
- * One page of a list by keyset (sort value, id), both descending: constant cost however deep the
- * page, stable under concurrent inserts. Runs the builder as plain rows (no entity hydration: lists
- * are read-only and hydrating every row is most of their cost); the tenant filter is applied to the
- * builder explicitly, and row-level security holds underneath regardless.
- */
-export async function ormKeysetPage<T extends { id: string }>(qb: ListQueryBuilder, query: PageQuery, key: OrmSortKey<T>): Promise<Page<T>> {
-  const expression = key.expression(qb.alias);
-  if (query.cursor) {
-    const [value, id] = decodeCursor(query.cursor, key);
-    qb.andWhere(raw(`(${expression}, ${qb.alias}.id) < (?::${key.type}, ?::uuid)`, [value, id]));
-  }
-  qb.orderBy([{ [raw(expression)]: 'desc' }, { id: 'desc' }]);
-  qb.limit(query.limit + 1);
-  await qb.applyFilters();
-  return pageOf(await qb.execute<T[]>('all', true), query, key);
-}
-
-export function encodeCursor<T extends { id: string }>(key: { name: string; valueOf: (row: T) => string | number }, row: T): string {
+export function encodeCursor<T extends { id: string }>(key: Pick<SortKey<T>, 'name' | 'valueOf'>, row: T): string {
   return Buffer.from(JSON.stringify([key.name, key.valueOf(row), row.id])).toString('base64url');
 }
 
@@ -134,10 +91,3 @@ function isValueOf(type: SortKey<never>['type'], value: unknown): value is strin
       return Number.isInteger(value) && Math.abs(value as number) <= 2_147_483_647;
   }
 }
-
-export const ORM_NEWEST_FIRST: OrmSortKey<{ id: string; createdAt: Date }> = {
-  name: 'recent',
-  expression: (alias) => `${alias}.created_at`,
-  type: 'timestamptz',
-  valueOf: (row) => row.createdAt.toISOString(),
-};
