@@ -46,7 +46,7 @@ describe('dashboard repositories (cloned database, no HTTP)', () => {
         const trashed = await dashboards.add({ name: 'Trashed' });
         trashed.deletedAt = new Date();
         trashed.deletedBy = owner.actorId;
-        await dashboards.save();
+        await dashboards.flush();
       });
       await t.inTenant(other, () => dashboards.add({ name: 'Other tenant sales', isPublic: true }));
     });
@@ -111,7 +111,7 @@ describe('dashboard repositories (cloned database, no HTTP)', () => {
       await t.inTenant(owner, async () => {
         const dashboard = (await dashboards.lockedLive(id))!;
         dashboard.deletedAt = new Date();
-        await dashboards.save();
+        await dashboards.flush();
       });
       expect(await t.inTenant(owner, () => dashboards.withContents(id, shape.contentsOf))).toBeUndefined();
       expect(await t.inTenant(owner, () => dashboards.trashedSince(id, new Date(Date.now() - DAY), false))).toMatchObject({ id });
@@ -124,7 +124,7 @@ describe('dashboard repositories (cloned database, no HTTP)', () => {
         t.inTenant(principal, async () => {
           const dashboard = await dashboards.add({ name });
           dashboard.deletedAt = deletedAt;
-          await dashboards.save();
+          await dashboards.flush();
           return dashboard.id;
         });
       const expired = await trashed(owner, 'Expired', old);
@@ -150,7 +150,7 @@ describe('dashboard repositories (cloned database, no HTTP)', () => {
         await history.archive(id, at, shape);
         await apply(id);
         dashboard.version += 1;
-        await dashboards.save();
+        await dashboards.flush();
       });
     const stored = async () => ({
       lists: Number((await adminRows<{ n: string }>('select count(*) as n from dashboard_widget_lists where dashboard_id = $1', [id]))[0].n),

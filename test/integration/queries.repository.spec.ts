@@ -45,7 +45,7 @@ describe('SavedQueryRepository', () => {
     await t.inTenant(owner, async () => {
       const loaded = (await savedQueries.byId(added.id))!;
       loaded.name = 'After';
-      await savedQueries.saveChanges();
+      await savedQueries.flush();
     });
     expect((await t.inTenant(owner, () => savedQueries.byId(added.id)))?.name).toBe('After');
     expect(await t.inTenant(stranger, () => savedQueries.byId(added.id))).toBeNull();
@@ -117,7 +117,7 @@ describe('SchemaConfigRepository', () => {
     await t.inTenant(admin, async () => {
       const config = (await configs.lockedForChange())!;
       Object.assign(config, { tables: [], version: config.version + 1 });
-      await configs.saveChanges();
+      await configs.flush();
     });
     expect(await t.inTenant(admin, () => configs.current())).toMatchObject({ tables: [], version: 2 });
     expect(await t.inTenant(neighbour, () => configs.current())).toMatchObject({ tables: [], version: 1 });

@@ -1,9 +1,8 @@
-import { type EntityManager, EntityRepository } from '@mikro-orm/postgresql';
+import { TenantRepository } from '../../platform/database/tenant-repository.js';
 import { EXAMPLE_ID, RecordSql } from '../../platform/database/sql/record-sql.decorator.js';
 import { isoInstant, queryRow, queryRows, sql } from '../../platform/database/sql/sql.js';
-import { encodeCursor, keysetPage, NEWEST_FIRST, type SortKey } from '../../platform/pagination/keyset.js';
+import { encodeCursor, keysetPage, NEWEST_FIRST } from '../../platform/pagination/keyset.js';
 import type { Page, PageQuery } from '../../platform/pagination/page.js';
-import { TenantContext } from '../../platform/tenancy/tenant-context.js';
 import type { AuditEntry } from './audit-entry.entity.js';
 import type { AuditEntryRow } from './audit-entry.view.js';
 import type { AuditTables } from './audit.tables.js';
@@ -26,7 +25,6 @@ export interface ChainCheck {
 }
 
 /** Newest first, over rows that hold instants as ISO text (node-postgres hands the ORM's connection timestamps as text). */
-const NEWEST_ENTRY_FIRST: SortKey<AuditEntryRow> = { ...NEWEST_FIRST, valueOf: (row) => row.createdAt };
 
 const EXAMPLE_FILTERS: AuditFilterQuery = {
   actorId: 'user-1',
@@ -45,11 +43,11 @@ const EXAMPLE_RANGE: AuditRangeQuery = { from: EXAMPLE_FILTERS.from, to: EXAMPLE
  * no role may change them). Statements name the tenant themselves (Kysely is not filtered by the ORM),
  * and row-level security holds underneath regardless.
  */
-export class AuditEntryRepository extends EntityRepository<AuditEntry> {
+export class AuditEntryRepository extends TenantRepository<AuditEntry> {
   @RecordSql([{ action: 'access.denied', resourceType: 'access', details: { method: 'GET', path: '/api/audit-logs', reason: 'role' } }])
   async add(event: AuditEvent): Promise<void> {
     await queryRows(
-      this.db(),
+      this.em,
       this.kysely()
         .insertInto('audit_entries')
         .values({ tenant_id: this.tenantId(), action: event.action, resource_type: event.resourceType, resource_id: null, details: JSON.stringify(event.details) }),
@@ -58,7 +56,7 @@ export class AuditEntryRepository extends EntityRepository<AuditEntry> {
 
   @RecordSql([EXAMPLE_ID])
   byId(id: string): Promise<AuditEntryRow | undefined> {
-    return queryRow(this.db(), this.selectRows().where('a.id', '=', id));
+    return queryRow(this.em, this.selectRows().where('a.id', '=', id));
   }
 
   /** Matching entries, newest first. */
@@ -77,14 +75,14 @@ export class AuditEntryRepository extends EntityRepository<AuditEntry> {
     if (filters.requestId) select = select.where('a.request_id', '=', filters.requestId);
     if (filters.from) select = select.where('a.created_at', '>=', filters.from);
     if (filters.to) select = select.where('a.created_at', '<', filters.to);
-    return keysetPage(this.db(), select, 'a', query, NEWEST_ENTRY_FIRST);
+    return keysetPage(this.em, select, 'a', query, NEWEST_FIRST);
   }
 
   /** When the `limit`+1-th entry of the range, oldest first, was recorded: where a bounded walk must stop. */
   @RecordSql([{}, 100_000], [EXAMPLE_RANGE, 100_000])
   async rangeEndAfter(range: AuditRangeQuery, limit: number): Promise<Date | undefined> {
     const row = await queryRow(
-      this.db(),
+      this.em,
       this.kysely()
         .selectFrom('audit_entries')
         .select(isoInstant(sql.ref('created_at')).as('createdAt'))
@@ -110,7 +108,7 @@ export class AuditEntryRepository extends EntityRepository<AuditEntry> {
     const from = range.from ?? null;
     const to = range.to ?? null;
     const row = await queryRow(
-      this.db(),
+      this.em,
       sql<ChainCheck>`
         with ranged as (
           select e.id, e.chain, e.chain_seq, e.prev_hash, e.created_at, e.hash = audit_entry_digest(e) as intact,
@@ -173,16 +171,9 @@ export class AuditEntryRepository extends EntityRepository<AuditEntry> {
       .where('a.tenant_id', '=', this.tenantId());
   }
 
-  /** The unit of work's EntityManager (a PostgreSQL one; the repository base types it more loosely). */
-  private db(): EntityManager {
-    return this.em as EntityManager;
-  }
 
   private kysely() {
     return this.em.getKysely<AuditTables>();
   }
 
-  private tenantId(): string {
-    return TenantContext.current().tenantId;
-  }
 }

@@ -32,7 +32,7 @@ export class DashboardChanges {
     dashboard.version += 1;
     dashboard.updatedAt = now;
     dashboard.updatedBy = TenantContext.current().actorId;
-    await this.refusingDuplicateName(dashboard.name, () => this.dashboards.save());
+    await this.refusingDuplicateName(dashboard.name, () => this.dashboards.flush());
     return { result, version: dashboard.version };
   }
 

@@ -67,7 +67,7 @@ export class DashboardConfigs {
     }
     assertPrecondition(precondition, config.version, 'config');
     Object.assign(config, values, { version: config.version + 1, dashboardVersion: dashboard.version, updatedAt: new Date() });
-    await this.configs.save();
+    await this.configs.flush();
     return configView(dashboardId, config);
   }
 }

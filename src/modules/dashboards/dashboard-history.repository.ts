@@ -1,4 +1,4 @@
-import { type EntityManager, EntityRepository } from '@mikro-orm/postgresql';
+import { TenantRepository } from '../../platform/database/tenant-repository.js';
 import type { CompiledQuery, Expression } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import { EXAMPLE_ID, RecordSql } from '../../platform/database/sql/record-sql.decorator.js';
@@ -61,7 +61,7 @@ function visibleTo(alias: string, reader: VersionReader): SqlFragment<boolean> {
  * nothing can reference a list or content while another change removes it; a read is one statement,
  * consistent by itself. Every statement names the tenant; row-level security holds underneath.
  */
-export class DashboardHistoryRepository extends EntityRepository<DashboardVersion> {
+export class DashboardHistoryRepository extends TenantRepository<DashboardVersion> {
   /**
    * Keeps the dashboard's current state (as stored: call before changing it) as a version replaced
    * by the current actor at `replacedAt`, adding the contents and list it needs that are not kept
@@ -73,7 +73,7 @@ export class DashboardHistoryRepository extends EntityRepository<DashboardVersio
     const large = [...shape.largeMembers];
     const contents = shape.contentsOf({ tenantId: sql.ref('d.tenant_id'), id: sql.ref('d.id') });
     await queryRows(
-      this.db(),
+      this.em,
       sql`with state as (
          select d.tenant_id, d.id, d.version, d.updated_by, d.updated_at, ${fieldsJson('d')} as fields, ${contents} as widgets
          from dashboards d where d.tenant_id = ${tenantId} and d.id = ${dashboardId}
@@ -116,7 +116,7 @@ export class DashboardHistoryRepository extends EntityRepository<DashboardVersio
     // the versions being pruned, and a content by the lists being deleted. Hence "kept" versions
     // and "not dead" lists below.
     const row = await queryRow(
-      this.db(),
+      this.em,
       sql<{ versions: number }>`with pruned as (
          delete from dashboard_versions v
          where v.tenant_id = ${tenantId} and v.dashboard_id = ${dashboardId} and not ${keptBy('v')}
@@ -145,14 +145,14 @@ export class DashboardHistoryRepository extends EntityRepository<DashboardVersio
   /** The versions the reader may see, newest first. */
   @RecordSql([EXAMPLE_ID, EXAMPLE_READER, EXAMPLE_PAGE], [EXAMPLE_ID, { admin: true }, EXAMPLE_PAGE])
   async page(dashboardId: string, reader: VersionReader, query: PageQuery): Promise<Page<VersionSummary>> {
-    const select = this.db()
+    const select = this.em
       .getKysely<DashboardTables>()
       .selectFrom('dashboard_versions as v')
       .select(['v.id', 'v.version', 'v.saved_by as savedBy', 'v.saved_at as savedAt', 'v.replaced_by as replacedBy', 'v.replaced_at as replacedAt'])
       .where('v.tenant_id', '=', TenantContext.current().tenantId)
       .where('v.dashboard_id', '=', dashboardId)
       .where(visibleTo('v', reader));
-    const page = await keysetPage(this.db(), select, 'v', query, NEWEST_VERSION_FIRST);
+    const page = await keysetPage(this.em, select, 'v', query, NEWEST_VERSION_FIRST);
     return { ...page, items: page.items.map((row) => ({ ...row, savedAt: new Date(row.savedAt), replacedAt: new Date(row.replacedAt) })) };
   }
 
@@ -160,7 +160,7 @@ export class DashboardHistoryRepository extends EntityRepository<DashboardVersio
   @RecordSql([EXAMPLE_ID, 1, EXAMPLE_READER])
   async kept(dashboardId: string, version: number, reader: VersionReader): Promise<KeptVersion | undefined> {
     const row = await queryRow(
-      this.db(),
+      this.em,
       sql<KeptVersion & { savedAt: string; replacedAt: string }>`select v.version, v.saved_by as "savedBy", v.saved_at as "savedAt", v.replaced_by as "replacedBy", v.replaced_at as "replacedAt",
               v.snapshot || jsonb_build_object('widgets', coalesce((
                 select jsonb_agg((w.item - 'contentSha256') || c.content order by w.position)
@@ -182,7 +182,7 @@ export class DashboardHistoryRepository extends EntityRepository<DashboardVersio
   lockWithVersionsBefore(cutoff: Date, limit: number): Promise<{ id: string; version: number }[]> {
     const { tenantId } = TenantContext.current();
     return queryRows(
-      this.db(),
+      this.em,
       sql<{ id: string; version: number }>`select d.id, d.version from dashboards d
        where d.tenant_id = ${tenantId} and d.id in (select v.dashboard_id from dashboard_versions v where v.tenant_id = ${tenantId} and v.replaced_at < ${cutoff})
        order by d.id limit ${limit} for update of d skip locked`,
@@ -194,13 +194,9 @@ export class DashboardHistoryRepository extends EntityRepository<DashboardVersio
    * owner (MaintenanceDatabase), whose maintenance policy allows this one read.
    */
   tenantsWithVersionsBefore(cutoff: Date): CompiledQuery<{ tenant_id: string }> {
-    return sql<{ tenant_id: string }>`select distinct tenant_id from dashboard_versions where replaced_at < ${cutoff}`.compile(this.db().getKysely());
+    return sql<{ tenant_id: string }>`select distinct tenant_id from dashboard_versions where replaced_at < ${cutoff}`.compile(this.em.getKysely());
   }
 
-  /** The unit of work's EntityManager (a PostgreSQL one; the repository base types it more loosely). */
-  private db(): EntityManager {
-    return this.em as EntityManager;
-  }
 }
 
 /** A dashboard's own fields as jsonb, as the API shows them, for the dashboard at `alias`. */

@@ -1,5 +1,5 @@
+import { TenantRepository } from '../../platform/database/tenant-repository.js';
 import { LockMode } from '@mikro-orm/core';
-import { type EntityManager, EntityRepository } from '@mikro-orm/postgresql';
 import { v7 as uuidv7 } from 'uuid';
 import { EXAMPLE_ID, RecordSql } from '../../platform/database/sql/record-sql.decorator.js';
 import { queryEntities, sql } from '../../platform/database/sql/sql.js';
@@ -15,7 +15,7 @@ const EXAMPLE_CONTENT: ConfigContent = { chartCustomizations: {}, theme: 'dark',
  * The SQL of per-user dashboard configs, keyed by tenant, dashboard and user. Statements written in
  * SQL name the tenant themselves; row-level security holds underneath regardless.
  */
-export class DashboardUserConfigRepository extends EntityRepository<DashboardUserConfig> {
+export class DashboardUserConfigRepository extends TenantRepository<DashboardUserConfig> {
   /** The user's config of the dashboard, locked FOR UPDATE and read afresh when `lock`. */
   @RecordSql([EXAMPLE_ID, 'user-1', false], [EXAMPLE_ID, 'user-1', true])
   of(dashboardId: string, userId: string, lock: boolean): Promise<DashboardUserConfig | null> {
@@ -30,7 +30,7 @@ export class DashboardUserConfigRepository extends EntityRepository<DashboardUse
   async addFirst(dashboardId: string, userId: string, content: ConfigContent, dashboardVersion: number): Promise<DashboardUserConfig | undefined> {
     const now = new Date();
     const [inserted] = await queryEntities(
-      this.db(),
+      this.em,
       this.entityName,
       sql`insert into dashboard_user_configs (id, tenant_id, dashboard_id, user_id, chart_customizations, theme, layout, filters, version, dashboard_version, created_at, updated_at)
           values (${uuidv7()}, ${TenantContext.current().tenantId}, ${dashboardId}, ${userId}, cast(${JSON.stringify(content.chartCustomizations)} as jsonb), ${content.theme ?? null},
@@ -41,14 +41,4 @@ export class DashboardUserConfigRepository extends EntityRepository<DashboardUse
     return inserted as DashboardUserConfig | undefined;
   }
 
-  /** Writes the changes made to managed configs. */
-  @RecordSql()
-  async save(): Promise<void> {
-    await this.em.flush();
-  }
-
-  /** The unit of work's EntityManager (a PostgreSQL one; the repository base types it more loosely). */
-  private db(): EntityManager {
-    return this.em as EntityManager;
-  }
 }

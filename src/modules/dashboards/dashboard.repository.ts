@@ -1,9 +1,9 @@
+import { TenantRepository } from '../../platform/database/tenant-repository.js';
 import { LockMode, type RequiredEntityData } from '@mikro-orm/core';
-import { type EntityManager, EntityRepository } from '@mikro-orm/postgresql';
 import type { CompiledQuery } from 'kysely';
 import { EXAMPLE_ID, RecordSql } from '../../platform/database/sql/record-sql.decorator.js';
 import { containsPattern, queryRow, sql, type SqlFragment } from '../../platform/database/sql/sql.js';
-import { keysetPage, type SortKey } from '../../platform/pagination/keyset.js';
+import { keysetPage, NEWEST_FIRST, type SortKey } from '../../platform/pagination/keyset.js';
 import type { Page, PageQuery } from '../../platform/pagination/page.js';
 import { TenantContext } from '../../platform/tenancy/tenant-context.js';
 import type { DashboardRef } from '../widgets/dashboard-widgets.service.js';
@@ -23,14 +23,6 @@ export type TrashedDashboardFields = DashboardFields & { deletedAt: string; dele
 /** The contents (widgets) embedded in the dashboard's single read, given how to name the dashboard. */
 export type ContentsOf = (dashboard: DashboardRef) => SqlFragment<unknown[]>;
 
-/** NEWEST_FIRST of rows whose instants are PostgreSQL's text, as raw statements return them. */
-const NEWEST_FIRST: SortKey<DashboardFields> = {
-  name: 'recent',
-  expression: (alias) => sql.ref(`${alias}.created_at`),
-  type: 'timestamptz',
-  valueOf: (row) => new Date(row.createdAt).toISOString(),
-};
-
 const RECENTLY_DELETED_FIRST: SortKey<TrashedDashboardFields> = {
   name: 'deleted',
   expression: (alias) => sql.ref(`${alias}.deleted_at`),
@@ -47,7 +39,7 @@ const NO_CONTENTS: ContentsOf = () => sql<unknown[]>`'[]'::jsonb`;
  * The SQL of dashboards. Statements written in SQL name the tenant themselves (they are not filtered
  * by the ORM), and row-level security holds underneath regardless.
  */
-export class DashboardRepository extends EntityRepository<Dashboard> {
+export class DashboardRepository extends TenantRepository<Dashboard> {
   /** A live dashboard of the tenant. */
   @RecordSql([EXAMPLE_ID])
   live(id: string): Promise<Dashboard | null> {
@@ -76,7 +68,7 @@ export class DashboardRepository extends EntityRepository<Dashboard> {
   @RecordSql([EXAMPLE_ID, NO_CONTENTS])
   async withContents(id: string, contentsOf: ContentsOf): Promise<(DashboardFields & { contents: unknown[] }) | undefined> {
     const contents = contentsOf({ tenantId: sql.ref('d.tenant_id'), id: sql.ref('d.id') });
-    return queryRow(this.db(), this.selectFields().select(contents.as('contents')).where('d.id', '=', id).where('d.deleted_at', 'is', null));
+    return queryRow(this.em, this.selectFields().select(contents.as('contents')).where('d.id', '=', id).where('d.deleted_at', 'is', null));
   }
 
   /** Inserts the dashboard at once (the unique index refuses a live duplicate name here). */
@@ -85,12 +77,6 @@ export class DashboardRepository extends EntityRepository<Dashboard> {
     const dashboard = this.create(fields);
     await this.em.flush();
     return dashboard;
-  }
-
-  /** Writes the changes made to managed dashboards. */
-  @RecordSql()
-  async save(): Promise<void> {
-    await this.em.flush();
   }
 
   /** Deletes the dashboard for good; its widgets, history and configs go with it (foreign keys). */
@@ -115,7 +101,7 @@ export class DashboardRepository extends EntityRepository<Dashboard> {
     }
     if (filters.ownerId !== undefined) select = select.where('d.owner_id', '=', filters.ownerId);
     if (filters.nameContains !== undefined) select = select.where('d.name', 'ilike', containsPattern(filters.nameContains));
-    return keysetPage(this.db(), select, 'd', query, NEWEST_FIRST);
+    return keysetPage(this.em, select, 'd', query, NEWEST_FIRST);
   }
 
   /** Dashboards trashed since `since` (of `ownerId`, when given), recently deleted first. */
@@ -126,7 +112,7 @@ export class DashboardRepository extends EntityRepository<Dashboard> {
       .where('d.deleted_at', '>=', since.toISOString())
       .$narrowType<{ deletedAt: string; deletedBy: string }>();
     if (ownerId !== undefined) select = select.where('d.owner_id', '=', ownerId);
-    return keysetPage(this.db(), select, 'd', query, RECENTLY_DELETED_FIRST);
+    return keysetPage(this.em, select, 'd', query, RECENTLY_DELETED_FIRST);
   }
 
   /**
@@ -134,11 +120,11 @@ export class DashboardRepository extends EntityRepository<Dashboard> {
    * owner (MaintenanceDatabase), whose maintenance policy allows this one read.
    */
   tenantsWithTrashBefore(cutoff: Date): CompiledQuery<{ tenant_id: string }> {
-    return sql<{ tenant_id: string }>`select distinct tenant_id from dashboards where deleted_at < ${cutoff}`.compile(this.db().getKysely());
+    return sql<{ tenant_id: string }>`select distinct tenant_id from dashboards where deleted_at < ${cutoff}`.compile(this.em.getKysely());
   }
 
   private selectFields() {
-    return this.db()
+    return this.em
       .getKysely<DashboardTables>()
       .selectFrom('dashboards as d')
       .select([
@@ -158,8 +144,4 @@ export class DashboardRepository extends EntityRepository<Dashboard> {
       .where('d.tenant_id', '=', TenantContext.current().tenantId);
   }
 
-  /** The unit of work's EntityManager (a PostgreSQL one; the repository base types it more loosely). */
-  private db(): EntityManager {
-    return this.em as EntityManager;
-  }
 }

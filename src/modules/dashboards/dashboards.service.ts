@@ -120,7 +120,7 @@ export class DashboardsService {
     const dashboard = await this.access.lockForChange(id, precondition);
     dashboard.deletedAt = new Date();
     dashboard.deletedBy = TenantContext.current().actorId;
-    await this.dashboards.save();
+    await this.dashboards.flush();
   }
 
   /** Deletes a live or trashed dashboard for good; widgets, history and configs go with it (foreign keys). */
@@ -145,7 +145,7 @@ export class DashboardsService {
     const dashboard = await this.access.lockTrashed(id, this.trashCutoff());
     dashboard.deletedAt = null;
     dashboard.deletedBy = null;
-    await this.changes.refusingDuplicateName(dashboard.name, () => this.dashboards.save());
+    await this.changes.refusingDuplicateName(dashboard.name, () => this.dashboards.flush());
     return this.get(id);
   }
 

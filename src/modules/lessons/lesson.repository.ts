@@ -1,10 +1,9 @@
-import { type EntityManager, EntityRepository } from '@mikro-orm/postgresql';
+import { TenantRepository } from '../../platform/database/tenant-repository.js';
 import { v7 as uuidv7 } from 'uuid';
 import { EXAMPLE_ID, RecordSql } from '../../platform/database/sql/record-sql.decorator.js';
 import { queryRow, queryRows, sql } from '../../platform/database/sql/sql.js';
 import { encodeCursor, keysetPage } from '../../platform/pagination/keyset.js';
 import type { Page } from '../../platform/pagination/page.js';
-import { TenantContext } from '../../platform/tenancy/tenant-context.js';
 import type { AgentType } from '../shared/agent-type.js';
 import type { LessonSort, ListLessonsQuery } from './dto/list-lessons.query.js';
 import type { Lesson } from './lesson.entity.js';
@@ -50,7 +49,7 @@ const EXAMPLE_SEARCH = new LessonSearch('"payment gateway" retry -sandbox');
  * quotes each array element, so no value is ever read as syntax). Statements name the tenant
  * themselves (Kysely is not filtered by the ORM), and row-level security holds underneath regardless.
  */
-export class LessonRepository extends EntityRepository<Lesson> {
+export class LessonRepository extends TenantRepository<Lesson> {
   @RecordSql([EXAMPLE_CONTENT])
   async add(content: LessonContent): Promise<LessonView> {
     const now = new Date();
@@ -68,19 +67,19 @@ export class LessonRepository extends EntityRepository<Lesson> {
       created_at: now,
       updated_at: now,
     };
-    return lessonView((await queryRow(this.db(), this.kysely().insertInto('lessons').values(row).returning(viewColumns())))!);
+    return lessonView((await queryRow(this.em, this.kysely().insertInto('lessons').values(row).returning(viewColumns())))!);
   }
 
   @RecordSql([EXAMPLE_ID])
   async view(id: string): Promise<LessonView | undefined> {
-    const row = await queryRow(this.db(), this.selectViews().where('l.id', '=', id));
+    const row = await queryRow(this.em, this.selectViews().where('l.id', '=', id));
     return row && lessonView(row);
   }
 
   /** The lesson, locked until the unit of work ends: a change decided on what it read cannot be overtaken. */
   @RecordSql([EXAMPLE_ID])
   async lockedForChange(id: string): Promise<LessonView | undefined> {
-    const row = await queryRow(this.db(), this.selectViews().where('l.id', '=', id).forUpdate());
+    const row = await queryRow(this.em, this.selectViews().where('l.id', '=', id).forUpdate());
     return row && lessonView(row);
   }
 
@@ -88,7 +87,7 @@ export class LessonRepository extends EntityRepository<Lesson> {
   @RecordSql([EXAMPLE_ID, { title: 'Mock the gateway', tags: ['payments'], confidence: 0.9 }], [EXAMPLE_ID, { humanValidated: true }])
   async change(id: string, changes: LessonChanges): Promise<LessonView | undefined> {
     const row = await queryRow(
-      this.db(),
+      this.em,
       this.kysely()
         .updateTable('lessons')
         .set({ ...columnsOf(changes), updated_at: new Date() })
@@ -101,7 +100,7 @@ export class LessonRepository extends EntityRepository<Lesson> {
 
   @RecordSql([EXAMPLE_ID])
   async remove(id: string): Promise<boolean> {
-    const rows = await queryRows(this.db(), this.kysely().deleteFrom('lessons').where('tenant_id', '=', this.tenantId()).where('id', '=', id).returning('id'));
+    const rows = await queryRows(this.em, this.kysely().deleteFrom('lessons').where('tenant_id', '=', this.tenantId()).where('id', '=', id).returning('id'));
     return rows.length > 0;
   }
 
@@ -113,7 +112,7 @@ export class LessonRepository extends EntityRepository<Lesson> {
   async incrementApplication(id: string, outcome: 0 | 1 | null): Promise<LessonView | undefined> {
     const successRate = sql.ref('success_rate');
     const row = await queryRow(
-      this.db(),
+      this.em,
       this.kysely()
         .updateTable('lessons')
         .set({
@@ -149,7 +148,7 @@ export class LessonRepository extends EntityRepository<Lesson> {
    */
   @RecordSql([{ limit: 50 }, new LessonSearch('retyr budgte -gateway')])
   async resemblingPage(query: ListLessonsQuery, search: LessonSearch): Promise<Page<LessonView>> {
-    await queryRows(this.db(), sql`select set_config('pg_trgm.word_similarity_threshold', ${String(TYPO_SIMILARITY)}, true)`);
+    await queryRows(this.em, sql`select set_config('pg_trgm.word_similarity_threshold', ${String(TYPO_SIMILARITY)}, true)`);
     return this.page(query, search.resembling());
   }
 
@@ -167,7 +166,7 @@ export class LessonRepository extends EntityRepository<Lesson> {
       .select(viewColumns('l'))
       .$if(score !== undefined, (statement) => statement.select(sql.ref<number>('l.rank').as('rank')))
       .$castTo<RankedLesson>();
-    const page = await keysetPage(this.db(), select, 'l', query, key);
+    const page = await keysetPage(this.em, select, 'l', query, key);
     return { ...page, items: page.items.map(({ rank: _rank, ...lesson }) => lessonView(lesson)) };
   }
 
@@ -175,18 +174,11 @@ export class LessonRepository extends EntityRepository<Lesson> {
     return this.kysely().selectFrom('lessons as l').select(viewColumns('l')).where('l.tenant_id', '=', this.tenantId());
   }
 
-  /** The unit of work's EntityManager (a PostgreSQL one; the repository base types it more loosely). */
-  private db(): EntityManager {
-    return this.em as EntityManager;
-  }
 
   private kysely() {
     return this.em.getKysely<LessonTables>();
   }
 
-  private tenantId(): string {
-    return TenantContext.current().tenantId;
-  }
 }
 
 /** The columns of a lesson's view, as its property names (timestamps as the connection hands them: text). */

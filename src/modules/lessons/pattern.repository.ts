@@ -1,10 +1,9 @@
-import { type EntityManager, EntityRepository } from '@mikro-orm/postgresql';
+import { TenantRepository } from '../../platform/database/tenant-repository.js';
 import { v7 as uuidv7 } from 'uuid';
 import { EXAMPLE_ID, RecordSql } from '../../platform/database/sql/record-sql.decorator.js';
 import { isoInstant, queryRow, queryRows, sql } from '../../platform/database/sql/sql.js';
 import { keysetPage, type SortKey } from '../../platform/pagination/keyset.js';
 import type { Page } from '../../platform/pagination/page.js';
-import { TenantContext } from '../../platform/tenancy/tenant-context.js';
 import type { AgentType } from '../shared/agent-type.js';
 import type { ListPatternsQuery } from './dto/list-patterns.query.js';
 import type { Pattern } from './pattern.entity.js';
@@ -29,7 +28,7 @@ const EXAMPLE_OCCURRENCE: PatternOccurrence = { type: 'flaky_test', agentType: '
  * The SQL of patterns. Statements name the tenant themselves (Kysely is not filtered by the ORM), and
  * row-level security holds underneath regardless.
  */
-export class PatternRepository extends EntityRepository<Pattern> {
+export class PatternRepository extends TenantRepository<Pattern> {
   /**
    * Counts one occurrence: a new pattern starts at 1, a known one (same type, agent type and JSON,
    * whatever its key order) goes up by one. A single upsert statement, so concurrent reports all count.
@@ -37,7 +36,7 @@ export class PatternRepository extends EntityRepository<Pattern> {
   @RecordSql([EXAMPLE_OCCURRENCE])
   async countOccurrence(occurrence: PatternOccurrence): Promise<{ pattern: PatternView; created: boolean }> {
     const { created, ...pattern } = (await queryRow(
-      this.db(),
+      this.em,
       sql<PatternView & { created: boolean }>`
         insert into patterns (id, tenant_id, type, agent_type, pattern, frequency, last_seen, created_at)
         values (${uuidv7()}, ${this.tenantId()}, ${occurrence.type}, ${occurrence.agentType}, ${JSON.stringify(occurrence.pattern)}::jsonb, 1, now(), now())
@@ -50,12 +49,12 @@ export class PatternRepository extends EntityRepository<Pattern> {
 
   @RecordSql([EXAMPLE_ID])
   view(id: string): Promise<PatternView | undefined> {
-    return queryRow(this.db(), this.selectViews().where('p.id', '=', id));
+    return queryRow(this.em, this.selectViews().where('p.id', '=', id));
   }
 
   @RecordSql([EXAMPLE_ID])
   async remove(id: string): Promise<boolean> {
-    const rows = await queryRows(this.db(), this.kysely().deleteFrom('patterns').where('tenant_id', '=', this.tenantId()).where('id', '=', id).returning('id'));
+    const rows = await queryRows(this.em, this.kysely().deleteFrom('patterns').where('tenant_id', '=', this.tenantId()).where('id', '=', id).returning('id'));
     return rows.length > 0;
   }
 
@@ -64,25 +63,18 @@ export class PatternRepository extends EntityRepository<Pattern> {
     let select = this.selectViews();
     if (query.type) select = select.where('p.type', '=', query.type);
     if (query.agentType) select = select.where('p.agent_type', '=', query.agentType);
-    return keysetPage(this.db(), select, 'p', query, PATTERN_SORT_KEYS[query.sort]);
+    return keysetPage(this.em, select, 'p', query, PATTERN_SORT_KEYS[query.sort]);
   }
 
   private selectViews() {
     return this.kysely().selectFrom('patterns as p').select(viewColumns('p')).where('p.tenant_id', '=', this.tenantId());
   }
 
-  /** The unit of work's EntityManager (a PostgreSQL one; the repository base types it more loosely). */
-  private db(): EntityManager {
-    return this.em as EntityManager;
-  }
 
   private kysely() {
     return this.em.getKysely<LessonTables>();
   }
 
-  private tenantId(): string {
-    return TenantContext.current().tenantId;
-  }
 }
 
 /** The columns of a pattern's view, as its property names. */

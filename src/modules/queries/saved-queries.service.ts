@@ -44,7 +44,7 @@ export class SavedQueriesService {
     if (changes.name !== undefined) savedQuery.name = changes.name;
     if (changes.description !== undefined) savedQuery.description = changes.description;
     if (changes.query !== undefined) savedQuery.query = await this.checkedQuery(changes.query, 'query');
-    await refusingDuplicateName(savedQuery.name, () => this.savedQueries.saveChanges());
+    await refusingDuplicateName(savedQuery.name, () => this.savedQueries.flush());
     return savedQueryView(savedQuery);
   }
 

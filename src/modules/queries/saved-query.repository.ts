@@ -1,7 +1,7 @@
-import { type EntityManager, EntityRepository } from '@mikro-orm/postgresql';
+import { TenantRepository } from '../../platform/database/tenant-repository.js';
 import { EXAMPLE_ID, RecordSql } from '../../platform/database/sql/record-sql.decorator.js';
 import { containsPattern, isoInstant, sql } from '../../platform/database/sql/sql.js';
-import { keysetPage, NEWEST_FIRST, type SortKey } from '../../platform/pagination/keyset.js';
+import { keysetPage, NEWEST_FIRST } from '../../platform/pagination/keyset.js';
 import type { OwnedListQuery } from '../../platform/pagination/owned-list.query.js';
 import type { Page } from '../../platform/pagination/page.js';
 import { TenantContext } from '../../platform/tenancy/tenant-context.js';
@@ -17,7 +17,6 @@ export interface SavedQueryContent {
 }
 
 /** Newest first, over rows that hold instants as ISO text (node-postgres hands the ORM's connection timestamps as text). */
-const NEWEST_VIEW_FIRST: SortKey<SavedQueryView> = { ...NEWEST_FIRST, valueOf: (row) => row.createdAt };
 
 const EXAMPLE_CONTENT: SavedQueryContent = { name: 'Revenue by region', description: null, query: { tables: [{ table: 'orders' }], columns: [{ column: 'region' }] } };
 
@@ -26,7 +25,7 @@ const EXAMPLE_CONTENT: SavedQueryContent = { name: 'Revenue by region', descript
  * on create); the list is a Kysely select that names the tenant itself, and row-level security holds
  * underneath regardless.
  */
-export class SavedQueryRepository extends EntityRepository<SavedQuery> {
+export class SavedQueryRepository extends TenantRepository<SavedQuery> {
   /** Adds a saved query, written at once: a name already taken fails here (unique per tenant). */
   @RecordSql([EXAMPLE_CONTENT])
   async add(content: SavedQueryContent): Promise<SavedQuery> {
@@ -38,12 +37,6 @@ export class SavedQueryRepository extends EntityRepository<SavedQuery> {
   @RecordSql([EXAMPLE_ID])
   byId(id: string): Promise<SavedQuery | null> {
     return this.findOne({ id });
-  }
-
-  /** Writes the changes made to loaded saved queries (a name already taken fails here). */
-  @RecordSql()
-  async saveChanges(): Promise<void> {
-    await this.em.flush();
   }
 
   /** Deletes it; a widget still referring to it makes this fail (a foreign key). */
@@ -76,7 +69,7 @@ export class SavedQueryRepository extends EntityRepository<SavedQuery> {
       .where('q.tenant_id', '=', TenantContext.current().tenantId);
     if (query.ownerId) select = select.where('q.owner_id', '=', query.ownerId);
     if (query.q) select = select.where('q.name', 'ilike', containsPattern(query.q));
-    return keysetPage(this.em as EntityManager, select, 'q', query, NEWEST_VIEW_FIRST);
+    return keysetPage(this.em, select, 'q', query, NEWEST_FIRST);
   }
 
   private kysely() {

@@ -1,5 +1,5 @@
+import { TenantRepository } from '../../platform/database/tenant-repository.js';
 import { LockMode } from '@mikro-orm/core';
-import { type EntityManager, EntityRepository } from '@mikro-orm/postgresql';
 import { v7 as uuidv7 } from 'uuid';
 import { RecordSql } from '../../platform/database/sql/record-sql.decorator.js';
 import { isoInstant, queryRow, sql } from '../../platform/database/sql/sql.js';
@@ -18,7 +18,7 @@ export interface StoredSchemaConfig {
 const EXAMPLE_TABLES = [{ name: 'orders', columns: [{ name: 'region' }, { name: 'amount', type: 'numeric' }] }];
 
 /** The tenant's one schema configuration (the ORM's tenant filter scopes every read). */
-export class SchemaConfigRepository extends EntityRepository<SchemaConfig> {
+export class SchemaConfigRepository extends TenantRepository<SchemaConfig> {
   @RecordSql()
   current(): Promise<SchemaConfig | null> {
     return this.findOne({});
@@ -38,7 +38,7 @@ export class SchemaConfigRepository extends EntityRepository<SchemaConfig> {
   async addFirst(tables: unknown[]): Promise<StoredSchemaConfig | undefined> {
     const { tenantId, actorId } = TenantContext.current();
     const stored = await queryRow(
-      this.em as EntityManager,
+      this.em,
       this.em
         .getKysely<QueryTables>()
         .insertInto('schema_configs')
@@ -54,9 +54,4 @@ export class SchemaConfigRepository extends EntityRepository<SchemaConfig> {
     return stored && { ...stored, updatedAt: new Date(stored.updatedAt) };
   }
 
-  /** Writes the changes made to the loaded configuration. */
-  @RecordSql()
-  async saveChanges(): Promise<void> {
-    await this.em.flush();
-  }
 }

@@ -44,7 +44,7 @@ export class SchemaConfigService {
     }
     assertPrecondition(precondition, config.version, 'schema configuration');
     Object.assign(config, { tables, version: config.version + 1, updatedBy: actorId, updatedAt: new Date() });
-    await this.configs.saveChanges();
+    await this.configs.flush();
     return view(config);
   }
 

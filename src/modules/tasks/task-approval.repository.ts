@@ -1,6 +1,6 @@
+import { TenantRepository } from '../../platform/database/tenant-repository.js';
 import { EXAMPLE_ID, RecordSql } from '../../platform/database/sql/record-sql.decorator.js';
 import { type ApprovalDecision, TaskApproval } from './task-approval.entity.js';
-import { UnitOfWorkRepository } from './unit-of-work.repository.js';
 
 export interface NewApproval {
   taskId: string;
@@ -10,7 +10,7 @@ export interface NewApproval {
 }
 
 /** The human decisions on the current tenant's tasks. */
-export class TaskApprovalRepository extends UnitOfWorkRepository<TaskApproval> {
+export class TaskApprovalRepository extends TenantRepository<TaskApproval> {
   /** A decision (with whatever else the unit of work holds, such as the artifacts it marks). */
   @RecordSql([{ taskId: EXAMPLE_ID, decision: 'approved', reason: 'Looks right', artifactIds: [EXAMPLE_ID] }])
   async add(fields: NewApproval): Promise<TaskApproval> {

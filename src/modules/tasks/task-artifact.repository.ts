@@ -1,6 +1,6 @@
+import { TenantRepository } from '../../platform/database/tenant-repository.js';
 import { EXAMPLE_ID, RecordSql } from '../../platform/database/sql/record-sql.decorator.js';
 import { TaskArtifact } from './task-artifact.entity.js';
-import { UnitOfWorkRepository } from './unit-of-work.repository.js';
 
 export interface NewArtifact {
   taskId: string;
@@ -14,7 +14,7 @@ export interface NewArtifact {
 const EXAMPLE_ARTIFACT: NewArtifact = { taskId: EXAMPLE_ID, executionId: null, type: 'source_file', path: 'src/app.ts', content: 'export {};', metadata: {} };
 
 /** What the current tenant's tasks produced. */
-export class TaskArtifactRepository extends UnitOfWorkRepository<TaskArtifact> {
+export class TaskArtifactRepository extends TenantRepository<TaskArtifact> {
   @RecordSql([EXAMPLE_ARTIFACT])
   async add(fields: NewArtifact): Promise<TaskArtifact> {
     const artifact = this.em.create(TaskArtifact, { ...fields, contentBytes: fields.content ? Buffer.byteLength(fields.content) : 0 });

@@ -1,3 +1,4 @@
+import { TenantRepository } from '../../platform/database/tenant-repository.js';
 import { AdvisoryLockClass } from '../../platform/database/advisory-locks.js';
 import { EXAMPLE_ID, RecordSql } from '../../platform/database/sql/record-sql.decorator.js';
 import { queryRow, queryRows, sql } from '../../platform/database/sql/sql.js';
@@ -7,7 +8,6 @@ import { traceCycle } from './task-cycle.js';
 import { type Lineage, type LineageDirection, maxEdgesOf } from './task-lineage.js';
 import type { TaskState } from './task-state.js';
 import type { TaskTables } from './task-tables.js';
-import { UnitOfWorkRepository } from './unit-of-work.repository.js';
 
 const OTHER_EXAMPLE_ID = '00000000-0000-7000-8000-000000000002';
 
@@ -18,7 +18,7 @@ const WALKS: Record<LineageDirection, { name: ReturnType<typeof sql.ref>; from: 
 };
 
 /** The dependency graph between the current tenant's tasks: its edges, its lock, and the walks over it. */
-export class TaskDependencyRepository extends UnitOfWorkRepository<TaskDependency> {
+export class TaskDependencyRepository extends TenantRepository<TaskDependency> {
   /** The ids each of the given tasks depends on, sorted, in one query. */
   @RecordSql([[EXAMPLE_ID, OTHER_EXAMPLE_ID]])
   async dependsOnOf(taskIds: readonly string[]): Promise<Map<string, string[]>> {

@@ -1,3 +1,4 @@
+import { TenantRepository } from '../../platform/database/tenant-repository.js';
 import { LockMode } from '@mikro-orm/core';
 import { EXAMPLE_ID, RecordSql } from '../../platform/database/sql/record-sql.decorator.js';
 import { isoInstant, sql } from '../../platform/database/sql/sql.js';
@@ -9,7 +10,6 @@ import { ExecutionReview } from './execution-review.entity.js';
 import type { ExecutionSummary } from './task.view.js';
 import { TaskExecution } from './task-execution.entity.js';
 import type { TaskTables } from './task-tables.js';
-import { UnitOfWorkRepository } from './unit-of-work.repository.js';
 
 /** Over rows whose instants PostgreSQL wrote as ISO text (isoInstant): the ORM's connection returns timestamptz as text. */
 const LATEST_STARTED_FIRST: SortKey<{ id: string; startedAt: string }> = {
@@ -30,7 +30,7 @@ const EXAMPLE_REVIEW: CreateReviewDto = {
 };
 
 /** Agent runs on the current tenant's tasks, with their self-reviews. */
-export class TaskExecutionRepository extends UnitOfWorkRepository<TaskExecution> {
+export class TaskExecutionRepository extends TenantRepository<TaskExecution> {
   /** A new run (with whatever else the unit of work holds, such as the task's new current agent). */
   @RecordSql([EXAMPLE_ID, 'reviewer', { files: ['README.md'] }])
   async start(taskId: string, agentType: AgentType, input: unknown): Promise<TaskExecution> {

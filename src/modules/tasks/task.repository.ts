@@ -1,15 +1,15 @@
+import { TenantRepository } from '../../platform/database/tenant-repository.js';
 import { LockMode } from '@mikro-orm/core';
 import { jsonBuildObject } from 'kysely/helpers/postgres';
 import { EXAMPLE_ID, RecordSql } from '../../platform/database/sql/record-sql.decorator.js';
 import { isoInstant, queryRows, sql } from '../../platform/database/sql/sql.js';
-import { encodeCursor, keysetPage, NEWEST_FIRST, type SortKey } from '../../platform/pagination/keyset.js';
+import { encodeCursor, keysetPage, NEWEST_FIRST } from '../../platform/pagination/keyset.js';
 import type { Page } from '../../platform/pagination/page.js';
 import type { ListTasksQuery } from './dto/list-tasks.query.js';
 import { Task } from './task.entity.js';
 import type { LargeTaskFields, TaskListRow } from './task.view.js';
 import type { StateCount } from './task-stats.js';
 import type { TaskTables } from './task-tables.js';
-import { UnitOfWorkRepository } from './unit-of-work.repository.js';
 
 /** What a client gives a new task; the rest (id, state, creator, times) the task sets itself. */
 export interface NewTask {
@@ -23,7 +23,6 @@ export interface NewTask {
  * Newest first, over rows whose instants PostgreSQL wrote as ISO text: the ORM's connection returns
  * timestamptz as text, not as a Date, so a list selects them with isoInstant (the API's own format).
  */
-const NEWEST_FIRST_AS_TEXT: SortKey<{ id: string; createdAt: string }> = { ...NEWEST_FIRST, valueOf: (row) => row.createdAt };
 
 const EXAMPLE_TASK: NewTask = { prompt: 'Summarise the report', projectId: 'example-project', config: {}, metadata: {} };
 const EXAMPLE_FILTERS: Partial<ListTasksQuery> = {
@@ -33,11 +32,11 @@ const EXAMPLE_FILTERS: Partial<ListTasksQuery> = {
   currentAgent: 'reviewer',
   createdFrom: new Date('2026-01-01T00:00:00.000Z'),
   createdTo: new Date('2026-02-01T00:00:00.000Z'),
-  cursor: encodeCursor(NEWEST_FIRST_AS_TEXT, { id: EXAMPLE_ID, createdAt: '2026-01-15T00:00:00.000Z' }),
+  cursor: encodeCursor(NEWEST_FIRST, { id: EXAMPLE_ID, createdAt: '2026-01-15T00:00:00.000Z' }),
 };
 
 /** Tasks of the current tenant: the ORM's tenant filter scopes its entity reads, the tenant named scopes its SQL. */
-export class TaskRepository extends UnitOfWorkRepository<Task> {
+export class TaskRepository extends TenantRepository<Task> {
   @RecordSql([EXAMPLE_TASK])
   async add(fields: NewTask): Promise<Task> {
     const task = Object.assign(new Task(fields.prompt), fields);
@@ -115,7 +114,7 @@ export class TaskRepository extends UnitOfWorkRepository<Task> {
     if (query.currentAgent) select = select.where('t.current_agent', '=', query.currentAgent);
     if (query.createdFrom) select = select.where('t.created_at', '>=', query.createdFrom);
     if (query.createdTo) select = select.where('t.created_at', '<', query.createdTo);
-    return keysetPage(this.em, select, 't', query, NEWEST_FIRST_AS_TEXT);
+    return keysetPage(this.em, select, 't', query, NEWEST_FIRST);
   }
 
   /** How many tasks are in each state, per project; of one project only when it is named. */

@@ -91,7 +91,7 @@ export class DashboardWidgets {
     if (changes.savedQueryId !== undefined) widget.savedQueryId = changes.savedQueryId;
     widget.type = type;
     widget.updatedAt = new Date();
-    await refusingForeignSavedQuery(() => this.widgets.save());
+    await refusingForeignSavedQuery(() => this.widgets.flush());
     await this.assertContentWithinCap(grid.dashboardId);
     return widgetView(widget);
   }

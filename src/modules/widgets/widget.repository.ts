@@ -1,8 +1,7 @@
-import { type EntityManager, EntityRepository } from '@mikro-orm/postgresql';
+import { TenantRepository } from '../../platform/database/tenant-repository.js';
 import type { Expression } from 'kysely';
 import { EXAMPLE_ID, RecordSql } from '../../platform/database/sql/record-sql.decorator.js';
 import { isoInstant, queryRow, queryRows, sql, type SqlFragment } from '../../platform/database/sql/sql.js';
-import { TenantContext } from '../../platform/tenancy/tenant-context.js';
 import type { Widget } from './widget.entity.js';
 import type { WidgetJson } from './widget.view.js';
 
@@ -29,7 +28,7 @@ const EXAMPLE_WIDGET: NewWidget = { dashboardId: EXAMPLE_ID, type: 'text', title
  * The SQL of widgets. Statements written in SQL name the tenant themselves (they are not filtered by
  * the ORM), and row-level security holds underneath regardless.
  */
-export class WidgetRepository extends EntityRepository<Widget> {
+export class WidgetRepository extends TenantRepository<Widget> {
   /** The tenant's widget, re-read from the database when `fresh` (e.g. under its dashboard's lock). */
   @RecordSql([EXAMPLE_ID, true])
   byId(id: string, fresh = false): Promise<Widget | null> {
@@ -47,12 +46,6 @@ export class WidgetRepository extends EntityRepository<Widget> {
     const widget = this.create(fields);
     await this.em.flush();
     return widget;
-  }
-
-  /** Writes the changes made to managed widgets. */
-  @RecordSql()
-  async save(): Promise<void> {
-    await this.em.flush();
   }
 
   /** Returns whether the widget existed. */
@@ -76,7 +69,7 @@ export class WidgetRepository extends EntityRepository<Widget> {
   @RecordSql([EXAMPLE_ID, [{ widgetId: EXAMPLE_ID, x: 0, y: 4, w: 6, h: 4 }], new Date('2026-01-01T00:00:00Z')])
   async move(dashboardId: string, moves: readonly (GridBox & { widgetId: string })[], at: Date): Promise<string[]> {
     const rows = await queryRows(
-      this.db(),
+      this.em,
       sql<{ id: string }>`
         update widgets as wg set x = m.x, y = m.y, w = m.w, h = m.h, updated_at = ${at}
         from jsonb_to_recordset(cast(${JSON.stringify(moves.map(({ widgetId, x, y, w, h }) => ({ widget_id: widgetId, x, y, w, h })))} as jsonb))
@@ -91,7 +84,7 @@ export class WidgetRepository extends EntityRepository<Widget> {
   @RecordSql([EXAMPLE_ID])
   async contentBytes(dashboardId: string): Promise<number> {
     const row = await queryRow(
-      this.db(),
+      this.em,
       sql<{ bytes: number }>`
         select coalesce(sum(octet_length(config::text) + coalesce(octet_length(query::text), 0)), 0)::int as bytes
         from widgets where tenant_id = ${this.tenantId()} and dashboard_id = ${dashboardId}`,
@@ -103,7 +96,7 @@ export class WidgetRepository extends EntityRepository<Widget> {
   @RecordSql([EXAMPLE_ID])
   async widestExtent(dashboardId: string): Promise<number> {
     const row = await queryRow(
-      this.db(),
+      this.em,
       sql<{ widest: number }>`select coalesce(max(x + w), 0)::int as widest from widgets where tenant_id = ${this.tenantId()} and dashboard_id = ${dashboardId}`,
     );
     return row?.widest ?? 0;
@@ -123,12 +116,4 @@ export class WidgetRepository extends EntityRepository<Widget> {
       from widgets wg where wg.tenant_id = ${dashboard.tenantId} and wg.dashboard_id = ${dashboard.id})`;
   }
 
-  /** The unit of work's EntityManager (a PostgreSQL one; the repository base types it more loosely). */
-  private db(): EntityManager {
-    return this.em as EntityManager;
-  }
-
-  private tenantId(): string {
-    return TenantContext.current().tenantId;
-  }
 }

@@ -1,17 +1,15 @@
 import { type EntityManager, EntityRepository } from '@mikro-orm/postgresql';
-import { RecordSql } from '../../platform/database/sql/record-sql.decorator.js';
-import { TenantContext } from '../../platform/tenancy/tenant-context.js';
+import { TenantContext } from '../tenancy/tenant-context.js';
 
 /**
- * What the module's repositories share. `this.em` is the global manager, which resolves to the unit
- * of work of the current tenant scope (its fork and transaction): a repository never forks.
+ * The base of every module's repositories. `this.em` is the global manager, which resolves to the
+ * unit of work of the current tenant scope (its fork and transaction): a repository never forks.
  */
-export abstract class UnitOfWorkRepository<T extends object> extends EntityRepository<T> {
-  /** The PostgreSQL manager it is (the base class types it as any SQL driver's). */
+export abstract class TenantRepository<T extends object> extends EntityRepository<T> {
+  /** The PostgreSQL manager it is (MikroORM's base class types it as any SQL driver's). */
   protected declare readonly em: EntityManager;
 
   /** Writes the changes made to entities read in this unit of work (and any added but not yet written). */
-  @RecordSql()
   async flush(): Promise<void> {
     await this.em.flush();
   }
