@@ -171,9 +171,7 @@ export class AuditEntryRepository extends TenantRepository<AuditEntry> {
       .where('a.tenant_id', '=', this.tenantId());
   }
 
-
   private kysely() {
     return this.em.getKysely<AuditTables>();
   }
-
 }

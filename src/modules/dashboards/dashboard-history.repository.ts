@@ -196,7 +196,6 @@ export class DashboardHistoryRepository extends TenantRepository<DashboardVersio
   tenantsWithVersionsBefore(cutoff: Date): CompiledQuery<{ tenant_id: string }> {
     return sql<{ tenant_id: string }>`select distinct tenant_id from dashboard_versions where replaced_at < ${cutoff}`.compile(this.em.getKysely());
   }
-
 }
 
 /** A dashboard's own fields as jsonb, as the API shows them, for the dashboard at `alias`. */

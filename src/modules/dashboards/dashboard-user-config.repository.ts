@@ -40,5 +40,4 @@ export class DashboardUserConfigRepository extends TenantRepository<DashboardUse
     );
     return inserted as DashboardUserConfig | undefined;
   }
-
 }

@@ -143,5 +143,4 @@ export class DashboardRepository extends TenantRepository<Dashboard> {
       ])
       .where('d.tenant_id', '=', TenantContext.current().tenantId);
   }
-
 }

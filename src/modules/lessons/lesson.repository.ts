@@ -174,11 +174,9 @@ export class LessonRepository extends TenantRepository<Lesson> {
     return this.kysely().selectFrom('lessons as l').select(viewColumns('l')).where('l.tenant_id', '=', this.tenantId());
   }
 
-
   private kysely() {
     return this.em.getKysely<LessonTables>();
   }
-
 }
 
 /** The columns of a lesson's view, as its property names (timestamps as the connection hands them: text). */

@@ -70,11 +70,9 @@ export class PatternRepository extends TenantRepository<Pattern> {
     return this.kysely().selectFrom('patterns as p').select(viewColumns('p')).where('p.tenant_id', '=', this.tenantId());
   }
 
-
   private kysely() {
     return this.em.getKysely<LessonTables>();
   }
-
 }
 
 /** The columns of a pattern's view, as its property names. */

@@ -53,5 +53,4 @@ export class SchemaConfigRepository extends TenantRepository<SchemaConfig> {
     );
     return stored && { ...stored, updatedAt: new Date(stored.updatedAt) };
   }
-
 }

@@ -115,5 +115,4 @@ export class WidgetRepository extends TenantRepository<Widget> {
         order by wg.y, wg.x, wg.id), '[]'::jsonb)
       from widgets wg where wg.tenant_id = ${dashboard.tenantId} and wg.dashboard_id = ${dashboard.id})`;
   }
-
 }
