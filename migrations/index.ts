@@ -8,6 +8,7 @@ import { Migration20261201153134_dashboard_history_contents } from './Migration2
 import { Migration20261201160055_storage_accounting } from './Migration20261201160055_storage_accounting.js';
 import { Migration20261201161500_audit_chain_lock_class } from './Migration20261201161500_audit_chain_lock_class.js';
 import { Migration20261201170000_stored_extents } from './Migration20261201170000_stored_extents.js';
+import { Migration20261201190000_assets_and_workflows } from './Migration20261201190000_assets_and_workflows.js';
 
 /** Every migration, oldest first. `npm run migration:create` rewrites this list. */
 export const migrationsList: MigrationObject[] = [
@@ -20,4 +21,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261201160055_storage_accounting', class: Migration20261201160055_storage_accounting },
   { name: 'Migration20261201161500_audit_chain_lock_class', class: Migration20261201161500_audit_chain_lock_class },
   { name: 'Migration20261201170000_stored_extents', class: Migration20261201170000_stored_extents },
+  { name: 'Migration20261201190000_assets_and_workflows', class: Migration20261201190000_assets_and_workflows },
 ];

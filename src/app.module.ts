@@ -13,12 +13,14 @@ import { LoggingModule } from './platform/logging/logging.module.js';
 import { RateLimitModule } from './platform/rate-limit/rate-limit.module.js';
 import { StorageQuotaModule } from './platform/storage-quota/storage-quota.module.js';
 import { TenancyModule } from './platform/tenancy/tenancy.module.js';
+import { AssetsModule } from './modules/assets/assets.module.js';
 import { AuditModule } from './modules/audit/audit.module.js';
 import { DashboardsModule } from './modules/dashboards/dashboards.module.js';
 import { LessonsModule } from './modules/lessons/lessons.module.js';
 import { QueriesModule } from './modules/queries/queries.module.js';
 import { TasksModule } from './modules/tasks/tasks.module.js';
 import { WidgetsModule } from './modules/widgets/widgets.module.js';
+import { WorkflowsModule } from './modules/workflows/workflows.module.js';
 
 @Module({})
 export class AppModule {
@@ -45,6 +47,8 @@ export class AppModule {
         DashboardsModule,
         WidgetsModule,
         AuditModule,
+        AssetsModule,
+        WorkflowsModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],
     };

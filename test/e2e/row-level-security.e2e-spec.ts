@@ -74,6 +74,49 @@ describe('row-level security (as the runtime role, no ORM)', () => {
     }
   });
 
+  it('lets every tenant, and no tenant, read global catalogue rows, and the runtime role write none, whatever app.tenant_id says', async () => {
+    const GLOBAL = '\u001fglobal';
+    const insertGlobal = () =>
+      runtime.query("insert into assets (id, tenant_id, name, asset_type, tags, created_at, updated_at) values (gen_random_uuid(), $1, 'g', 'table', '{}', now(), now())", [GLOBAL]);
+    // Only the schema owner writes them (npm run catalog).
+    await withOwnerClient(testApp.database, async (owner) => {
+      await owner.query('begin');
+      await owner.query("select set_config('app.tenant_id', $1, true)", [GLOBAL]);
+      await owner.query("insert into assets (id, tenant_id, name, asset_type, tags, created_at, updated_at) values (gen_random_uuid(), $1, 'reference', 'table', '{}', now(), now())", [GLOBAL]);
+      await owner.query('commit');
+    });
+    expect((await runtime.query('select name from assets')).rows).toEqual([{ name: 'reference' }]);
+    for (const tenant of ['tenant-a', 'tenant-b', GLOBAL]) {
+      await asTenant(tenant, async () => {
+        expect((await runtime.query('select name from assets where tenant_id = $1', [GLOBAL])).rows).toEqual([{ name: 'reference' }]);
+        expect((await runtime.query('update assets set name = $2 where tenant_id = $1', [GLOBAL, 'x'])).rowCount).toBe(0);
+        expect((await runtime.query('delete from assets where tenant_id = $1', [GLOBAL])).rowCount).toBe(0);
+      });
+    }
+    await expect(asTenant(GLOBAL, insertGlobal)).rejects.toThrow(/row-level security/);
+    await expect(asTenant('tenant-a', insertGlobal)).rejects.toThrow(/row-level security/);
+    await expect(insertGlobal()).rejects.toThrow(/row-level security/);
+  });
+
+  it('grants the runtime role no permissive policy but tenant isolation and read-only global rows', async () => {
+    const { rows } = await runtime.query(`
+      select tablename as table, policyname as policy, permissive, cmd, roles::text[] as roles, qual from pg_policies
+      where schemaname = 'public' and (roles && array['public', 'tessera_runtime']::name[])
+      order by 1, 2`);
+    const unexpected = rows.filter(
+      (row) =>
+        !(row.policy === 'tenant_isolation' && row.permissive === 'PERMISSIVE') &&
+        !(row.permissive === 'RESTRICTIVE' && row.policy.startsWith('global_') && row.cmd !== 'SELECT') &&
+        !(row.policy === 'global_read' && row.cmd === 'SELECT' && /tenant_id = '\x1fglobal'::text/.test(row.qual)),
+    );
+    expect(unexpected).toEqual([]);
+    const globalTables = rows.filter((row) => row.policy === 'global_read').map((row) => row.table);
+    for (const table of globalTables) {
+      expect(rows.filter((row) => row.table === table && row.permissive === 'RESTRICTIVE').map((row) => row.cmd).sort()).toEqual(['DELETE', 'INSERT', 'UPDATE']);
+    }
+    expect(globalTables).toEqual(['assets', 'workflow_version_assets', 'workflow_versions', 'workflows']);
+  });
+
   it('serves as a role that is not superuser, has no BYPASSRLS and owns no table', async () => {
     const { rows } = await runtime.query(`
       select r.rolsuper, r.rolbypassrls,

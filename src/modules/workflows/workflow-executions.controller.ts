@@ -1,0 +1,28 @@
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { CountExecutionsQuery } from './dto/list-executions.query.js';
+import { TransitionExecutionDto } from './dto/transition-execution.dto.js';
+import { WorkflowExecutionsService } from './workflow-executions.service.js';
+
+@ApiTags('workflows')
+@ApiBearerAuth()
+@Controller('workflow-executions')
+export class WorkflowExecutionsController {
+  constructor(private readonly executions: WorkflowExecutionsService) {}
+
+  @Get('count')
+  count(@Query() query: CountExecutionsQuery) {
+    return this.executions.count(query);
+  }
+
+  @Get(':id')
+  get(@Param('id', ParseUUIDPipe) id: string) {
+    return this.executions.get(id);
+  }
+
+  @Post(':id/transitions')
+  @HttpCode(200)
+  transition(@Param('id', ParseUUIDPipe) id: string, @Body() move: TransitionExecutionDto) {
+    return this.executions.transition(id, move);
+  }
+}
