@@ -6,6 +6,7 @@ import { DEVELOPMENT_JWT_SECRET } from '../src/config/environment.js';
 import { startEmbeddedDatabase } from '../src/platform/database/embedded-database.js';
 import { migrateToLatest } from '../src/platform/database/migrations.js';
 import { encodeCursor, NEWEST_FIRST } from '../src/platform/pagination/keyset.js';
+import { assetsSuite } from './assets.js';
 import { AUDIT_LARGE_TENANT_ENTRIES, explainAuditQueries, seedAuditAsSuperuser, setAuditCapture } from './audit.js';
 import { benchDashboards, type BenchDashboard, explainDashboardRead, seedDashboardsAsSuperuser, SEEDED_POSITIONS } from './dashboards.js';
 import { explainTaskQueries } from './tasks.js';
@@ -132,6 +133,7 @@ interface Suite {
 }
 
 const suites: Record<string, Suite> = {
+  assets: assetsSuite,
   tasks: {
     async seed(adminUrl, runtimeUrl) {
       const seedStart = Date.now();
