@@ -17,8 +17,8 @@ const migrations = readdirSync(FOLDER).filter((file) => /^Migration\d{14}_\w+\.t
 const manifest: Record<string, string> = existsSync(MANIFEST) ? JSON.parse(readFileSync(MANIFEST, 'utf8')) : {};
 
 if (WRITE) {
-  const added = Object.fromEntries(migrations.filter((file) => !(file in manifest)).map((file) => [file, sha256(file)]));
-  writeFileSync(MANIFEST, `${JSON.stringify({ ...manifest, ...added }, null, 2)}\n`);
+  for (const file of migrations.filter((file) => !(file in manifest))) manifest[file] = sha256(file);
+  writeFileSync(MANIFEST, `${JSON.stringify(manifest, null, 2)}\n`);
 }
 
 it('every landed migration is unchanged', () => {
