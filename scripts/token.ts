@@ -5,6 +5,8 @@ import { DEVELOPMENT_JWT_SECRET, parseEnvironment } from '../src/config/environm
 /**
  * npm run token -- --tenant acme --sub alice [--roles admin,service] [--expires 1h]
  * Prints a development token signed with the configured JWT_SECRET (or the development secret).
+ * `npm run token` runs this file from source through SWC (scripts/swc-register.mjs), without a
+ * build, after reading `.env` (scripts/load-env-file.mjs) as the server does.
  */
 const { values } = parseArgs({
   options: {
@@ -15,7 +17,14 @@ const { values } = parseArgs({
   },
 });
 
-const environment = parseEnvironment(process.env);
+let environment: ReturnType<typeof parseEnvironment>;
+try {
+  environment = parseEnvironment(process.env);
+} catch (error) {
+  // One line naming each invalid variable, as the server says it; no stack.
+  console.error((error instanceof Error ? error.message : String(error)).replace(/:\n\s*-\s*/, ': ').replace(/\n\s*-\s*/g, '; '));
+  process.exit(1);
+}
 if (!values.tenant || !values.sub) {
   console.error('Usage: npm run token -- --tenant <tenant id> --sub <user id> [--roles admin[,service]] [--expires 1h]');
   process.exit(1);

@@ -7,10 +7,14 @@ import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
 import { type Environment, trustProxyOf } from './config/environment.js';
 import { ProblemException } from './platform/errors/problem.exception.js';
+import { registerHttpManners, relaxDocsUpgrade } from './platform/http/http-manners.js';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from './platform/http/json-depth.js';
 import { requestIdGenerator } from './platform/http/request-id.js';
 import { createValidationPipe } from './platform/http/validation.pipe.js';
 import { ShutdownState } from './platform/lifecycle/shutdown-state.js';
+
+/** Where Swagger UI is served (its OpenAPI document at `/docs-json`). */
+const DOCS_PATH = 'docs';
 
 /** How often Node looks for requests past their header or request timeout (408). */
 const TIMEOUT_CHECK_INTERVAL_MS = 1_000;
@@ -48,6 +52,7 @@ export async function createHttpApp(environment: Environment, runtimeDatabaseUrl
     // Swagger UI needs inline scripts and styles; the API itself serves only JSON.
     contentSecurityPolicy: { directives: { scriptSrc: ["'self'", "'unsafe-inline'"], styleSrc: ["'self'", "'unsafe-inline'"] } },
   });
+  relaxDocsUpgrade(app.getHttpAdapter().getInstance(), DOCS_PATH);
   const origins = environment.CORS_ORIGINS.split(',').map((origin) => origin.trim()).filter(Boolean);
   if (origins.length > 0) {
     app.enableCors({ origin: origins, exposedHeaders: ['ETag', 'Location', 'Retry-After', 'X-Request-Id'] });
@@ -60,6 +65,9 @@ export async function createHttpApp(environment: Environment, runtimeDatabaseUrl
       throw new ProblemException(503, 'The server is shutting down; retry the request.');
     }
   });
+  // After the request id and helmet's headers, before any route is registered (Nest registers its
+  // routes in init()): 405s are derived from the routes as they are added.
+  registerHttpManners(fastify);
   fastify.addHook('onSend', async (_request, reply) => {
     // While draining, no connection is kept alive for a next request that would only be refused.
     if (shutdown.draining) void reply.header('Connection', 'close');
@@ -76,6 +84,6 @@ export async function createHttpApp(environment: Environment, runtimeDatabaseUrl
     .setVersion('1')
     .addBearerAuth()
     .build();
-  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, openApi), { jsonDocumentUrl: 'docs-json' });
+  SwaggerModule.setup(DOCS_PATH, app, () => SwaggerModule.createDocument(app, openApi), { jsonDocumentUrl: `${DOCS_PATH}-json` });
   return app;
 }

@@ -110,7 +110,8 @@ describe('OpenLineage ingestion (HTTP)', () => {
     expect(badType.errors.map((error: { field: string }) => error.field)).toEqual(['eventType']);
     await post(olga, { ...runEvent('START', randomUUID()), eventTime: 'yesterday' }).expect(400);
     await post(olga, []).expect(400);
-    await post(olga, 'START').expect(400);
+    // A JSON string, not an event (supertest would send a bare string as a form).
+    await api().post('/api/lineage/events').set(olga).set('content-type', 'application/json').send('"START"').expect(400);
 
     const newRun = randomUUID();
     const batch = [runEvent('START', newRun, { job: { namespace: 'dbt://prod', name: 'model.never' } }), { ...runEvent('COMPLETE', newRun), job: { namespace: 'dbt://prod' } }];

@@ -1,4 +1,4 @@
-import { ExecutionContext, ForbiddenException, Injectable, UnauthorizedException } from '@nestjs/common';
+import { ExecutionContext, ForbiddenException, Injectable, Logger, UnauthorizedException } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import type { Principal, Role } from './principal.js';
@@ -13,6 +13,8 @@ import { AuthFailureLimiter } from '../rate-limit/auth-failure-limiter.js';
  */
 @Injectable()
 export class JwtAuthGuard extends AuthGuard('jwt') {
+  private readonly logger = new Logger('Authentication');
+
   constructor(
     private readonly reflector: Reflector,
     private readonly failures: AuthFailureLimiter,
@@ -41,11 +43,26 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
     return true;
   }
 
-  /** Every authentication failure looks the same to the client: no hint of what was wrong. */
-  override handleRequest<TUser = Principal>(error: unknown, principal: TUser | false): TUser {
+  /**
+   * Every authentication failure looks the same to the client: no hint of what was wrong. The reason
+   * is logged at debug level for whoever runs the server (with the request id), never the token.
+   */
+  override handleRequest<TUser = Principal>(error: unknown, principal: TUser | false, info?: unknown, context?: ExecutionContext): TUser {
     if (error || !principal) {
+      const request = context?.switchToHttp().getRequest<{ id?: string }>();
+      this.logger.debug({ reason: failureReason(error, info), requestId: request?.id }, 'Authentication failed (401)');
       throw new UnauthorizedException();
     }
     return principal;
   }
+}
+
+/** A compact token (three base64url parts) anywhere in a message. */
+const COMPACT_TOKEN = /[\w-]{8,}\.[\w-]{8,}\.[\w-]*/g;
+
+/** Why passport-jwt refused: its error or info ("jwt expired", "No auth token"…), or the claims check. */
+function failureReason(error: unknown, info: unknown): string {
+  const cause = error ?? info;
+  const reason = cause instanceof Error ? `${cause.name}: ${cause.message}` : typeof cause === 'string' ? cause : 'the token\'s claims are not acceptable (sub, tenant_id, roles, exp or lifetime)';
+  return reason.replace(COMPACT_TOKEN, '[token]').slice(0, 300);
 }

@@ -91,7 +91,9 @@ export class ProblemDetailsFilter implements ExceptionFilter {
 
   private toProblem(error: unknown, request: FastifyRequest): Problem {
     if (error instanceof HttpException) {
-      return fromHttpException(error);
+      // Nest hands Fastify's body errors on as HttpExceptions carrying Fastify's error as their cause.
+      const bodyStatus = clientErrorStatusOf(error.cause);
+      return bodyStatus === 413 || bodyStatus === 415 ? fastifyProblem(bodyStatus, request) : fromHttpException(error);
     }
     if (error instanceof NotFoundError) {
       return problem(404, 'The resource does not exist.');
@@ -125,7 +127,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     }
     const fastifyStatus = clientErrorStatusOf(error);
     if (fastifyStatus) {
-      return problem(fastifyStatus, fastifyDetail(fastifyStatus));
+      return fastifyProblem(fastifyStatus, request);
     }
     this.logger.error({ err: error, requestId: request.id }, 'Unhandled error');
     return problem(500, INTERNAL_ERROR_DETAIL);
@@ -202,13 +204,19 @@ function clientErrorStatusOf(error: unknown): number | undefined {
   return typeof status === 'number' && status >= 400 && status < 500 ? status : undefined;
 }
 
-function fastifyDetail(status: number): string {
+function fastifyProblem(status: number, request: FastifyRequest): Problem {
   switch (status) {
-    case 413:
-      return 'The request body is larger than the server accepts.';
+    case 413: {
+      // The route's limit, which is BODY_LIMIT_BYTES unless a route sets its own.
+      const maxBytes = request.routeOptions?.bodyLimit;
+      return maxBytes === undefined
+        ? problem(413, 'The request body is larger than the server accepts.')
+        : problem(413, `The request body is larger than the ${maxBytes} bytes this server accepts.`, { maxBytes });
+    }
     case 415:
-      return 'The request body must be application/json.';
+      // Media types are refused before parsing (platform/http/http-manners.ts); this is Fastify's own check.
+      return problem(415, 'The request body must be application/json.', { acceptedMediaTypes: ['application/json'] });
     default:
-      return 'The request could not be parsed.';
+      return problem(status, 'The request could not be parsed.');
   }
 }

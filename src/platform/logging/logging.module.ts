@@ -3,6 +3,19 @@ import { ConfigService } from '@nestjs/config';
 import { LoggerModule } from 'nestjs-pino';
 import type { Environment } from '../../config/environment.js';
 
+/**
+ * For people at a terminal (stdout a TTY, outside production): one coloured line per entry through
+ * pino-pretty, in a worker thread. Anywhere else (a file, a pipe, a container's log collector,
+ * production): JSON lines, one object each.
+ */
+function prettyTransport(nodeEnv: Environment['NODE_ENV']) {
+  if (!process.stdout.isTTY || nodeEnv === 'production') return undefined;
+  return {
+    target: 'pino-pretty',
+    options: { colorize: true, singleLine: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,context', messageFormat: '{if context}[{context}] {end}{msg}' },
+  };
+}
+
 /** Structured JSON logs; every line of a request carries its request id, and tenant and user once known. */
 @Module({
   imports: [
@@ -12,6 +25,7 @@ import type { Environment } from '../../config/environment.js';
         assignResponse: true,
         pinoHttp: {
           level: config.get('LOG_LEVEL', { infer: true }),
+          transport: prettyTransport(config.get('NODE_ENV', { infer: true })),
           // The Fastify adapter's request id generator already stored the id on the raw request: reuse it.
           genReqId: (request: { id?: string }) => request.id ?? 'unknown',
           // What an untrusted caller offered as X-Request-Id: logged beside the server's own id.
