@@ -7,7 +7,8 @@ import { COMPILED_ENTITIES, withMigrator } from '../src/platform/database/migrat
 
 /**
  * npm run migration:up | migration:down [-- --to NAME] | migration:create -- --name NAME
- * Runs as the schema owner: DATABASE_OWNER_URL, or the embedded database when DATABASE_URL is unset.
+ * Runs as the schema owner: DATABASE_OWNER_URL, or the embedded database when DATABASE_URL is unset;
+ * connects with DB_SSL (and DB_SSL_CA) like the server.
  */
 
 async function main(): Promise<void> {
@@ -24,13 +25,13 @@ async function main(): Promise<void> {
   try {
     switch (command) {
       case 'up':
-        await withMigrator(ownerUrl, (migrator) => migrator.up());
+        await withMigrator(ownerUrl, (migrator) => migrator.up(), [], environment);
         break;
       case 'down':
-        await withMigrator(ownerUrl, (migrator) => migrator.down(values.to ? { to: values.to } : undefined));
+        await withMigrator(ownerUrl, (migrator) => migrator.down(values.to ? { to: values.to } : undefined), [], environment);
         break;
       case 'create': {
-        const result = await withMigrator(ownerUrl, (migrator) => migrator.create('migrations', false, false, values.name), COMPILED_ENTITIES);
+        const result = await withMigrator(ownerUrl, (migrator) => migrator.create('migrations', false, false, values.name), COMPILED_ENTITIES, environment);
         console.log(result.fileName ? `Created migrations/${result.fileName}` : 'No schema changes to migrate');
         await writeMigrationIndex();
         break;

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { addressMatcher, DEVELOPMENT_JWT_SECRET, parseEnvironment, trustProxyOf } from './environment.js';
 
 describe('parseEnvironment', () => {
@@ -67,6 +70,71 @@ describe('parseEnvironment', () => {
     expect(() => parseEnvironment({ JWT_SECRET: 'x'.repeat(32), JWT_JWKS_URI: 'https://keys.test/jwks', PORT: 'abc' })).toThrow(
       /PORT[\s\S]*only one of JWT_SECRET/,
     );
+  });
+});
+
+/** A self-signed CA certificate (P-256, valid for a century): only its form matters here. */
+const TEST_CA = `-----BEGIN CERTIFICATE-----
+MIIBozCCAUmgAwIBAgIUKXfjWNvEUTiWK4D9zZHZk6uKY3QwCgYIKoZIzj0EAwIw
+JjEkMCIGA1UEAwwbVGVzc2VyYSBlbnZpcm9ubWVudCBzcGVjIENBMCAXDTI2MTIw
+MTE4MTAzNVoYDzIxMjYxMTA3MTgxMDM1WjAmMSQwIgYDVQQDDBtUZXNzZXJhIGVu
+dmlyb25tZW50IHNwZWMgQ0EwWTATBgcqhkjOPQIBBggqhkjOPQMBBwNCAATENPH+
+nmY8oL4nV64/0r11uR9fc7mb3msscZ2a8aIrzFYa01q1T52DaGy6yxbRLAF2JUT/
+69bWl6mdgPNmhHmUo1MwUTAdBgNVHQ4EFgQU3j6WF6VVvwbd8y01LM0W+QdAnygw
+HwYDVR0jBBgwFoAU3j6WF6VVvwbd8y01LM0W+QdAnygwDwYDVR0TAQH/BAUwAwEB
+/zAKBggqhkjOPQQDAgNIADBFAiB9f/9FCK4c6H92oZTjiz/xdZLfD+rTNOBm3m+w
+k0yHcgIhAMygXm/O9C71CxFhLx+MCmi5imLQjcHcF9x70yPvPHYq
+-----END CERTIFICATE-----`;
+
+describe('database connection settings', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'tessera-env-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('keep idle connections 10 s and connect without TLS by default', () => {
+    expect(parseEnvironment({})).toMatchObject({ DB_IDLE_TIMEOUT_MS: 10_000, DB_SSL: 'disable' });
+    expect(parseEnvironment({}).DB_SSL_CA).toBeUndefined();
+    expect(parseEnvironment({ DB_IDLE_TIMEOUT_MS: '0', DB_SSL: 'require' })).toMatchObject({ DB_IDLE_TIMEOUT_MS: 0, DB_SSL: 'require' });
+  });
+
+  it('refuse an idle timeout that is not a whole number of milliseconds, and an unknown DB_SSL', () => {
+    for (const DB_IDLE_TIMEOUT_MS of ['-1', '1.5', 'soon']) {
+      expect(() => parseEnvironment({ DB_IDLE_TIMEOUT_MS })).toThrow(/DB_IDLE_TIMEOUT_MS/);
+    }
+    for (const DB_SSL of ['prefer', 'verify-ca', 'true', 'REQUIRE']) {
+      expect(() => parseEnvironment({ DB_SSL })).toThrow(/DB_SSL must be one of disable, require, verify-full/);
+    }
+  });
+
+  it('read DB_SSL_CA at boot: a missing file, or one without a readable PEM certificate, is refused naming it', () => {
+    const missing = join(dir, 'missing.pem');
+    expect(() => parseEnvironment({ DB_SSL: 'verify-full', DB_SSL_CA: missing })).toThrow(`DB_SSL_CA cannot be read (ENOENT): ${missing}`);
+    const notPem = join(dir, 'not.pem');
+    writeFileSync(notPem, 'hello');
+    expect(() => parseEnvironment({ DB_SSL: 'verify-full', DB_SSL_CA: notPem })).toThrow(/DB_SSL_CA holds no PEM certificate/);
+    const broken = join(dir, 'broken.pem');
+    writeFileSync(broken, '-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydGlmaWNhdGU=\n-----END CERTIFICATE-----\n');
+    expect(() => parseEnvironment({ DB_SSL: 'verify-full', DB_SSL_CA: broken })).toThrow(/DB_SSL_CA holds a certificate that cannot be read/);
+  });
+
+  it('accept a PEM CA with verify-full only', () => {
+    const ca = join(dir, 'ca.pem');
+    writeFileSync(ca, `# a comment line before the certificate\n${TEST_CA}\n`);
+    expect(parseEnvironment({ DB_SSL: 'verify-full', DB_SSL_CA: ca }).DB_SSL_CA).toBe(ca);
+    expect(() => parseEnvironment({ DB_SSL: 'require', DB_SSL_CA: ca })).toThrow('DB_SSL_CA is only used with DB_SSL=verify-full (DB_SSL is require)');
+    expect(() => parseEnvironment({ DB_SSL_CA: ca })).toThrow(/DB_SSL is disable/);
+  });
+
+  it('refuse TLS parameters in the database URLs: DB_SSL alone governs every connection', () => {
+    expect(() => parseEnvironment({ DATABASE_URL: 'postgres://app:pw@db.test:5432/tessera?sslmode=require' })).toThrow(
+      'DATABASE_URL must not set sslmode: configure TLS with DB_SSL (and DB_SSL_CA) instead',
+    );
+    expect(() => parseEnvironment({ DATABASE_OWNER_URL: 'postgres://owner:pw@db.test/tessera?ssl=true&sslrootcert=/ca.pem' })).toThrow(
+      'DATABASE_OWNER_URL must not set ssl, sslrootcert',
+    );
+    expect(parseEnvironment({ DATABASE_URL: 'postgres://app:pw@db.test:5432/tessera?application_name=x', DB_SSL: 'verify-full' }).DB_SSL).toBe('verify-full');
   });
 });
 

@@ -1,4 +1,6 @@
 import 'reflect-metadata';
+import { X509Certificate } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { BlockList, isIP } from 'node:net';
 import { plainToInstance, Transform, Type } from 'class-transformer';
 import {
@@ -16,6 +18,14 @@ import {
 
 /** The secret `npm run token` and a fresh checkout use; refused when NODE_ENV=production. */
 export const DEVELOPMENT_JWT_SECRET = 'tessera-development-secret-do-not-use-in-production';
+
+/**
+ * TLS to PostgreSQL, in libpq's words: `disable` (plain), `require` (encrypted, the certificate not
+ * checked), `verify-full` (encrypted, the certificate checked against DB_SSL_CA, or Node's trusted
+ * CAs without it, and the host name against the certificate).
+ */
+export const DB_SSL_MODES = ['disable', 'require', 'verify-full'] as const;
+export type DatabaseSslMode = (typeof DB_SSL_MODES)[number];
 
 /** A container must listen on every interface to be reachable; a developer's machine should not. */
 const PRODUCTION_DEFAULT_HOST = '0.0.0.0';
@@ -56,6 +66,17 @@ export class Environment {
 
   @Type(() => Number) @IsInt() @Min(100)
   DB_STATEMENT_TIMEOUT_MS = 10_000;
+
+  /** How long a pooled connection may stay idle before the pool closes it; 0 keeps idle connections open. */
+  @Type(() => Number) @IsInt() @Min(0)
+  DB_IDLE_TIMEOUT_MS = 10_000;
+
+  @IsIn(DB_SSL_MODES, { message: `DB_SSL must be one of ${DB_SSL_MODES.join(', ')}` })
+  DB_SSL: DatabaseSslMode = 'disable';
+
+  /** A PEM file of the CA certificate(s) that DB_SSL=verify-full trusts, read at boot. */
+  @IsOptional() @IsString()
+  DB_SSL_CA?: string;
 
   /** Longest wait for a pooled connection (or a new one) before the request gets a 503. */
   @Type(() => Number) @IsInt() @Min(100)
@@ -169,7 +190,7 @@ export function parseEnvironment(source: Record<string, string | undefined>): En
   const environment = plainToInstance(Environment, { ...defaults, ...present }, { exposeDefaultValues: true });
   const errors = validateSync(environment, { whitelist: true, forbidUnknownValues: false });
   const problems = errors.flatMap((error) => Object.values(error.constraints ?? {}));
-  problems.push(...checkJwtKeys(environment), ...checkTrustProxy(environment));
+  problems.push(...checkJwtKeys(environment), ...checkTrustProxy(environment), ...checkDatabaseTls(environment));
   if (problems.length > 0) {
     throw new Error(`Invalid environment:\n  - ${problems.join('\n  - ')}`);
   }
@@ -199,6 +220,56 @@ function checkJwtKeys(environment: Environment): string[] {
       `the development JWT secret is only used on a loopback HOST (127.0.0.1, ::1, localhost), not ${environment.HOST}: ` +
         'set JWT_SECRET, JWT_PUBLIC_KEY or JWT_JWKS_URI, or listen on loopback',
     ];
+  }
+  return [];
+}
+
+/** Connection-string parameters that would configure TLS beside DB_SSL (and that the ORM's pool ignores). */
+const URL_TLS_PARAMETERS = ['ssl', 'sslmode', 'sslrootcert', 'sslcert', 'sslkey', 'sslnegotiation'];
+
+function checkDatabaseTls(environment: Environment): string[] {
+  const problems: string[] = [];
+  for (const name of ['DATABASE_URL', 'DATABASE_OWNER_URL'] as const) {
+    const url = environment[name];
+    const given = url === undefined ? [] : URL_TLS_PARAMETERS.filter((parameter) => parsedUrl(url)?.searchParams.has(parameter));
+    if (given.length > 0) {
+      // One setting for every connection: the runtime pool, the owner's, the probe and the migrations alike.
+      problems.push(`${name} must not set ${given.join(', ')}: configure TLS with DB_SSL (and DB_SSL_CA) instead`);
+    }
+  }
+  if (environment.DB_SSL_CA === undefined) return problems;
+  if (environment.DB_SSL !== 'verify-full') {
+    return [...problems, `DB_SSL_CA is only used with DB_SSL=verify-full (DB_SSL is ${environment.DB_SSL})`];
+  }
+  return [...problems, ...checkCaFile(environment.DB_SSL_CA)];
+}
+
+function parsedUrl(url: string): URL | undefined {
+  try {
+    return new URL(url);
+  } catch {
+    return undefined;
+  }
+}
+
+const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
+
+/** The file must be readable now and hold only parseable PEM certificates: a typo fails the boot, not the first connection. */
+function checkCaFile(path: string): string[] {
+  let pem: string;
+  try {
+    pem = readFileSync(path, 'utf8');
+  } catch (error) {
+    return [`DB_SSL_CA cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): ${path}`];
+  }
+  const certificates = pem.match(PEM_CERTIFICATE) ?? [];
+  if (certificates.length === 0) return [`DB_SSL_CA holds no PEM certificate (-----BEGIN CERTIFICATE-----): ${path}`];
+  for (const certificate of certificates) {
+    try {
+      new X509Certificate(certificate);
+    } catch (error) {
+      return [`DB_SSL_CA holds a certificate that cannot be read (${(error as Error).message}): ${path}`];
+    }
   }
   return [];
 }

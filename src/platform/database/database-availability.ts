@@ -4,6 +4,7 @@ import { MikroORM, PostgreSqlConnection } from '@mikro-orm/postgresql';
 import pg from 'pg';
 import type { Environment } from '../../config/environment.js';
 import { ProblemException } from '../errors/problem.exception.js';
+import { type ConnectionSettings, databaseTls, explainConnectionFailure } from './orm-options.js';
 
 export const RUNTIME_DATABASE_URL = Symbol('RuntimeDatabaseUrl');
 
@@ -33,6 +34,7 @@ export class DatabaseAvailability implements OnApplicationBootstrap, OnApplicati
   private readonly logger = new Logger(DatabaseAvailability.name);
   private readonly poolMax: number;
   private readonly wedgedAfterMs: number;
+  private readonly tls: Pick<ConnectionSettings, 'DB_SSL' | 'DB_SSL_CA'>;
   private pool?: pg.Pool;
   private probeClient?: pg.Client;
   private probing?: Promise<void>;
@@ -49,6 +51,7 @@ export class DatabaseAvailability implements OnApplicationBootstrap, OnApplicati
     this.poolMax = config.get('DB_POOL_MAX', { infer: true });
     // A unit of work ends within its statement timeout, or twice that when its ROLLBACK must wait too.
     this.wedgedAfterMs = 4 * config.get('DB_STATEMENT_TIMEOUT_MS', { infer: true }) + 10_000;
+    this.tls = { DB_SSL: config.get('DB_SSL', { infer: true }), DB_SSL_CA: config.get('DB_SSL_CA', { infer: true }) };
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -122,7 +125,9 @@ export class DatabaseAvailability implements OnApplicationBootstrap, OnApplicati
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       if (this.failure === undefined) {
-        this.logger.warn(`Database unreachable: ${reason}`);
+        // The log may name settings (DB_SSL); the 503's detail keeps to the driver's words.
+        const explained = explainConnectionFailure(error, this.tls);
+        this.logger.warn(`Database unreachable: ${explained instanceof Error ? explained.message : reason}`);
       }
       this.failure = reason;
       this.discardProbeClient();
@@ -132,6 +137,8 @@ export class DatabaseAvailability implements OnApplicationBootstrap, OnApplicati
   private async connectProbeClient(): Promise<pg.Client> {
     const client = new pg.Client({
       connectionString: this.url,
+      // The same TLS as the pool (the probe is one long-lived connection: no idle timeout applies).
+      ssl: databaseTls(this.tls, this.url),
       connectionTimeoutMillis: PROBE_TIMEOUT_MS,
       query_timeout: PROBE_TIMEOUT_MS,
       keepAlive: true,

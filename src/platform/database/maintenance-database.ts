@@ -1,5 +1,8 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
 import pg from 'pg';
+import type { Environment } from '../../config/environment.js';
+import { type ConnectionSettings, databaseTls, explainConnectionFailure } from './orm-options.js';
 
 export const OWNER_DATABASE_URL = Symbol('OwnerDatabaseUrl');
 
@@ -12,8 +15,15 @@ export const OWNER_DATABASE_URL = Symbol('OwnerDatabaseUrl');
 export class MaintenanceDatabase implements OnApplicationShutdown {
   private readonly logger = new Logger(MaintenanceDatabase.name);
   private pool?: pg.Pool;
+  private readonly connection: ConnectionSettings;
 
-  constructor(@Inject(OWNER_DATABASE_URL) private readonly ownerUrl: string | undefined) {}
+  constructor(@Inject(OWNER_DATABASE_URL) private readonly ownerUrl: string | undefined, config: ConfigService<Environment, true>) {
+    this.connection = {
+      DB_SSL: config.get('DB_SSL', { infer: true }),
+      DB_SSL_CA: config.get('DB_SSL_CA', { infer: true }),
+      DB_IDLE_TIMEOUT_MS: config.get('DB_IDLE_TIMEOUT_MS', { infer: true }),
+    };
+  }
 
   get available(): boolean {
     return Boolean(this.ownerUrl);
@@ -25,7 +35,9 @@ export class MaintenanceDatabase implements OnApplicationShutdown {
       throw new Error('Maintenance needs the schema owner: set DATABASE_OWNER_URL');
     }
     this.pool ??= this.openPool(this.ownerUrl);
-    const client = await this.pool.connect();
+    const client = await this.pool.connect().catch((error: unknown) => {
+      throw explainConnectionFailure(error, this.connection);
+    });
     // A connection whose ROLLBACK failed is in an unknown state: released with the error, the pool drops it.
     let unusable: Error | undefined;
     try {
@@ -47,7 +59,12 @@ export class MaintenanceDatabase implements OnApplicationShutdown {
   }
 
   private openPool(url: string): pg.Pool {
-    const pool = new pg.Pool({ connectionString: url, max: 1 });
+    const pool = new pg.Pool({
+      connectionString: url,
+      max: 1,
+      ssl: databaseTls(this.connection, url),
+      idleTimeoutMillis: this.connection.DB_IDLE_TIMEOUT_MS,
+    });
     // An idle connection that dies emits here; without a listener it would crash the process.
     pool.on('error', (error) => this.logger.warn({ err: error }, 'Maintenance connection lost'));
     return pool;

@@ -1,7 +1,7 @@
 import { MikroORM } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
 import { migrationsList } from '../../../migrations/index.js';
-import { ormOptions, PoolSettings } from './orm-options.js';
+import { type ConnectionSettings, explainConnectionFailure, ormOptions, PLAIN_CONNECTIONS, type PoolSettings } from './orm-options.js';
 
 /** The compiled entities, for the migrator's schema diff (creating a migration, or checking none is due). */
 export const COMPILED_ENTITIES = ['dist/src/**/*.entity.js'];
@@ -10,11 +10,17 @@ const MIGRATION_POOL: PoolSettings = { DB_POOL_MAX: 1, DB_CONNECT_TIMEOUT_MS: 10
 
 /**
  * Opens a short-lived ORM as the schema owner, hands its migrator to the work and closes it.
- * `entities` (globs of compiled entity files) are only needed to generate a migration from a diff.
+ * `entities` (globs of compiled entity files) are only needed to generate a migration from a diff;
+ * `connection` carries DB_SSL and DB_SSL_CA (plain connections without it).
  */
-export async function withMigrator<T>(ownerUrl: string, work: (migrator: Migrator) => Promise<T>, entities: string[] = []): Promise<T> {
+export async function withMigrator<T>(
+  ownerUrl: string,
+  work: (migrator: Migrator) => Promise<T>,
+  entities: string[] = [],
+  connection: ConnectionSettings = PLAIN_CONNECTIONS,
+): Promise<T> {
   const orm = await MikroORM.init({
-    ...ormOptions(ownerUrl, MIGRATION_POOL),
+    ...ormOptions(ownerUrl, { ...MIGRATION_POOL, ...connection }),
     entities,
     extensions: [Migrator],
     migrations: {
@@ -32,11 +38,13 @@ export async function withMigrator<T>(ownerUrl: string, work: (migrator: Migrato
   });
   try {
     return await work(orm.migrator as Migrator);
+  } catch (error) {
+    throw explainConnectionFailure(error, connection);
   } finally {
     await orm.close();
   }
 }
 
-export async function migrateToLatest(ownerUrl: string): Promise<void> {
-  await withMigrator(ownerUrl, (migrator) => migrator.up().then(() => undefined));
+export async function migrateToLatest(ownerUrl: string, connection: ConnectionSettings = PLAIN_CONNECTIONS): Promise<void> {
+  await withMigrator(ownerUrl, (migrator) => migrator.up().then(() => undefined), [], connection);
 }

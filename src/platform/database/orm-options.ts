@@ -1,10 +1,22 @@
+import { readFileSync } from 'node:fs';
+import type { ConnectionOptions } from 'node:tls';
+import { types } from 'node:util';
 import { defineConfig, PostgreSqlDriver } from '@mikro-orm/postgresql';
 import { ReflectMetadataProvider } from '@mikro-orm/decorators/legacy';
 import type pg from 'pg';
 import type { Environment } from '../../config/environment.js';
 import { discardUnfinishedConnections } from './pool-guard.js';
 
-export type PoolSettings = Pick<Environment, 'DB_POOL_MAX' | 'DB_STATEMENT_TIMEOUT_MS' | 'DB_CONNECT_TIMEOUT_MS'>;
+/**
+ * How every connection reaches PostgreSQL, whoever opens it (the runtime pool, the owner's maintenance
+ * pool, the availability probe, the migrations): TLS, and how long a pooled connection may idle.
+ */
+export type ConnectionSettings = Pick<Environment, 'DB_SSL' | 'DB_SSL_CA' | 'DB_IDLE_TIMEOUT_MS'>;
+
+/** Without settings: plain connections, pg's default idle timeout. */
+export const PLAIN_CONNECTIONS: ConnectionSettings = { DB_SSL: 'disable', DB_IDLE_TIMEOUT_MS: 10_000 };
+
+export type PoolSettings = Pick<Environment, 'DB_POOL_MAX' | 'DB_STATEMENT_TIMEOUT_MS' | 'DB_CONNECT_TIMEOUT_MS'> & Partial<ConnectionSettings>;
 
 /**
  * How long the client waits beyond the statement timeout before it gives a query up: the server
@@ -26,8 +38,9 @@ export function ormOptions(clientUrl: string, pool: PoolSettings, onPoolCreated?
     driver: PostgreSqlDriver,
     clientUrl,
     metadataProvider: ReflectMetadataProvider,
-    pool: { min: 0, max: pool.DB_POOL_MAX },
+    pool: { min: 0, max: pool.DB_POOL_MAX, idleTimeoutMillis: pool.DB_IDLE_TIMEOUT_MS ?? PLAIN_CONNECTIONS.DB_IDLE_TIMEOUT_MS },
     driverOptions: {
+      ssl: databaseTls({ ...PLAIN_CONNECTIONS, ...pool }, clientUrl),
       connectionTimeoutMillis: pool.DB_CONNECT_TIMEOUT_MS,
       query_timeout: pool.DB_STATEMENT_TIMEOUT_MS + CLIENT_QUERY_TIMEOUT_MARGIN_MS,
       keepAlive: true,
@@ -43,4 +56,59 @@ export function ormOptions(clientUrl: string, pool: PoolSettings, onPoolCreated?
     discovery: { warnWhenNoEntities: false },
     forceUtcTimezone: true,
   });
+}
+
+/**
+ * node-postgres's `ssl` option for DB_SSL, for connections to `url`. Always explicit, so that
+ * PGSSLMODE in the process environment never changes one connection and not another. `require` is
+ * libpq's: encrypted, with whatever certificate the server shows (no protection against an active man
+ * in the middle). `verify-full` leaves Node's checks on: a chain to DB_SSL_CA (or to Node's trusted
+ * CAs without it), and the URL's host among the certificate's names — named here, because
+ * node-postgres sends no server name for an IP address and Node would then check "localhost". The CA
+ * file is read when a pool or client is built, i.e. at boot.
+ */
+export function databaseTls(settings: Pick<ConnectionSettings, 'DB_SSL' | 'DB_SSL_CA'>, url: string): false | ConnectionOptions {
+  switch (settings.DB_SSL) {
+    case 'disable':
+      return false;
+    case 'require':
+      return { rejectUnauthorized: false };
+    case 'verify-full':
+      return {
+        rejectUnauthorized: true,
+        host: new URL(url).hostname.replace(/^\[(.*)\]$/, '$1'),
+        ...(settings.DB_SSL_CA !== undefined && { ca: readFileSync(settings.DB_SSL_CA, 'utf8') }),
+      };
+  }
+}
+
+/** node:tls error codes of a certificate that was refused. */
+const CERTIFICATE_REFUSED = /CERT|ISSUER|SIGNATURE|ALTNAME|SELF_SIGNED|UNABLE_TO_VERIFY/;
+
+/**
+ * A connection failure that DB_SSL explains, as an error naming the setting and what to change;
+ * any other error unchanged.
+ */
+export function explainConnectionFailure(error: unknown, settings: Pick<ConnectionSettings, 'DB_SSL' | 'DB_SSL_CA'>): unknown {
+  // isNativeError: node:tls errors may come from another realm (a test's VM context), where instanceof fails.
+  if (!(error instanceof Error || types.isNativeError(error))) return error;
+  const code = (error as NodeJS.ErrnoException).code ?? '';
+  const explained = (text: string) => new Error(`${text} (${error.message})`, { cause: error });
+  if (settings.DB_SSL === 'disable') {
+    // PostgreSQL's words when only hostssl lines of pg_hba.conf would admit the connection.
+    return /no encryption/i.test(error.message)
+      ? explained('The database server refuses unencrypted connections: set DB_SSL=verify-full (with DB_SSL_CA) or DB_SSL=require')
+      : error;
+  }
+  if (/does not support SSL/i.test(error.message)) {
+    return explained(`DB_SSL=${settings.DB_SSL} requires TLS, and the database server does not offer it: enable ssl on the server, or set DB_SSL=disable`);
+  }
+  if (settings.DB_SSL === 'verify-full' && code === 'ERR_TLS_CERT_ALTNAME_INVALID') {
+    return explained("DB_SSL=verify-full refused the database server's certificate: it does not name the host of the database URL; connect by a name it carries");
+  }
+  if (settings.DB_SSL === 'verify-full' && CERTIFICATE_REFUSED.test(code)) {
+    const trusted = settings.DB_SSL_CA === undefined ? "Node's trusted CAs (DB_SSL_CA is not set)" : `DB_SSL_CA (${settings.DB_SSL_CA})`;
+    return explained(`DB_SSL=verify-full refused the database server's certificate: no CA in ${trusted} vouches for it`);
+  }
+  return error;
 }
