@@ -23,9 +23,15 @@ export async function seedIsolationAsSuperuser(
   const client = new pg.Client({ connectionString: adminDatabaseUrl });
   await client.connect();
   try {
+    // Tasks belong to projects of their tenant (a composite foreign key).
+    await client.query(
+      `insert into projects (id, tenant_id, name, settings, created_at, updated_at)
+       select uuidv7(), $1, name, '{}', now(), now() from unnest(array['dense', 'large']) name on conflict (tenant_id, name) do nothing`,
+      [tenant],
+    );
     const { rows: graph } = await client.query<{ id: string }>(
       `insert into tasks (id, tenant_id, project_id, user_id, prompt, state, config, metadata, created_at, updated_at)
-       select uuidv7(), $1, 'dense', 'bench', 'dense graph ' || n, 'completed', '{}', '{}', now(), now()
+       select uuidv7(), $1, (select id from projects where tenant_id = $1 and name = 'dense'), 'bench', 'dense graph ' || n, 'completed', '{}', '{}', now(), now()
        from generate_series(1, $2::int) n returning id`,
       [tenant, DENSE_GRAPH_TASKS],
     );
@@ -38,7 +44,7 @@ export async function seedIsolationAsSuperuser(
     );
     const { rows: [largest] } = await client.query<{ id: string }>(
       `insert into tasks (id, tenant_id, project_id, user_id, prompt, state, config, metadata, created_at, updated_at)
-       values (uuidv7(), $1, 'large', 'bench', 'the largest task', 'running', '{}', '{}', now(), now()) returning id`,
+       values (uuidv7(), $1, (select id from projects where tenant_id = $1 and name = 'large'), 'bench', 'the largest task', 'running', '{}', '{}', now(), now()) returning id`,
       [tenant],
     );
     // The newest `largest` runs carry every field at its cap, in text PostgreSQL cannot compress much.

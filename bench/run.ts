@@ -13,7 +13,7 @@ import { explainTaskQueries } from './tasks.js';
 import { MAX_EXECUTIONS_PER_TASK, MAX_OUTCOME_BYTES } from '../src/modules/tasks/task-limits.js';
 import { DENSE_GRAPH_TASKS, type IsolationSeed, seedIsolationAsSuperuser } from './isolation.js';
 import { explainLessonQueries, seedLessonsAsSuperuser } from './lessons.js';
-import { rowAt, seedAsSuperuser, SeedShape, tenantName } from './seed.js';
+import { projectIdsNamed, rowAt, seedAsSuperuser, SeedShape, tenantName } from './seed.js';
 import { startBuiltServer } from './server.js';
 
 /**
@@ -38,6 +38,8 @@ const DASHBOARDS_PER_TENANT = 20;
 const WIDGETS_PER_DASHBOARD = 6;
 const BENCH_USER = 'bench-user';
 let deepCursor = '';
+/** Each tenant's project-0, once the tasks suite has seeded projects (by tenant index). */
+let benchProjects: string[] = [];
 let dashboards: { read: BenchDashboard; moved: BenchDashboard }[] = [];
 /** The isolation suite: the tenant that drives the most expensive reads, and the one measured beside it. */
 const GREEDY_TENANT = 0;
@@ -110,7 +112,9 @@ const createTask: Scenario = {
   name: 'POST /api/tasks (create, all tenants)',
   method: 'POST',
   path: () => '/api/tasks',
-  body: JSON.stringify({ prompt: 'Refactor the billing module and add tests', projectId: 'bench', config: { model: 'large' } }),
+  // In a project of the tenant when the suite seeded them (tasks), else in none (audit).
+  body: (tenant) =>
+    JSON.stringify({ prompt: 'Refactor the billing module and add tests', ...(benchProjects[tenant] && { projectId: benchProjects[tenant] }), config: { model: 'large' } }),
 };
 const recordPattern: Scenario = {
   name: 'POST /api/patterns (count a known pattern: an update, all tenants)',
@@ -139,6 +143,7 @@ const suites: Record<string, Suite> = {
       const seedStart = Date.now();
       const seeded = await seedAsSuperuser(adminUrl, SHAPE);
       console.log(`Seeded ${seeded} tasks across ${SHAPE.tenants} tenants (${tenantName(1)}: ${SHAPE.largeTenantTasks}) in ${Date.now() - seedStart} ms`);
+      benchProjects = await projectIdsNamed(adminUrl, 'project-0', SHAPE.tenants);
       const deepRow = await rowAt(adminUrl, tenantName(LARGE_TENANT + 1), DEEP_OFFSET);
       deepCursor = encodeCursor(NEWEST_FIRST, deepRow);
       console.log(`\n${await explainTaskQueries(runtimeUrl, tenantName(LARGE_TENANT + 1), BENCH_USER, deepCursor, deepRow.id)}`);
@@ -157,6 +162,8 @@ const suites: Record<string, Suite> = {
         { name: `GET /api/tasks?limit=50 (first page, ${SHAPE.largeTenantTasks} tasks)`, tenant: LARGE_TENANT, path: () => '/api/tasks?limit=50' },
         { name: `GET /api/tasks?limit=50&cursor=… (${DEEP_OFFSET} tasks deep)`, tenant: LARGE_TENANT, path: () => `/api/tasks?limit=50&cursor=${deepCursor}` },
         { name: `GET /api/tasks?state=running&limit=50 (${SHAPE.largeTenantTasks} tasks)`, tenant: LARGE_TENANT, path: () => '/api/tasks?state=running&limit=50' },
+        { name: 'GET /api/projects/:id/tasks/recent (what agent runners poll, all tenants)', path: (tenant) => `/api/projects/${benchProjects[tenant]}/tasks/recent` },
+        { name: 'GET /api/projects?limit=50 (with task and dashboard counts, all tenants)', path: () => '/api/projects?limit=50' },
         createTask,
         { name: 'GET /health/live (no auth, no database)', path: () => '/health/live' },
       ];

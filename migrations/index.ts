@@ -9,6 +9,7 @@ import { Migration20261201160055_storage_accounting } from './Migration202612011
 import { Migration20261201161500_audit_chain_lock_class } from './Migration20261201161500_audit_chain_lock_class.js';
 import { Migration20261201170000_stored_extents } from './Migration20261201170000_stored_extents.js';
 import { Migration20261201190000_assets_and_workflows } from './Migration20261201190000_assets_and_workflows.js';
+import { Migration20261201200000_projects_and_gaps } from './Migration20261201200000_projects_and_gaps.js';
 
 /** Every migration, oldest first. `npm run migration:create` rewrites this list. */
 export const migrationsList: MigrationObject[] = [
@@ -22,4 +23,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261201161500_audit_chain_lock_class', class: Migration20261201161500_audit_chain_lock_class },
   { name: 'Migration20261201170000_stored_extents', class: Migration20261201170000_stored_extents },
   { name: 'Migration20261201190000_assets_and_workflows', class: Migration20261201190000_assets_and_workflows },
+  { name: 'Migration20261201200000_projects_and_gaps', class: Migration20261201200000_projects_and_gaps },
 ];

@@ -17,6 +17,7 @@ import { AssetsModule } from './modules/assets/assets.module.js';
 import { AuditModule } from './modules/audit/audit.module.js';
 import { DashboardsModule } from './modules/dashboards/dashboards.module.js';
 import { LessonsModule } from './modules/lessons/lessons.module.js';
+import { ProjectsModule } from './modules/projects/projects.module.js';
 import { QueriesModule } from './modules/queries/queries.module.js';
 import { TasksModule } from './modules/tasks/tasks.module.js';
 import { WidgetsModule } from './modules/widgets/widgets.module.js';
@@ -41,6 +42,7 @@ export class AppModule {
         TenancyModule,
         IdempotencyModule,
         HealthModule,
+        ProjectsModule,
         TasksModule,
         LessonsModule,
         QueriesModule,

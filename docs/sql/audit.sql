@@ -174,6 +174,39 @@ order by
 limit
   $3;
 
+-- AuditEntryRepository.countMatching({})
+select
+  count(*)::int as "count"
+from
+  "audit_entries" as "a"
+where
+  "a"."tenant_id" = $1;
+
+-- AuditEntryRepository.countMatching({"actorId":"user-1","action":"task.","resourceType":"task","resourceId":"00000000-0000-7000-8000-000000000001","requestId":"request-1","from":"2026-01-01T00:00:00.000Z","to":"2026-02-01T00:00:00.000Z"})
+select
+  count(*)::int as "count"
+from
+  "audit_entries" as "a"
+where
+  "a"."tenant_id" = $1
+  and "a"."actor_id" = $2
+  and "a"."action" like $3
+  and "a"."resource_type" = $4
+  and "a"."resource_id" = $5
+  and "a"."request_id" = $6
+  and "a"."created_at" >= $7
+  and "a"."created_at" < $8;
+
+-- AuditEntryRepository.countMatching({"action":"dashboard.","from":"2026-01-01T00:00:00.000Z"})
+select
+  count(*)::int as "count"
+from
+  "audit_entries" as "a"
+where
+  "a"."tenant_id" = $1
+  and "a"."action" like $2
+  and "a"."created_at" >= $3;
+
 -- AuditEntryRepository.rangeEndAfter({}, 100000)
 select
   to_char(

@@ -46,6 +46,7 @@ select
   "d"."id",
   "d"."name",
   "d"."description",
+  "d"."project_id" as "projectId",
   "d"."layout" as "layout",
   "d"."filters" as "filters",
   "d"."owner_id" as "ownerId",
@@ -61,6 +62,32 @@ from
 where
   "d"."tenant_id" = $1
   and "d"."id" = $2
+  and "d"."deleted_at" is null;
+
+-- DashboardRepository.withContents("00000000-0000-7000-8000-000000000001", , [3,4])
+select
+  "d"."id",
+  "d"."name",
+  "d"."description",
+  "d"."project_id" as "projectId",
+  "d"."layout" as "layout",
+  "d"."filters" as "filters",
+  "d"."owner_id" as "ownerId",
+  "d"."is_public" as "isPublic",
+  "d"."allowed_viewers" as "allowedViewers",
+  "d"."version",
+  "d"."created_at" as "createdAt",
+  "d"."updated_at" as "updatedAt",
+  "d"."updated_by" as "updatedBy",
+  case
+    when "d"."version" = any (cast($1 as int[])) then null
+    else '[]'::jsonb
+  end as "contents"
+from
+  "dashboards" as "d"
+where
+  "d"."tenant_id" = $2
+  and "d"."id" = $3
   and "d"."deleted_at" is null;
 
 -- DashboardRepository.add({"name":"Sales","allowedViewers":["viewer-1"]})
@@ -107,11 +134,12 @@ where
   "tenant_id" = 'example-tenant'
   and "deleted_at" < '<timestamp>';
 
--- DashboardRepository.page({}, {"limit":50})
+-- DashboardRepository.page({}, {"limit":50}, )
 select
   "d"."id",
   "d"."name",
   "d"."description",
+  "d"."project_id" as "projectId",
   "d"."layout" as "layout",
   "d"."filters" as "filters",
   "d"."owner_id" as "ownerId",
@@ -120,23 +148,26 @@ select
   "d"."version",
   "d"."created_at" as "createdAt",
   "d"."updated_at" as "updatedAt",
-  "d"."updated_by" as "updatedBy"
+  "d"."updated_by" as "updatedBy",
+  0 as "widgetCount"
 from
   "dashboards" as "d"
 where
   "d"."tenant_id" = $1
   and "d"."deleted_at" is null
+  and true
 order by
   "d"."created_at" desc,
   "d"."id" desc
 limit
   $2;
 
--- DashboardRepository.page({"visibleTo":"user-1","ownerId":"user-2","nameContains":"sales"}, {"limit":50})
+-- DashboardRepository.page({"visibleTo":"user-1","ownerId":"user-2","projectId":"00000000-0000-7000-8000-000000000001","nameContains":"sales"}, {"limit":50,"sort":"updated"}, )
 select
   "d"."id",
   "d"."name",
   "d"."description",
+  "d"."project_id" as "projectId",
   "d"."layout" as "layout",
   "d"."filters" as "filters",
   "d"."owner_id" as "ownerId",
@@ -145,30 +176,107 @@ select
   "d"."version",
   "d"."created_at" as "createdAt",
   "d"."updated_at" as "updatedAt",
-  "d"."updated_by" as "updatedBy"
+  "d"."updated_by" as "updatedBy",
+  0 as "widgetCount"
 from
   "dashboards" as "d"
 where
   "d"."tenant_id" = $1
   and "d"."deleted_at" is null
+  and true
   and (
     "d"."owner_id" = $2
-    or "d"."is_public" = $3
-    or "d"."allowed_viewers" @> cast($4 as text[])
+    or "d"."is_public"
+    or "d"."allowed_viewers" @> cast($3 as text[])
   )
-  and "d"."owner_id" = $5
+  and "d"."owner_id" = $4
+  and "d"."project_id" = cast($5 as uuid)
   and "d"."name" ilike $6
 order by
-  "d"."created_at" desc,
+  "d"."updated_at" desc,
   "d"."id" desc
 limit
   $7;
+
+-- DashboardRepository.page({"projectId":"00000000-0000-7000-8000-000000000001"}, {"limit":50,"sort":"name","cursor":"WyJuYW1lIiwiU2FsZXMiLCIwMDAwMDAwMC0wMDAwLTcwMDAtODAwMC0wMDAwMDAwMDAwMDEiXQ"}, )
+select
+  "d"."id",
+  "d"."name",
+  "d"."description",
+  "d"."project_id" as "projectId",
+  "d"."layout" as "layout",
+  "d"."filters" as "filters",
+  "d"."owner_id" as "ownerId",
+  "d"."is_public" as "isPublic",
+  "d"."allowed_viewers" as "allowedViewers",
+  "d"."version",
+  "d"."created_at" as "createdAt",
+  "d"."updated_at" as "updatedAt",
+  "d"."updated_by" as "updatedBy",
+  0 as "widgetCount"
+from
+  "dashboards" as "d"
+where
+  "d"."tenant_id" = $1
+  and "d"."deleted_at" is null
+  and true
+  and "d"."project_id" = cast($2 as uuid)
+  and lower("d"."name") >= lower(cast($3 as text))
+  and (
+    lower("d"."name") > lower(cast($4 as text))
+    or "d"."id" > cast($5 as uuid)
+  )
+order by
+  lower("d"."name") asc,
+  "d"."id" asc
+limit
+  $6;
+
+-- DashboardRepository.countMatching({})
+select
+  count(*)::int as "count"
+from
+  "dashboards" as "d"
+where
+  "d"."tenant_id" = $1
+  and "d"."deleted_at" is null
+  and true;
+
+-- DashboardRepository.countMatching({"visibleTo":"user-1","ownerId":"user-2","projectId":"00000000-0000-7000-8000-000000000001","nameContains":"sales"})
+select
+  count(*)::int as "count"
+from
+  "dashboards" as "d"
+where
+  "d"."tenant_id" = $1
+  and "d"."deleted_at" is null
+  and true
+  and (
+    "d"."owner_id" = $2
+    or "d"."is_public"
+    or "d"."allowed_viewers" @> cast($3 as text[])
+  )
+  and "d"."owner_id" = $4
+  and "d"."project_id" = cast($5 as uuid)
+  and "d"."name" ilike $6;
+
+-- DashboardRepository.countMatching({"ownerId":"user-2"})
+select
+  count(*)::int as "count"
+from
+  "dashboards" as "d"
+where
+  "d"."tenant_id" = $1
+  and "d"."deleted_at" is null
+  and true
+  and "d"."owner_id" = $2;
 
 -- DashboardRepository.trashPage("2026-01-01T00:00:00.000Z", , {"limit":50})
 select
   "d"."id",
   "d"."name",
   "d"."description",
+  "d"."project_id" as "projectId",
   "d"."layout" as "layout",
   "d"."filters" as "filters",
   "d"."owner_id" as "ownerId",
@@ -196,6 +304,7 @@ select
   "d"."id",
   "d"."name",
   "d"."description",
+  "d"."project_id" as "projectId",
   "d"."layout" as "layout",
   "d"."filters" as "filters",
   "d"."owner_id" as "ownerId",
@@ -219,6 +328,29 @@ order by
 limit
   $4;
 
+-- DashboardRepository.countsByProject(["00000000-0000-7000-8000-000000000001"])
+select
+  project_id as "projectId",
+  (
+    count(*) filter (
+      where
+        deleted_at is null
+    )
+  )::int as live,
+  (
+    count(*) filter (
+      where
+        deleted_at is not null
+    )
+  )::int as trashed
+from
+  dashboards
+where
+  tenant_id = $1
+  and project_id = any (cast($2 as uuid[]))
+group by
+  project_id;
+
 -- DashboardHistoryRepository.archive("00000000-0000-7000-8000-000000000001", "2026-01-01T00:00:00.000Z", {"largeMembers":["query","config"]})
 with
   state as (
@@ -235,6 +367,8 @@ with
         "d"."name",
         'description',
         "d"."description",
+        'projectId',
+        "d"."project_id",
         'layout',
         "d"."layout",
         'filters',
@@ -564,7 +698,7 @@ limit
 for update of
   d skip locked;
 
--- DashboardUserConfigRepository.of("00000000-0000-7000-8000-000000000001", "user-1", false)
+-- DashboardUserConfigRepository.of({"dashboardId":"00000000-0000-7000-8000-000000000001","userId":"user-1","sessionId":""}, false)
 select
   "d0".*
 from
@@ -573,10 +707,11 @@ where
   "d0"."tenant_id" = 'example-tenant'
   and "d0"."dashboard_id" = '00000000-0000-7000-8000-000000000001'
   and "d0"."user_id" = 'user-1'
+  and "d0"."session_id" = ''
 limit
   1;
 
--- DashboardUserConfigRepository.of("00000000-0000-7000-8000-000000000001", "user-1", true)
+-- DashboardUserConfigRepository.of({"dashboardId":"00000000-0000-7000-8000-000000000001","userId":"user-1","sessionId":"tablet"}, true)
 select
   "d0".*
 from
@@ -585,17 +720,19 @@ where
   "d0"."tenant_id" = 'example-tenant'
   and "d0"."dashboard_id" = '00000000-0000-7000-8000-000000000001'
   and "d0"."user_id" = 'user-1'
+  and "d0"."session_id" = 'tablet'
 limit
   1
 for update;
 
--- DashboardUserConfigRepository.addFirst("00000000-0000-7000-8000-000000000001", "user-1", {"chartCustomizations":{},"theme":"dark","layout":null,"filters":[]}, 1)
+-- DashboardUserConfigRepository.addFirst({"dashboardId":"00000000-0000-7000-8000-000000000001","userId":"user-1","sessionId":""}, {"chartCustomizations":{},"theme":{"name":"dark"},"layout":null,"filters":[]}, 1)
 insert into
   dashboard_user_configs (
     id,
     tenant_id,
     dashboard_id,
     user_id,
+    session_id,
     chart_customizations,
     theme,
     layout,
@@ -611,15 +748,33 @@ values
     $2,
     $3,
     $4,
-    cast($5 as jsonb),
-    $6,
+    $5,
+    cast($6 as jsonb),
     cast($7 as jsonb),
     cast($8 as jsonb),
+    cast($9 as jsonb),
     1,
-    $9,
     $10,
-    $11
+    $11,
+    $12
   )
-on conflict (tenant_id, dashboard_id, user_id) do nothing
+on conflict (tenant_id, dashboard_id, user_id, session_id) do nothing
 returning
   *;
+
+-- DashboardUserConfigRepository.countHeldSessions("00000000-0000-7000-8000-000000000001", "user-1")
+select
+  count(*)::int as count
+from
+  dashboard_user_configs
+where
+  tenant_id = $1
+  and dashboard_id = $2
+  and user_id = $3
+  and session_id <> ''
+  and (
+    chart_customizations <> '{}'::jsonb
+    or theme is not null
+    or layout is not null
+    or filters <> '[]'::jsonb
+  );

@@ -447,6 +447,43 @@ order by
 limit
   $5;
 
+-- LessonRepository.countMatching({"tagsMode":"any"})
+select
+  count(*)::int as "count"
+from
+  "lessons" as "l"
+where
+  "l"."tenant_id" = $1;
+
+-- LessonRepository.countMatching({"limit":50,"category":"testing","tags":["payments","flaky"],"tagsMode":"all","sourceAgent":"tester","humanValidated":true,"minConfidence":0.5}, {"text":"\"payment gateway\" retry -sandbox","excluded":["sandbox"],"words":"payment gateway retry"})
+select
+  count(*)::int as "count"
+from
+  "lessons" as "l"
+where
+  "l"."tenant_id" = $1
+  and "l"."search_vector" @@ (
+    select
+      websearch_to_tsquery('english', $2::text)
+  )
+  and "l"."category" = $3::text
+  and "l"."tags" @> $4::text[]
+  and "l"."source_agent" = $5::text
+  and "l"."human_validated" = $6::boolean
+  and "l"."confidence" >= $7::float8;
+
+-- LessonRepository.countResembling({"tagsMode":"any"}, {"text":"retyr budgte -gateway","excluded":["gateway"],"words":"retyr budgte"})
+select
+  count(*)::int as "count"
+from
+  "lessons" as "l"
+where
+  "l"."tenant_id" = $1
+  and $2::text <% "l"."search_text"
+  and not (
+    "l"."search_vector" @@ websearch_to_tsquery('english', $3::text)
+  );
+
 -- PatternRepository.countOccurrence({"type":"flaky_test","agentType":"tester","pattern":{"test":"checkout","cause":"clock"}})
 insert into
   patterns (
@@ -561,3 +598,21 @@ order by
   "p"."id" desc
 limit
   $4;
+
+-- PatternRepository.countMatching({})
+select
+  count(*)::int as "count"
+from
+  "patterns" as "p"
+where
+  "p"."tenant_id" = $1;
+
+-- PatternRepository.countMatching({"type":"flaky_test","agentType":"tester"})
+select
+  count(*)::int as "count"
+from
+  "patterns" as "p"
+where
+  "p"."tenant_id" = $1
+  and "p"."type" = $2
+  and "p"."agent_type" = $3;

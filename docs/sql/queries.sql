@@ -102,6 +102,24 @@ order by
 limit
   $4;
 
+-- SavedQueryRepository.countMatching({})
+select
+  count(*)::int as "count"
+from
+  "saved_queries" as "q"
+where
+  "q"."tenant_id" = $1;
+
+-- SavedQueryRepository.countMatching({"ownerId":"user-1","q":"50%_off"})
+select
+  count(*)::int as "count"
+from
+  "saved_queries" as "q"
+where
+  "q"."tenant_id" = $1
+  and "q"."owner_id" = $2
+  and "q"."name" ilike $3;
+
 -- SchemaConfigRepository.current()
 select
   "s0".*

@@ -80,6 +80,10 @@ create policy tenant_isolation on patterns as PERMISSIVE for ALL to public
   using ((tenant_id = current_setting('app.tenant_id'::text, true)))
   with check ((tenant_id = current_setting('app.tenant_id'::text, true)));
 
+create policy tenant_isolation on projects as PERMISSIVE for ALL to public
+  using ((tenant_id = current_setting('app.tenant_id'::text, true)))
+  with check ((tenant_id = current_setting('app.tenant_id'::text, true)));
+
 create policy tenant_isolation on saved_queries as PERMISSIVE for ALL to public
   using ((tenant_id = current_setting('app.tenant_id'::text, true)))
   with check ((tenant_id = current_setting('app.tenant_id'::text, true)));

@@ -141,7 +141,7 @@ describe('audit trail', () => {
       expect1('ursula', 'dashboard_widget_list.create', () => ids.widgetList);
       expect1('ursula', 'dashboard_widget_content.create', () => ids.widgetContent);
       await api().patch(`/api/dashboards/${ids.dashboard}`).set(user).set('If-Match', '"1"').send({ name: 'Stale' }).expect(412); // no entry
-      await api().put(`/api/dashboards/${ids.dashboard}/config`).set(user).send({ theme: 'dark' }).expect(200);
+      await api().put(`/api/dashboards/${ids.dashboard}/config`).set(user).send({ theme: { mode: 'dark' } }).expect(200);
       expect1('ursula', 'dashboard_config.create', () => ids.dashboardConfig);
       await api().delete(`/api/dashboards/${ids.dashboard}`).set(user).expect(204);
       expect1('ursula', 'dashboard.trash', () => ids.dashboard);
@@ -252,6 +252,42 @@ describe('audit trail', () => {
       expect((await allEntries(admin, { to: oldest.createdAt })).length).toBe(0);
       const inRange = await allEntries(admin, { from: oldest.createdAt, to: newest.createdAt });
       expect(inRange.length).toBe(all.filter((entry) => entry.createdAt < newest.createdAt).length);
+    });
+
+    it('counts what the list with the same filters holds, for admins of the tenant only', async () => {
+      const count = async (filters: Record<string, string>, as: Headers = admin) =>
+        ((await api().get('/api/audit-logs/count').query(filters).set(as).expect(200)).body as { count: number }).count;
+      const all = await allEntries();
+      const oldest = all.at(-1)!;
+      const newest = all[0];
+      const withRequest = all.find((entry) => entry.requestId !== null)!;
+      for (const filters of [
+        {},
+        { action: 'lesson.' },
+        { action: 'task.create' },
+        { action: 'lesson' },
+        { resourceType: 'task' },
+        { resourceType: 'task', resourceId: all.find((entry) => entry.resourceType === 'task')!.resourceId! },
+        { actorId: 'ursula' },
+        { actorId: 'ursula', action: 'task.' },
+        { requestId: withRequest.requestId! },
+        { from: oldest.createdAt, to: newest.createdAt },
+        { to: oldest.createdAt },
+      ] as Record<string, string>[]) {
+        expect({ filters, count: await count(filters) }).toEqual({ filters, count: (await allEntries(admin, filters)).length });
+      }
+      expect(await count({})).toBe(all.length);
+      // Another tenant's admin counts their own entries only, whatever the filter.
+      expect(await count({}, otherAdmin)).toBe((await allEntries(otherAdmin)).length);
+      expect(await count({ actorId: 'ursula' }, otherAdmin)).toBe(0);
+      expect(await count({ requestId: withRequest.requestId! }, otherAdmin)).toBe(0);
+      // Like the list: 403 for others (recorded as access.denied), 400 naming a bad or paging parameter.
+      await api().get('/api/audit-logs/count').set(user).expect(403);
+      await api().get('/api/audit-logs/count').set(service).expect(403);
+      for (const [query, field] of [['limit=5', 'limit'], ['cursor=abc', 'cursor'], ['action=Task', 'action'], ['from=yesterday', 'from'], ['format=csv', 'format']]) {
+        const response = await api().get(`/api/audit-logs/count?${query}`).set(admin).expect(400);
+        expect(JSON.stringify(response.body)).toContain(field);
+      }
     });
 
     it('pages with a cursor and without overlap', async () => {

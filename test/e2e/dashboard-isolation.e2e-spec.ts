@@ -17,7 +17,7 @@ describe('dashboards across tenants', () => {
     ids.dashboard = dashboard.id;
     ids.widget = (await createWidget(testApp, ownerB, dashboard.id)).id;
     await api().patch(`/api/dashboards/${dashboard.id}`).set(ownerB).send({ description: 'v2' }).expect(200);
-    await api().put(`/api/dashboards/${dashboard.id}/config`).set(ownerB).send({ theme: 'dark' }).expect(200);
+    await api().put(`/api/dashboards/${dashboard.id}/config`).set(ownerB).send({ theme: { name: 'dark' } }).expect(200);
     ids.trashed = (await createDashboard(testApp, ownerB, { name: 'B trash' })).id;
     await api().delete(`/api/dashboards/${ids.trashed}`).set(ownerB).expect(204);
     ids.savedQuery = (await api().post('/api/saved-queries').set(ownerB).send({ name: 'B query', query: SALES_QUERY }).expect(201)).body.id;
@@ -38,7 +38,7 @@ describe('dashboards across tenants', () => {
     ['GET', 'version', () => `/api/dashboards/${ids.dashboard}/versions/1`, undefined],
     ['POST', 'version restore', () => `/api/dashboards/${ids.dashboard}/versions/1/restore`, undefined],
     ['GET', 'config', () => `/api/dashboards/${ids.dashboard}/config`, undefined],
-    ['PUT', 'config', () => `/api/dashboards/${ids.dashboard}/config`, () => ({ theme: 'light' })],
+    ['PUT', 'config', () => `/api/dashboards/${ids.dashboard}/config`, () => ({ theme: { name: 'light' } })],
     ['POST', 'widget create', () => `/api/dashboards/${ids.dashboard}/widgets`, () => ({ type: 'text', title: 't', position })],
     ['PATCH', 'layout of their dashboard', () => `/api/dashboards/${ids.dashboard}/layout`, () => [{ widgetId: ids.widget, position }]],
     ['PATCH', 'layout naming their widget', () => `/api/dashboards/${ids.ownDashboard}/layout`, () => [{ widgetId: ids.widget, position }]],
@@ -65,7 +65,7 @@ describe('dashboards across tenants', () => {
   it('left everything of the other tenant as it was', async () => {
     const read = await api().get(`/api/dashboards/${ids.dashboard}`).set(ownerB).expect(200);
     expect(read.body).toMatchObject({ name: 'B board', version: 3, widgets: [{ id: ids.widget, title: 'Sales by region', position: { x: 0, y: 0, w: 6, h: 4 } }] });
-    expect((await api().get(`/api/dashboards/${ids.dashboard}/config`).set(ownerB)).body).toMatchObject({ theme: 'dark', version: 1 });
+    expect((await api().get(`/api/dashboards/${ids.dashboard}/config`).set(ownerB)).body).toMatchObject({ theme: { name: 'dark' }, version: 1 });
     expect((await api().get('/api/dashboards/trash').set(ownerB)).body.items).toHaveLength(1);
     expect((await api().get(`/api/saved-queries/${ids.savedQuery}`).set(ownerB)).body.name).toBe('B query');
   });

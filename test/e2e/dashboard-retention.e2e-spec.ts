@@ -101,7 +101,7 @@ describe('dashboard trash retention and durability', () => {
   it('reads back after a server restart what was written before it', async () => {
     const dashboard = await createDashboard(testApp, owner, { name: 'Durable', filters: [{ id: 'f', type: 'select', label: 'Region', field: 'region' }] });
     const widget = await createWidget(testApp, owner, dashboard.id);
-    await api().put(`/api/dashboards/${dashboard.id}/config`).set(owner).send({ theme: 'dark' }).expect(200);
+    await api().put(`/api/dashboards/${dashboard.id}/config`).set(owner).send({ theme: { name: 'dark' } }).expect(200);
     const before = (await api().get(`/api/dashboards/${dashboard.id}`).set(owner).expect(200)).body;
 
     await testApp.close();
@@ -110,7 +110,7 @@ describe('dashboard trash retention and durability', () => {
     const after = await api().get(`/api/dashboards/${dashboard.id}`).set(owner).expect(200);
     expect(after.body).toEqual(before);
     expect(after.body.widgets.map((item: { id: string }) => item.id)).toEqual([widget.id]);
-    expect((await api().get(`/api/dashboards/${dashboard.id}/config`).set(owner)).body).toMatchObject({ theme: 'dark', version: 1 });
+    expect((await api().get(`/api/dashboards/${dashboard.id}/config`).set(owner)).body).toMatchObject({ theme: { name: 'dark' }, version: 1 });
     expect((await api().get(`/api/dashboards/${dashboard.id}/versions`).set(owner)).body.items).toHaveLength(1);
   });
 });

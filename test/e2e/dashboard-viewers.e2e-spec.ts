@@ -2,7 +2,7 @@ import request from 'supertest';
 import { principalOf } from '../../src/platform/auth/principal.js';
 import { TenantScope } from '../../src/platform/tenancy/tenant-scope.js';
 import { DashboardsService } from '../../src/modules/dashboards/dashboards.service.js';
-import { OwnedListQuery } from '../../src/platform/pagination/owned-list.query.js';
+import { ListDashboardsQuery } from '../../src/modules/dashboards/dto/list-dashboards.query.js';
 import { createDashboard, errorFields } from '../support/dashboards.js';
 import { startTestApp, TestApp } from '../support/test-app.js';
 import { withAdminClient } from '../support/test-database.js';
@@ -59,7 +59,7 @@ describe('dashboard viewers, exactly as given', () => {
     const forAlice = await createDashboard(testApp, owner, { allowedViewers: ['alice'] });
     const forSpacedAlice = await createDashboard(testApp, owner, { allowedViewers: [' alice '] });
     const listed = await testApp.app.get(TenantScope).run(principalOf(tenant, ' alice ', []), () =>
-      testApp.app.get(DashboardsService).list(Object.assign(new OwnedListQuery(), { limit: 200 })),
+      testApp.app.get(DashboardsService).list(Object.assign(new ListDashboardsQuery(), { limit: 200 })),
     );
     const ids = listed.items.map((item) => item.id);
     expect(ids).toContain(forSpacedAlice.id);

@@ -350,7 +350,7 @@ describe('dashboards', () => {
     it('deletes for good with ?permanent=true: widgets, history and configs go too', async () => {
       const dashboard = await createDashboard(testApp, trashOwner, { isPublic: true });
       const widget = await createWidget(testApp, trashOwner, dashboard.id);
-      await api().put(`/api/dashboards/${dashboard.id}/config`).set(trashViewer).send({ theme: 'dark' }).expect(200);
+      await api().put(`/api/dashboards/${dashboard.id}/config`).set(trashViewer).send({ theme: { name: 'dark' } }).expect(200);
       await api().delete(`/api/dashboards/${dashboard.id}?permanent=maybe`).set(trashOwner).expect(400);
       await api().delete(`/api/dashboards/${dashboard.id}?permanent=true`).set(trashOwner).expect(204);
       await api().get(`/api/widgets/${widget.id}`).set(trashOwner).expect(404);

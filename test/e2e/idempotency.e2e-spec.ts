@@ -93,6 +93,16 @@ describe('Idempotency-Key on task creation', () => {
     await create(alice, 'fix-me', { prompt: 'fixed' }).expect(201);
   });
 
+  it('remembers nothing for a task naming an unknown project (400), so a retry naming a real one goes through', async () => {
+    const unknown = '0190a5a0-0000-7000-8000-000000000000';
+    await create(alice, 'fix-project', { prompt: 'in a project', projectId: unknown }).expect(400);
+    const project = await request(testApp.server).post('/api/projects').set(alice).set('Idempotency-Key', 'project-1').send({ name: 'Idem' }).expect(201);
+    const replayed = await request(testApp.server).post('/api/projects').set(alice).set('Idempotency-Key', 'project-1').send({ name: 'Idem' }).expect(201);
+    expect(replayed.body.id).toBe(project.body.id);
+    expect(replayed.headers['idempotent-replayed']).toBe('true');
+    await create(alice, 'fix-project', { prompt: 'in a project', projectId: project.body.id }).expect(201);
+  });
+
   it('forgets a key after 24 hours: then it starts a new request', async () => {
     const first = await create(alice, 'expiring', { prompt: 'old' }).expect(201);
     await withAdminClient(

@@ -336,6 +336,54 @@ describe('lessons', () => {
       expect((await api().get('/api/lessons?q=reviewr').set(stranger).expect(200)).body.items).toEqual([]);
     });
 
+    describe('count', () => {
+      const count = async (query: string, as = searcher) => (await api().get(`/api/lessons/count?${query}`).set(as).expect(200)).body as { count: number };
+
+      it('counts what the list with the same filters holds, exactly', async () => {
+        expect(await count('')).toEqual({ count: 4 });
+        for (const filters of ['category=review', 'tags=payments', 'tags=mocking,testing', 'tags=payments,mocking&tagsMode=all', 'sourceAgent=tester', 'humanValidated=true', 'humanValidated=false', 'minConfidence=0.8', 'tags=payments&minConfidence=0.7']) {
+          expect({ filters, ...(await count(filters)) }).toEqual({ filters, count: (await list(filters)).length });
+        }
+        expect(await count('category=nothing-here')).toEqual({ count: 0 });
+      });
+
+      it('with q, counts the ranked search’s matches, or the typo fallback’s when it finds none', async () => {
+        expect(await count('q=timeout')).toEqual({ count: 3 });
+        expect(await count('q=timeout&minConfidence=0.7')).toEqual({ count: 2 });
+        expect(await count('q=timeout -gateway')).toEqual({ count: 1 });
+        expect(await count(`q=${encodeURIComponent('"payment gateway hid"')}`)).toEqual({ count: 1 });
+        // Misspelled: what the list falls back to, exclusions and filters kept.
+        expect(await count('q=reviewr')).toEqual({ count: (await list('q=reviewr')).length });
+        expect(await count('q=reviewr')).toEqual({ count: 1 });
+        expect(await count('q=reviewr -migration')).toEqual({ count: 0 });
+        expect(await count('q=reviewr&category=testing')).toEqual({ count: 0 });
+        // Nothing to search for, or too little to fall back on: nothing listed, nothing counted.
+        expect(await count(`q=${encodeURIComponent('- '.repeat(40))}`)).toEqual({ count: 0 });
+        expect(await count('q=a')).toEqual({ count: 0 });
+        expect(await count(`q=${encodeURIComponent("it's a ? test \\ $$ ''")}`)).toEqual({ count: 1 });
+      });
+
+      it('never counts another tenant’s lessons', async () => {
+        const stranger = bearer(tokenFor({ tenant: 'count-stranger', sub: 'sue' }));
+        expect(await count('', stranger)).toEqual({ count: 0 });
+        expect(await count('q=timeout', stranger)).toEqual({ count: 0 });
+        expect(await count('q=reviewr', stranger)).toEqual({ count: 0 });
+        await create({ title: 'Timeout of the stranger', tags: ['payments'] }, stranger);
+        expect(await count('q=timeout', stranger)).toEqual({ count: 1 });
+        expect(await count('tags=payments', stranger)).toEqual({ count: 1 });
+        expect(await count('q=timeout')).toEqual({ count: 3 });
+        expect(await count('tags=payments')).toEqual({ count: 2 });
+      });
+
+      it('refuses paging and sorting parameters and bad filter values with a 400 naming them', async () => {
+        for (const [query, field] of [['limit=5', 'limit'], ['cursor=abc', 'cursor'], ['sort=recent', 'sort'], ['minConfidence=2', 'minConfidence'], ['tagsMode=some', 'tagsMode'], ['sourceAgent=wizard', 'sourceAgent'], ['humanValidated=maybe', 'humanValidated'], ['q=', 'q']]) {
+          const response = await api().get(`/api/lessons/count?${query}`).set(searcher).expect(400);
+          expect(JSON.stringify(response.body)).toContain(field);
+        }
+        await api().get('/api/lessons/count').expect(401);
+      });
+    });
+
     it('refuses bad filter values', async () => {
       await api().get('/api/lessons?sort=relevance').set(searcher).expect(400);
       await api().get('/api/lessons?minConfidence=2').set(searcher).expect(400);

@@ -58,6 +58,26 @@ describe('patterns', () => {
     await api().get('/api/patterns?sort=weird').set(auth).expect(400);
   });
 
+  it('counts what the list with the same filters holds, exactly', async () => {
+    const count = async (query: string) => (await api().get(`/api/patterns/count?${query}`).set(auth).expect(200)).body as { count: number };
+    const listed = async (query: string) => (await api().get(`/api/patterns?limit=200&${query}`).set(auth).expect(200)).body.items.length as number;
+    expect(await count('')).toEqual({ count: 6 });
+    for (const filters of ['', 'type=slow_build', 'agentType=backend_dev', 'type=slow_build&agentType=backend_dev', 'agentType=tester', 'type=nothing']) {
+      expect({ filters, ...(await count(filters)) }).toEqual({ filters, count: await listed(filters) });
+    }
+    expect(await count('type=slow_build')).toEqual({ count: 3 });
+    // Occurrences are the frequency: a repeat is one pattern still.
+    await report({ type: 'slow_build', pattern: { step: 'tsc' } }).expect(200);
+    expect(await count('type=slow_build')).toEqual({ count: 3 });
+  });
+
+  it('refuses paging, sorting and bad filters on the count with a 400 naming them', async () => {
+    for (const [query, field] of [['limit=5', 'limit'], ['cursor=abc', 'cursor'], ['sort=recent', 'sort'], ['agentType=wizard', 'agentType'], ['type=', 'type']]) {
+      const response = await api().get(`/api/patterns/count?${query}`).set(auth).expect(400);
+      expect(JSON.stringify(response.body)).toContain(field);
+    }
+  });
+
   it('refuses numbers JSON cannot carry exactly, instead of counting them wrongly', async () => {
     const tooBig = await api().post('/api/patterns').set(auth).set('content-type', 'application/json').send('{"type":"n","pattern":{"a":1e400}}');
     expect(tooBig.status).toBe(400);
@@ -120,5 +140,15 @@ describe('lessons and patterns across tenants', () => {
     const theirs = await request(testApp.server).post('/api/patterns').set(intruder).send({ type: 'secret', pattern: { a: 1 } }).expect(201);
     expect(theirs.body.id).not.toBe(ids.pattern);
     expect((await request(testApp.server).get(`/api/patterns/${ids.pattern}`).set(owner)).body.frequency).toBe(1);
+  });
+
+  it('counts each tenant’s own lessons and patterns only', async () => {
+    const count = async (path: string, as: Record<string, string>) => (await request(testApp.server).get(path).set(as).expect(200)).body as { count: number };
+    const stranger = bearer(tokenFor({ tenant: 'kb-stranger', sub: 'sid' }));
+    expect(await count('/api/patterns/count?type=secret', owner)).toEqual({ count: 1 });
+    expect(await count('/api/patterns/count?type=secret', stranger)).toEqual({ count: 0 });
+    expect(await count('/api/lessons/count?q=secret', owner)).toEqual({ count: 1 });
+    expect(await count('/api/lessons/count?q=secret', intruder)).toEqual({ count: 0 });
+    expect(await count('/api/lessons/count', stranger)).toEqual({ count: 0 });
   });
 });

@@ -64,6 +64,38 @@ describe('saved queries and schema config', () => {
       expect((await api().get('/api/saved-queries?q=ET').set(lister)).body.items.map((item: { name: string }) => item.name)).toEqual(['Beta']);
       expect((await api().get('/api/saved-queries?ownerId=someone-else').set(lister)).body.items).toEqual([]);
     });
+
+    it('counts what the list with the same filters holds, and only the tenant’s own', async () => {
+      const counter = bearer(tokenFor({ tenant: 'query-count', sub: 'cat' }));
+      const colleague = bearer(tokenFor({ tenant: 'query-count', sub: 'col' }));
+      const stranger = bearer(tokenFor({ tenant: 'query-count-other', sub: 'cat' }));
+      const count = async (query: string, as = counter) => (await api().get(`/api/saved-queries/count?${query}`).set(as).expect(200)).body as { count: number };
+      expect(await count('')).toEqual({ count: 0 });
+      for (const name of ['Revenue', 'Revenue by week', '50%_off']) await api().post('/api/saved-queries').set(counter).send({ name, query: SALES_QUERY }).expect(201);
+      await api().post('/api/saved-queries').set(colleague).send({ name: 'Churn', query: SALES_QUERY }).expect(201);
+      // Same names and owner id in another tenant: never counted here.
+      for (const name of ['Revenue', 'Churn']) await api().post('/api/saved-queries').set(stranger).send({ name, query: SALES_QUERY }).expect(201);
+      expect(await count('')).toEqual({ count: 4 });
+      expect(await count('ownerId=cat')).toEqual({ count: 3 });
+      expect(await count('q=revenue')).toEqual({ count: 2 });
+      expect(await count('q=revenue&ownerId=col')).toEqual({ count: 0 });
+      // % and _ are literal characters of the name, not wildcards.
+      expect(await count(`q=${encodeURIComponent('%_')}`)).toEqual({ count: 1 });
+      expect(await count(`q=${encodeURIComponent('_')}`)).toEqual({ count: 1 });
+      for (const filters of ['', 'ownerId=cat', 'q=revenue', 'q=CHURN', 'ownerId=nobody']) {
+        const listed = (await api().get(`/api/saved-queries?limit=200&${filters}`).set(counter).expect(200)).body.items.length;
+        expect({ filters, ...(await count(filters)) }).toEqual({ filters, count: listed });
+      }
+      expect(await count('', stranger)).toEqual({ count: 2 });
+      expect(await count('ownerId=cat', stranger)).toEqual({ count: 2 });
+    });
+
+    it('refuses paging parameters and blank or long filters on the count with a 400 naming them', async () => {
+      for (const [query, field] of [['limit=5', 'limit'], ['cursor=abc', 'cursor'], ['q=', 'q'], [`ownerId=${'o'.repeat(256)}`, 'ownerId']]) {
+        const response = await api().get(`/api/saved-queries/count?${query}`).set(alice).expect(400);
+        expect(errorFields(response.body).concat(JSON.stringify(response.body))).toEqual(expect.arrayContaining([expect.stringContaining(field)]));
+      }
+    });
   });
 
   describe('schema config', () => {

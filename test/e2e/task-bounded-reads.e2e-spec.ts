@@ -229,5 +229,5 @@ describe('bounded task reads and caps', () => {
 });
 
 function review(iteration: number) {
-  return { iteration, qualityScore: 0.5, completenessScore: 0.5, correctnessScore: 0.5, overallScore: 0.5, decision: 'iterate' };
+  return { iteration, agentType: 'reviewer', qualityScore: 0.5, completenessScore: 0.5, correctnessScore: 0.5, overallScore: 0.5, decision: 'iterate' };
 }

@@ -20,7 +20,7 @@ describe('tasks across tenants', () => {
   });
   afterAll(() => testApp.close());
 
-  const review = { iteration: 1, qualityScore: 1, completenessScore: 1, correctnessScore: 1, overallScore: 1, decision: 'accept' };
+  const review = { iteration: 1, agentType: 'reviewer', qualityScore: 1, completenessScore: 1, correctnessScore: 1, overallScore: 1, decision: 'accept' };
   // Four members in every row: jest would take a missing last argument for a `done` callback.
   const routes: [string, string, (ids: Record<string, string>) => string, object | undefined][] = [
     ['GET', 'a task', (i) => `/api/tasks/${i.task}`, undefined],
@@ -32,6 +32,8 @@ describe('tasks across tenants', () => {
     ['GET', 'an execution', (i) => `/api/executions/${i.execution}`, undefined],
     ['PATCH', 'an execution', (i) => `/api/executions/${i.execution}`, { status: 'completed' }],
     ['POST', 'a review', (i) => `/api/executions/${i.execution}/reviews`, review],
+    ['GET', 'the reviews of a task', (i) => `/api/tasks/${i.task}/reviews`, undefined],
+    ['DELETE', 'a task', (i) => `/api/tasks/${i.task}`, undefined],
     ['POST', 'an artifact', (i) => `/api/tasks/${i.task}/artifacts`, { type: 'log', path: 'b.log' }],
     ['GET', 'an artifact', (i) => `/api/artifacts/${i.artifact}`, undefined],
     ['POST', 'an approval', (i) => `/api/tasks/${i.task}/approvals`, { decision: 'rejected' }],
@@ -54,5 +56,6 @@ describe('tasks across tenants', () => {
   it('shows the intruder none of it in lists and stats', async () => {
     expect((await request(testApp.server).get('/api/tasks').set(intruder)).body.items).toEqual([]);
     expect((await request(testApp.server).get('/api/tasks/stats').set(intruder)).body.total).toBe(0);
+    expect((await request(testApp.server).get('/api/tasks/count').set(intruder)).body).toEqual({ count: 0 });
   });
 });

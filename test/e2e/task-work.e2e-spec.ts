@@ -59,6 +59,7 @@ describe('executions, reviews, artifacts and approvals', () => {
       const execution = (await api().post(`/api/tasks/${task.id}/executions`).set(auth).send({ agentType: 'reviewer' })).body;
       const review = {
         iteration: 1,
+        agentType: 'tester',
         qualityScore: 0.8,
         completenessScore: 0.6,
         correctnessScore: 0.9,
@@ -87,11 +88,15 @@ describe('executions, reviews, artifacts and approvals', () => {
     it('refuse a review with scores outside 0–1 or missing fields', async () => {
       const task = await taskIn(testApp, auth, 'running');
       const execution = (await api().post(`/api/tasks/${task.id}/executions`).set(auth).send({ agentType: 'reviewer' })).body;
-      const base = { iteration: 1, qualityScore: 0.5, completenessScore: 0.5, correctnessScore: 0.5, overallScore: 0.5, decision: 'accept' };
+      const base = { iteration: 1, agentType: 'reviewer', qualityScore: 0.5, completenessScore: 0.5, correctnessScore: 0.5, overallScore: 0.5, decision: 'accept' };
       const tooHigh = await api().post(`/api/executions/${execution.id}/reviews`).set(auth).send({ ...base, overallScore: 1.2 }).expect(400);
       expect(tooHigh.body.errors[0].field).toBe('overallScore');
       await api().post(`/api/executions/${execution.id}/reviews`).set(auth).send({ ...base, qualityScore: -0.1 }).expect(400);
       await api().post(`/api/executions/${execution.id}/reviews`).set(auth).send({ ...base, decision: undefined }).expect(400);
+      for (const agentType of [undefined, 'wizard', null]) {
+        const response = await api().post(`/api/executions/${execution.id}/reviews`).set(auth).send({ ...base, agentType }).expect(400);
+        expect(response.body.errors.map((error: { field: string }) => error.field)).toEqual(['agentType']);
+      }
     });
   });
 

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { startTestApp, TestApp } from '../support/test-app.js';
-import { createTask, taskIn } from '../support/tasks.js';
+import { createProject, createTask, taskIn } from '../support/tasks.js';
 import { bearer, tokenFor } from '../support/tokens.js';
 
 describe('tasks', () => {
@@ -14,16 +14,17 @@ describe('tasks', () => {
 
   describe('create and read', () => {
     it('creates a pending task stamped with the caller as creator', async () => {
+      const docs = await createProject(testApp, alice, 'docs');
       const created = await request(testApp.server)
         .post('/api/tasks')
         .set(alice)
-        .send({ prompt: 'Write the release notes', projectId: 'docs', config: { model: 'large' }, metadata: { ticket: 42 } })
+        .send({ prompt: 'Write the release notes', projectId: docs.id.toUpperCase(), config: { model: 'large' }, metadata: { ticket: 42 } })
         .expect(201);
       expect(created.headers.location).toBe(`/api/tasks/${created.body.id}`);
       expect(created.body).toMatchObject({
         state: 'pending',
         userId: 'alice',
-        projectId: 'docs',
+        projectId: docs.id,
         prompt: 'Write the release notes',
         config: { model: 'large' },
         metadata: { ticket: 42 },
@@ -35,6 +36,19 @@ describe('tasks', () => {
 
       const read = await request(testApp.server).get(`/api/tasks/${created.body.id}`).set(alice).expect(200);
       expect(read.body).toMatchObject({ id: created.body.id, executions: [], artifacts: [], approvals: [] });
+    });
+
+    it('refuses a projectId that is not a project of the tenant with a 400 naming it', async () => {
+      const theirs = await createProject(testApp, bearer(tokenFor({ tenant: 'elsewhere', sub: 'eve' })), 'docs');
+      for (const projectId of [theirs.id, '0190a5a0-0000-7000-8000-000000000000']) {
+        const response = await request(testApp.server).post('/api/tasks').set(alice).send({ prompt: 'p', projectId }).expect(400);
+        expect(response.body).toMatchObject({ code: 'InvalidArgument', errors: [{ field: 'projectId', messages: [`unknown project ${projectId}`] }] });
+      }
+      for (const projectId of ['docs', '', null, 42]) {
+        const response = await request(testApp.server).post('/api/tasks').set(alice).send({ prompt: 'p', projectId }).expect(400);
+        expect(response.body.errors.map((error: { field: string }) => error.field)).toEqual(['projectId']);
+      }
+      expect((await request(testApp.server).get('/api/tasks/count').set(alice).expect(200)).body.count).toBe(1);
     });
 
     it('records a service token’s actor as service:<sub>', async () => {
@@ -100,11 +114,14 @@ describe('tasks', () => {
   describe('list', () => {
     const lister = bearer(tokenFor({ tenant: 'lister', sub: 'lee' }));
     const ids: Record<string, string> = {};
+    const projects: Record<string, string> = {};
 
     beforeAll(async () => {
-      ids.pendingA = (await createTask(testApp, lister, { prompt: 'pending in a', projectId: 'a' })).id;
-      ids.runningA = (await taskIn(testApp, lister, 'running', { prompt: 'running in a', projectId: 'a' })).id;
-      ids.completedB = (await taskIn(testApp, lister, 'completed', { prompt: 'completed in b', projectId: 'b' })).id;
+      projects.a = (await createProject(testApp, lister, 'a')).id;
+      projects.b = (await createProject(testApp, lister, 'b')).id;
+      ids.pendingA = (await createTask(testApp, lister, { prompt: 'pending in a', projectId: projects.a })).id;
+      ids.runningA = (await taskIn(testApp, lister, 'running', { prompt: 'running in a', projectId: projects.a })).id;
+      ids.completedB = (await taskIn(testApp, lister, 'completed', { prompt: 'completed in b', projectId: projects.b })).id;
       ids.cancelled = (await taskIn(testApp, lister, 'cancelled', { prompt: 'cancelled, no project' })).id;
       const execution = await request(testApp.server).post(`/api/tasks/${ids.runningA}/executions`).set(lister).send({ agentType: 'tester' });
       expect(execution.status).toBe(201);
@@ -121,7 +138,7 @@ describe('tasks', () => {
       expect(await list('state=running')).toEqual([ids.runningA]);
       expect(await list('state=pending,completed')).toEqual([ids.completedB, ids.pendingA]);
       expect(await list('state=pending&state=cancelled')).toEqual([ids.cancelled, ids.pendingA]);
-      expect(await list('projectId=a')).toEqual([ids.runningA, ids.pendingA]);
+      expect(await list(`projectId=${projects.a}`)).toEqual([ids.runningA, ids.pendingA]);
       expect(await list('currentAgent=tester')).toEqual([ids.runningA]);
       const all = (await request(testApp.server).get('/api/tasks').set(lister)).body.items as { id: string; createdAt: string }[];
       const runningCreatedAt = all.find((task) => task.id === ids.runningA)!.createdAt;
@@ -129,11 +146,27 @@ describe('tasks', () => {
       expect(await list(`createdTo=${runningCreatedAt}`)).toEqual([ids.pendingA]);
     });
 
-    it('treats a ? in a filter value as text', async () => {
-      const other = bearer(tokenFor({ tenant: 'odd-projects', sub: 'o' }));
-      const odd = await createTask(testApp, other, { prompt: 'odd project', projectId: "a?b'c" });
-      const found = await request(testApp.server).get(`/api/tasks?projectId=${encodeURIComponent("a?b'c")}`).set(other).expect(200);
-      expect(found.body.items.map((task: { id: string }) => task.id)).toEqual([odd.id]);
+    it('counts exactly what the list’s filters match', async () => {
+      const count = async (query: string) => (await request(testApp.server).get(`/api/tasks/count?${query}`).set(lister).expect(200)).body;
+      expect(await count('')).toEqual({ count: 4 });
+      expect(await count('state=pending,completed')).toEqual({ count: 2 });
+      expect(await count(`projectId=${projects.a}`)).toEqual({ count: 2 });
+      expect(await count(`projectId=${projects.a}&state=running&currentAgent=tester`)).toEqual({ count: 1 });
+      const all = (await request(testApp.server).get('/api/tasks').set(lister)).body.items as { id: string; createdAt: string }[];
+      const runningCreatedAt = all.find((task) => task.id === ids.runningA)!.createdAt;
+      expect(await count(`createdFrom=${runningCreatedAt}`)).toEqual({ count: 3 });
+      expect(await count(`createdTo=${runningCreatedAt}`)).toEqual({ count: 1 });
+      // Another tenant's tasks are not counted, and its project matches nothing here.
+      expect((await request(testApp.server).get('/api/tasks/count').set(alice).expect(200)).body.count).not.toBe(4);
+      await request(testApp.server).get('/api/tasks/count?limit=5').set(lister).expect(400);
+      await request(testApp.server).get('/api/tasks/count?state=sleeping').set(lister).expect(400);
+    });
+
+    it('refuses a projectId filter that is not a UUID, naming it', async () => {
+      for (const path of ['/api/tasks', '/api/tasks/count', '/api/tasks/stats']) {
+        const response = await request(testApp.server).get(`${path}?projectId=${encodeURIComponent("a?b'c")}`).set(lister).expect(400);
+        expect(response.body.errors.map((error: { field: string }) => error.field)).toEqual(['projectId']);
+      }
     });
 
     it('refuses unknown filters and values', async () => {
@@ -157,14 +190,13 @@ describe('tasks', () => {
         total: 4,
         byState: { pending: 1, running: 1, awaiting_approval: 0, completed: 1, failed: 0, cancelled: 1 },
       });
-      const projectA = (await request(testApp.server).get('/api/tasks/stats?projectId=a').set(lister).expect(200)).body;
+      const projectA = (await request(testApp.server).get(`/api/tasks/stats?projectId=${projects.a}`).set(lister).expect(200)).body;
       expect(projectA.total).toBe(2);
       expect(projectA.byState).toMatchObject({ pending: 1, running: 1, completed: 0 });
       const grouped = (await request(testApp.server).get('/api/tasks/stats?groupBy=project').set(lister).expect(200)).body;
       expect(grouped.byProject.map((project: { projectId: string | null; total: number }) => [project.projectId, project.total])).toEqual([
         [null, 1],
-        ['a', 2],
-        ['b', 1],
+        ...[[projects.a, 2], [projects.b, 1]].sort(([x], [y]) => String(x).localeCompare(String(y))),
       ]);
     });
   });

@@ -36,6 +36,7 @@ describe('widgets', () => {
         savedQueryId: null,
         position: { x: 2, y: 1, w: 10, h: 3 },
         config: { colors: ['#f00'] },
+        draft: false,
         dashboardVersion: 2,
       });
       const read = await api().get(`/api/widgets/${created.body.id}`).set(alice).expect(200);
@@ -46,15 +47,18 @@ describe('widgets', () => {
       expect(updated.body).toMatchObject({ title: 'Trend (paid)', position: { x: 0, y: 0, w: 12, h: 2 }, query: SALES_QUERY, dashboardVersion: 3 });
       const toText = await api().patch(`/api/widgets/${created.body.id}`).set(alice).send({ type: 'text', config: { markdown: '# Hi' } }).expect(200);
       expect(toText.body).toMatchObject({ type: 'text', query: null, dashboardVersion: 4 });
-      await api().patch(`/api/widgets/${created.body.id}`).set(alice).send({ type: 'metric' }).expect(400);
-      await api().patch(`/api/widgets/${created.body.id}`).set(alice).send({ type: 'metric', query: SALES_QUERY }).expect(200);
+      // A text widget turned into a chart without a query is a draft until its query comes.
+      const draft = await api().patch(`/api/widgets/${created.body.id}`).set(alice).send({ type: 'metric' }).expect(200);
+      expect(draft.body).toMatchObject({ type: 'metric', query: null, draft: true, dashboardVersion: 5 });
+      const built = await api().patch(`/api/widgets/${created.body.id}`).set(alice).send({ type: 'metric', query: SALES_QUERY }).expect(200);
+      expect(built.body).toMatchObject({ draft: false, dashboardVersion: 6 });
 
       await api().delete(`/api/widgets/${created.body.id}`).set(alice).set('If-Match', '"1"').expect(412);
-      await api().delete(`/api/widgets/${created.body.id}`).set(alice).set('If-Match', '"5"').expect(204);
+      await api().delete(`/api/widgets/${created.body.id}`).set(alice).set('If-Match', '"6"').expect(204);
       await api().get(`/api/widgets/${created.body.id}`).set(alice).expect(404);
       await api().delete(`/api/widgets/${created.body.id}`).set(alice).expect(404);
-      expect(await version(dashboard.id)).toBe(6);
-      expect((await api().get(`/api/dashboards/${dashboard.id}/versions`).set(alice)).body.items).toHaveLength(5);
+      expect(await version(dashboard.id)).toBe(7);
+      expect((await api().get(`/api/dashboards/${dashboard.id}/versions`).set(alice)).body.items).toHaveLength(6);
     });
 
     it('lets only those who may edit the dashboard change its widgets', async () => {
@@ -93,8 +97,6 @@ describe('widgets', () => {
       ['an unknown type', { type: 'donut' }, 'type'],
       ['a blank title', { title: ' ' }, 'title'],
       ['a 256-character title', { title: 't'.repeat(256) }, 'title'],
-      ['a chart without query', { query: undefined }, 'query'],
-      ['a chart with a null query', { query: null }, 'query'],
       ['a text widget with a query', { type: 'text' }, 'query'],
       ['a query without tables', { query: { ...SALES_QUERY, tables: [] } }, 'query.tables'],
       ['a query without columns', { query: { ...SALES_QUERY, columns: [] } }, 'query.columns'],
@@ -249,6 +251,75 @@ describe('widgets', () => {
       );
       expect(responses.map((response) => response.status).sort()).toEqual([200, 412]);
       expect(await version(dashboard.id)).toBe(3);
+    });
+  });
+
+  describe('drafts (widgets saved without a query while being built)', () => {
+    const types = ['metric', 'table', 'bar_chart', 'line_chart', 'area_chart', 'pie_chart', 'scatter_chart'];
+
+    it.each(types)('saves a %s without a query (absent or null) as a draft, marked in every read', async (type) => {
+      const board = await createDashboard(testApp, alice, { allowedViewers: ['vic'] });
+      const absent = await api().post(`/api/dashboards/${board.id}/widgets`).set(alice).send({ type, title: 'WIP', position: { x: 0, y: 0, w: 4, h: 2 } }).expect(201);
+      expect(absent.body).toMatchObject({ type, query: null, draft: true });
+      const nulled = await api().post(`/api/dashboards/${board.id}/widgets`).set(alice).send({ type, title: 'WIP 2', query: null, position: { x: 4, y: 0, w: 4, h: 2 } }).expect(201);
+      expect(nulled.body).toMatchObject({ query: null, draft: true });
+      expect((await api().get(`/api/widgets/${absent.body.id}`).set(viewer).expect(200)).body).toMatchObject({ draft: true });
+      const read = await api().get(`/api/dashboards/${board.id}`).set(viewer).expect(200);
+      expect(read.body.widgets.map((widget: { draft: boolean }) => widget.draft)).toEqual([true, true]);
+    });
+
+    it('finishes a draft by giving it a query, turns a chart back into a draft with query: null, and never calls a text widget a draft', async () => {
+      const board = await createDashboard(testApp, alice);
+      const widget = await createWidget(testApp, alice, board.id, { query: undefined });
+      expect(widget).toMatchObject({ draft: true });
+      const finished = await api().patch(`/api/widgets/${widget.id}`).set(alice).send({ query: SALES_QUERY }).expect(200);
+      expect(finished.body).toMatchObject({ query: SALES_QUERY, draft: false });
+      const again = await api().patch(`/api/widgets/${widget.id}`).set(alice).send({ query: null }).expect(200);
+      expect(again.body).toMatchObject({ query: null, draft: true });
+      const text = await createWidget(testApp, alice, board.id, { type: 'text', query: null, position: { x: 6, y: 0, w: 6, h: 2 } });
+      expect(text).toMatchObject({ draft: false });
+      // A draft's query is still checked in full when it comes.
+      const bad = await api().patch(`/api/widgets/${widget.id}`).set(alice).send({ query: { ...SALES_QUERY, columns: [] } }).expect(400);
+      expect(errorFields(bad.body)).toContain('query.columns');
+    });
+
+    it('keeps drafts in the history like any widget, and a version read marks them', async () => {
+      const board = await createDashboard(testApp, alice);
+      const draft = await createWidget(testApp, alice, board.id, { query: null, title: 'Draft' });
+      await api().patch(`/api/widgets/${draft.id}`).set(alice).send({ query: SALES_QUERY }).expect(200);
+      const kept = await api().get(`/api/dashboards/${board.id}/versions/2`).set(alice).expect(200);
+      expect(kept.body.dashboard.widgets).toEqual([expect.objectContaining({ id: draft.id, query: null, draft: true })]);
+      const restored = await api().post(`/api/dashboards/${board.id}/versions/2/restore`).set(alice).expect(200);
+      expect(restored.body.widgets).toEqual([expect.objectContaining({ id: draft.id, query: null, draft: true })]);
+    });
+  });
+
+  describe('aggregation names', () => {
+    it('accepts them in any case and stores them in lower case', async () => {
+      const board = await createDashboard(testApp, alice);
+      const columns = [
+        { table: 'o', column: 'region' },
+        { table: 'o', column: 'amount', aggregation: 'SUM', alias: 'total' },
+        { table: 'o', column: 'id', aggregation: 'Count_Distinct', alias: 'orders' },
+        { table: 'o', column: '*', aggregation: 'COUNT', alias: 'n' },
+      ];
+      const created = await createWidget(testApp, alice, board.id, { query: { ...SALES_QUERY, columns } });
+      const stored = ['none', 'sum', 'count_distinct', 'count'];
+      const aggregations = (query: { columns: { aggregation?: string }[] }) => query.columns.map((column) => column.aggregation ?? 'none');
+      expect(aggregations(created.query as never)).toEqual(stored);
+      expect(aggregations((await api().get(`/api/dashboards/${board.id}`).set(alice)).body.widgets[0].query)).toEqual(stored);
+      const patched = await api().patch(`/api/widgets/${created.id}`).set(alice).send({ query: { ...SALES_QUERY, columns: [{ table: 'o', column: 'amount', aggregation: 'Max' }] } }).expect(200);
+      expect(patched.body.query.columns[0].aggregation).toBe('max');
+    });
+
+    it('still refuses an unknown one, in any case', async () => {
+      const board = await createDashboard(testApp, alice);
+      const response = await api()
+        .post(`/api/dashboards/${board.id}/widgets`)
+        .set(alice)
+        .send({ ...valid, query: { ...SALES_QUERY, columns: [{ table: 'o', column: 'amount', aggregation: 'MEDIAN' }] } })
+        .expect(400);
+      expect(errorFields(response.body)).toContain('query.columns.0.aggregation');
     });
   });
 });

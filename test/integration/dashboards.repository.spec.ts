@@ -1,6 +1,6 @@
 import { Role } from '../../src/platform/auth/principal.js';
 import type { Principal } from '../../src/platform/auth/principal.js';
-import { DashboardRepository } from '../../src/modules/dashboards/dashboard.repository.js';
+import { type CountOf, DashboardRepository } from '../../src/modules/dashboards/dashboard.repository.js';
 import { DashboardHistoryRepository, type ContentsShape } from '../../src/modules/dashboards/dashboard-history.repository.js';
 import { DashboardUserConfigRepository } from '../../src/modules/dashboards/dashboard-user-config.repository.js';
 import { DashboardWidgets, LARGE_WIDGET_MEMBERS } from '../../src/modules/widgets/dashboard-widgets.service.js';
@@ -18,6 +18,7 @@ describe('dashboard repositories (cloned database, no HTTP)', () => {
   let configs: DashboardUserConfigRepository;
   let widgets: WidgetRepository;
   let shape: ContentsShape;
+  let countOf: CountOf;
 
   beforeAll(async () => {
     t = await startTestContext();
@@ -27,6 +28,7 @@ describe('dashboard repositories (cloned database, no HTTP)', () => {
     widgets = t.get(WidgetRepository);
     const contents = t.get(DashboardWidgets);
     shape = { contentsOf: (dashboard) => contents.contentsOf(dashboard), largeMembers: LARGE_WIDGET_MEMBERS };
+    countOf = (dashboard) => contents.countOf(dashboard);
   });
   afterAll(() => t.close());
 
@@ -52,7 +54,7 @@ describe('dashboard repositories (cloned database, no HTTP)', () => {
     });
 
     const names = (principal: Principal, filters: object, limit = 50) =>
-      t.inTenant(principal, async () => (await dashboards.page(filters, { limit })).items.map((dashboard) => dashboard.name));
+      t.inTenant(principal, async () => (await dashboards.page(filters, { limit }, countOf)).items.map((dashboard) => dashboard.name));
 
     it('shows live dashboards newest first, filtered by visibility, owner and name, never another tenant’s', async () => {
       expect(await names(owner, {})).toEqual(['Shared 100%_done', 'Public board', 'Private sales']);
@@ -69,16 +71,16 @@ describe('dashboard repositories (cloned database, no HTTP)', () => {
     });
 
     it('pages by cursor without gaps or repeats, and ends with a null cursor', async () => {
-      const first = await t.inTenant(owner, () => dashboards.page({}, { limit: 2 }));
+      const first = await t.inTenant(owner, () => dashboards.page({}, { limit: 2 }, countOf));
       expect(first.items.map((dashboard) => dashboard.name)).toEqual(['Shared 100%_done', 'Public board']);
-      const second = await t.inTenant(owner, () => dashboards.page({}, { limit: 2, cursor: first.nextCursor! }));
+      const second = await t.inTenant(owner, () => dashboards.page({}, { limit: 2, cursor: first.nextCursor! }, countOf));
       expect(second).toMatchObject({ items: [{ name: 'Private sales' }], nextCursor: null });
-      await expect(t.inTenant(owner, () => dashboards.page({}, { limit: 2, cursor: 'garbage' }))).rejects.toMatchObject({ status: 400 });
+      await expect(t.inTenant(owner, () => dashboards.page({}, { limit: 2, cursor: 'garbage' }, countOf))).rejects.toMatchObject({ status: 400 });
     });
 
     it('returns the fields as the views need them', async () => {
-      const [shared] = (await t.inTenant(owner, () => dashboards.page({ nameContains: 'Shared' }, { limit: 1 }))).items;
-      expect(shared).toMatchObject({ allowedViewers: [' bob ', 'null'], isPublic: false, ownerId: owner.actorId, version: 1, layout: { columns: 12 }, filters: [] });
+      const [shared] = (await t.inTenant(owner, () => dashboards.page({ nameContains: 'Shared' }, { limit: 1 }, countOf))).items;
+      expect(shared).toMatchObject({ allowedViewers: [' bob ', 'null'], isPublic: false, ownerId: owner.actorId, version: 1, layout: { columns: 12 }, filters: [], projectId: null, widgetCount: 0 });
       expect(new Date(shared.createdAt).getTime()).toBeGreaterThan(Date.now() - DAY);
     });
 
@@ -213,16 +215,26 @@ describe('dashboard repositories (cloned database, no HTTP)', () => {
 
   describe('per-user configs', () => {
     const owner = newPrincipal();
-    const content = { chartCustomizations: { a: 1 }, theme: 'dark', layout: null, filters: ['x'] };
+    const content = { chartCustomizations: { a: 1 }, theme: { name: 'dark', palette: ['#000'] }, layout: null, filters: ['x'] };
 
-    it('adds a first config once per user and dashboard, and reads only the tenant’s', async () => {
+    it('adds a first config once per user, dashboard and session, and reads only the tenant’s', async () => {
       const id = await t.inTenant(owner, async () => (await dashboards.add({ name: 'Configured' })).id);
-      const first = await t.inTenant(owner, () => configs.addFirst(id, 'alice', content, 1));
-      expect(first).toMatchObject({ ...content, version: 1, dashboardVersion: 1, userId: 'alice' });
-      expect(await t.inTenant(owner, () => configs.addFirst(id, 'alice', { ...content, theme: 'light' }, 1))).toBeUndefined();
-      expect(await t.inTenant(owner, () => configs.of(id, 'alice', true))).toMatchObject({ theme: 'dark' });
-      expect(await t.inTenant(owner, () => configs.of(id, 'bob', false))).toBeNull();
-      expect(await t.inTenant(newPrincipal([], 'another-tenant-configs'), () => configs.of(id, 'alice', false))).toBeNull();
+      const alice = { dashboardId: id, userId: 'alice', sessionId: '' };
+      const first = await t.inTenant(owner, () => configs.addFirst(alice, content, 1));
+      expect(first).toMatchObject({ ...content, version: 1, dashboardVersion: 1, userId: 'alice', sessionId: '' });
+      expect(await t.inTenant(owner, () => configs.addFirst(alice, { ...content, theme: { name: 'light' } }, 1))).toBeUndefined();
+      expect(await t.inTenant(owner, () => configs.of(alice, true))).toMatchObject({ theme: { name: 'dark', palette: ['#000'] } });
+      expect(await t.inTenant(owner, () => configs.of({ ...alice, userId: 'bob' }, false))).toBeNull();
+      expect(await t.inTenant(newPrincipal([], 'another-tenant-configs'), () => configs.of(alice, false))).toBeNull();
+
+      const tablet = { ...alice, sessionId: 'tablet' };
+      expect(await t.inTenant(owner, () => configs.of(tablet, false))).toBeNull();
+      expect(await t.inTenant(owner, () => configs.addFirst(tablet, { ...content, theme: null }, 1))).toMatchObject({ sessionId: 'tablet', theme: null });
+      expect(await t.inTenant(owner, () => configs.countHeldSessions(id, 'alice'))).toBe(1);
+      await t.inTenant(owner, () => configs.addFirst({ ...alice, sessionId: 'emptied' }, { chartCustomizations: {}, theme: null, layout: null, filters: [] }, 1));
+      expect(await t.inTenant(owner, () => configs.countHeldSessions(id, 'alice'))).toBe(1);
+      expect(await t.inTenant(owner, () => configs.countHeldSessions(id, 'bob'))).toBe(0);
+      expect(await t.inTenant(owner, () => configs.of(alice, false))).toMatchObject({ theme: { name: 'dark' } });
     });
   });
 });

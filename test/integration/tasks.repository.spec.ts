@@ -3,12 +3,15 @@ import { ProblemException } from '../../src/platform/errors/problem.exception.js
 import type { Principal } from '../../src/platform/auth/principal.js';
 import type { LineageQuery } from '../../src/modules/tasks/dto/lineage.query.js';
 import { ListTasksQuery } from '../../src/modules/tasks/dto/list-tasks.query.js';
+import { ProjectRepository } from '../../src/modules/projects/project.repository.js';
 import { TaskRepository } from '../../src/modules/tasks/task.repository.js';
 import { TaskApprovalRepository } from '../../src/modules/tasks/task-approval.repository.js';
 import { TaskArtifactRepository } from '../../src/modules/tasks/task-artifact.repository.js';
 import { TaskDependencyRepository } from '../../src/modules/tasks/task-dependency.repository.js';
 import { TaskExecutionRepository } from '../../src/modules/tasks/task-execution.repository.js';
 import type { TaskState } from '../../src/modules/tasks/task-state.js';
+import { captureStatements } from '../support/statement-capture.js';
+import { withOwnerClient } from '../support/test-database.js';
 import { newPrincipal, startTestContext, type TestContext } from '../support/test-context.js';
 
 const LINEAGE: LineageQuery = { direction: 'both', maxDepth: 5, maxNodes: 1_000 };
@@ -47,13 +50,20 @@ describe('task repositories (cloned database, no HTTP)', () => {
     const owner = newPrincipal();
     const stranger = newPrincipal();
     const ids: Record<string, string> = {};
+    /** Projects named a and b of the owner, and the stranger's own a. */
+    const projects: Record<'a' | 'b' | 'strangersA', string> = { a: '', b: '', strangersA: '' };
+    const projectOf = (principal: Principal, name: string) =>
+      t.inTenant(principal, async () => (await t.get(ProjectRepository).add({ name, description: null, settings: {}, archivedAt: null })).id);
 
     beforeAll(async () => {
-      ids.pendingA = await taskOf(owner, { prompt: 'p'.repeat(500), projectId: 'a' });
-      ids.runningA = await taskOf(owner, { projectId: 'a', state: 'running', currentAgent: 'tester' });
-      ids.completedB = await taskOf(owner, { projectId: 'b', state: 'completed' });
+      projects.a = await projectOf(owner, 'a');
+      projects.b = await projectOf(owner, 'b');
+      projects.strangersA = await projectOf(stranger, 'a');
+      ids.pendingA = await taskOf(owner, { prompt: 'p'.repeat(500), projectId: projects.a });
+      ids.runningA = await taskOf(owner, { projectId: projects.a, state: 'running', currentAgent: 'tester' });
+      ids.completedB = await taskOf(owner, { projectId: projects.b, state: 'completed' });
       ids.cancelled = await taskOf(owner, { state: 'cancelled' });
-      ids.strangers = await taskOf(stranger, { projectId: 'a' });
+      ids.strangers = await taskOf(stranger, { projectId: projects.strangersA });
       await t.inTenant(owner, () => graph.add(ids.runningA, [ids.pendingA, ids.completedB]));
     });
 
@@ -61,7 +71,7 @@ describe('task repositories (cloned database, no HTTP)', () => {
       (await t.inTenant(principal, () => tasks.page(listQuery(fields)))).items.map((row) => row.id);
 
     it('reads a task of the tenant only', async () => {
-      expect((await t.inTenant(owner, () => tasks.byId(ids.pendingA)))?.projectId).toBe('a');
+      expect((await t.inTenant(owner, () => tasks.byId(ids.pendingA)))?.projectId).toBe(projects.a);
       expect(await t.inTenant(stranger, () => tasks.byId(ids.pendingA))).toBeNull();
       expect(await t.inTenant(stranger, () => tasks.exists(ids.pendingA))).toBe(false);
       expect(await t.inTenant(stranger, () => tasks.lockedForChange(ids.pendingA))).toBeNull();
@@ -82,20 +92,46 @@ describe('task repositories (cloned database, no HTTP)', () => {
         [{ state: ['running'] }, [ids.runningA]],
         [{ state: ['pending', 'completed'] }, [ids.completedB, ids.pendingA]],
         [{ state: ['failed'] }, []],
-        [{ projectId: 'a' }, [ids.runningA, ids.pendingA]],
-        [{ projectId: 'none' }, []],
+        [{ projectId: projects.a }, [ids.runningA, ids.pendingA]],
+        [{ projectId: projects.strangersA }, []],
         [{ currentAgent: 'tester' }, [ids.runningA]],
         [{ createdFrom: running }, [ids.cancelled, ids.completedB, ids.runningA]],
         [{ createdTo: running }, [ids.pendingA]],
-        [{ projectId: 'a', state: ['pending'], createdTo: running }, [ids.pendingA]],
+        [{ projectId: projects.a, state: ['pending'], createdTo: running }, [ids.pendingA]],
       ];
-      for (const [filters, expected] of cases) expect(await listed(filters)).toEqual(expected);
+      for (const [filters, expected] of cases) {
+        expect(await listed(filters)).toEqual(expected);
+        // The count answers the same filters exactly.
+        expect(await t.inTenant(owner, () => tasks.countMatching(filters))).toBe(expected.length);
+      }
+      expect(await t.inTenant(newPrincipal(), () => tasks.countMatching({}))).toBe(0);
       expect(await listed({}, stranger)).toEqual([ids.strangers]);
       expect(await listed({}, newPrincipal())).toEqual([]);
     });
 
+    it('counts through the tenant-first index the filters select (never the whole table)', async () => {
+      const indexOf = async (filters: Partial<ListTasksQuery>) => {
+        const [statement] = await captureStatements(owner, () => t.inTenant(owner, () => tasks.countMatching(filters)));
+        return withOwnerClient(t.database, async (client) => {
+          await client.query('begin');
+          try {
+            await client.query('analyze tasks');
+            await client.query("select set_config('app.tenant_id', $1, true), set_config('enable_seqscan', 'off', true)", [owner.tenantId]);
+            const plan = JSON.stringify((await client.query(`explain (format json) ${statement.text}`, statement.values)).rows);
+            return plan.match(/"Index Name":"(\w+)"/)?.[1];
+          } finally {
+            await client.query('rollback');
+          }
+        });
+      };
+      expect(await indexOf({ projectId: projects.a })).toBe('tasks_tenant_project_created_idx');
+      expect(await indexOf({ state: ['running'] })).toBe('tasks_tenant_state_created_idx');
+      // Without a selective filter any tenant-first index costs the planner the same on a handful of rows.
+      expect(await indexOf({ createdFrom: new Date('2026-01-01T00:00:00Z') })).toMatch(/^tasks_tenant_/);
+    });
+
     it('lists previews, sizes, what each task depends on and ISO instants', async () => {
-      const page = await t.inTenant(owner, () => tasks.page(listQuery({ projectId: 'a' })));
+      const page = await t.inTenant(owner, () => tasks.page(listQuery({ projectId: projects.a })));
       const [running, pending] = page.items;
       expect(running.dependsOn).toEqual([ids.pendingA, ids.completedB].sort());
       expect(pending.dependsOn).toEqual([]);
@@ -124,14 +160,22 @@ describe('task repositories (cloned database, no HTTP)', () => {
       const counts = await t.inTenant(owner, () => tasks.countsByState());
       expect(counts).toEqual(
         expect.arrayContaining([
-          { projectId: 'a', state: 'pending', count: 1 },
-          { projectId: 'a', state: 'running', count: 1 },
-          { projectId: 'b', state: 'completed', count: 1 },
+          { projectId: projects.a, state: 'pending', count: 1 },
+          { projectId: projects.a, state: 'running', count: 1 },
+          { projectId: projects.b, state: 'completed', count: 1 },
           { projectId: null, state: 'cancelled', count: 1 },
         ]),
       );
       expect(counts).toHaveLength(4);
-      expect(await t.inTenant(owner, () => tasks.countsByState('b'))).toEqual([{ projectId: 'b', state: 'completed', count: 1 }]);
+      expect(await t.inTenant(owner, () => tasks.countsByState(projects.b))).toEqual([{ projectId: projects.b, state: 'completed', count: 1 }]);
+      expect(await t.inTenant(owner, () => tasks.countsByProject([projects.a, projects.strangersA]))).toEqual(
+        expect.arrayContaining([
+          { projectId: projects.a, state: 'pending', count: 1 },
+          { projectId: projects.a, state: 'running', count: 1 },
+        ]),
+      );
+      expect(await t.inTenant(owner, () => tasks.countsByProject([projects.a, projects.strangersA]))).toHaveLength(2);
+      expect(await t.inTenant(owner, () => tasks.countsByProject([]))).toEqual([]);
       expect(await t.inTenant(newPrincipal(), () => tasks.countsByState())).toEqual([]);
     });
   });
@@ -253,8 +297,8 @@ describe('task repositories (cloned database, no HTTP)', () => {
         started.push((await t.inTenant(owner, () => executions.start(taskId, 'tester', index === 0 ? { files: ['a.ts'] } : null))).id);
       }
       await t.inTenant(owner, async () => {
-        await executions.addReview(started[0], { iteration: 2, qualityScore: 1, completenessScore: 1, correctnessScore: 1, overallScore: 1, decision: 'done' });
-        await executions.addReview(started[0], { iteration: 1, qualityScore: 0.5, completenessScore: 0.5, correctnessScore: 0.5, overallScore: 0.5, decision: 'iterate' });
+        await executions.addReview(started[0], { iteration: 2, agentType: 'reviewer', qualityScore: 1, completenessScore: 1, correctnessScore: 1, overallScore: 1, decision: 'done' });
+        await executions.addReview(started[0], { iteration: 1, agentType: 'tester', qualityScore: 0.5, completenessScore: 0.5, correctnessScore: 0.5, overallScore: 0.5, decision: 'iterate' });
       });
     });
 

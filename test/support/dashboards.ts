@@ -48,3 +48,10 @@ export async function createWidget(testApp: TestApp, auth: Headers, dashboardId:
 
 /** The fields of each error of a 400 problem. */
 export const errorFields = (body: { errors?: { field: string }[] }) => (body.errors ?? []).map((error) => error.field);
+
+/** A project of the caller's tenant (the projects API), for dashboards that belong to one. */
+export async function createProject(testApp: TestApp, auth: Headers, name: string): Promise<{ id: string }> {
+  const response = await request(testApp.server).post('/api/projects').set(auth).send({ name });
+  if (response.status !== 201) throw new Error(`create project failed: ${response.status} ${JSON.stringify(response.body)}`);
+  return response.body;
+}

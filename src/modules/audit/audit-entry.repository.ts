@@ -1,3 +1,4 @@
+import type { Expression, SqlBool } from 'kysely';
 import { TenantRepository } from '../../platform/database/tenant-repository.js';
 import { EXAMPLE_ID, RecordSql } from '../../platform/database/sql/record-sql.decorator.js';
 import { isoInstant, queryRow, queryRows, sql } from '../../platform/database/sql/sql.js';
@@ -22,6 +23,27 @@ export type ChainProblem = 'altered' | 'unlinked' | 'missing_before';
 export interface ChainCheck {
   checked: number;
   broken: { id: string; problem: ChainProblem } | null;
+}
+
+/** The list's filters over alias `a`, each value bound. */
+function auditFilters(filters: AuditFilterQuery): Expression<SqlBool>[] {
+  const conditions: Expression<SqlBool>[] = [];
+  const column = (name: string) => sql.ref(`a.${name}`);
+  if (filters.actorId) conditions.push(sql<SqlBool>`${column('actor_id')} = ${filters.actorId}`);
+  if (filters.action) {
+    // A prefix is a range of the action index (byte-order collation); `_` is a wildcard to LIKE.
+    conditions.push(
+      filters.action.endsWith('.')
+        ? sql<SqlBool>`${column('action')} like ${`${filters.action.replaceAll('_', '\\_')}%`}`
+        : sql<SqlBool>`${column('action')} = ${filters.action}`,
+    );
+  }
+  if (filters.resourceType) conditions.push(sql<SqlBool>`${column('resource_type')} = ${filters.resourceType}`);
+  if (filters.resourceId) conditions.push(sql<SqlBool>`${column('resource_id')} = ${filters.resourceId}`);
+  if (filters.requestId) conditions.push(sql<SqlBool>`${column('request_id')} = ${filters.requestId}`);
+  if (filters.from) conditions.push(sql<SqlBool>`${column('created_at')} >= ${filters.from}`);
+  if (filters.to) conditions.push(sql<SqlBool>`${column('created_at')} < ${filters.to}`);
+  return conditions;
 }
 
 /** Newest first, over rows that hold instants as ISO text (node-postgres hands the ORM's connection timestamps as text). */
@@ -62,20 +84,22 @@ export class AuditEntryRepository extends TenantRepository<AuditEntry> {
   /** Matching entries, newest first. */
   @RecordSql([{}, { limit: 50 }], [EXAMPLE_FILTERS, { limit: 1000, cursor: EXAMPLE_CURSOR }], [{ action: 'task.transition' }, { limit: 50 }])
   page(filters: AuditFilterQuery, query: PageQuery): Promise<Page<AuditEntryRow>> {
-    let select = this.selectRows();
-    if (filters.actorId) select = select.where('a.actor_id', '=', filters.actorId);
-    if (filters.action) {
-      // A prefix is a range of the action index (byte-order collation); `_` is a wildcard to LIKE.
-      select = filters.action.endsWith('.')
-        ? select.where('a.action', 'like', `${filters.action.replaceAll('_', '\\_')}%`)
-        : select.where('a.action', '=', filters.action);
-    }
-    if (filters.resourceType) select = select.where('a.resource_type', '=', filters.resourceType);
-    if (filters.resourceId) select = select.where('a.resource_id', '=', filters.resourceId);
-    if (filters.requestId) select = select.where('a.request_id', '=', filters.requestId);
-    if (filters.from) select = select.where('a.created_at', '>=', filters.from);
-    if (filters.to) select = select.where('a.created_at', '<', filters.to);
+    const select = auditFilters(filters).reduce((statement, condition) => statement.where(condition), this.selectRows());
     return keysetPage(this.em, select, 'a', query, NEWEST_FIRST);
+  }
+
+  /**
+   * How many entries match: exact, index-only on the tenant's index the filters lead with (actor,
+   * action, resource, request, or created-at for a time range alone). Its cost grows with the entries
+   * counted, so the route is an expensive read.
+   */
+  @RecordSql([{}], [EXAMPLE_FILTERS], [{ action: 'dashboard.', from: EXAMPLE_FILTERS.from }])
+  async countMatching(filters: AuditFilterQuery): Promise<number> {
+    const select = auditFilters(filters).reduce(
+      (statement, condition) => statement.where(condition),
+      this.kysely().selectFrom('audit_entries as a').select(sql<number>`count(*)::int`.as('count')).where('a.tenant_id', '=', this.tenantId()),
+    );
+    return (await queryRow(this.em, select))!.count;
   }
 
   /** When the `limit`+1-th entry of the range, oldest first, was recorded: where a bounded walk must stop. */

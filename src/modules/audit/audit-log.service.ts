@@ -23,6 +23,10 @@ export class AuditLogService {
     return { items: page.items.map(auditEntryView), nextCursor: page.nextCursor };
   }
 
+  async count(filters: AuditFilterQuery): Promise<{ count: number }> {
+    return { count: await this.entries.countMatching(filters) };
+  }
+
   async get(id: string): Promise<AuditEntryView> {
     const entry = await this.entries.byId(id);
     if (!entry) {

@@ -6,6 +6,7 @@ import { ApiBearerAuth, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Role } from '../../platform/auth/principal.js';
 import { RequireRoles } from '../../platform/auth/roles.decorator.js';
+import { ExpensiveRead } from '../../platform/tenancy/expensive-read.decorator.js';
 import { OwnUnitsOfWork } from '../../platform/tenancy/own-units-of-work.decorator.js';
 import { TenantContext } from '../../platform/tenancy/tenant-context.js';
 import type { AuditEntryView } from './audit-entry.view.js';
@@ -13,7 +14,7 @@ import { AuditEvents } from './audit-events.js';
 import { AuditLogService } from './audit-log.service.js';
 import { AuditVerification } from './audit-verification.js';
 import { EXPORT_CONTENT_TYPES, exportHeader, exportLine } from './audit-export.js';
-import { AuditRangeQuery, ExportAuditLogsQuery, ListAuditLogsQuery } from './dto/list-audit-logs.query.js';
+import { AuditFilterQuery, AuditRangeQuery, ExportAuditLogsQuery, ListAuditLogsQuery } from './dto/list-audit-logs.query.js';
 
 const STALLED_CLIENT_MS = 30_000;
 
@@ -34,6 +35,17 @@ export class AuditLogsController {
   @Get()
   list(@Query() query: ListAuditLogsQuery) {
     return this.auditLog.list(query);
+  }
+
+  /**
+   * `{ count }` of the entries the list's filters select (no cursor or limit). Exact, so its cost grows
+   * with the entries counted: an expensive read (DB_EXPENSIVE_STATEMENT_TIMEOUT_MS, then 503; narrow
+   * it with from/to).
+   */
+  @Get('count')
+  @ExpensiveRead()
+  count(@Query() filters: AuditFilterQuery) {
+    return this.auditLog.count(filters);
   }
 
   /**

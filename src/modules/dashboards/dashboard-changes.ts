@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import { ForeignKeyConstraintViolationException, UniqueConstraintViolationException } from '@mikro-orm/core';
 import { ProblemException } from '../../platform/errors/problem.exception.js';
 import type { Precondition } from '../../platform/http/preconditions.js';
 import { TenantContext } from '../../platform/tenancy/tenant-context.js';
@@ -7,6 +7,9 @@ import { DashboardAccess } from './dashboard-access.js';
 import type { Dashboard } from './dashboard.entity.js';
 import { DashboardRepository } from './dashboard.repository.js';
 import { DashboardHistory } from './dashboard-history.js';
+
+/** The foreign key from a dashboard to a project of its tenant (tenant_id, project_id). */
+const PROJECT_FOREIGN_KEY = 'dashboards_project_fk';
 
 /**
  * The one path of every change of a dashboard — its fields, its widgets, a restore: the row locked
@@ -36,13 +39,19 @@ export class DashboardChanges {
     return { result, version: dashboard.version };
   }
 
-  /** Runs a write of a dashboard named `name`; a live dashboard of the same name (any case) makes it a 409. */
+  /**
+   * Runs a write of a dashboard named `name`: a live dashboard of the same name (any case) makes it a
+   * 409; a projectId that is not a project of the tenant (the composite foreign key) a 400.
+   */
   async refusingDuplicateName<T>(name: string, write: () => Promise<T>): Promise<T> {
     try {
       return await write();
     } catch (error) {
       if (error instanceof UniqueConstraintViolationException) {
         throw new ProblemException(409, `A dashboard named "${name}" already exists in this tenant.`, { errors: [{ field: 'name', messages: ['already taken'] }] });
+      }
+      if (error instanceof ForeignKeyConstraintViolationException && error.message.includes(PROJECT_FOREIGN_KEY)) {
+        throw new ProblemException(400, 'projectId: not a project of this tenant.', { errors: [{ field: 'projectId', messages: ['not a project of this tenant'] }] });
       }
       throw error;
     }

@@ -201,7 +201,7 @@ export class DashboardHistoryRepository extends TenantRepository<DashboardVersio
 /** A dashboard's own fields as jsonb, as the API shows them, for the dashboard at `alias`. */
 function fieldsJson(alias: string): SqlFragment<Record<string, unknown>> {
   const column = (name: string) => sql.ref(`${alias}.${name}`);
-  return sql`jsonb_build_object('id', ${column('id')}, 'name', ${column('name')}, 'description', ${column('description')}, 'layout', ${column('layout')},
+  return sql`jsonb_build_object('id', ${column('id')}, 'name', ${column('name')}, 'description', ${column('description')}, 'projectId', ${column('project_id')}, 'layout', ${column('layout')},
     'filters', ${column('filters')}, 'ownerId', ${column('owner_id')}, 'isPublic', ${column('is_public')}, 'allowedViewers', to_jsonb(${column('allowed_viewers')}),
     'version', ${column('version')}, 'createdAt', ${isoInstant(column('created_at'))}, 'updatedAt', ${isoInstant(column('updated_at'))},
     'updatedBy', ${column('updated_by')})`;

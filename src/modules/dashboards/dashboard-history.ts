@@ -6,7 +6,7 @@ import type { Page, PageQuery } from '../../platform/pagination/page.js';
 import { TenantContext } from '../../platform/tenancy/tenant-context.js';
 import { isAdmin } from '../../platform/auth/ownership.js';
 import { DashboardAccess } from './dashboard-access.js';
-import { DashboardWidgets, LARGE_WIDGET_MEMBERS } from '../widgets/dashboard-widgets.service.js';
+import { DashboardWidgets, LARGE_WIDGET_MEMBERS, type WidgetJson } from '../widgets/dashboard-widgets.service.js';
 import { type ContentsShape, DashboardHistoryRepository, type KeptVersion, type VersionReader, type VersionSummary } from './dashboard-history.repository.js';
 
 function versionView(version: Omit<VersionSummary, 'id'>) {
@@ -29,7 +29,7 @@ export class DashboardHistory {
   constructor(
     private readonly repository: DashboardHistoryRepository,
     private readonly access: DashboardAccess,
-    widgets: DashboardWidgets,
+    private readonly widgets: DashboardWidgets,
     config: ConfigService<Environment, true>,
   ) {
     this.limits = {
@@ -75,7 +75,9 @@ export class DashboardHistory {
   async get(dashboardId: string, version: number) {
     await this.access.visible(dashboardId);
     const kept = await this.find(dashboardId, version);
-    return { ...versionView(kept), dashboard: kept.dashboard };
+    // As the dashboard read showed it: what is derived (widgetCount, each widget's `draft`) is not kept.
+    const widgets = this.widgets.shown((kept.dashboard.widgets ?? []) as WidgetJson[]);
+    return { ...versionView(kept), dashboard: { ...kept.dashboard, widgetCount: widgets.length, widgets } };
   }
 
   /** The state kept as `version`, if the caller may see it (the caller has checked access to the dashboard). */

@@ -6,7 +6,7 @@ import { TENANT_ISOLATION, TenantScopedEntity } from '../../platform/tenancy/ten
 
 /** One user's own view of a dashboard (customisations, theme, layout overrides, filter values), on every device. */
 @Entity({ tableName: 'dashboard_user_configs', repository: () => DashboardUserConfigRepository, ...TENANT_ISOLATION })
-@Unique({ name: 'dashboard_user_configs_tenant_dashboard_user_key', properties: ['tenantId', 'dashboardId', 'userId'] })
+@Unique({ name: 'dashboard_user_configs_tenant_dashboard_user_session_key', properties: ['tenantId', 'dashboardId', 'userId', 'sessionId'] })
 export class DashboardUserConfig extends TenantScopedEntity {
   [EntityRepositoryType]?: DashboardUserConfigRepository;
 
@@ -20,12 +20,17 @@ export class DashboardUserConfig extends TenantScopedEntity {
   @Property({ type: 'text' })
   userId!: string;
 
+  /** A device session with a config of its own; '' is the user's shared config. */
+  @Property({ type: 'text', default: '' })
+  sessionId: string & Opt = '';
+
   /** Keyed by widget id. */
   @Property({ type: 'jsonb' })
   chartCustomizations: Record<string, unknown> & Opt = {};
 
-  @Property({ type: 'text', nullable: true })
-  theme?: string | null;
+  /** A theme object as dashboard front-ends store it (capped). */
+  @Property({ type: 'jsonb', nullable: true })
+  theme?: Record<string, unknown> | null;
 
   @Property({ type: 'jsonb', nullable: true })
   layout?: Record<string, unknown> | null;

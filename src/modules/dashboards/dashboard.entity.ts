@@ -23,6 +23,9 @@ export const DEFAULT_LAYOUT: DashboardLayout = { columns: 12, rowHeight: 50, mar
 @Unique({ name: 'dashboards_tenant_id_key', properties: ['tenantId', 'id'] })
 @Index({ name: 'dashboards_tenant_created_idx', properties: ['tenantId', 'createdAt', 'id'] })
 @Index({ name: 'dashboards_tenant_deleted_idx', properties: ['tenantId', 'deletedAt', 'id'] })
+@Index({ name: 'dashboards_tenant_updated_idx', properties: ['tenantId', 'updatedAt', 'id'] })
+@Index({ name: 'dashboards_tenant_owner_idx', properties: ['tenantId', 'ownerId', 'createdAt', 'id'] })
+@Index({ name: 'dashboards_tenant_project_idx', properties: ['tenantId', 'projectId', 'createdAt', 'id'] })
 @Check({ name: 'dashboards_version_check', expression: 'version >= 1' })
 export class Dashboard extends TenantScopedEntity {
   [EntityRepositoryType]?: DashboardRepository;
@@ -35,6 +38,10 @@ export class Dashboard extends TenantScopedEntity {
 
   @Property({ type: 'text', nullable: true })
   description?: string | null;
+
+  /** The project of the tenant it belongs to, if any (a composite foreign key refuses another tenant's). */
+  @Property({ type: 'uuid', nullable: true })
+  projectId?: string | null;
 
   @Property({ type: 'jsonb' })
   layout: DashboardLayout & Opt = { ...DEFAULT_LAYOUT };

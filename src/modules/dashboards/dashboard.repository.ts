@@ -2,7 +2,7 @@ import { TenantRepository } from '../../platform/database/tenant-repository.js';
 import { LockMode, type RequiredEntityData } from '@mikro-orm/core';
 import type { CompiledQuery } from 'kysely';
 import { EXAMPLE_ID, RecordSql } from '../../platform/database/sql/record-sql.decorator.js';
-import { containsPattern, queryRow, sql, type SqlFragment } from '../../platform/database/sql/sql.js';
+import { containsPattern, queryRow, queryRows, sql, type SqlFragment } from '../../platform/database/sql/sql.js';
 import { keysetPage, NEWEST_FIRST, type SortKey } from '../../platform/pagination/keyset.js';
 import type { Page, PageQuery } from '../../platform/pagination/page.js';
 import { TenantContext } from '../../platform/tenancy/tenant-context.js';
@@ -10,18 +10,39 @@ import type { DashboardRef } from '../widgets/dashboard-widgets.service.js';
 import type { Dashboard } from './dashboard.entity.js';
 import type { DashboardTables } from './dashboard.tables.js';
 import type { DashboardFields } from './dashboard.view.js';
+import type { DashboardSort } from './dto/list-dashboards.query.js';
+import type { NoneMatch } from './if-none-match.js';
+import { decodeNameCursor, encodeNameCursor } from './name-cursor.js';
 
-/** Which live dashboards a list shows: `visibleTo` a user (else all, for an admin), of an owner, names containing a text. */
+/** Which live dashboards a list shows: `visibleTo` a user (else all, for an admin), of an owner, of a project, names containing a text. */
 export interface DashboardFilters {
   visibleTo?: string;
   ownerId?: string;
+  projectId?: string;
   nameContains?: string;
 }
+
+/** A page of a dashboard list: its size and cursor, and its order. */
+export type DashboardPageQuery = PageQuery & { sort?: DashboardSort };
+
+/** A dashboard of a list, with how many widgets it has. */
+export type ListedDashboardFields = DashboardFields & { widgetCount: number };
 
 export type TrashedDashboardFields = DashboardFields & { deletedAt: string; deletedBy: string };
 
 /** The contents (widgets) embedded in the dashboard's single read, given how to name the dashboard. */
 export type ContentsOf = (dashboard: DashboardRef) => SqlFragment<unknown[]>;
+
+/** How many widgets a dashboard has, embedded in a list's statement, given how to name the dashboard. */
+export type CountOf = (dashboard: DashboardRef) => SqlFragment<number>;
+
+/** Most recently changed first (a change of the dashboard's fields or widgets sets updated_at). */
+const RECENTLY_UPDATED_FIRST: SortKey<ListedDashboardFields> = {
+  name: 'updated',
+  expression: (alias) => sql.ref(`${alias}.updated_at`),
+  type: 'timestamptz',
+  valueOf: (row) => new Date(row.updatedAt).toISOString(),
+};
 
 const RECENTLY_DELETED_FIRST: SortKey<TrashedDashboardFields> = {
   name: 'deleted',
@@ -34,6 +55,9 @@ const EXAMPLE_PAGE: PageQuery = { limit: 50 };
 const EXAMPLE_CUTOFF = new Date('2026-01-01T00:00:00Z');
 /** Recordings show the read with an empty contents expression; the widgets' own is recorded with the widgets. */
 const NO_CONTENTS: ContentsOf = () => sql<unknown[]>`'[]'::jsonb`;
+/** Likewise a constant widget count (the widgets' own expression: WidgetRepository.countOf). */
+const NO_COUNT: CountOf = () => sql<number>`0`;
+const EXAMPLE_FILTERS: DashboardFilters = { visibleTo: 'user-1', ownerId: 'user-2', projectId: EXAMPLE_ID, nameContains: 'sales' };
 
 /**
  * The SQL of dashboards. Statements written in SQL name the tenant themselves (they are not filtered
@@ -65,9 +89,9 @@ export class DashboardRepository extends TenantRepository<Dashboard> {
    * A live dashboard with its contents as a jsonb column, in one statement: `contentsOf` embeds
    * them as a correlated expression (the widgets module's), so the hot read makes one round trip.
    */
-  @RecordSql([EXAMPLE_ID, NO_CONTENTS])
-  async withContents(id: string, contentsOf: ContentsOf): Promise<(DashboardFields & { contents: unknown[] }) | undefined> {
-    const contents = contentsOf({ tenantId: sql.ref('d.tenant_id'), id: sql.ref('d.id') });
+  @RecordSql([EXAMPLE_ID, NO_CONTENTS], [EXAMPLE_ID, NO_CONTENTS, [3, 4]])
+  async withContents(id: string, contentsOf: ContentsOf, unchangedAt?: NoneMatch): Promise<(DashboardFields & { contents: unknown[] | null }) | undefined> {
+    const contents = contentsUnless(contentsOf({ tenantId: sql.ref('d.tenant_id'), id: sql.ref('d.id') }), unchangedAt);
     return queryRow(this.em, this.selectFields().select(contents.as('contents')).where('d.id', '=', id).where('d.deleted_at', 'is', null));
   }
 
@@ -91,17 +115,52 @@ export class DashboardRepository extends TenantRepository<Dashboard> {
     return this.nativeDelete({ deletedAt: { $lt: cutoff } });
   }
 
-  /** Live dashboards, newest first. */
-  @RecordSql([{}, EXAMPLE_PAGE], [{ visibleTo: 'user-1', ownerId: 'user-2', nameContains: 'sales' }, EXAMPLE_PAGE])
-  async page(filters: DashboardFilters, query: PageQuery): Promise<Page<DashboardFields>> {
-    let select = this.selectFields().where('d.deleted_at', 'is', null);
-    if (filters.visibleTo !== undefined) {
-      const user = filters.visibleTo;
-      select = select.where((d) => d.or([d('d.owner_id', '=', user), d('d.is_public', '=', true), sql<boolean>`${sql.ref('d.allowed_viewers')} @> cast(${[user]} as text[])`]));
+  /**
+   * Live dashboards in the order asked (newest first by default), each with its widget count from
+   * `countOf` (the widgets module's expression) in the same statement.
+   */
+  @RecordSql(
+    [{}, EXAMPLE_PAGE, NO_COUNT],
+    [EXAMPLE_FILTERS, { ...EXAMPLE_PAGE, sort: 'updated' }, NO_COUNT],
+    [{ projectId: EXAMPLE_ID }, { ...EXAMPLE_PAGE, sort: 'name', cursor: encodeNameCursor({ id: EXAMPLE_ID, name: 'Sales' }) }, NO_COUNT],
+  )
+  async page(filters: DashboardFilters, query: DashboardPageQuery, countOf: CountOf): Promise<Page<ListedDashboardFields>> {
+    const widgetCount = countOf({ tenantId: sql.ref('d.tenant_id'), id: sql.ref('d.id') });
+    const select = this.selectFields().select(widgetCount.as('widgetCount')).where('d.deleted_at', 'is', null).where(matching(filters));
+    switch (query.sort ?? 'created') {
+      case 'created':
+        return keysetPage(this.em, select, 'd', query, NEWEST_FIRST);
+      case 'updated':
+        return keysetPage(this.em, select, 'd', query, RECENTLY_UPDATED_FIRST);
+      case 'name': {
+        // A–Z by lower(name), in the order of the live-name index (tenant_id, lower(name)); live names
+        // are unique case-insensitively, so the id only breaks ties defensively.
+        const name = sql<string>`lower(${sql.ref('d.name')})`;
+        let statement = select;
+        if (query.cursor) {
+          const last = decodeNameCursor(query.cursor);
+          const lastName = sql<string>`lower(cast(${last.name} as text))`;
+          statement = statement.where(sql<boolean>`${name} >= ${lastName} and (${name} > ${lastName} or ${sql.ref('d.id')} > cast(${last.id} as uuid))`);
+        }
+        const rows = await queryRows(this.em, statement.orderBy(name, 'asc').orderBy('d.id', 'asc').limit(query.limit + 1));
+        const items = rows.slice(0, query.limit);
+        const lastRow = items.at(-1);
+        return { items, nextCursor: rows.length > query.limit && lastRow ? encodeNameCursor(lastRow) : null };
+      }
     }
-    if (filters.ownerId !== undefined) select = select.where('d.owner_id', '=', filters.ownerId);
-    if (filters.nameContains !== undefined) select = select.where('d.name', 'ilike', containsPattern(filters.nameContains));
-    return keysetPage(this.em, select, 'd', query, NEWEST_FIRST);
+  }
+
+  /** How many live dashboards match the filters (those of page()). */
+  @RecordSql([{}], [EXAMPLE_FILTERS], [{ ownerId: 'user-2' }])
+  async countMatching(filters: DashboardFilters): Promise<number> {
+    const select = this.em
+      .getKysely<DashboardTables>()
+      .selectFrom('dashboards as d')
+      .select(sql<number>`count(*)::int`.as('count'))
+      .where('d.tenant_id', '=', this.tenantId())
+      .where('d.deleted_at', 'is', null)
+      .where(matching(filters));
+    return (await queryRow(this.em, select))?.count ?? 0;
   }
 
   /** Dashboards trashed since `since` (of `ownerId`, when given), recently deleted first. */
@@ -123,6 +182,22 @@ export class DashboardRepository extends TenantRepository<Dashboard> {
     return sql<{ tenant_id: string }>`select distinct tenant_id from dashboards where deleted_at < ${cutoff}`.compile(this.em.getKysely());
   }
 
+  /**
+   * For the projects module: per project of `projectIds`, how many of the tenant's dashboards belong to
+   * it, live and in the trash (projects without any left out); one statement (dashboards_tenant_project_idx).
+   */
+  @RecordSql([[EXAMPLE_ID]])
+  async countsByProject(projectIds: readonly string[]): Promise<{ projectId: string; live: number; trashed: number }[]> {
+    if (projectIds.length === 0) return [];
+    return queryRows(
+      this.em,
+      sql<{ projectId: string; live: number; trashed: number }>`
+        select project_id as "projectId", (count(*) filter (where deleted_at is null))::int as live, (count(*) filter (where deleted_at is not null))::int as trashed
+        from dashboards where tenant_id = ${this.tenantId()} and project_id = any(cast(${[...projectIds]} as uuid[]))
+        group by project_id`,
+    );
+  }
+
   private selectFields() {
     return this.em
       .getKysely<DashboardTables>()
@@ -131,6 +206,7 @@ export class DashboardRepository extends TenantRepository<Dashboard> {
         'd.id',
         'd.name',
         'd.description',
+        'd.project_id as projectId',
         sql.ref<DashboardFields['layout']>('d.layout').as('layout'),
         sql.ref<unknown[]>('d.filters').as('filters'),
         'd.owner_id as ownerId',
@@ -143,4 +219,27 @@ export class DashboardRepository extends TenantRepository<Dashboard> {
       ])
       .where('d.tenant_id', '=', TenantContext.current().tenantId);
   }
+}
+
+/** The list filters as one condition over the dashboards at alias `d` (each value bound). */
+function matching(filters: DashboardFilters): SqlFragment<boolean> {
+  const conditions: SqlFragment<boolean>[] = [sql<boolean>`true`];
+  if (filters.visibleTo !== undefined) {
+    const user = filters.visibleTo;
+    conditions.push(sql<boolean>`(${sql.ref('d.owner_id')} = ${user} or ${sql.ref('d.is_public')} or ${sql.ref('d.allowed_viewers')} @> cast(${[user]} as text[]))`);
+  }
+  if (filters.ownerId !== undefined) conditions.push(sql<boolean>`${sql.ref('d.owner_id')} = ${filters.ownerId}`);
+  if (filters.projectId !== undefined) conditions.push(sql<boolean>`${sql.ref('d.project_id')} = cast(${filters.projectId} as uuid)`);
+  if (filters.nameContains !== undefined) conditions.push(sql<boolean>`${sql.ref('d.name')} ilike ${containsPattern(filters.nameContains)}`);
+  return sql<boolean>`${sql.join(conditions, sql` and `)}`;
+}
+
+/**
+ * The contents, unless the dashboard is at a version the client already has (If-None-Match): then
+ * null, and the widgets are not read at all (CASE evaluates its branch only when taken).
+ */
+function contentsUnless(contents: SqlFragment<unknown[]>, unchangedAt: NoneMatch | undefined): SqlFragment<unknown[] | null> {
+  if (unchangedAt === '*') return sql<null>`null`;
+  if (unchangedAt === undefined || unchangedAt.length === 0) return contents;
+  return sql<unknown[] | null>`case when ${sql.ref('d.version')} = any(cast(${[...unchangedAt]} as int[])) then null else ${contents} end`;
 }

@@ -8,6 +8,7 @@ export interface DashboardTables {
     tenant_id: string;
     name: string;
     description: string | null;
+    project_id: string | null;
     layout: unknown;
     filters: unknown;
     owner_id: string;

@@ -8,6 +8,7 @@ export interface DashboardFields {
   id: string;
   name: string;
   description?: string | null;
+  projectId?: string | null;
   layout: DashboardLayout;
   filters: unknown[];
   ownerId: string;
@@ -24,6 +25,7 @@ export function dashboardView(dashboard: DashboardFields) {
     id: dashboard.id,
     name: dashboard.name,
     description: dashboard.description ?? null,
+    projectId: dashboard.projectId ?? null,
     layout: dashboard.layout,
     filters: dashboard.filters,
     ownerId: dashboard.ownerId,
@@ -36,7 +38,13 @@ export function dashboardView(dashboard: DashboardFields) {
   };
 }
 export type DashboardView = ReturnType<typeof dashboardView>;
-export type DashboardWithWidgets = DashboardView & { widgets: unknown[] };
+export type DashboardWithWidgets = DashboardView & { widgetCount: number; widgets: unknown[] };
+
+/** A dashboard of a list: its fields and how many widgets it has (counted in the page's statement). */
+export function listedDashboardView(dashboard: DashboardFields & { widgetCount: number }) {
+  return { ...dashboardView(dashboard), widgetCount: dashboard.widgetCount };
+}
+export type ListedDashboardView = ReturnType<typeof listedDashboardView>;
 
 /** A trashed dashboard, with when it will be purged. */
 export function trashedDashboardView(dashboard: DashboardFields & { deletedAt: Date | string; deletedBy: string }, retentionDays: number) {

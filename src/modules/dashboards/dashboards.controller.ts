@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Param, ParseUUIDPipe, Patch, Post, Put, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { PageQuery } from '../../platform/pagination/page.js';
 import { etagOf, ParseVersionPipe, preconditionOf } from '../../platform/http/preconditions.js';
@@ -7,17 +7,34 @@ import { DashboardConfigs } from './dashboard-configs.service.js';
 import { DashboardHistory } from './dashboard-history.js';
 import { DashboardsService } from './dashboards.service.js';
 import { CreateDashboardDto } from './dto/create-dashboard.dto.js';
-import { OwnedListQuery } from '../../platform/pagination/owned-list.query.js';
 import { DeleteDashboardQuery } from './dto/delete-dashboard.query.js';
-import { PutDashboardConfigDto } from './dto/put-dashboard-config.dto.js';
+import { DashboardFiltersQuery, ListDashboardsQuery } from './dto/list-dashboards.query.js';
+import { DashboardConfigQuery, PutDashboardConfigDto } from './dto/put-dashboard-config.dto.js';
+import { isUnchanged, parseIfNoneMatch } from './if-none-match.js';
 import { UpdateDashboardDto } from './dto/update-dashboard.dto.js';
 
 const IF_MATCH = { name: 'If-Match', required: false, description: 'The ETag ("<version>") this change is based on; stale → 412.' };
+
+const IF_NONE_MATCH = {
+  name: 'If-None-Match',
+  required: false,
+  description: 'ETags the client already has ("<version>", W/"<version>", a list, or *): when one is current, 304 without a body (cheap polling).',
+};
 
 /** Sets the strong ETag of a versioned response and returns it. */
 function tagged<T extends { version: number }>(reply: FastifyReply, view: T): T {
   void reply.header('ETag', etagOf(view.version));
   return view;
+}
+
+/**
+ * Answers a conditional read (the handler owns the reply): 304 with the ETag alone when the client
+ * has the current version, else 200 with the view. Responses are per user (private) and revalidated
+ * on every use (no-cache), so a browser cache polls with If-None-Match by itself.
+ */
+function sendConditional(reply: FastifyReply, result: { version: number; notModified?: true }): FastifyReply {
+  void reply.header('ETag', etagOf(result.version)).header('Cache-Control', 'private, no-cache');
+  return result.notModified ? reply.status(304).send() : reply.status(200).send(result);
 }
 
 @ApiTags('dashboards')
@@ -37,9 +54,17 @@ export class DashboardsController {
     return tagged(reply, dashboard);
   }
 
+  /** Dashboards the caller may see, each with its widgetCount; `sort=created|updated|name`. */
   @Get()
-  list(@Query() query: OwnedListQuery) {
+  list(@Query() query: ListDashboardsQuery) {
     return this.dashboards.list(query);
+  }
+
+  /** How many dashboards the list would show with the same filters: `{ "count": n }`. */
+  @Get('count')
+  @ApiOkResponse({ schema: { type: 'object', properties: { count: { type: 'integer', minimum: 0 } } } })
+  count(@Query() query: DashboardFiltersQuery) {
+    return this.dashboards.count(query);
   }
 
   /** The caller's trashed dashboards (an admin's: the tenant's), restorable until purgeAt. */
@@ -49,8 +74,10 @@ export class DashboardsController {
   }
 
   @Get(':id')
-  async get(@Param('id', ParseUUIDPipe) id: string, @Res({ passthrough: true }) reply: FastifyReply) {
-    return tagged(reply, await this.dashboards.get(id));
+  @ApiHeader(IF_NONE_MATCH)
+  @ApiResponse({ status: 304, description: 'The client has the current version (If-None-Match).' })
+  async get(@Param('id', ParseUUIDPipe) id: string, @Headers('if-none-match') ifNoneMatch: string | undefined, @Res() reply: FastifyReply) {
+    return sendConditional(reply, await this.dashboards.getUnlessUnchanged(id, parseIfNoneMatch(ifNoneMatch)));
   }
 
   /** The owner or an admin; a viewer gets 403. */
@@ -104,20 +131,45 @@ export class DashboardsController {
     return tagged(reply, await this.dashboards.restoreVersion(id, version, preconditionOf(ifMatch)));
   }
 
-  /** The caller's own config of the dashboard (empty, version 0, before the first PUT). ETag: the config's version. */
+  /**
+   * The caller's own config of the dashboard (empty, version 0, before the first PUT), shared by
+   * their devices, or a device session's own with `?sessionId=`. ETag: the config's version.
+   */
   @Get(':id/config')
-  async config(@Param('id', ParseUUIDPipe) id: string, @Res({ passthrough: true }) reply: FastifyReply) {
-    return tagged(reply, await this.configs.get(id));
+  @ApiHeader(IF_NONE_MATCH)
+  @ApiResponse({ status: 304, description: 'The client has the current version (If-None-Match).' })
+  async config(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Query() query: DashboardConfigQuery,
+    @Headers('if-none-match') ifNoneMatch: string | undefined,
+    @Res() reply: FastifyReply,
+  ) {
+    const noneMatch = parseIfNoneMatch(ifNoneMatch);
+    const config = await this.configs.get(id, query.sessionId);
+    return sendConditional(reply, isUnchanged(noneMatch, config.version) ? { notModified: true, version: config.version } : config);
   }
 
   @Put(':id/config')
   @ApiHeader({ ...IF_MATCH, description: 'The config ETag this change is based on ("0": only if none is saved yet); stale → 412.' })
   async putConfig(
     @Param('id', ParseUUIDPipe) id: string,
+    @Query() query: DashboardConfigQuery,
     @Body() input: PutDashboardConfigDto,
     @Headers('if-match') ifMatch: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    return tagged(reply, await this.configs.put(id, input, preconditionOf(ifMatch, input.version)));
+    return tagged(reply, await this.configs.put(id, query.sessionId, input, preconditionOf(ifMatch, input.version)));
+  }
+
+  /** Deletes the caller's config (shared, or a session's with `?sessionId=`): reads are empty again. 204 also when none was saved. */
+  @Delete(':id/config')
+  @HttpCode(204)
+  @ApiHeader({ ...IF_MATCH, description: 'The config ETag the deletion is based on; stale → 412.' })
+  async deleteConfig(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Query() query: DashboardConfigQuery,
+    @Headers('if-match') ifMatch: string | undefined,
+  ): Promise<void> {
+    await this.configs.delete(id, query.sessionId, preconditionOf(ifMatch));
   }
 }

@@ -22,7 +22,7 @@ import { WidgetsController } from './widgets.controller.js';
  * Dashboards as aggregates: their fields, trash, history and per-user configs, and the widget routes
  * (a widget change is a change of its dashboard: locked, versioned, kept in the history). The
  * widgets themselves are the widgets module's, reached through its one export, DashboardWidgets:
- * the dependency runs dashboards → widgets only. Exports nothing.
+ * the dependency runs dashboards → widgets only. Exports DashboardsService (projects count their dashboards through it).
  */
 @Module({
   imports: [MikroOrmModule.forFeature([Dashboard, DashboardVersion, DashboardWidgetList, DashboardWidgetContent, DashboardUserConfig]), WidgetsModule],
@@ -38,5 +38,7 @@ import { WidgetsController } from './widgets.controller.js';
     DashboardTrashPurgeJob,
     DashboardHistoryRetentionJob,
   ],
+  // For the projects module, which counts each project's dashboards through it.
+  exports: [DashboardsService],
 })
 export class DashboardsModule {}

@@ -6,21 +6,28 @@ import type { Page, PageQuery } from '../../platform/pagination/page.js';
 import { TenantContext } from '../../platform/tenancy/tenant-context.js';
 import { isAdmin } from '../../platform/auth/ownership.js';
 import { assertJsonWithin, hasInexactNumber, KIB } from '../../platform/http/json-size.js';
-import type { OwnedListQuery } from '../../platform/pagination/owned-list.query.js';
 import { changesAnything } from '../../platform/http/patch-body.js';
 import type { Precondition } from '../../platform/http/preconditions.js';
 import { DashboardWidgets, type WidgetJson } from '../widgets/dashboard-widgets.service.js';
 import { DashboardAccess, dashboardNotFound } from './dashboard-access.js';
 import { DashboardChanges } from './dashboard-changes.js';
 import { DEFAULT_LAYOUT, type DashboardLayout } from './dashboard.entity.js';
-import { DashboardRepository } from './dashboard.repository.js';
+import { type DashboardFilters, DashboardRepository } from './dashboard.repository.js';
 import { DashboardHistory } from './dashboard-history.js';
-import { dashboardView, type DashboardView, type DashboardWithWidgets, trashedDashboardView } from './dashboard.view.js';
+import { dashboardView, type DashboardWithWidgets, type ListedDashboardView, listedDashboardView, trashedDashboardView } from './dashboard.view.js';
+import type { DashboardFiltersQuery, ListDashboardsQuery } from './dto/list-dashboards.query.js';
+import { isUnchanged, type NoneMatch } from './if-none-match.js';
 import type { CreateDashboardDto, DashboardLayoutDto } from './dto/create-dashboard.dto.js';
 import type { UpdateDashboardDto } from './dto/update-dashboard.dto.js';
 
 /** Each of a dashboard's JSON fields (layout, filters) is stored as at most this much JSON. */
 export const MAX_DASHBOARD_JSON_BYTES = 64 * KIB;
+
+/** The answer to a read whose If-None-Match names the current version: nothing but that version. */
+export interface NotModified {
+  notModified: true;
+  version: number;
+}
 
 /**
  * Dashboards of the current tenant, their trash and their history. Every change of a dashboard goes
@@ -42,33 +49,58 @@ export class DashboardsService {
     this.retentionDays = config.get('DASHBOARD_TRASH_RETENTION_DAYS', { infer: true });
   }
 
+  /** For the projects module: each project's dashboards counted, live and in the trash (zeros for one without). */
+  async countsByProject(projectIds: readonly string[]): Promise<Map<string, { live: number; trashed: number }>> {
+    const counts = new Map(projectIds.map((id) => [id, { live: 0, trashed: 0 }]));
+    for (const { projectId, live, trashed } of await this.dashboards.countsByProject(projectIds)) counts.set(projectId, { live, trashed });
+    return counts;
+  }
+
   async create(input: CreateDashboardDto): Promise<DashboardWithWidgets> {
     const filters = checkedFilters(input.filters ?? []);
     const dashboard = await this.changes.refusingDuplicateName(input.name, () =>
       this.dashboards.add({
         name: input.name,
         description: input.description ?? null,
+        projectId: input.projectId ?? null,
         layout: layoutOf(input.layout),
         filters,
         isPublic: input.isPublic ?? false,
         allowedViewers: input.allowedViewers ?? [],
       }),
     );
-    return { ...dashboardView(dashboard), widgets: [] };
+    return { ...dashboardView(dashboard), widgetCount: 0, widgets: [] };
   }
 
-  /** What the caller may see: their own, public ones, ones naming them; admins see all of the tenant's. */
-  async list(query: OwnedListQuery): Promise<Page<DashboardView>> {
-    const principal = TenantContext.current();
-    const page = await this.dashboards.page({ visibleTo: isAdmin(principal) ? undefined : principal.actorId, ownerId: query.ownerId, nameContains: query.q }, query);
-    return { ...page, items: page.items.map(dashboardView) };
+  /**
+   * What the caller may see (their own, public ones, ones naming them; admins: all of the tenant's),
+   * filtered, in the order asked, each with its widget count.
+   */
+  async list(query: ListDashboardsQuery): Promise<Page<ListedDashboardView>> {
+    const page = await this.dashboards.page(filtersOf(query), query, (dashboard) => this.widgets.countOf(dashboard));
+    return { ...page, items: page.items.map(listedDashboardView) };
+  }
+
+  /** How many dashboards list() would show with these filters, over all its pages. */
+  async count(query: DashboardFiltersQuery): Promise<{ count: number }> {
+    return { count: await this.dashboards.countMatching(filtersOf(query)) };
   }
 
   /** The dashboard with its widgets (ordered by y, then x): one SQL statement. */
   async get(id: string): Promise<DashboardWithWidgets> {
-    const row = await this.dashboards.withContents(id, (dashboard) => this.widgets.contentsOf(dashboard));
+    return (await this.getUnlessUnchanged(id, undefined)) as DashboardWithWidgets;
+  }
+
+  /**
+   * get(), or only its version when the caller already has it (If-None-Match): one statement either
+   * way, which then does not read the widgets. Access is decided first: 404 whatever the header.
+   */
+  async getUnlessUnchanged(id: string, noneMatch: NoneMatch | undefined): Promise<DashboardWithWidgets | NotModified> {
+    const row = await this.dashboards.withContents(id, (dashboard) => this.widgets.contentsOf(dashboard), noneMatch);
     if (!row || !DashboardAccess.canSee(TenantContext.current(), row)) throw dashboardNotFound();
-    return { ...dashboardView(row), widgets: row.contents };
+    if (isUnchanged(noneMatch, row.version)) return { notModified: true, version: row.version };
+    const widgets = this.widgets.shown((row.contents ?? []) as WidgetJson[]);
+    return { ...dashboardView(row), widgetCount: widgets.length, widgets };
   }
 
   /** A PATCH naming no field changes nothing: no new version (the checks still apply). */
@@ -91,6 +123,7 @@ export class DashboardsService {
       }
       if (changes.name !== undefined) dashboard.name = changes.name;
       if (changes.description !== undefined) dashboard.description = changes.description;
+      if (changes.projectId !== undefined) dashboard.projectId = changes.projectId;
       if (filters !== undefined) dashboard.filters = filters;
       if (changes.isPublic !== undefined) dashboard.isPublic = changes.isPublic;
       if (changes.allowedViewers !== undefined) dashboard.allowedViewers = changes.allowedViewers;
@@ -100,7 +133,7 @@ export class DashboardsService {
 
   /**
    * Restores the content of a kept version — name, description, layout, filters and widgets — as a
-   * new version. Ownership and sharing (isPublic, allowedViewers) stay as they are now.
+   * new version. Ownership, sharing (isPublic, allowedViewers) and the project stay as they are now.
    */
   async restoreVersion(id: string, version: number, precondition: Precondition | undefined): Promise<DashboardWithWidgets> {
     await this.changes.run(id, precondition, async (dashboard) => {
@@ -166,6 +199,12 @@ export class DashboardsService {
   trashCutoff(): Date {
     return new Date(Date.now() - this.retentionDays * 86_400_000);
   }
+}
+
+/** The list's filters: what the caller may see, narrowed by the query's. */
+function filtersOf(query: DashboardFiltersQuery): DashboardFilters {
+  const principal = TenantContext.current();
+  return { visibleTo: isAdmin(principal) ? undefined : principal.actorId, ownerId: query.ownerId, projectId: query.projectId, nameContains: query.q };
 }
 
 /** The layout the input describes; members it leaves out keep their value in `base` (the defaults on create). */

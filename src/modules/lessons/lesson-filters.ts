@@ -1,9 +1,9 @@
 import type { Expression, SqlBool } from 'kysely';
 import { sql } from '../../platform/database/sql/sql.js';
-import type { ListLessonsQuery } from './dto/list-lessons.query.js';
+import type { LessonFiltersQuery } from './dto/list-lessons.query.js';
 
 /** The lessons list's filters over the lessons table at `alias`, every value a bound parameter. */
-export function lessonFilters(query: Partial<ListLessonsQuery>, alias: string): Expression<SqlBool>[] {
+export function lessonFilters(query: Partial<LessonFiltersQuery>, alias: string): Expression<SqlBool>[] {
   const column = (name: string) => sql.ref(`${alias}.${name}`);
   const filters: Expression<SqlBool>[] = [];
   if (query.category !== undefined) filters.push(sql`${column('category')} = ${query.category}::text`);

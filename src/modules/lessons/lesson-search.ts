@@ -68,9 +68,14 @@ export class LessonSearch {
     return (this.words.match(/[\p{L}\p{N}]/gu)?.length ?? 0) >= MIN_FALLBACK_LETTERS;
   }
 
+  /** Which lessons full-text search matches: what the ranked and the sorted lists read, and a count counts. */
+  matches(): LessonCondition {
+    return matching(this.tsQuery());
+  }
+
   /** The lessons full-text search matches, in the given order. */
   sortedBy(key: SortKey<RankedLesson>): LessonSelection {
-    return { key, condition: matching(this.tsQuery()) };
+    return { key, condition: this.matches() };
   }
 
   /**
@@ -98,14 +103,20 @@ export class LessonSearch {
    */
   resembling(): LessonSelection {
     const words = sql`${this.words}::text`;
-    const excluded = this.excluded.length ? sql`websearch_to_tsquery('english', ${this.excluded.join(' or ')}::text)` : undefined;
     return {
       key: byRank(BY_SIMILARITY),
-      condition: (alias) => {
-        const resembles = sql<SqlBool>`${words} <% ${sql.ref(`${alias}.search_text`)}`;
-        return excluded ? sql<SqlBool>`${resembles} and not (${sql.ref(`${alias}.search_vector`)} @@ ${excluded})` : resembles;
-      },
+      condition: this.resembles(),
       score: (alias) => sql<number>`word_similarity(${words}, ${sql.ref(`${alias}.search_text`)})::float8`,
+    };
+  }
+
+  /** Which lessons the typo fallback finds: `<%` reads pg_trgm.word_similarity_threshold (TYPO_SIMILARITY). */
+  resembles(): LessonCondition {
+    const words = sql`${this.words}::text`;
+    const excluded = this.excluded.length ? sql`websearch_to_tsquery('english', ${this.excluded.join(' or ')}::text)` : undefined;
+    return (alias) => {
+      const resembles = sql<SqlBool>`${words} <% ${sql.ref(`${alias}.search_text`)}`;
+      return excluded ? sql<SqlBool>`${resembles} and not (${sql.ref(`${alias}.search_vector`)} @@ ${excluded})` : resembles;
     };
   }
 

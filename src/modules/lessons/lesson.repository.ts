@@ -5,10 +5,10 @@ import { queryRow, queryRows, sql } from '../../platform/database/sql/sql.js';
 import { encodeCursor, keysetPage } from '../../platform/pagination/keyset.js';
 import type { Page } from '../../platform/pagination/page.js';
 import type { AgentType } from '../shared/agent-type.js';
-import type { LessonSort, ListLessonsQuery } from './dto/list-lessons.query.js';
+import type { LessonFiltersQuery, LessonSort, ListLessonsQuery } from './dto/list-lessons.query.js';
 import type { Lesson } from './lesson.entity.js';
 import { lessonFilters } from './lesson-filters.js';
-import { LESSON_SORT_KEYS, LessonSearch, type LessonSelection, type RankedLesson, TYPO_SIMILARITY } from './lesson-search.js';
+import { type LessonCondition, LESSON_SORT_KEYS, LessonSearch, type LessonSelection, type RankedLesson, TYPO_SIMILARITY } from './lesson-search.js';
 import { type LessonView, lessonView } from './lesson.view.js';
 import type { LessonTables } from './lessons.tables.js';
 
@@ -150,6 +150,33 @@ export class LessonRepository extends TenantRepository<Lesson> {
   async resemblingPage(query: ListLessonsQuery, search: LessonSearch): Promise<Page<LessonView>> {
     await queryRows(this.em, sql`select set_config('pg_trgm.word_similarity_threshold', ${String(TYPO_SIMILARITY)}, true)`);
     return this.page(query, search.resembling());
+  }
+
+  /**
+   * How many lessons the filters (and the search's full-text match, if any) select: exact. Served by
+   * the tenant's search GIN index with a search, the tags GIN index with tags, the confidence index
+   * with minConfidence; category, sourceAgent and humanValidated alone have no index of their own and
+   * read the tenant's rows.
+   */
+  @RecordSql([{ tagsMode: 'any' }], [EXAMPLE_FILTERS, EXAMPLE_SEARCH])
+  countMatching(filters: LessonFiltersQuery, search?: LessonSearch): Promise<number> {
+    return this.countWhere(filters, search?.matches());
+  }
+
+  /** How many lessons the typo fallback would list (the tenant's trigram GIN index), with the filters. */
+  @RecordSql([{ tagsMode: 'any' }, new LessonSearch('retyr budgte -gateway')])
+  async countResembling(filters: LessonFiltersQuery, search: LessonSearch): Promise<number> {
+    await queryRows(this.em, sql`select set_config('pg_trgm.word_similarity_threshold', ${String(TYPO_SIMILARITY)}, true)`);
+    return this.countWhere(filters, search.resembles());
+  }
+
+  private async countWhere(filters: LessonFiltersQuery, condition?: LessonCondition): Promise<number> {
+    const conditions = [...(condition ? [condition('l')] : []), ...lessonFilters(filters, 'l')];
+    const select = conditions.reduce(
+      (statement, where) => statement.where(where),
+      this.kysely().selectFrom('lessons as l').select(sql<number>`count(*)::int`.as('count')).where('l.tenant_id', '=', this.tenantId()),
+    );
+    return (await queryRow(this.em, select))!.count;
   }
 
   /**

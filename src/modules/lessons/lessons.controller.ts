@@ -5,7 +5,7 @@ import { Role } from '../../platform/auth/principal.js';
 import { RequireRoles } from '../../platform/auth/roles.decorator.js';
 import { ExpensiveRead } from '../../platform/tenancy/expensive-read.decorator.js';
 import { CreateLessonDto } from './dto/create-lesson.dto.js';
-import { ListLessonsQuery } from './dto/list-lessons.query.js';
+import { LessonFiltersQuery, ListLessonsQuery } from './dto/list-lessons.query.js';
 import { RecordApplicationDto } from './dto/record-application.dto.js';
 import { UpdateLessonDto } from './dto/update-lesson.dto.js';
 import { LessonsService } from './lessons.service.js';
@@ -31,6 +31,17 @@ export class LessonsController {
   @ExpensiveRead()
   list(@Query() query: ListLessonsQuery) {
     return this.lessons.list(query);
+  }
+
+  /**
+   * `{ count }` of the lessons the list's filters select (no cursor, limit or sort). Exact, so its
+   * cost grows with the matches: an expensive read like the list (DB_EXPENSIVE_STATEMENT_TIMEOUT_MS,
+   * then 503).
+   */
+  @Get('count')
+  @ExpensiveRead()
+  count(@Query() filters: LessonFiltersQuery) {
+    return this.lessons.count(filters);
   }
 
   @Get(':id')

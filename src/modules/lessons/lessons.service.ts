@@ -4,7 +4,7 @@ import { ProblemException } from '../../platform/errors/problem.exception.js';
 import { sortNameOf } from '../../platform/pagination/keyset.js';
 import type { Page } from '../../platform/pagination/page.js';
 import type { CreateLessonDto } from './dto/create-lesson.dto.js';
-import type { ListLessonsQuery } from './dto/list-lessons.query.js';
+import type { LessonFiltersQuery, ListLessonsQuery } from './dto/list-lessons.query.js';
 import type { UpdateLessonDto } from './dto/update-lesson.dto.js';
 import { type LessonContent, LessonRepository } from './lesson.repository.js';
 import { BY_SIMILARITY, LessonSearch } from './lesson-search.js';
@@ -61,6 +61,18 @@ export class LessonsService {
 
   async setValidated(id: string, humanValidated: boolean): Promise<LessonView> {
     return found(await this.lessons.change(id, { humanValidated }));
+  }
+
+  /**
+   * How many lessons the list with these filters holds. With `q`, what the search lists by default
+   * (sort=relevance): its full-text matches, or, when there are none, the typo fallback's.
+   */
+  async count(filters: LessonFiltersQuery): Promise<{ count: number }> {
+    const search = filters.q === undefined ? undefined : new LessonSearch(filters.q);
+    if (search?.isEmpty) return { count: 0 };
+    const matches = await this.lessons.countMatching(filters, search);
+    if (matches > 0 || !search?.canFallBack) return { count: matches };
+    return { count: await this.lessons.countResembling(filters, search) };
   }
 
   async list(query: ListLessonsQuery): Promise<Page<LessonView>> {

@@ -1,3 +1,4 @@
+import type { Expression, SqlBool } from 'kysely';
 import { TenantRepository } from '../../platform/database/tenant-repository.js';
 import { v7 as uuidv7 } from 'uuid';
 import { EXAMPLE_ID, RecordSql } from '../../platform/database/sql/record-sql.decorator.js';
@@ -5,7 +6,7 @@ import { isoInstant, queryRow, queryRows, sql } from '../../platform/database/sq
 import { keysetPage, type SortKey } from '../../platform/pagination/keyset.js';
 import type { Page } from '../../platform/pagination/page.js';
 import type { AgentType } from '../shared/agent-type.js';
-import type { ListPatternsQuery } from './dto/list-patterns.query.js';
+import type { ListPatternsQuery, PatternFiltersQuery } from './dto/list-patterns.query.js';
 import type { Pattern } from './pattern.entity.js';
 import type { PatternView } from './pattern.view.js';
 import type { LessonTables } from './lessons.tables.js';
@@ -60,10 +61,21 @@ export class PatternRepository extends TenantRepository<Pattern> {
 
   @RecordSql([{ limit: 50, sort: 'frequency' }], [{ limit: 50, sort: 'recent', type: 'flaky_test', agentType: 'tester' }])
   page(query: ListPatternsQuery): Promise<Page<PatternView>> {
-    let select = this.selectViews();
-    if (query.type) select = select.where('p.type', '=', query.type);
-    if (query.agentType) select = select.where('p.agent_type', '=', query.agentType);
+    const select = patternFilters(query).reduce((statement, condition) => statement.where(condition), this.selectViews());
     return keysetPage(this.em, select, 'p', query, PATTERN_SORT_KEYS[query.sort]);
+  }
+
+  /**
+   * Exact; index-only on the tenant's identity key (tenant, type, agent type, …) whatever the filters
+   * (with agentType alone, PostgreSQL 18 skips through its type prefix).
+   */
+  @RecordSql([{}], [{ type: 'flaky_test', agentType: 'tester' }])
+  async countMatching(filters: PatternFiltersQuery): Promise<number> {
+    const select = patternFilters(filters).reduce(
+      (statement, condition) => statement.where(condition),
+      this.kysely().selectFrom('patterns as p').select(sql<number>`count(*)::int`.as('count')).where('p.tenant_id', '=', this.tenantId()),
+    );
+    return (await queryRow(this.em, select))!.count;
   }
 
   private selectViews() {
@@ -73,6 +85,14 @@ export class PatternRepository extends TenantRepository<Pattern> {
   private kysely() {
     return this.em.getKysely<LessonTables>();
   }
+}
+
+/** The filters of the list and the count over alias `p`, each value bound. */
+function patternFilters(filters: PatternFiltersQuery): Expression<SqlBool>[] {
+  const conditions: Expression<SqlBool>[] = [];
+  if (filters.type) conditions.push(sql<SqlBool>`${sql.ref('p.type')} = ${filters.type}`);
+  if (filters.agentType) conditions.push(sql<SqlBool>`${sql.ref('p.agent_type')} = ${filters.agentType}`);
+  return conditions;
 }
 
 /** The columns of a pattern's view, as its property names. */

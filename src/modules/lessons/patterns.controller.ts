@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Role } from '../../platform/auth/principal.js';
 import { RequireRoles } from '../../platform/auth/roles.decorator.js';
-import { ListPatternsQuery } from './dto/list-patterns.query.js';
+import { ListPatternsQuery, PatternFiltersQuery } from './dto/list-patterns.query.js';
 import { RecordPatternDto } from './dto/record-pattern.dto.js';
 import { PatternsService } from './patterns.service.js';
 
@@ -24,6 +24,12 @@ export class PatternsController {
   @Get()
   list(@Query() query: ListPatternsQuery) {
     return this.patterns.list(query);
+  }
+
+  /** `{ count }` of the patterns the list's filters select (no cursor, limit or sort); exact. */
+  @Get('count')
+  count(@Query() filters: PatternFiltersQuery) {
+    return this.patterns.count(filters);
   }
 
   @Get(':id')

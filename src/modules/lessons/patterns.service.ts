@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ProblemException } from '../../platform/errors/problem.exception.js';
 import type { Page } from '../../platform/pagination/page.js';
-import type { ListPatternsQuery } from './dto/list-patterns.query.js';
+import type { ListPatternsQuery, PatternFiltersQuery } from './dto/list-patterns.query.js';
 import type { RecordPatternDto } from './dto/record-pattern.dto.js';
 import { assertJsonWithin, hasInexactNumber, KIB } from '../../platform/http/json-size.js';
 import { PatternRepository } from './pattern.repository.js';
@@ -28,6 +28,10 @@ export class PatternsService {
 
   list(query: ListPatternsQuery): Promise<Page<PatternView>> {
     return this.patterns.page(query);
+  }
+
+  async count(filters: PatternFiltersQuery): Promise<{ count: number }> {
+    return { count: await this.patterns.countMatching(filters) };
   }
 
   async get(id: string): Promise<PatternView> {

@@ -4,6 +4,7 @@ import type { FastifyReply } from 'fastify';
 import { Idempotent } from '../../platform/idempotency/idempotent.decorator.js';
 import { CreateSavedQueryDto } from './dto/create-saved-query.dto.js';
 import { OwnedListQuery } from '../../platform/pagination/owned-list.query.js';
+import { SavedQueryFiltersQuery } from './dto/saved-query-filters.query.js';
 import { UpdateSavedQueryDto } from './dto/update-saved-query.dto.js';
 import { SavedQueriesService } from './saved-queries.service.js';
 
@@ -24,6 +25,12 @@ export class SavedQueriesController {
   @Get()
   list(@Query() query: OwnedListQuery) {
     return this.savedQueries.list(query);
+  }
+
+  /** `{ count }` of the saved queries the list's filters select (no cursor or limit); exact. */
+  @Get('count')
+  count(@Query() filters: SavedQueryFiltersQuery) {
+    return this.savedQueries.count(filters);
   }
 
   @Get(':id')

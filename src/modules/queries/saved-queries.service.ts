@@ -8,6 +8,7 @@ import type { OwnedListQuery } from '../../platform/pagination/owned-list.query.
 import { assertJsonWithin, hasInexactNumber, KIB } from '../../platform/http/json-size.js';
 import { plainQuery, type QueryDefinitionDto, queryReferenceErrors } from './dto/query-definition.dto.js';
 import type { CreateSavedQueryDto } from './dto/create-saved-query.dto.js';
+import type { SavedQueryFiltersQuery } from './dto/saved-query-filters.query.js';
 import type { UpdateSavedQueryDto } from './dto/update-saved-query.dto.js';
 import type { SavedQuery } from './saved-query.entity.js';
 import { SavedQueryRepository } from './saved-query.repository.js';
@@ -33,6 +34,10 @@ export class SavedQueriesService {
 
   list(query: OwnedListQuery): Promise<Page<SavedQueryView>> {
     return this.savedQueries.page(query);
+  }
+
+  async count(filters: SavedQueryFiltersQuery): Promise<{ count: number }> {
+    return { count: await this.savedQueries.countMatching(filters) };
   }
 
   async get(id: string): Promise<SavedQueryView> {

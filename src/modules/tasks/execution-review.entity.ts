@@ -1,5 +1,6 @@
 import type { Opt } from '@mikro-orm/core';
-import { Check, Entity, Index, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
+import { Check, Entity, Enum, Index, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
+import { AGENT_TYPES, type AgentType } from '../shared/agent-type.js';
 import { v7 as uuidv7 } from 'uuid';
 import { TENANT_ISOLATION, TenantScopedEntity } from '../../platform/tenancy/tenant-scoped.entity.js';
 
@@ -19,6 +20,10 @@ export class ExecutionReview extends TenantScopedEntity {
 
   @Property({ type: 'integer' })
   iteration!: number;
+
+  /** The agent that wrote the review (reviews written before it was recorded take their execution's agent). */
+  @Enum({ items: () => [...AGENT_TYPES], type: 'text' })
+  agentType!: AgentType;
 
   @Property({ type: 'double' })
   qualityScore!: number;

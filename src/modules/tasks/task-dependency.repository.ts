@@ -69,6 +69,23 @@ export class TaskDependencyRepository extends TenantRepository<TaskDependency> {
     );
   }
 
+  /** The tasks that depend on this one (at most `limit`, by id), with their states: what keeps it from being deleted. */
+  @RecordSql([EXAMPLE_ID, 100])
+  dependentsOf(taskId: string, limit: number): Promise<{ id: string; state: TaskState }[]> {
+    return queryRows(
+      this.em,
+      this.em
+        .getKysely<TaskTables>()
+        .selectFrom('task_dependencies as d')
+        .innerJoin('tasks as t', (join) => join.onRef('t.tenant_id', '=', 'd.tenant_id').onRef('t.id', '=', 'd.task_id'))
+        .select(['t.id', 't.state'])
+        .where('d.tenant_id', '=', this.tenantId())
+        .where('d.depends_on_id', '=', taskId)
+        .orderBy('t.id')
+        .limit(limit),
+    );
+  }
+
   /**
    * The cycle `taskId → dependsOn` would close, if any: it does when the task is upstream of a new
    * dependency. The walk's rows are task ids and `union` drops the ones already seen, so each task is

@@ -2,12 +2,12 @@ import { TenantRepository } from '../../platform/database/tenant-repository.js';
 import { LockMode } from '@mikro-orm/core';
 import { EXAMPLE_ID, RecordSql } from '../../platform/database/sql/record-sql.decorator.js';
 import { isoInstant, sql } from '../../platform/database/sql/sql.js';
-import { encodeCursor, keysetPage, type SortKey } from '../../platform/pagination/keyset.js';
+import { encodeCursor, keysetPage, NEWEST_FIRST, type SortKey } from '../../platform/pagination/keyset.js';
 import type { Page, PageQuery } from '../../platform/pagination/page.js';
 import type { AgentType } from '../shared/agent-type.js';
 import type { CreateReviewDto } from './dto/create-review.dto.js';
 import { ExecutionReview } from './execution-review.entity.js';
-import type { ExecutionSummary } from './task.view.js';
+import type { ExecutionSummary, ReviewRow } from './task.view.js';
 import { TaskExecution } from './task-execution.entity.js';
 import type { TaskTables } from './task-tables.js';
 
@@ -21,6 +21,7 @@ const LATEST_STARTED_FIRST: SortKey<{ id: string; startedAt: string }> = {
 
 const EXAMPLE_REVIEW: CreateReviewDto = {
   iteration: 1,
+  agentType: 'reviewer',
   qualityScore: 0.8,
   completenessScore: 0.7,
   correctnessScore: 0.9,
@@ -106,6 +107,39 @@ export class TaskExecutionRepository extends TenantRepository<TaskExecution> {
   @RecordSql([EXAMPLE_ID])
   reviewsOf(executionId: string): Promise<ExecutionReview[]> {
     return this.em.find(ExecutionReview, { executionId }, { orderBy: { iteration: 'asc', createdAt: 'asc' } });
+  }
+
+  /**
+   * A page of a task's self-reviews (of one of its executions when `executionId` is given), newest
+   * first: the task's executions by their (tenant, task) index, each one's reviews by (tenant, execution).
+   */
+  @RecordSql([EXAMPLE_ID, undefined, { limit: 50 }], [EXAMPLE_ID, EXAMPLE_ID, { limit: 50 }])
+  reviewsOfTask(taskId: string, executionId: string | undefined, query: PageQuery): Promise<Page<ReviewRow>> {
+    let select = this.em
+      .getKysely<TaskTables>()
+      .selectFrom('execution_reviews as r')
+      .innerJoin('task_executions as e', (join) => join.onRef('e.tenant_id', '=', 'r.tenant_id').onRef('e.id', '=', 'r.execution_id'))
+      .select((eb) => [
+        'r.id',
+        'r.execution_id as executionId',
+        'r.iteration',
+        'r.agent_type as agentType',
+        'r.quality_score as qualityScore',
+        'r.completeness_score as completenessScore',
+        'r.correctness_score as correctnessScore',
+        'r.overall_score as overallScore',
+        'r.gaps',
+        'r.requirements',
+        'r.decision',
+        'r.reasoning',
+        'r.duration_ms as durationMs',
+        isoInstant(eb.ref('r.created_at')).as('createdAt'),
+      ])
+      .where('r.tenant_id', '=', this.tenantId())
+      .where('e.tenant_id', '=', this.tenantId())
+      .where('e.task_id', '=', taskId);
+    if (executionId) select = select.where('r.execution_id', '=', executionId);
+    return keysetPage(this.em, select, 'r', query, NEWEST_FIRST);
   }
 
   @RecordSql([EXAMPLE_ID, EXAMPLE_REVIEW])

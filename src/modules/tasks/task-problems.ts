@@ -1,5 +1,5 @@
 import { ProblemException } from '../../platform/errors/problem.exception.js';
-import { allowedNextStates, type TaskState } from './task-state.js';
+import { allowedNextStates, FINAL_STATES, type TaskState } from './task-state.js';
 
 /** The refusals of this module that carry more than a sentence: the client can act on their members. */
 export const TaskProblems = {
@@ -14,6 +14,25 @@ export const TaskProblems = {
   misplacedDetail: (field: 'result' | 'error', only: TaskState) =>
     new ProblemException(400, `${field} is kept only when moving to ${only}.`, {
       errors: [{ field, messages: [`${field} is only accepted when moving to ${only}`] }],
+    }),
+
+  unknownProject: (projectId: string) =>
+    new ProblemException(400, 'projectId names no project of this tenant.', {
+      code: 'InvalidArgument',
+      errors: [{ field: 'projectId', messages: [`unknown project ${projectId}`] }],
+    }),
+
+  notFinal: (current: TaskState) =>
+    new ProblemException(409, `A ${current} task cannot be deleted; only completed, failed or cancelled ones can (cancel it first).`, {
+      code: 'FailedPrecondition',
+      currentState: current,
+      deletableStates: FINAL_STATES,
+    }),
+
+  hasDependents: (dependents: { id: string; state: TaskState }[]) =>
+    new ProblemException(409, 'Other tasks depend on this task; delete them or change what they depend on first.', {
+      code: 'FailedPrecondition',
+      dependents,
     }),
 
   wrongState: (action: string, current: TaskState, required: TaskState) =>

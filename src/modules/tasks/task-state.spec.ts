@@ -1,4 +1,4 @@
-import { allowedNextStates, canTransition, isFinal, TASK_STATES, TaskState } from './task-state.js';
+import { allowedNextStates, canTransition, FINAL_STATES, isFinal, TASK_STATES, TaskState } from './task-state.js';
 
 describe('task state machine', () => {
   const legal: [TaskState, TaskState][] = [
@@ -20,5 +20,6 @@ describe('task state machine', () => {
   it('has completed, failed and cancelled as the only final states', () => {
     expect(TASK_STATES.filter(isFinal)).toEqual(['completed', 'failed', 'cancelled']);
     expect(allowedNextStates('completed')).toEqual([]);
+    expect(FINAL_STATES).toEqual(['completed', 'failed', 'cancelled']);
   });
 });

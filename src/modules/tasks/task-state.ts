@@ -27,6 +27,9 @@ export function canTransition(from: TaskState, to: TaskState): boolean {
   return NEXT_STATES[from].includes(to);
 }
 
+/** The states a task ends in (and may be deleted in). */
+export const FINAL_STATES: readonly TaskState[] = TASK_STATES.filter((state) => NEXT_STATES[state].length === 0);
+
 export function isFinal(state: TaskState): boolean {
   return NEXT_STATES[state].length === 0;
 }

@@ -1,5 +1,5 @@
 import { TASK_STATES } from './task-state.js';
-import { taskStats } from './task-stats.js';
+import { countsPerProject, taskStats } from './task-stats.js';
 
 describe('taskStats', () => {
   const counts = [
@@ -29,5 +29,19 @@ describe('taskStats', () => {
 
   it('counts nothing as zeros', () => {
     expect(taskStats([], 'project')).toEqual({ total: 0, byState: expect.objectContaining({ pending: 0 }), byProject: [] });
+  });
+});
+
+describe('counts per project', () => {
+  it('gives every project asked for every state, zeros where it has no tasks, and ignores others', () => {
+    const counts = countsPerProject(['p1', 'p2'], [
+      { projectId: 'p1', state: 'pending', count: 2 },
+      { projectId: 'p1', state: 'failed', count: 1 },
+      { projectId: 'p3', state: 'pending', count: 5 },
+      { projectId: null, state: 'pending', count: 7 },
+    ]);
+    expect([...counts.keys()]).toEqual(['p1', 'p2']);
+    expect(counts.get('p1')).toEqual({ total: 3, byState: { pending: 2, running: 0, awaiting_approval: 0, completed: 0, failed: 1, cancelled: 0 } });
+    expect(counts.get('p2')).toEqual({ total: 0, byState: { pending: 0, running: 0, awaiting_approval: 0, completed: 0, failed: 0, cancelled: 0 } });
   });
 });

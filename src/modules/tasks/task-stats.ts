@@ -7,7 +7,7 @@ export interface StateCount {
   count: number;
 }
 
-type CountsByState = Record<TaskState, number>;
+export type CountsByState = Record<TaskState, number>;
 
 /** Totals per state, every state present; per project too (ordered by project, no project first) when asked. */
 export function taskStats(counts: readonly StateCount[], groupBy?: 'project') {
@@ -28,6 +28,22 @@ export function taskStats(counts: readonly StateCount[], groupBy?: 'project') {
         .sort((a, b) => (a.projectId ?? '').localeCompare(b.projectId ?? '')),
     }),
   };
+}
+
+/** How many tasks a project has, in total and in each state (every state present). */
+export interface ProjectTaskCounts {
+  total: number;
+  byState: CountsByState;
+}
+
+/** Each of `projectIds` with its counts (zeros for a project without tasks). */
+export function countsPerProject(projectIds: readonly string[], counts: readonly StateCount[]): Map<string, ProjectTaskCounts> {
+  const byProject = new Map(projectIds.map((id) => [id, zeroCounts()]));
+  for (const { projectId, state, count } of counts) {
+    const project = projectId === null ? undefined : byProject.get(projectId);
+    if (project) project[state] += count;
+  }
+  return new Map([...byProject].map(([id, byState]) => [id, { total: sum(byState), byState }]));
 }
 
 function zeroCounts(): CountsByState {

@@ -36,8 +36,21 @@ export interface TaskTables {
     error_bytes: number | null;
   };
   execution_reviews: {
+    id: string;
     tenant_id: string;
     execution_id: string;
+    iteration: number;
+    agent_type: AgentType;
+    quality_score: number;
+    completeness_score: number;
+    correctness_score: number;
+    overall_score: number;
+    gaps: string[];
+    requirements: string[];
+    decision: string;
+    reasoning: string | null;
+    duration_ms: number | null;
+    created_at: Date;
   };
   task_dependencies: {
     tenant_id: string;

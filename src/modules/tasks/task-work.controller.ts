@@ -5,6 +5,7 @@ import { PageQuery } from '../../platform/pagination/page.js';
 import { CreateApprovalDto } from './dto/create-approval.dto.js';
 import { CreateArtifactDto } from './dto/create-artifact.dto.js';
 import { CreateReviewDto } from './dto/create-review.dto.js';
+import { ListReviewsQuery } from './dto/list-reviews.query.js';
 import { FinishExecutionDto } from './dto/finish-execution.dto.js';
 import { StartExecutionDto } from './dto/start-execution.dto.js';
 import { TaskWorkService } from './task-work.service.js';
@@ -38,6 +39,12 @@ export class TaskWorkController {
   @Post('executions/:id/reviews')
   addReview(@Param('id', ParseUUIDPipe) executionId: string, @Body() input: CreateReviewDto) {
     return this.work.addReview(executionId, input);
+  }
+
+  /** A task's self-reviews, newest first; `executionId` narrows them to one of its executions. */
+  @Get('tasks/:id/reviews')
+  listReviews(@Param('id', ParseUUIDPipe) taskId: string, @Query() query: ListReviewsQuery) {
+    return this.work.reviewsOf(taskId, query);
   }
 
   @Post('tasks/:id/artifacts')

@@ -6,10 +6,11 @@ import { TenantContext } from '../../platform/tenancy/tenant-context.js';
 import type { CreateApprovalDto } from './dto/create-approval.dto.js';
 import type { CreateArtifactDto } from './dto/create-artifact.dto.js';
 import type { CreateReviewDto } from './dto/create-review.dto.js';
+import type { ListReviewsQuery } from './dto/list-reviews.query.js';
 import type { FinishExecutionDto } from './dto/finish-execution.dto.js';
 import type { StartExecutionDto } from './dto/start-execution.dto.js';
 import { TaskRepository } from './task.repository.js';
-import { approvalView, artifactView, type ExecutionSummary, executionView, reviewView } from './task.view.js';
+import { approvalView, artifactView, type ExecutionSummary, executionView, type ReviewRow, reviewView } from './task.view.js';
 import { TaskApprovalRepository } from './task-approval.repository.js';
 import { TaskArtifactRepository } from './task-artifact.repository.js';
 import { ExecutionStatus } from './task-execution.entity.js';
@@ -86,6 +87,12 @@ export class TaskWorkService {
   async addReview(executionId: string, input: CreateReviewDto) {
     if (!(await this.executions.exists(executionId))) throw TaskProblems.notFound('execution');
     return reviewView(await this.executions.addReview(executionId, input));
+  }
+
+  /** A task's self-reviews, newest first; 404 for a task that does not exist. */
+  async reviewsOf(taskId: string, query: ListReviewsQuery): Promise<Page<ReviewRow>> {
+    if (!(await this.tasks.exists(taskId))) throw TaskProblems.notFound();
+    return this.executions.reviewsOfTask(taskId, query.executionId, query);
   }
 
   /** Adds an artifact to a task that has not finished; a named execution must be one of the task's. */

@@ -13,6 +13,7 @@ type Json = Record<string, unknown>;
 @Unique({ name: 'tasks_tenant_id_key', properties: ['tenantId', 'id'] })
 @Index({ name: 'tasks_tenant_created_idx', properties: ['tenantId', 'createdAt', 'id'] })
 @Index({ name: 'tasks_tenant_state_created_idx', properties: ['tenantId', 'state', 'createdAt', 'id'] })
+@Index({ name: 'tasks_tenant_project_created_idx', properties: ['tenantId', 'projectId', 'createdAt', 'id'] })
 export class Task extends TenantScopedEntity {
   [EntityRepositoryType]?: TaskRepository;
 
@@ -20,7 +21,8 @@ export class Task extends TenantScopedEntity {
   @PrimaryKey({ type: 'uuid' })
   id: string & Opt = uuidv7();
 
-  @Property({ type: 'text', nullable: true })
+  /** A project of the tenant (a composite foreign key, written in the migration, refuses another tenant's). */
+  @Property({ type: 'uuid', nullable: true })
   projectId?: string | null;
 
   /** The creator, from the token. */

@@ -2,10 +2,10 @@ import { TenantRepository } from '../../platform/database/tenant-repository.js';
 import { LockMode } from '@mikro-orm/core';
 import { jsonBuildObject } from 'kysely/helpers/postgres';
 import { EXAMPLE_ID, RecordSql } from '../../platform/database/sql/record-sql.decorator.js';
-import { isoInstant, queryRows, sql } from '../../platform/database/sql/sql.js';
+import { isoInstant, queryRow, queryRows, type SqlFragment, sql } from '../../platform/database/sql/sql.js';
 import { encodeCursor, keysetPage, NEWEST_FIRST } from '../../platform/pagination/keyset.js';
 import type { Page } from '../../platform/pagination/page.js';
-import type { ListTasksQuery } from './dto/list-tasks.query.js';
+import type { ListTasksQuery, TaskFiltersQuery } from './dto/list-tasks.query.js';
 import { Task } from './task.entity.js';
 import type { LargeTaskFields, TaskListRow } from './task.view.js';
 import type { StateCount } from './task-stats.js';
@@ -24,11 +24,12 @@ export interface NewTask {
  * timestamptz as text, not as a Date, so a list selects them with isoInstant (the API's own format).
  */
 
-const EXAMPLE_TASK: NewTask = { prompt: 'Summarise the report', projectId: 'example-project', config: {}, metadata: {} };
+const EXAMPLE_PROJECT_ID = '00000000-0000-7000-8000-0000000000b1';
+const EXAMPLE_TASK: NewTask = { prompt: 'Summarise the report', projectId: EXAMPLE_PROJECT_ID, config: {}, metadata: {} };
 const EXAMPLE_FILTERS: Partial<ListTasksQuery> = {
   limit: 20,
   state: ['pending', 'running'],
-  projectId: 'example-project',
+  projectId: EXAMPLE_PROJECT_ID,
   currentAgent: 'reviewer',
   createdFrom: new Date('2026-01-01T00:00:00.000Z'),
   createdTo: new Date('2026-02-01T00:00:00.000Z'),
@@ -108,17 +109,51 @@ export class TaskRepository extends TenantRepository<Task> {
           error: eb.ref('t.error_bytes'),
         }).as('sizes'),
       ])
-      .where('t.tenant_id', '=', this.tenantId());
-    if (query.state) select = select.where((eb) => eb('t.state', '=', eb.fn.any(eb.val(query.state))));
-    if (query.projectId) select = select.where('t.project_id', '=', query.projectId);
-    if (query.currentAgent) select = select.where('t.current_agent', '=', query.currentAgent);
-    if (query.createdFrom) select = select.where('t.created_at', '>=', query.createdFrom);
-    if (query.createdTo) select = select.where('t.created_at', '<', query.createdTo);
+      .where('t.tenant_id', '=', this.tenantId())
+      .where(matching(query));
     return keysetPage(this.em, select, 't', query, NEWEST_FIRST);
   }
 
+  /**
+   * How many tasks the list's filters match, exactly. The tenant-first indexes serve it: by state
+   * (tasks_tenant_state_created_idx), by project (tasks_tenant_project_created_idx), else by creation
+   * time (tasks_tenant_created_idx), each with the creation-time range inside the index.
+   */
+  @RecordSql([{}], [EXAMPLE_FILTERS])
+  async countMatching(filters: TaskFiltersQuery): Promise<number> {
+    const select = this.em
+      .getKysely<TaskTables>()
+      .selectFrom('tasks as t')
+      .select(sql<number>`count(*)::int`.as('count'))
+      .where('t.tenant_id', '=', this.tenantId())
+      .where(matching(filters));
+    return (await queryRow(this.em, select))!.count;
+  }
+
+  /** Deletes the task; its executions (with their reviews), artifacts, approvals and own dependency edges go with it (foreign keys on delete cascade, each row audited). */
+  @RecordSql([EXAMPLE_ID])
+  async remove(id: string): Promise<void> {
+    await queryRows(this.em, this.em.getKysely<TaskTables>().deleteFrom('tasks').where('tenant_id', '=', this.tenantId()).where('id', '=', id));
+  }
+
+  /** Per project of `projectIds`, how many of its tasks are in each state (states without tasks left out): one statement. */
+  @RecordSql([[EXAMPLE_PROJECT_ID]])
+  async countsByProject(projectIds: readonly string[]): Promise<StateCount[]> {
+    if (projectIds.length === 0) return [];
+    return queryRows(
+      this.em,
+      this.em
+        .getKysely<TaskTables>()
+        .selectFrom('tasks')
+        .select(['project_id as projectId', 'state', sql<number>`count(*)::int`.as('count')])
+        .where('tenant_id', '=', this.tenantId())
+        .where((eb) => eb('project_id', '=', eb.fn.any(eb.val([...projectIds]))))
+        .groupBy(['project_id', 'state']),
+    );
+  }
+
   /** How many tasks are in each state, per project; of one project only when it is named. */
-  @RecordSql([undefined], ['example-project'])
+  @RecordSql([undefined], [EXAMPLE_PROJECT_ID])
   countsByState(projectId?: string): Promise<StateCount[]> {
     let select = this.em
       .getKysely<TaskTables>()
@@ -129,4 +164,15 @@ export class TaskRepository extends TenantRepository<Task> {
     if (projectId !== undefined) select = select.where('project_id', '=', projectId);
     return queryRows(this.em, select);
   }
+}
+
+/** The list's filters as one condition over alias `t` (each value bound). */
+function matching(filters: TaskFiltersQuery): SqlFragment<boolean> {
+  const conditions: SqlFragment<boolean>[] = [sql<boolean>`true`];
+  if (filters.state) conditions.push(sql<boolean>`${sql.ref('t.state')} = any(cast(${filters.state} as text[]))`);
+  if (filters.projectId) conditions.push(sql<boolean>`${sql.ref('t.project_id')} = cast(${filters.projectId} as uuid)`);
+  if (filters.currentAgent) conditions.push(sql<boolean>`${sql.ref('t.current_agent')} = ${filters.currentAgent}`);
+  if (filters.createdFrom) conditions.push(sql<boolean>`${sql.ref('t.created_at')} >= ${filters.createdFrom}`);
+  if (filters.createdTo) conditions.push(sql<boolean>`${sql.ref('t.created_at')} < ${filters.createdTo}`);
+  return sql<boolean>`${sql.join(conditions, sql` and `)}`;
 }

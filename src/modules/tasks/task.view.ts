@@ -105,6 +105,7 @@ export function reviewView(review: ExecutionReview) {
     id: review.id,
     executionId: review.executionId,
     iteration: review.iteration,
+    agentType: review.agentType,
     qualityScore: review.qualityScore,
     completenessScore: review.completenessScore,
     correctnessScore: review.correctnessScore,
@@ -117,6 +118,9 @@ export function reviewView(review: ExecutionReview) {
     createdAt: review.createdAt,
   };
 }
+
+/** A review as a list returns it, read as the API writes it. */
+export type ReviewRow = Omit<ReturnType<typeof reviewView>, 'createdAt'> & { createdAt: string };
 
 /** An artifact; its content only when asked for (single reads), never inside a task. */
 export function artifactView(artifact: TaskArtifact, withContent: boolean) {

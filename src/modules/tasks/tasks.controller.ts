@@ -1,11 +1,11 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Idempotent } from '../../platform/idempotency/idempotent.decorator.js';
 import { ExpensiveRead } from '../../platform/tenancy/expensive-read.decorator.js';
 import { CreateTaskDto } from './dto/create-task.dto.js';
 import { LineageQuery } from './dto/lineage.query.js';
-import { ListTasksQuery } from './dto/list-tasks.query.js';
+import { ListTasksQuery, TaskFiltersQuery } from './dto/list-tasks.query.js';
 import { TaskStatsQuery } from './dto/task-stats.query.js';
 import { TransitionTaskDto } from './dto/transition-task.dto.js';
 import { UpdateTaskDto } from './dto/update-task.dto.js';
@@ -30,6 +30,12 @@ export class TasksController {
     return this.tasks.list(query);
   }
 
+  /** Exact, with the list's filters. */
+  @Get('count')
+  count(@Query() filters: TaskFiltersQuery) {
+    return this.tasks.count(filters);
+  }
+
   @Get('stats')
   stats(@Query() query: TaskStatsQuery) {
     return this.tasks.stats(query);
@@ -43,6 +49,16 @@ export class TasksController {
   @Patch(':id')
   update(@Param('id', ParseUUIDPipe) id: string, @Body() changes: UpdateTaskDto) {
     return this.tasks.update(id, changes);
+  }
+
+  /**
+   * A completed, failed or cancelled task, with its executions, reviews, artifacts and approvals
+   * (409 while others depend on it). An admin may delete a task in any state: it is cancelled first.
+   */
+  @Delete(':id')
+  @HttpCode(204)
+  async delete(@Param('id', ParseUUIDPipe) id: string): Promise<void> {
+    await this.tasks.delete(id);
   }
 
   @Post(':id/transitions')

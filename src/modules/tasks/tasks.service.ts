@@ -1,8 +1,11 @@
+import { ForeignKeyConstraintViolationException } from '@mikro-orm/core';
 import { Injectable } from '@nestjs/common';
+import { isAdmin } from '../../platform/auth/ownership.js';
+import { TenantContext } from '../../platform/tenancy/tenant-context.js';
 import type { Page } from '../../platform/pagination/page.js';
 import type { CreateTaskDto } from './dto/create-task.dto.js';
 import type { LineageQuery } from './dto/lineage.query.js';
-import type { ListTasksQuery } from './dto/list-tasks.query.js';
+import { ListTasksQuery, type TaskFiltersQuery } from './dto/list-tasks.query.js';
 import type { TaskStatsQuery } from './dto/task-stats.query.js';
 import type { TransitionTaskDto } from './dto/transition-task.dto.js';
 import type { UpdateTaskDto } from './dto/update-task.dto.js';
@@ -16,9 +19,11 @@ import { TaskExecutionRepository } from './task-execution.repository.js';
 import { type Lineage, withHint } from './task-lineage.js';
 import { assertStorableJson, EMBEDDED_EXECUTIONS, MAX_OUTCOME_BYTES, MAX_TASK_SETTINGS_BYTES } from './task-limits.js';
 import { TaskProblems } from './task-problems.js';
-import { TaskState } from './task-state.js';
-import { taskStats } from './task-stats.js';
+import { isFinal, TaskState } from './task-state.js';
+import { countsPerProject, type ProjectTaskCounts, taskStats } from './task-stats.js';
 import { TaskTransitions } from './task-transitions.js';
+
+export type { ProjectTaskCounts } from './task-stats.js';
 
 /**
  * Tasks of the current tenant. Every method runs inside a tenant scope (a request, or
@@ -38,12 +43,14 @@ export class TasksService {
 
   async create(input: CreateTaskDto): Promise<TaskView> {
     assertStorableSettings(input);
-    const task = await this.tasks.add({
-      prompt: input.prompt,
-      projectId: input.projectId ?? null,
-      config: input.config ?? {},
-      metadata: input.metadata ?? {},
-    });
+    const task = await refusingUnknownProject(input.projectId, () =>
+      this.tasks.add({
+        prompt: input.prompt,
+        projectId: input.projectId ?? null,
+        config: input.config ?? {},
+        metadata: input.metadata ?? {},
+      }),
+    );
     const dependsOn = input.dependsOn ?? [];
     if (dependsOn.length > 0) await this.dependencies.addToNew(task.id, dependsOn);
     return taskView(task, dependsOn);
@@ -52,6 +59,42 @@ export class TasksService {
   async list(query: ListTasksQuery): Promise<Page<ReturnType<typeof taskListItemView>>> {
     const page = await this.tasks.page(query);
     return { ...page, items: page.items.map(taskListItemView) };
+  }
+
+  /** How many tasks the list's filters match. */
+  async count(filters: TaskFiltersQuery): Promise<{ count: number }> {
+    const { state, projectId, currentAgent, createdFrom, createdTo } = filters;
+    return { count: await this.tasks.countMatching({ state, projectId, currentAgent, createdFrom, createdTo }) };
+  }
+
+  /** For the projects module: each project's tasks counted by state, in one statement for all of them. */
+  async countsByProject(projectIds: readonly string[]): Promise<Map<string, ProjectTaskCounts>> {
+    return countsPerProject(projectIds, await this.tasks.countsByProject(projectIds));
+  }
+
+  /** For the projects module: a project's latest tasks, newest first, as list items. */
+  async recentOfProject(projectId: string, limit: number): Promise<ReturnType<typeof taskListItemView>[]> {
+    const page = await this.tasks.page(Object.assign(new ListTasksQuery(), { limit, projectId }));
+    return page.items.map(taskListItemView);
+  }
+
+  /**
+   * Deletes a task in a final state with its executions, reviews, artifacts and approvals, in the
+   * unit of work's transaction (the audit trigger records each row). A task others depend on stays.
+   * An admin may delete a task in any state: it is cancelled first, in the same transaction.
+   */
+  async delete(id: string): Promise<void> {
+    // The graph lock before the task's row lock, the order every graph edit takes them in: no edge onto
+    // the task can be added while it goes.
+    await this.graph.lockGraph();
+    const task = await this.transitions.lock(id);
+    const dependents = await this.graph.dependentsOf(id, MAX_NAMED_DEPENDENTS);
+    if (dependents.length > 0) throw TaskProblems.hasDependents(dependents);
+    if (!isFinal(task.state)) {
+      if (!isAdmin(TenantContext.current())) throw TaskProblems.notFinal(task.state);
+      await this.transitions.apply(task, TaskState.Cancelled);
+    }
+    await this.tasks.remove(id);
   }
 
   async stats(query: TaskStatsQuery) {
@@ -106,6 +149,19 @@ export class TasksService {
   async lineage(id: string, query: LineageQuery): Promise<Lineage> {
     if (!(await this.tasks.exists(id))) throw TaskProblems.notFound();
     return withHint(await this.graph.lineage(id, query), query);
+  }
+}
+
+/** The dependents a refused deletion names (the first, by id). */
+const MAX_NAMED_DEPENDENTS = 100;
+
+/** A write that names a project: the composite foreign key refuses one the tenant does not have (another tenant's included). */
+async function refusingUnknownProject<T>(projectId: string | undefined, write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    if (projectId !== undefined && error instanceof ForeignKeyConstraintViolationException) throw TaskProblems.unknownProject(projectId);
+    throw error;
   }
 }
 

@@ -11,10 +11,10 @@ import type { Widget } from './widget.entity.js';
 import { type DashboardRef, type NewWidget, WidgetRepository } from './widget.repository.js';
 import { assertContentWithinCap, checkedConfig, fittedBox, invalidWidget, MAX_WIDGETS_PER_DASHBOARD, widgetNotFound } from './widget-rules.js';
 import { TEXT_WIDGET, type WidgetType } from './widget-type.js';
-import { type WidgetJson, type WidgetView, widgetView } from './widget.view.js';
+import { type ShownWidget, shownWidget, type WidgetJson, type WidgetView, widgetView } from './widget.view.js';
 
 export type { DashboardRef } from './widget.repository.js';
-export type { WidgetJson, WidgetView } from './widget.view.js';
+export type { ShownWidget, WidgetJson, WidgetView } from './widget.view.js';
 
 /** The dashboard a widget change happens on: its id and its grid's width. */
 export interface WidgetGrid {
@@ -44,6 +44,16 @@ export class DashboardWidgets {
   /** The dashboard's widgets as a jsonb array of widget JSON, ordered by position: an expression for the caller's statement. */
   contentsOf(dashboard: DashboardRef) {
     return this.widgets.contentsOf(dashboard);
+  }
+
+  /** How many widgets the dashboard has: an expression for the caller's statement (index-only). */
+  countOf(dashboard: DashboardRef) {
+    return this.widgets.countOf(dashboard);
+  }
+
+  /** Widget JSON (from contentsOf() or a kept version) as every read shows it, with what is derived (`draft`). */
+  shown(widgets: readonly WidgetJson[]): ShownWidget[] {
+    return widgets.map(shownWidget);
   }
 
   /** The checks that need no dashboard, made before the caller locks it. */
@@ -81,9 +91,8 @@ export class DashboardWidgets {
     if (changes.query !== undefined) {
       widget.query = await this.checkedQuery(type, changes.query);
     } else if (type === TEXT_WIDGET) {
+      // Turned into text: it has no query any more.
       widget.query = null;
-    } else if (widget.query == null) {
-      throw invalidWidget('query', `a ${type} widget needs a query`);
     }
     if (changes.position !== undefined) Object.assign(widget, fittedBox(changes.position, grid.columns, 'position'));
     if (changes.config !== undefined) widget.config = checkedConfig(changes.config);
@@ -177,13 +186,16 @@ export class DashboardWidgets {
     }
   }
 
-  /** A text widget has no query; every other type needs one (checked like a saved query's). */
+  /**
+   * A text widget has no query; any other type's query is checked like a saved query's, and without
+   * one the widget is a draft (saved while being built; see isDraft).
+   */
   private async checkedQuery(type: WidgetType, query: CreateWidgetDto['query']): Promise<Record<string, unknown> | null> {
     if (type === TEXT_WIDGET) {
       if (query != null) throw invalidWidget('query', 'a text widget has no query: send null or leave it out');
       return null;
     }
-    if (query == null) throw invalidWidget('query', `a ${type} widget needs a query`);
+    if (query == null) return null;
     return this.savedQueries.checkedQuery(query, 'query');
   }
 }

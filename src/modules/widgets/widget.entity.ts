@@ -15,7 +15,8 @@ import { WidgetRepository } from './widget.repository.js';
 // In the order single reads list widgets (y, x, id): no sort.
 @Index({ name: 'widgets_tenant_dashboard_position_idx', properties: ['tenantId', 'dashboardId', 'y', 'x', 'id'] })
 @Index({ name: 'widgets_tenant_saved_query_idx', properties: ['tenantId', 'savedQueryId'] })
-@Check({ name: 'widgets_query_check', expression: `(type = 'text') = (query is null)` })
+// A text widget has no query; any other type without one is a draft (saved while being built).
+@Check({ name: 'widgets_query_check', expression: `type <> 'text' or query is null` })
 @Check({ name: 'widgets_position_check', expression: 'x >= 0 and y >= 0 and w >= 1 and h >= 1' })
 export class Widget extends TenantScopedEntity {
   [EntityRepositoryType]?: WidgetRepository;
@@ -32,7 +33,7 @@ export class Widget extends TenantScopedEntity {
   @Property({ type: 'text' })
   title!: string;
 
-  /** The query definition; null for text widgets only. */
+  /** The query definition; null for text widgets, and for drafts of the other types (see isDraft). */
   @Property({ type: 'jsonb', nullable: true })
   query?: Record<string, unknown> | null;
 

@@ -103,6 +103,15 @@ export class WidgetRepository extends TenantRepository<Widget> {
   }
 
   /**
+   * How many widgets the dashboard `dashboard` names has: an expression for another statement to
+   * embed (a list's page counts each of its dashboards' widgets in the page's own statement), read
+   * from the (tenant, dashboard, …) index alone.
+   */
+  countOf(dashboard: DashboardRef): SqlFragment<number> {
+    return sql<number>`(select count(*)::int from widgets wg where wg.tenant_id = ${dashboard.tenantId} and wg.dashboard_id = ${dashboard.id})`;
+  }
+
+  /**
    * The widgets of the dashboard `dashboard` names, as a jsonb array of widget JSON ordered by
    * position (y, x, id; the index's order): an expression for another statement to embed, so that
    * a dashboard is read with its widgets in one statement. Correlated by the dashboard's tenant.

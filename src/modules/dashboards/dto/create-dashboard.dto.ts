@@ -11,6 +11,7 @@ import {
   IsObject,
   IsOptional,
   IsString,
+  IsUUID,
   Matches,
   Max,
   MaxLength,
@@ -80,6 +81,10 @@ export class CreateDashboardDto {
   @ApiPropertyOptional({ maxLength: MAX_DESCRIPTION_LENGTH, nullable: true })
   @IsOptional() @IsString() @MaxLength(MAX_DESCRIPTION_LENGTH)
   description?: string | null;
+
+  @ApiPropertyOptional({ format: 'uuid', nullable: true, description: 'A project of the tenant it belongs to (unknown or another tenant’s: 400); null: none.' })
+  @IsOptional() @IsUUID()
+  projectId?: string | null;
 
   @ApiPropertyOptional({ type: DashboardLayoutDto })
   @IsOmittable() @IsObject() @ValidateNested() @Type(() => DashboardLayoutDto)

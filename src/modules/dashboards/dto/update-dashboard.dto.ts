@@ -4,7 +4,7 @@ import { IsOmittable } from '../../../platform/http/omittable.decorator.js';
 import { MAX_VERSION } from '../../../platform/http/preconditions.js';
 import { CreateDashboardDto } from './create-dashboard.dto.js';
 
-/** Any of a dashboard's own fields (`description` may be cleared with null); `version` makes it conditional like If-Match. */
+/** Any of a dashboard's own fields (`description` and `projectId` may be cleared with null); `version` makes it conditional like If-Match. */
 export class UpdateDashboardDto extends PartialType(CreateDashboardDto, {
   // Absent means "unchanged"; null is validated (and refused) like any other wrong value.
   skipNullProperties: false,

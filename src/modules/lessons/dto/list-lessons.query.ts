@@ -1,4 +1,4 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { ArrayMaxSize, IsBoolean, IsIn, IsNotEmpty, IsNumber, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { PageQuery } from '../../../platform/pagination/page.js';
@@ -10,7 +10,8 @@ export type LessonSort = (typeof LESSON_SORTS)[number];
 
 const commaSeparated = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.split(',') : value);
 
-export class ListLessonsQuery extends PageQuery {
+/** The filters of the lessons list and of its count. */
+export class LessonFiltersQuery {
   @ApiPropertyOptional({ description: 'Free text, web-search syntax: "quoted phrase", -excluded, or.' })
   @IsOptional() @IsString() @IsNotEmpty() @MaxLength(500)
   q?: string;
@@ -39,7 +40,10 @@ export class ListLessonsQuery extends PageQuery {
   @ApiPropertyOptional({ minimum: 0, maximum: 1 })
   @IsOptional() @Type(() => Number) @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(0) @Max(1)
   minConfidence?: number;
+}
 
+/** `?limit=&cursor=`, the filters and the order. */
+export class ListLessonsQuery extends IntersectionType(PageQuery, LessonFiltersQuery) {
   @ApiPropertyOptional({ enum: LESSON_SORTS, description: 'Default: relevance with q, recent without.' })
   @IsOptional() @IsIn(LESSON_SORTS)
   sort?: LessonSort;

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
@@ -57,6 +57,11 @@ apply(QueryTableDto.prototype, 'table', Identifier('table'));
 apply(QueryTableDto.prototype, 'schema', [IsOmittable(), ...Identifier('schema')]);
 apply(QueryTableDto.prototype, 'alias', [IsOmittable(), ...Identifier('alias')]);
 
+/** Aggregation names are case-insensitive on input and canonical (lower case) once validated and stored. */
+function canonicalAggregation({ value }: { value: unknown }): unknown {
+  return typeof value === 'string' ? value.toLowerCase() : value;
+}
+
 export class QueryColumnDto {
   @ApiProperty({ maxLength: 63, description: 'A table name or alias of `tables`.' })
   table!: string;
@@ -65,8 +70,8 @@ export class QueryColumnDto {
   @IsString() @MaxLength(63) @Matches(/^([A-Za-z_][A-Za-z0-9_]*|\*)$/, { message: 'column must be an identifier or *' })
   column!: string;
 
-  @ApiPropertyOptional({ enum: AGGREGATIONS, default: 'none' })
-  @IsOmittable() @IsIn(AGGREGATIONS)
+  @ApiPropertyOptional({ enum: AGGREGATIONS, default: 'none', description: 'Case-insensitive (`SUM` = `sum`); stored in lower case.' })
+  @IsOmittable() @Transform(canonicalAggregation) @IsIn(AGGREGATIONS)
   aggregation?: (typeof AGGREGATIONS)[number];
 
   @ApiPropertyOptional({ maxLength: 63 })

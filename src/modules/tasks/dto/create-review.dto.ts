@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsInt, IsNotEmpty, IsNumber, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, IsInt, IsNotEmpty, IsNumber, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { AGENT_TYPES, type AgentType } from '../../shared/agent-type.js';
 
 /** A fraction from 0 to 1. */
 function IsScore(): PropertyDecorator {
@@ -14,6 +15,10 @@ export class CreateReviewDto {
   @ApiProperty({ minimum: 1 })
   @IsInt() @Min(1) @Max(10_000)
   iteration!: number;
+
+  @ApiProperty({ enum: AGENT_TYPES, description: 'The agent that wrote the review.' })
+  @IsIn(AGENT_TYPES)
+  agentType!: AgentType;
 
   @ApiProperty({ minimum: 0, maximum: 1 })
   @IsScore()

@@ -6,6 +6,11 @@ import { ArrayMaxSize, ArrayUnique, IsArray, IsNotEmpty, IsObject, IsString, IsU
 export const MAX_PROMPT_LENGTH = 100_000;
 export const MAX_DEPENDENCIES = 100;
 
+/** A UUID in one case, so that it compares equal however the client wrote it. */
+export function lowerCaseId({ value }: { value: unknown }): unknown {
+  return typeof value === 'string' ? value.toLowerCase() : value;
+}
+
 /** UUIDs in one case, so that ids compare equal however the client wrote them. */
 export function lowerCaseIds({ value }: { value: unknown }): unknown {
   return Array.isArray(value) ? value.map((id) => (typeof id === 'string' ? id.toLowerCase() : id)) : value;
@@ -16,8 +21,8 @@ export class CreateTaskDto {
   @IsString() @IsNotEmpty() @MaxLength(MAX_PROMPT_LENGTH)
   prompt!: string;
 
-  @ApiPropertyOptional({ maxLength: 255 })
-  @IsOmittable() @IsString() @IsNotEmpty() @MaxLength(255)
+  @ApiPropertyOptional({ format: 'uuid', description: 'A project of the tenant (`POST /api/projects`); unknown → 400.' })
+  @IsOmittable() @Transform(lowerCaseId) @IsUUID()
   projectId?: string;
 
   @ApiPropertyOptional({ type: 'object', additionalProperties: true })

@@ -1,19 +1,21 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsDate, IsIn, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import { ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
+import { IsDate, IsIn, IsOptional, IsUUID } from 'class-validator';
 import { Transform, Type } from 'class-transformer';
 import { PageQuery } from '../../../platform/pagination/page.js';
 import { AGENT_TYPES, type AgentType } from '../../shared/agent-type.js';
 import { TASK_STATES, type TaskState } from '../task-state.js';
+import { lowerCaseId } from './create-task.dto.js';
 
 const commaSeparated = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.split(',') : value);
 
-export class ListTasksQuery extends PageQuery {
+/** The filters of the task list and of its count. */
+export class TaskFiltersQuery {
   @ApiPropertyOptional({ enum: TASK_STATES, isArray: true, description: 'One state, or several comma-separated.' })
   @IsOptional() @Transform(commaSeparated) @IsIn(TASK_STATES, { each: true })
   state?: TaskState[];
 
-  @ApiPropertyOptional()
-  @IsOptional() @IsString() @IsNotEmpty() @MaxLength(255)
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional() @Transform(lowerCaseId) @IsUUID()
   projectId?: string;
 
   @ApiPropertyOptional({ enum: AGENT_TYPES })
@@ -28,3 +30,6 @@ export class ListTasksQuery extends PageQuery {
   @IsOptional() @Type(() => Date) @IsDate()
   createdTo?: Date;
 }
+
+/** `?limit=&cursor=` and the filters. */
+export class ListTasksQuery extends IntersectionType(PageQuery, TaskFiltersQuery) {}

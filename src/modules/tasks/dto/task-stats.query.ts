@@ -1,9 +1,11 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { IsIn, IsOptional, IsUUID } from 'class-validator';
+import { lowerCaseId } from './create-task.dto.js';
 
 export class TaskStatsQuery {
-  @ApiPropertyOptional({ description: 'Count only this project’s tasks.' })
-  @IsOptional() @IsString() @IsNotEmpty() @MaxLength(255)
+  @ApiPropertyOptional({ format: 'uuid', description: 'Count only this project’s tasks.' })
+  @IsOptional() @Transform(lowerCaseId) @IsUUID()
   projectId?: string;
 
   @ApiPropertyOptional({ enum: ['project'], description: 'Also break the counts down per project.' })
