@@ -13,8 +13,8 @@ const AUDITED_TABLES = [
 
 /** The tenant id of global catalogue entries, GLOBAL_TENANT_ID of src/platform/tenancy/global-catalogue.ts as this migration lands. */
 const GLOBAL = `E'\\x1Fglobal'`;
-/** The tables whose rows may be global catalogue entries. */
-const GLOBAL_TABLES = ['assets', 'workflows', 'workflow_versions', 'workflow_version_assets'];
+/** The tables whose rows may be global catalogue entries (edges: between global assets only). */
+const GLOBAL_TABLES = ['assets', 'asset_dependencies', 'workflows', 'workflow_versions', 'workflow_version_assets'];
 
 /**
  * Data assets with typed dependencies, versioned workflows with their declared inputs and outputs,
@@ -44,7 +44,7 @@ export class Migration20261201190000_assets_and_workflows extends Migration {
     this.addSql(`alter table "workflows" add constraint "workflows_tenant_name_key" unique ("tenant_id", "name");`);
     this.addSql(`alter table "workflows" add constraint "workflows_tenant_id_key" unique ("tenant_id", "id");`);
 
-    this.addSql(`create table "workflow_executions" ("id" uuid not null, "tenant_id" text not null, "workflow_id" uuid not null, "version_id" uuid not null, "version" int not null, "state" text not null default 'pending', "parameters" jsonb null, "error_message" text null, "run_id" uuid null, "created_at" timestamptz(3) not null, "started_at" timestamptz(3) null, "completed_at" timestamptz(3) null, primary key ("id"));`);
+    this.addSql(`create table "workflow_executions" ("id" uuid not null, "tenant_id" text not null, "workflow_id" uuid not null, "workflow_tenant_id" text not null, "version_id" uuid not null, "version" int not null, "state" text not null default 'pending', "parameters" jsonb null, "error_message" text null, "run_id" uuid null, "created_at" timestamptz(3) not null, "started_at" timestamptz(3) null, "completed_at" timestamptz(3) null, primary key ("id"));`);
     this.addSql(`create index "workflow_executions_tenant_state_workflow_idx" on "workflow_executions" ("tenant_id", "state", "workflow_id");`);
     this.addSql(`create index "workflow_executions_tenant_workflow_created_idx" on "workflow_executions" ("tenant_id", "workflow_id", "created_at", "id");`);
     this.addSql(`alter table "workflow_executions" add constraint "workflow_executions_tenant_id_key" unique ("tenant_id", "id");`);
@@ -107,9 +107,14 @@ export class Migration20261201190000_assets_and_workflows extends Migration {
     this.addSql(`alter table "workflow_versions" add constraint "workflow_versions_workflow_fk" foreign key ("tenant_id", "workflow_id") references "workflows" ("tenant_id", "id") on delete cascade;`);
     this.addSql(`alter table "workflow_version_assets" add constraint "workflow_version_assets_version_fk" foreign key ("tenant_id", "version_id") references "workflow_versions" ("tenant_id", "id") on delete cascade;`);
     this.addSql(`alter table "workflow_version_assets" add constraint "workflow_version_assets_asset_fk" foreign key ("tenant_id", "asset_id") references "assets" ("tenant_id", "id");`);
-    this.addSql(`alter table "workflow_executions" add constraint "workflow_executions_workflow_fk" foreign key ("tenant_id", "workflow_id") references "workflows" ("tenant_id", "id") on delete cascade;`);
-    this.addSql(`alter table "workflow_executions" add constraint "workflow_executions_version_fk" foreign key ("tenant_id", "version_id") references "workflow_versions" ("tenant_id", "id") on delete cascade;`);
-    this.addSql(`create index "workflow_executions_tenant_version_idx" on "workflow_executions" ("tenant_id", "version_id");`);
+    //   An execution is the tenant's own; the workflow (and version) it runs is the tenant's or a global
+    //   catalogue template (ADR 0006). The catalogue tool removes tenants' executions of a template in
+    //   each tenant's name before the template goes, so the cascade only ever meets the tenant's own.
+    this.addSql(`alter table "workflow_executions" add constraint "workflow_executions_workflow_tenant_check" check (workflow_tenant_id in (tenant_id, ${GLOBAL}));`);
+    this.addSql(`alter table "workflow_executions" add constraint "workflow_executions_workflow_fk" foreign key ("workflow_tenant_id", "workflow_id") references "workflows" ("tenant_id", "id") on delete cascade;`);
+    this.addSql(`alter table "workflow_executions" add constraint "workflow_executions_version_fk" foreign key ("workflow_tenant_id", "version_id") references "workflow_versions" ("tenant_id", "id") on delete cascade;`);
+    this.addSql(`create index "workflow_executions_workflow_idx" on "workflow_executions" ("workflow_tenant_id", "workflow_id");`);
+    this.addSql(`create index "workflow_executions_version_idx" on "workflow_executions" ("workflow_tenant_id", "version_id");`);
     this.addSql(`alter table "openlineage_events" add constraint "openlineage_events_execution_fk" foreign key ("tenant_id", "execution_id") references "workflow_executions" ("tenant_id", "id") on delete cascade;`);
     this.addSql(`create index "openlineage_events_tenant_execution_idx" on "openlineage_events" ("tenant_id", "execution_id");`);
     // - The tag filter of the asset list (containment).
@@ -125,6 +130,8 @@ export class Migration20261201190000_assets_and_workflows extends Migration {
     // - The catalogue tool (the schema owner, never the runtime role) lists which tenants' edges point
     //   at a global asset, to delete them in each tenant's name before the asset goes.
     this.addSql(`create policy "catalog_edges_onto_global" on "asset_dependencies" for select to current_user using (upstream_tenant_id = ${GLOBAL});`);
+    //   Likewise the tenants' executions of a global workflow template.
+    this.addSql(`create policy "catalog_executions_of_global" on "workflow_executions" for select to current_user using (workflow_tenant_id = ${GLOBAL});`);
     for (const [table, ...args] of AUDITED_TABLES) {
       this.addSql(`create trigger audit_capture after insert or update or delete on "${table}" for each row execute function audit_capture(${args.map((arg) => `'${arg}'`).join(', ')});`);
       this.addSql(`create trigger "storage_account" after insert or update or delete on "${table}" for each row execute function storage_account();`);

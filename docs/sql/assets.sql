@@ -274,7 +274,8 @@ returning
   to_char(
     "created_at" at time zone 'UTC',
     'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'
-  ) as "createdAt";
+  ) as "createdAt",
+  "tenant_id" = $9 as "global";
 
 -- AssetDependencyRepository.into("00000000-0000-7000-8000-000000000001", "00000000-0000-7000-8000-000000000001")
 select
@@ -286,13 +287,14 @@ select
   to_char(
     "d"."created_at" at time zone 'UTC',
     'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'
-  ) as "createdAt"
+  ) as "createdAt",
+  "d"."tenant_id" = $1 as "global"
 from
   "asset_dependencies" as "d"
 where
-  "d"."tenant_id" = $1
-  and "d"."downstream_id" = $2
-  and "d"."id" = $3;
+  "d"."tenant_id" in ($2, $3)
+  and "d"."downstream_id" = $4
+  and "d"."id" = $5;
 
 -- AssetDependencyRepository.remove("00000000-0000-7000-8000-000000000001")
 delete from "asset_dependencies"
@@ -310,20 +312,21 @@ select
   to_char(
     "d"."created_at" at time zone 'UTC',
     'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'
-  ) as "createdAt"
+  ) as "createdAt",
+  "d"."tenant_id" = $1 as "global"
 from
   "asset_dependencies" as "d"
 where
-  "d"."tenant_id" = $1
+  "d"."tenant_id" in ($2, $3)
   and (
-    "d"."downstream_id" = $2
-    or "d"."upstream_id" = $3
+    "d"."downstream_id" = $4
+    or "d"."upstream_id" = $5
   )
 order by
   "d"."created_at" desc,
   "d"."id" desc
 limit
-  $4;
+  $6;
 
 -- AssetDependencyRepository.page("00000000-0000-7000-8000-000000000001", "upstream", "data", {"limit":50})
 select
@@ -335,18 +338,19 @@ select
   to_char(
     "d"."created_at" at time zone 'UTC',
     'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'
-  ) as "createdAt"
+  ) as "createdAt",
+  "d"."tenant_id" = $1 as "global"
 from
   "asset_dependencies" as "d"
 where
-  "d"."tenant_id" = $1
-  and "d"."downstream_id" = $2
-  and "d"."type" = $3
+  "d"."tenant_id" in ($2, $3)
+  and "d"."downstream_id" = $4
+  and "d"."type" = $5
 order by
   "d"."created_at" desc,
   "d"."id" desc
 limit
-  $4;
+  $6;
 
 -- AssetDependencyRepository.replaceDerived("00000000-0000-7000-8000-000000000001", ["00000000-0000-7000-8000-000000000001"], ["00000000-0000-7000-8000-000000000002"])
 delete from "asset_dependencies"
@@ -394,7 +398,7 @@ with recursive
             from
               asset_dependencies d
             where
-              d.tenant_id = $4
+              d.tenant_id = any (cast($4 as text[]))
               and "d"."downstream_id" = any (w.frontier)
               and d.type = any (cast($5 as text[]))
             except
@@ -431,7 +435,7 @@ with recursive
             from
               asset_dependencies d
             where
-              d.tenant_id = $11
+              d.tenant_id = any (cast($11 as text[]))
               and "d"."upstream_id" = any (w.frontier)
               and d.type = any (cast($12 as text[]))
             except
@@ -504,7 +508,7 @@ with recursive
       greatest(near.depth, far.depth) as depth
     from
       kept near
-      join asset_dependencies d on d.tenant_id = $18
+      join asset_dependencies d on d.tenant_id = any (cast($18 as text[]))
       and d.upstream_id = near.id
       and d.type = any (cast($19 as text[]))
       join kept far on far.id = d.downstream_id
@@ -618,7 +622,7 @@ with recursive
             from
               asset_dependencies d
             where
-              d.tenant_id = $4
+              d.tenant_id = any (cast($4 as text[]))
               and "d"."downstream_id" = any (w.frontier)
               and d.type = any (cast($5 as text[]))
             except
@@ -655,7 +659,7 @@ with recursive
             from
               asset_dependencies d
             where
-              d.tenant_id = $11
+              d.tenant_id = any (cast($11 as text[]))
               and "d"."upstream_id" = any (w.frontier)
               and d.type = any (cast($12 as text[]))
             except
@@ -728,7 +732,7 @@ with recursive
       greatest(near.depth, far.depth) as depth
     from
       kept near
-      join asset_dependencies d on d.tenant_id = $18
+      join asset_dependencies d on d.tenant_id = any (cast($18 as text[]))
       and d.upstream_id = near.id
       and d.type = any (cast($19 as text[]))
       join kept far on far.id = d.downstream_id

@@ -398,6 +398,7 @@ insert into
     "id",
     "tenant_id",
     "workflow_id",
+    "workflow_tenant_id",
     "version_id",
     "version",
     "state",
@@ -412,6 +413,7 @@ select
   $1 as "id",
   $2 as "tenant_id",
   "v"."workflow_id",
+  "v"."tenant_id",
   "v"."id",
   "v"."version",
   $3 as "state",
@@ -424,16 +426,16 @@ select
 from
   "workflow_versions" as "v"
 where
-  "v"."tenant_id" = $10
-  and "v"."workflow_id" = $11
+  "v"."tenant_id" in ($10, $11)
+  and "v"."workflow_id" = $12
   and "v"."version" = (
     select
       w.latest_version
     from
       workflows w
     where
-      w.tenant_id = $12
-      and w.id = $13
+      w.tenant_id = any (cast($13 as text[]))
+      and w.id = $14
   )
 returning
   "id";
@@ -444,6 +446,7 @@ insert into
     "id",
     "tenant_id",
     "workflow_id",
+    "workflow_tenant_id",
     "version_id",
     "version",
     "state",
@@ -458,6 +461,7 @@ select
   $1 as "id",
   $2 as "tenant_id",
   "v"."workflow_id",
+  "v"."tenant_id",
   "v"."id",
   "v"."version",
   $3 as "state",
@@ -470,9 +474,9 @@ select
 from
   "workflow_versions" as "v"
 where
-  "v"."tenant_id" = $10
-  and "v"."workflow_id" = $11
-  and "v"."version" = $12
+  "v"."tenant_id" in ($10, $11)
+  and "v"."workflow_id" = $12
+  and "v"."version" = $13
 returning
   "id";
 
@@ -491,6 +495,7 @@ select
   "e"."id" as "id",
   "e"."workflow_id" as "workflowId",
   "w"."name" as "workflowName",
+  e.workflow_tenant_id <> e.tenant_id as "workflowGlobal",
   "e"."version" as "version",
   e.state as "state",
   e.parameters as "parameters",
@@ -510,10 +515,10 @@ select
 from
   "workflow_executions" as "e"
   inner join "workflows" as "w" on "w"."id" = "e"."workflow_id"
-  and "w"."tenant_id" = $1
+  and "w"."tenant_id" = "e"."workflow_tenant_id"
 where
-  "e"."tenant_id" = $2
-  and "e"."id" = $3;
+  "e"."tenant_id" = $1
+  and "e"."id" = $2;
 
 -- WorkflowExecutionRepository.move("00000000-0000-7000-8000-000000000001", {"to":"failed","from":["running"],"errorMessage":"Out of memory"})
 update "workflow_executions"
@@ -533,6 +538,7 @@ select
   "e"."id" as "id",
   "e"."workflow_id" as "workflowId",
   "w"."name" as "workflowName",
+  e.workflow_tenant_id <> e.tenant_id as "workflowGlobal",
   "e"."version" as "version",
   e.state as "state",
   e.parameters as "parameters",
@@ -552,21 +558,22 @@ select
 from
   "workflow_executions" as "e"
   inner join "workflows" as "w" on "w"."id" = "e"."workflow_id"
-  and "w"."tenant_id" = $1
+  and "w"."tenant_id" = "e"."workflow_tenant_id"
 where
-  "e"."tenant_id" = $2
-  and "e"."workflow_id" = $3
+  "e"."tenant_id" = $1
+  and "e"."workflow_id" = $2
 order by
   "e"."created_at" desc,
   "e"."id" desc
 limit
-  $4;
+  $3;
 
 -- WorkflowExecutionRepository.page("00000000-0000-7000-8000-000000000001", {"state":"running","version":2}, {"limit":50})
 select
   "e"."id" as "id",
   "e"."workflow_id" as "workflowId",
   "w"."name" as "workflowName",
+  e.workflow_tenant_id <> e.tenant_id as "workflowGlobal",
   "e"."version" as "version",
   e.state as "state",
   e.parameters as "parameters",
@@ -586,17 +593,17 @@ select
 from
   "workflow_executions" as "e"
   inner join "workflows" as "w" on "w"."id" = "e"."workflow_id"
-  and "w"."tenant_id" = $1
+  and "w"."tenant_id" = "e"."workflow_tenant_id"
 where
-  "e"."tenant_id" = $2
-  and "e"."workflow_id" = $3
-  and "e"."state" = $4
-  and "e"."version" = $5
+  "e"."tenant_id" = $1
+  and "e"."workflow_id" = $2
+  and "e"."state" = $3
+  and "e"."version" = $4
 order by
   "e"."created_at" desc,
   "e"."id" desc
 limit
-  $6;
+  $5;
 
 -- WorkflowExecutionRepository.countMatching(, )
 select
@@ -620,8 +627,12 @@ where
     from
       "workflows" as "w"
     where
-      "w"."tenant_id" = $3
-      and "w"."name" = $4
+      "w"."tenant_id" in ($3, $4)
+      and "w"."name" = $5
+    order by
+      w.tenant_id = $6
+    limit
+      $7
   );
 
 -- OpenLineageEventRepository.recordOnce({"runId":"00000000-0000-7000-8000-000000000001","eventType":"COMPLETE","eventTime":"1970-01-01T00:00:00.000Z"}, "00000000-0000-7000-8000-000000000001")

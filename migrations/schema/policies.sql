@@ -3,6 +3,19 @@
 create policy catalog_edges_onto_global on asset_dependencies as PERMISSIVE for SELECT to tessera_owner
   using ((upstream_tenant_id = 'global'::text));
 
+create policy global_delete_refused on asset_dependencies as RESTRICTIVE for DELETE to tessera_runtime
+  using ((tenant_id <> 'global'::text));
+
+create policy global_insert_refused on asset_dependencies as RESTRICTIVE for INSERT to tessera_runtime
+  with check ((tenant_id <> 'global'::text));
+
+create policy global_read on asset_dependencies as PERMISSIVE for SELECT to public
+  using ((tenant_id = 'global'::text));
+
+create policy global_update_refused on asset_dependencies as RESTRICTIVE for UPDATE to tessera_runtime
+  using ((tenant_id <> 'global'::text))
+  with check ((tenant_id <> 'global'::text));
+
 create policy tenant_isolation on asset_dependencies as PERMISSIVE for ALL to public
   using ((tenant_id = current_setting('app.tenant_id'::text, true)))
   with check ((tenant_id = current_setting('app.tenant_id'::text, true)));
@@ -131,6 +144,9 @@ create policy tenant_isolation on tenant_storage_deltas as PERMISSIVE for ALL to
 create policy tenant_isolation on widgets as PERMISSIVE for ALL to public
   using ((tenant_id = current_setting('app.tenant_id'::text, true)))
   with check ((tenant_id = current_setting('app.tenant_id'::text, true)));
+
+create policy catalog_executions_of_global on workflow_executions as PERMISSIVE for SELECT to tessera_owner
+  using ((workflow_tenant_id = 'global'::text));
 
 create policy tenant_isolation on workflow_executions as PERMISSIVE for ALL to public
   using ((tenant_id = current_setting('app.tenant_id'::text, true)))

@@ -114,7 +114,7 @@ describe('row-level security (as the runtime role, no ORM)', () => {
     for (const table of globalTables) {
       expect(rows.filter((row) => row.table === table && row.permissive === 'RESTRICTIVE').map((row) => row.cmd).sort()).toEqual(['DELETE', 'INSERT', 'UPDATE']);
     }
-    expect(globalTables).toEqual(['assets', 'workflow_version_assets', 'workflow_versions', 'workflows']);
+    expect(globalTables).toEqual(['asset_dependencies', 'assets', 'workflow_version_assets', 'workflow_versions', 'workflows']);
   });
 
   it('serves as a role that is not superuser, has no BYPASSRLS and owns no table', async () => {

@@ -3,6 +3,8 @@ import { AssetRepository } from '../../src/modules/assets/asset.repository.js';
 import { WorkflowRepository } from '../../src/modules/workflows/workflow.repository.js';
 import { WorkflowExecutionRepository } from '../../src/modules/workflows/workflow-execution.repository.js';
 import type { VersionContent } from '../../src/modules/workflows/workflow-views.js';
+import { importCatalog, inCatalogTransaction } from '../../scripts/catalog.js';
+import { withAdminClient } from '../support/test-database.js';
 
 describe('workflow repositories (cloned database, no HTTP)', () => {
   let t: TestContext;
@@ -60,6 +62,31 @@ describe('workflow repositories (cloned database, no HTTP)', () => {
     expect(await inTenant(() => executions.countMatching('running', 'other'))).toBe(0);
     expect(await t.inTenant(other, () => executions.countMatching(undefined, undefined))).toBe(0);
     expect(await t.inTenant(other, () => executions.page(workflowId, {}, { limit: 10 }))).toEqual({ items: [], nextCursor: null });
+  });
+
+  it('runs a global template as the tenant’s own execution, and another tenant’s workflow never', async () => {
+    await inCatalogTransaction(t.database.ownerUrl, (client) => importCatalog(client, { assets: [], workflows: [{ name: 'template', definition: { steps: [{ name: 'x' }] } }] }));
+    const template = (await inTenant(() => workflows.view('template')))!;
+    expect(template.global).toBe(true);
+    const run = (await inTenant(() => executions.add(template.id, { parameters: null })))!;
+    expect(run).toMatchObject({ workflowId: template.id, workflowName: 'template', workflowGlobal: true, version: 1 });
+    expect(await t.inTenant(other, () => executions.view(run.id))).toBeUndefined();
+    expect(await t.inTenant(other, () => executions.countMatching(undefined, 'template'))).toBe(0);
+    expect(await inTenant(() => executions.countMatching(undefined, 'template'))).toBe(1);
+    // Another tenant's workflow is no template: nothing to run.
+    expect(await t.inTenant(other, () => executions.add(workflowId, { parameters: null }))).toBeUndefined();
+    // Nor can any writer, the schema owner included, point an execution at a third tenant's workflow.
+    const version = await withAdminClient(async (client) => (await client.query('select id from workflow_versions where workflow_id = $1 limit 1', [workflowId])).rows[0].id, t.database.name);
+    await expect(
+      withAdminClient(
+        (client) => client.query(
+          `insert into workflow_executions (id, tenant_id, workflow_id, workflow_tenant_id, version_id, version, state, created_at)
+           values (gen_random_uuid(), $1, $2, $3, $4, 1, 'pending', now())`,
+          [other.tenantId, workflowId, tenant.tenantId, version],
+        ),
+        t.database.name,
+      ),
+    ).rejects.toThrow(/workflow_executions_workflow_tenant_check/);
   });
 
   it('never reads or deletes another tenant’s workflow', async () => {

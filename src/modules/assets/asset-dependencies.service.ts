@@ -9,7 +9,10 @@ import { GLOBAL_TENANT_ID } from '../../platform/tenancy/global-catalogue.js';
 import type { CreateDependencyDto } from './dto/create-dependency.dto.js';
 import type { ListDependenciesQuery } from './dto/list-dependencies.query.js';
 
-/** The typed dependency graph between the tenant's assets. Exported: workflows derive edges through it. */
+/**
+ * The typed dependency graph between the tenant's assets (and onto global ones), read together with
+ * the global catalogue's edges between global assets. Exported: workflows derive edges through it.
+ */
 @Injectable()
 export class AssetDependenciesService {
   constructor(
@@ -36,6 +39,7 @@ export class AssetDependenciesService {
   async remove(assetId: string, dependencyId: string): Promise<void> {
     const dependency = await this.dependencies.into(assetId, dependencyId);
     if (!dependency) throw AssetProblems.notFound('dependency');
+    if (dependency.global) throw AssetProblems.globalReadOnly();
     if (dependency.workflowId) throw AssetProblems.derivedDependency(dependency.workflowId);
     await this.dependencies.remove(dependencyId);
   }

@@ -40,12 +40,13 @@ export class AssetDependencyRepository extends TenantRepository<AssetDependency>
     return (await queryRow(this.em, this.kysely().insertInto('asset_dependencies').values(row).returning(viewColumns())))!;
   }
 
-  /** The edge `id` into the asset, if the tenant has it. */
+  /** The edge `id` into the asset, if the tenant reads it (its own, or a global one between global assets). */
   @RecordSql([EXAMPLE_ID, EXAMPLE_ID])
   async into(assetId: string, id: string): Promise<DependencyView | undefined> {
     return queryRow(this.em, this.selectViews().where('d.downstream_id', '=', assetId).where('d.id', '=', id));
   }
 
+  /** Deletes the tenant's own edge (the ORM's tenant filter, and row-level security, keep global ones). */
   @RecordSql([EXAMPLE_ID])
   async remove(id: string): Promise<void> {
     await this.nativeDelete({ id });
@@ -86,13 +87,15 @@ export class AssetDependencyRepository extends TenantRepository<AssetDependency>
    * asset seen so far), so an asset enters the walk once, at its nearest depth, however many paths
    * lead to it, and a cycle ends the walk instead of looping it. A walk stops at `maxDepth` or as soon
    * as it has seen more than `maxNodes` assets. The edges are those of the asked types between kept
-   * assets, nearest first, at most LINEAGE_EDGES_PER_NODE per node. Only the tenant's own edges are
-   * walked, so a global asset never leads to another tenant's. No nodes: the tenant reads no such
-   * asset.
+   * assets, nearest first, at most LINEAGE_EDGES_PER_NODE per node. Only the tenant's own edges and
+   * the global catalogue's are walked; a global edge joins two global assets (its foreign keys and
+   * check say so), so a global asset never leads to another tenant's. No nodes: the tenant reads no
+   * such asset.
    */
   @RecordSql([EXAMPLE_ID, EXAMPLE_LINEAGE], [EXAMPLE_ID, { ...EXAMPLE_LINEAGE, direction: 'upstream', types: ['data'] }])
   async lineage(assetId: string, request: LineageRequest): Promise<Lineage> {
     const tenantId = this.tenantId();
+    const edgeTenants = [tenantId, GLOBAL_TENANT_ID];
     const { maxDepth, maxNodes } = request;
     const maxEdges = maxNodes * LINEAGE_EDGES_PER_NODE;
     const types = [...request.types];
@@ -105,7 +108,7 @@ export class AssetDependencyRepository extends TenantRepository<AssetDependency>
         cross join lateral (
           select coalesce(array_agg(fresh.id), '{}') as ids from (
             select ${sql.ref(to)} as id from asset_dependencies d
-            where d.tenant_id = ${tenantId} and ${sql.ref(from)} = any(w.frontier) and d.type = any(cast(${types} as text[]))
+            where d.tenant_id = any(cast(${edgeTenants} as text[])) and ${sql.ref(from)} = any(w.frontier) and d.type = any(cast(${types} as text[]))
             except select unnest(w.seen)
           ) fresh
         ) next
@@ -130,7 +133,7 @@ export class AssetDependencyRepository extends TenantRepository<AssetDependency>
       -- Nearest first; one beyond the cap tells whether there were more.
       kept_edges as (
         select d.upstream_id, d.downstream_id, d.type, greatest(near.depth, far.depth) as depth from kept near
-        join asset_dependencies d on d.tenant_id = ${tenantId} and d.upstream_id = near.id and d.type = any(cast(${types} as text[]))
+        join asset_dependencies d on d.tenant_id = any(cast(${edgeTenants} as text[])) and d.upstream_id = near.id and d.type = any(cast(${types} as text[]))
         join kept far on far.id = d.downstream_id
         order by 4, 1, 2, 3 limit ${maxEdges + 1}
       )
@@ -146,8 +149,9 @@ export class AssetDependencyRepository extends TenantRepository<AssetDependency>
     return row!.lineage;
   }
 
+  /** The tenant's edges and the global catalogue's (between global assets), never another tenant's. */
   private selectViews() {
-    return this.kysely().selectFrom('asset_dependencies as d').select(viewColumns('d')).where('d.tenant_id', '=', this.tenantId());
+    return this.kysely().selectFrom('asset_dependencies as d').select(viewColumns('d')).where('d.tenant_id', 'in', [this.tenantId(), GLOBAL_TENANT_ID]);
   }
 
   private kysely() {
@@ -168,5 +172,6 @@ function viewColumns(alias?: string) {
     sql.ref<DependencyType>(column('type')).as('type'),
     sql.ref<string | null>(column('workflow_id')).as('workflowId'),
     isoInstant(sql.ref(column('created_at'))).as('createdAt'),
+    sql<boolean>`${sql.ref(column('tenant_id'))} = ${GLOBAL_TENANT_ID}`.as('global'),
   ];
 }

@@ -38,4 +38,6 @@ export interface DependencyView {
   /** Set when a workflow's declared inputs and outputs made this edge (it goes with the workflow). */
   workflowId: string | null;
   createdAt: string;
+  /** A global catalogue edge between two global assets: every tenant reads it, none changes it. */
+  global: boolean;
 }

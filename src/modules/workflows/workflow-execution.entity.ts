@@ -5,7 +5,12 @@ import { TENANT_ISOLATION, TenantScopedEntity } from '../../platform/tenancy/ten
 import { EXECUTION_STATES, ExecutionState } from './execution-state.js';
 import { WorkflowExecutionRepository } from './workflow-execution.repository.js';
 
-/** One run of a workflow version, moved through the states of execution-state.ts. */
+/**
+ * One run of a workflow version, moved through the states of execution-state.ts. The execution is
+ * always the tenant's own; the workflow it runs is the tenant's or a global catalogue template
+ * (`workflowTenantId`, ADR 0006): composite foreign keys onto the workflow and its version, written
+ * in the migration, with a check that the workflow's tenant is the execution's or the global one.
+ */
 @Entity({ tableName: 'workflow_executions', repository: () => WorkflowExecutionRepository, ...TENANT_ISOLATION })
 @Unique({ name: 'workflow_executions_tenant_id_key', properties: ['tenantId', 'id'] })
 @Index({ name: 'workflow_executions_tenant_workflow_created_idx', properties: ['tenantId', 'workflowId', 'createdAt', 'id'] })
@@ -19,6 +24,10 @@ export class WorkflowExecution extends TenantScopedEntity {
 
   @Property({ type: 'uuid' })
   workflowId!: string;
+
+  /** The workflow's tenant: this execution's own, or the global catalogue's (GLOBAL_TENANT_ID). */
+  @Property({ type: 'text' })
+  workflowTenantId!: string;
 
   @Property({ type: 'uuid' })
   versionId!: string;

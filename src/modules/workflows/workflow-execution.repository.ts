@@ -8,6 +8,7 @@ import { ExecutionState, isFinal } from './execution-state.js';
 import type { WorkflowExecution } from './workflow-execution.entity.js';
 import type { ExecutionView } from './workflow-views.js';
 import type { WorkflowTables } from './workflows.tables.js';
+import { GLOBAL_TENANT_ID } from '../../platform/tenancy/global-catalogue.js';
 
 export interface ExecutionFilters {
   state?: ExecutionState;
@@ -39,19 +40,22 @@ export class WorkflowExecutionRepository extends TenantRepository<WorkflowExecut
   /**
    * An execution of the workflow's `version` (the latest when omitted), pending unless `start` says
    * otherwise (a run reported by OpenLineage starts where its first event says); undefined when there
-   * is no such version.
+   * is no such version. The workflow is the tenant's or a global catalogue template (ADR 0006): the
+   * execution is the tenant's own either way, and records whose workflow it runs.
    */
   @RecordSql([EXAMPLE_ID, { parameters: { date: '2026-12-01' } }], [EXAMPLE_ID, { version: 2, parameters: null, runId: EXAMPLE_ID, state: 'running', at: new Date(0) }])
   async add(workflowId: string, start: ExecutionStart): Promise<ExecutionView | undefined> {
     const tenantId = this.tenantId();
     const state = start.state ?? ExecutionState.Pending;
     const at = start.at ?? new Date();
-    const versionNumber = start.version ?? sql<number>`(select w.latest_version from workflows w where w.tenant_id = ${tenantId} and w.id = ${workflowId})`;
+    const workflowTenants = [tenantId, GLOBAL_TENANT_ID];
+    const versionNumber =
+      start.version ?? sql<number>`(select w.latest_version from workflows w where w.tenant_id = any(cast(${workflowTenants} as text[])) and w.id = ${workflowId})`;
     const inserted = await queryRow(
       this.em,
       this.kysely()
         .insertInto('workflow_executions')
-        .columns(['id', 'tenant_id', 'workflow_id', 'version_id', 'version', 'state', 'parameters', 'error_message', 'run_id', 'created_at', 'started_at', 'completed_at'])
+        .columns(['id', 'tenant_id', 'workflow_id', 'workflow_tenant_id', 'version_id', 'version', 'state', 'parameters', 'error_message', 'run_id', 'created_at', 'started_at', 'completed_at'])
         .expression(
           this.kysely()
             .selectFrom('workflow_versions as v')
@@ -59,6 +63,7 @@ export class WorkflowExecutionRepository extends TenantRepository<WorkflowExecut
               sql.val(uuidv7()).as('id'),
               sql.val(tenantId).as('tenant_id'),
               'v.workflow_id',
+              'v.tenant_id',
               'v.id',
               'v.version',
               sql.val(state).as('state'),
@@ -69,7 +74,7 @@ export class WorkflowExecutionRepository extends TenantRepository<WorkflowExecut
               sql.val(state === ExecutionState.Pending ? null : at).as('started_at'),
               sql.val(isFinal(state) ? at : null).as('completed_at'),
             ])
-            .where('v.tenant_id', '=', tenantId)
+            .where('v.tenant_id', 'in', workflowTenants)
             .where('v.workflow_id', '=', workflowId)
             .where('v.version', '=', versionNumber),
         )
@@ -125,14 +130,25 @@ export class WorkflowExecutionRepository extends TenantRepository<WorkflowExecut
     return keysetPage(this.em, select, 'e', query, NEWEST_FIRST);
   }
 
-  /** Exact; from the (tenant, state, workflow) index alone when a state is given. */
+  /**
+   * Exact; from the (tenant, state, workflow) index alone when a state is given. A workflow name means
+   * the workflow reads resolve it to: the tenant's own, else the global template of that name.
+   */
   @RecordSql([undefined, undefined], ['running', 'orders-nightly'])
   async countMatching(state: ExecutionState | undefined, workflowName: string | undefined): Promise<number> {
     const tenantId = this.tenantId();
     let select = this.kysely().selectFrom('workflow_executions as e').select(sql<number>`count(*)::int`.as('count')).where('e.tenant_id', '=', tenantId);
     if (state) select = select.where('e.state', '=', state);
     if (workflowName !== undefined) {
-      select = select.where('e.workflow_id', '=', (sub) => sub.selectFrom('workflows as w').select('w.id').where('w.tenant_id', '=', tenantId).where('w.name', '=', workflowName));
+      select = select.where('e.workflow_id', '=', (sub) =>
+        sub
+          .selectFrom('workflows as w')
+          .select('w.id')
+          .where('w.tenant_id', 'in', [tenantId, GLOBAL_TENANT_ID])
+          .where('w.name', '=', workflowName)
+          .orderBy(sql`w.tenant_id = ${GLOBAL_TENANT_ID}`)
+          .limit(1),
+      );
     }
     return (await queryRow(this.em, select))!.count;
   }
@@ -141,11 +157,13 @@ export class WorkflowExecutionRepository extends TenantRepository<WorkflowExecut
     const tenantId = this.tenantId();
     return this.kysely()
       .selectFrom('workflow_executions as e')
-      .innerJoin('workflows as w', (join) => join.onRef('w.id', '=', 'e.workflow_id').on('w.tenant_id', '=', tenantId))
+      // The workflow is the tenant's or a global template (e.workflow_tenant_id); the execution is the tenant's.
+      .innerJoin('workflows as w', (join) => join.onRef('w.id', '=', 'e.workflow_id').onRef('w.tenant_id', '=', 'e.workflow_tenant_id'))
       .select([
         'e.id as id',
         'e.workflow_id as workflowId',
         'w.name as workflowName',
+        sql<boolean>`e.workflow_tenant_id <> e.tenant_id`.as('workflowGlobal'),
         'e.version as version',
         sql<ExecutionState>`e.state`.as('state'),
         sql<unknown>`e.parameters`.as('parameters'),

@@ -20,10 +20,13 @@ export class WorkflowExecutionsService {
     private readonly executions: WorkflowExecutionRepository,
   ) {}
 
+  /**
+   * Runs the workflow the name reads as: the tenant's own, else the global template of that name
+   * (ADR 0006). Either way the execution is the tenant's own, listed, counted and moved for it only.
+   */
   async start(workflowName: string, input: StartExecutionDto): Promise<ExecutionView> {
     assertJsonWithin('parameters', input.parameters, MAX_PARAMETERS_BYTES);
     const workflow = (await this.workflows.view(workflowName)) ?? notFound();
-    if (workflow.global) throw WorkflowProblems.globalReadOnly();
     return (await this.executions.add(workflow.id, { version: input.version, parameters: input.parameters ?? null })) ?? notFound('workflow version');
   }
 
@@ -39,7 +42,8 @@ export class WorkflowExecutionsService {
   async transition(id: string, move: TransitionExecutionDto): Promise<ExecutionView> {
     if (move.errorMessage !== undefined && move.to !== ExecutionState.Failed) throw WorkflowProblems.misplacedErrorMessage();
     const from = EXECUTION_STATES.filter((state) => canTransition(state, move.to));
-    const moved = await this.executions.move(id, { to: move.to, from, errorMessage: move.errorMessage });
+    // No state moves to `to` (pending): nothing to try, only the 404 or 409 to tell.
+    const moved = from.length > 0 && (await this.executions.move(id, { to: move.to, from, errorMessage: move.errorMessage }));
     const execution = await this.get(id);
     if (!moved) throw WorkflowProblems.illegalTransition(execution.state, move.to);
     return execution;

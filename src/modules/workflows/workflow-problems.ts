@@ -13,7 +13,7 @@ export const WorkflowProblems = {
     }),
 
   globalReadOnly: () =>
-    new ProblemException(403, 'The workflow is a global catalogue template: every tenant reads it, none changes or runs it through the API; create a workflow of your own from its definition.', {
+    new ProblemException(403, 'The workflow is a global catalogue template: every tenant reads and runs it, none changes it through the API; create a workflow of your own from its definition.', {
       code: 'PermissionDenied',
     }),
 

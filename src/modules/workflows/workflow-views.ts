@@ -29,7 +29,7 @@ export interface WorkflowVersionView extends VersionContent {
   createdBy: string;
   createdAt: string;
   versionCreatedAt: string;
-  /** A global catalogue template: every tenant reads it, none changes or runs it. */
+  /** A global catalogue template: every tenant reads and runs it (executions are the tenant's own), none changes it. */
   global: boolean;
 }
 
@@ -37,6 +37,8 @@ export interface ExecutionView {
   id: string;
   workflowId: string;
   workflowName: string;
+  /** The workflow run is a global catalogue template (the execution itself is the tenant's). */
+  workflowGlobal: boolean;
   version: number;
   state: ExecutionState;
   parameters: unknown;

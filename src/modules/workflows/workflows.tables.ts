@@ -34,6 +34,7 @@ export interface WorkflowTables {
     id: string;
     tenant_id: string;
     workflow_id: string;
+    workflow_tenant_id: string;
     version_id: string;
     version: number;
     state: string;
