@@ -40,7 +40,7 @@ describe('projects', () => {
     it('refuses a name taken in the tenant with a 409 naming it; another tenant may use it', async () => {
       await createProject(testApp, alice, 'Taken');
       const refused = await api().post('/api/projects').set(alice).send({ name: 'Taken' }).expect(409);
-      expect(refused.body).toMatchObject({ code: 'AlreadyExists', errors: [{ field: 'name', messages: ['already taken'] }] });
+      expect(refused.body).toMatchObject({ code: 'PROJECT_NAME_TAKEN', errors: [{ field: 'name', messages: ['already taken'] }] });
       await api().post('/api/projects').set(bearer(tokenFor({ tenant: 'p-other', sub: 'bob' }))).send({ name: 'Taken' }).expect(201);
     });
 
@@ -104,7 +104,7 @@ describe('projects', () => {
     it('refuses a rename onto a taken name (409) and another tenant’s project (404)', async () => {
       await createProject(testApp, carol, 'First');
       const second = await createProject(testApp, carol, 'Second');
-      expect((await api().patch(`/api/projects/${second.id}`).set(carol).send({ name: 'First' }).expect(409)).body.code).toBe('AlreadyExists');
+      expect((await api().patch(`/api/projects/${second.id}`).set(carol).send({ name: 'First' }).expect(409)).body.code).toBe('PROJECT_NAME_TAKEN');
       const intruder = bearer(tokenFor({ tenant: 'p-intruder', sub: 'ivan' }));
       await api().patch(`/api/projects/${second.id}`).set(intruder).send({ name: 'Mine' }).expect(404);
       expect((await api().get(`/api/projects/${second.id}`).set(carol).expect(200)).body.name).toBe('Second');
@@ -180,7 +180,7 @@ describe('projects', () => {
       const withTask = await createProject(testApp, dana, 'Has a task');
       await createTask(testApp, dana, { projectId: withTask.id });
       const refused = await api().delete(`/api/projects/${withTask.id}`).set(admin).expect(409);
-      expect(refused.body).toMatchObject({ code: 'FailedPrecondition', taskCount: 1, dashboardCount: 0, trashedDashboardCount: 0 });
+      expect(refused.body).toMatchObject({ code: 'PROJECT_IN_USE', taskCount: 1, dashboardCount: 0, trashedDashboardCount: 0 });
       expect(refused.body.detail).toMatch(/archive it instead/);
 
       const withDashboard = await createProject(testApp, dana, 'Has a board');

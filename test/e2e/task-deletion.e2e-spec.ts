@@ -54,7 +54,7 @@ describe('task deletion and review listing', () => {
     it.each(['pending', 'running', 'awaiting_approval'])('refuses a %s task with a 409 naming its state, unless an admin asks', async (state) => {
       const task = await taskIn(testApp, auth, state);
       const refused = await api().delete(`/api/tasks/${task.id}`).set(auth).expect(409);
-      expect(refused.body).toMatchObject({ code: 'FailedPrecondition', currentState: state, deletableStates: ['completed', 'failed', 'cancelled'] });
+      expect(refused.body).toMatchObject({ code: 'TASK_NOT_DELETABLE', currentState: state, deletableStates: ['completed', 'failed', 'cancelled'] });
       expect((await api().get(`/api/tasks/${task.id}`).set(auth).expect(200)).body.state).toBe(state);
       // An admin's deletion cancels the task, then deletes it: both in the trail, in that order.
       await api().delete(`/api/tasks/${task.id}`).set(admin).expect(204);
@@ -68,7 +68,7 @@ describe('task deletion and review listing', () => {
       const second = await taskIn(testApp, auth, 'cancelled', { dependsOn: [upstream.id] });
       const refused = await api().delete(`/api/tasks/${upstream.id}`).set(admin).expect(409);
       expect(refused.body).toMatchObject({
-        code: 'FailedPrecondition',
+        code: 'TASK_HAS_DEPENDENTS',
         dependents: [{ id: first.id, state: 'pending' }, { id: second.id, state: 'cancelled' }].sort((a, b) => a.id.localeCompare(b.id)),
       });
       // Deleting a dependent takes its own edges with it.

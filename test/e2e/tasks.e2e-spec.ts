@@ -42,7 +42,7 @@ describe('tasks', () => {
       const theirs = await createProject(testApp, bearer(tokenFor({ tenant: 'elsewhere', sub: 'eve' })), 'docs');
       for (const projectId of [theirs.id, '0190a5a0-0000-7000-8000-000000000000']) {
         const response = await request(testApp.server).post('/api/tasks').set(alice).send({ prompt: 'p', projectId }).expect(400);
-        expect(response.body).toMatchObject({ code: 'InvalidArgument', errors: [{ field: 'projectId', messages: [`unknown project ${projectId}`] }] });
+        expect(response.body).toMatchObject({ code: 'UNKNOWN_REFERENCE', errors: [{ field: 'projectId', messages: [`unknown project ${projectId}`] }] });
       }
       for (const projectId of ['docs', '', null, 42]) {
         const response = await request(testApp.server).post('/api/tasks').set(alice).send({ prompt: 'p', projectId }).expect(400);

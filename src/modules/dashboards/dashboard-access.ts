@@ -6,6 +6,7 @@ import { isAdmin, mayChange, notOwner } from '../../platform/auth/ownership.js';
 import { assertPrecondition, type Precondition } from '../../platform/http/preconditions.js';
 import type { Dashboard } from './dashboard.entity.js';
 import { DashboardRepository } from './dashboard.repository.js';
+import { DashboardProblems } from './dashboard-problems.js';
 
 /** What decides who sees a dashboard. */
 export type Visibility = Pick<Dashboard, 'ownerId' | 'isPublic' | 'allowedViewers'>;
@@ -55,5 +56,5 @@ export class DashboardAccess {
 }
 
 export function dashboardNotFound(): ProblemException {
-  return new ProblemException(404, 'The dashboard does not exist.');
+  return DashboardProblems.notFound();
 }

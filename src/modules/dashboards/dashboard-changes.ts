@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { ForeignKeyConstraintViolationException, UniqueConstraintViolationException } from '@mikro-orm/core';
-import { ProblemException } from '../../platform/errors/problem.exception.js';
 import type { Precondition } from '../../platform/http/preconditions.js';
 import { TenantContext } from '../../platform/tenancy/tenant-context.js';
 import { DashboardAccess } from './dashboard-access.js';
 import type { Dashboard } from './dashboard.entity.js';
 import { DashboardRepository } from './dashboard.repository.js';
 import { DashboardHistory } from './dashboard-history.js';
+import { DashboardProblems } from './dashboard-problems.js';
 
 /** The foreign key from a dashboard to a project of its tenant (tenant_id, project_id). */
 const PROJECT_FOREIGN_KEY = 'dashboards_project_fk';
@@ -48,10 +48,10 @@ export class DashboardChanges {
       return await write();
     } catch (error) {
       if (error instanceof UniqueConstraintViolationException) {
-        throw new ProblemException(409, `A dashboard named "${name}" already exists in this tenant.`, { errors: [{ field: 'name', messages: ['already taken'] }] });
+        throw DashboardProblems.nameTaken(name);
       }
       if (error instanceof ForeignKeyConstraintViolationException && error.message.includes(PROJECT_FOREIGN_KEY)) {
-        throw new ProblemException(400, 'projectId: not a project of this tenant.', { errors: [{ field: 'projectId', messages: ['not a project of this tenant'] }] });
+        throw DashboardProblems.unknownProject();
       }
       throw error;
     }

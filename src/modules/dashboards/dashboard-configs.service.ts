@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { ProblemException } from '../../platform/errors/problem.exception.js';
 import { TenantContext } from '../../platform/tenancy/tenant-context.js';
 import { assertJsonWithin, hasInexactNumber, KIB } from '../../platform/http/json-size.js';
 import { assertPrecondition, type Precondition } from '../../platform/http/preconditions.js';
@@ -7,6 +6,7 @@ import { DashboardAccess } from './dashboard-access.js';
 import type { DashboardUserConfig } from './dashboard-user-config.entity.js';
 import { type ConfigContent, type ConfigKey, DashboardUserConfigRepository } from './dashboard-user-config.repository.js';
 import type { PutDashboardConfigDto } from './dto/put-dashboard-config.dto.js';
+import { DashboardProblems } from './dashboard-problems.js';
 
 /** A user's whole config of one dashboard is stored as at most this much JSON. */
 export const MAX_USER_CONFIG_BYTES = 256 * KIB;
@@ -63,7 +63,7 @@ export class DashboardConfigs {
       filters: input.filters ?? [],
     };
     if (hasInexactNumber(values)) {
-      throw new ProblemException(400, 'The config holds a number JSON cannot carry exactly (beyond ±2^53, or not finite).');
+      throw DashboardProblems.inexactConfig();
     }
     assertJsonWithin('theme', values.theme, MAX_THEME_BYTES);
     assertJsonWithin('config', values, MAX_USER_CONFIG_BYTES);
@@ -71,7 +71,7 @@ export class DashboardConfigs {
     let config = await this.configs.of(key, true);
     if (key.sessionId !== '' && (!config || isEmpty(config)) && !isEmpty(values)) {
       if ((await this.configs.countHeldSessions(dashboardId, key.userId)) >= MAX_SESSION_CONFIGS) {
-        throw new ProblemException(409, `A user keeps at most ${MAX_SESSION_CONFIGS} session configs of a dashboard; delete one (DELETE …/config?sessionId=) first.`);
+        throw DashboardProblems.sessionConfigLimitReached(MAX_SESSION_CONFIGS);
       }
     }
     if (!config) {

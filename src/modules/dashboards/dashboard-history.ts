@@ -1,13 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { Environment } from '../../config/environment.js';
-import { ProblemException } from '../../platform/errors/problem.exception.js';
 import type { Page, PageQuery } from '../../platform/pagination/page.js';
 import { TenantContext } from '../../platform/tenancy/tenant-context.js';
 import { isAdmin } from '../../platform/auth/ownership.js';
 import { DashboardAccess } from './dashboard-access.js';
 import { DashboardWidgets, LARGE_WIDGET_MEMBERS, type WidgetJson } from '../widgets/dashboard-widgets.service.js';
 import { type ContentsShape, DashboardHistoryRepository, type KeptVersion, type VersionReader, type VersionSummary } from './dashboard-history.repository.js';
+import { DashboardProblems } from './dashboard-problems.js';
 
 function versionView(version: Omit<VersionSummary, 'id'>) {
   return { version: version.version, savedBy: version.savedBy, savedAt: version.savedAt, replacedBy: version.replacedBy, replacedAt: version.replacedAt };
@@ -83,7 +83,7 @@ export class DashboardHistory {
   /** The state kept as `version`, if the caller may see it (the caller has checked access to the dashboard). */
   async find(dashboardId: string, version: number): Promise<KeptVersion> {
     const kept = version > 0 ? await this.repository.kept(dashboardId, version, reader()) : undefined;
-    if (!kept) throw new ProblemException(404, `That version is not in the dashboard's history.`);
+    if (!kept) throw DashboardProblems.versionNotFound();
     return kept;
   }
 

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { Environment } from '../../config/environment.js';
-import { ProblemException } from '../../platform/errors/problem.exception.js';
 import type { Page, PageQuery } from '../../platform/pagination/page.js';
 import { TenantContext } from '../../platform/tenancy/tenant-context.js';
 import { isAdmin } from '../../platform/auth/ownership.js';
@@ -19,6 +18,7 @@ import type { DashboardFiltersQuery, ListDashboardsQuery } from './dto/list-dash
 import { isUnchanged, type NoneMatch } from './if-none-match.js';
 import type { CreateDashboardDto, DashboardLayoutDto } from './dto/create-dashboard.dto.js';
 import type { UpdateDashboardDto } from './dto/update-dashboard.dto.js';
+import { DashboardProblems } from './dashboard-problems.js';
 
 /** Each of a dashboard's JSON fields (layout, filters) is stored as at most this much JSON. */
 export const MAX_DASHBOARD_JSON_BYTES = 64 * KIB;
@@ -115,9 +115,7 @@ export class DashboardsService {
         const layout = layoutOf(changes.layout, dashboard.layout);
         const widest = await this.widgets.widestExtent(id);
         if (layout.columns < widest) {
-          throw new ProblemException(400, `layout.columns cannot be ${layout.columns}: a widget reaches column ${widest}; move or resize it first.`, {
-            errors: [{ field: 'layout.columns', messages: [`must be at least ${widest}, the widest widget's x + w`] }],
-          });
+          throw DashboardProblems.layoutTooNarrow(layout.columns, widest);
         }
         dashboard.layout = layout;
       }
@@ -220,9 +218,7 @@ function layoutOf(input: DashboardLayoutDto | undefined, base: DashboardLayout =
 function checkedFilters(filters: readonly object[]): unknown[] {
   const plain = JSON.parse(JSON.stringify(filters)) as unknown[];
   if (hasInexactNumber(filters)) {
-    throw new ProblemException(400, 'filters hold a number JSON cannot carry exactly (beyond ±2^53, or not finite).', {
-      errors: [{ field: 'filters', messages: ['numbers must be finite and within ±2^53'] }],
-    });
+    throw DashboardProblems.inexactFilters();
   }
   assertJsonWithin('filters', plain, MAX_DASHBOARD_JSON_BYTES);
   return plain;

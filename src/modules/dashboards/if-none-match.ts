@@ -1,4 +1,5 @@
 import { ProblemException } from '../../platform/errors/problem.exception.js';
+import { DashboardProblems } from './dashboard-problems.js';
 
 /**
  * What an `If-None-Match` header names: any current representation (`*`), or the versions of the
@@ -45,7 +46,5 @@ export function isUnchanged(noneMatch: NoneMatch | undefined, version: number): 
 }
 
 function malformed(): ProblemException {
-  return new ProblemException(400, 'If-None-Match must be * or a list of entity tags, e.g. "3" or W/"3".', {
-    errors: [{ field: 'If-None-Match', messages: ['expected * or a comma-separated list of quoted entity tags'] }],
-  });
+  return DashboardProblems.malformedIfNoneMatch();
 }

@@ -1,6 +1,6 @@
 import { encodeCursor } from '../../platform/pagination/keyset.js';
-import { ProblemException } from '../../platform/errors/problem.exception.js';
 import { MAX_NAME_LENGTH } from './dto/create-dashboard.dto.js';
+import { DashboardProblems } from './dashboard-problems.js';
 
 /**
  * Cursors of the name order (A–Z, case-insensitive, then id), which the platform's keyset pages
@@ -25,5 +25,5 @@ export function decodeNameCursor(cursor: string): { name: string; id: string } {
   } catch {
     // fall through: any malformed cursor gets the same answer
   }
-  throw new ProblemException(400, 'The cursor is invalid; pass the nextCursor of a previous page unchanged, with the same sort.');
+  throw DashboardProblems.invalidCursor();
 }

@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { ForeignKeyConstraintViolationException } from '@mikro-orm/core';
-import { ProblemException } from '../../platform/errors/problem.exception.js';
 import { sortNameOf } from '../../platform/pagination/keyset.js';
 import type { Page } from '../../platform/pagination/page.js';
 import type { CreateLessonDto } from './dto/create-lesson.dto.js';
 import type { LessonFiltersQuery, ListLessonsQuery } from './dto/list-lessons.query.js';
 import type { UpdateLessonDto } from './dto/update-lesson.dto.js';
 import { type LessonContent, LessonRepository } from './lesson.repository.js';
+import { LessonProblems } from './lesson-problems.js';
 import { BY_SIMILARITY, LessonSearch } from './lesson-search.js';
 import type { LessonView } from './lesson.view.js';
 
@@ -52,7 +52,7 @@ export class LessonsService {
   }
 
   async delete(id: string): Promise<void> {
-    if (!(await this.lessons.remove(id))) throw notFound();
+    if (!(await this.lessons.remove(id))) throw LessonProblems.notFound();
   }
 
   async recordApplication(id: string, success?: boolean): Promise<LessonView> {
@@ -85,7 +85,7 @@ export class LessonsService {
       return this.lessons.sortedPage(query, sort, search);
     }
     if (!search) {
-      throw new ProblemException(400, 'sort=relevance needs a search text q.', { errors: [{ field: 'sort', messages: ['relevance needs q'] }] });
+      throw LessonProblems.relevanceWithoutSearch();
     }
     const continuesFallback = query.cursor !== undefined && sortNameOf(query.cursor) === BY_SIMILARITY;
     if (!continuesFallback) {
@@ -116,17 +116,13 @@ async function refusingForeignTask<T>(write: () => Promise<T>): Promise<T> {
     return await write();
   } catch (error) {
     if (error instanceof ForeignKeyConstraintViolationException) {
-      throw new ProblemException(400, 'taskId is not a task of this tenant.', { errors: [{ field: 'taskId', messages: ['unknown task'] }] });
+      throw LessonProblems.unknownTask();
     }
     throw error;
   }
 }
 
 function found(lesson: LessonView | undefined): LessonView {
-  if (!lesson) throw notFound();
+  if (!lesson) throw LessonProblems.notFound();
   return lesson;
-}
-
-function notFound(): ProblemException {
-  return new ProblemException(404, 'The lesson does not exist.');
 }

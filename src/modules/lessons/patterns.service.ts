@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { ProblemException } from '../../platform/errors/problem.exception.js';
 import type { Page } from '../../platform/pagination/page.js';
 import type { ListPatternsQuery, PatternFiltersQuery } from './dto/list-patterns.query.js';
 import type { RecordPatternDto } from './dto/record-pattern.dto.js';
 import { assertJsonWithin, hasInexactNumber, KIB } from '../../platform/http/json-size.js';
+import { LessonProblems } from './lesson-problems.js';
 import { PatternRepository } from './pattern.repository.js';
 import type { PatternView } from './pattern.view.js';
 
@@ -19,9 +19,7 @@ export class PatternsService {
   record(input: RecordPatternDto): Promise<{ pattern: PatternView; created: boolean }> {
     assertJsonWithin('pattern', input.pattern, MAX_PATTERN_BYTES);
     if (hasInexactNumber(input.pattern)) {
-      throw new ProblemException(400, 'pattern holds a number JSON cannot carry exactly (beyond ±2^53, or not finite).', {
-        errors: [{ field: 'pattern', messages: ['numbers must be finite and within ±2^53'] }],
-      });
+      throw LessonProblems.inexactPattern();
     }
     return this.patterns.countOccurrence({ type: input.type, agentType: input.agentType ?? null, pattern: input.pattern });
   }
@@ -36,15 +34,11 @@ export class PatternsService {
 
   async get(id: string): Promise<PatternView> {
     const pattern = await this.patterns.view(id);
-    if (!pattern) throw notFound();
+    if (!pattern) throw LessonProblems.patternNotFound();
     return pattern;
   }
 
   async delete(id: string): Promise<void> {
-    if (!(await this.patterns.remove(id))) throw notFound();
+    if (!(await this.patterns.remove(id))) throw LessonProblems.patternNotFound();
   }
-}
-
-function notFound(): ProblemException {
-  return new ProblemException(404, 'The pattern does not exist.');
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ForeignKeyConstraintViolationException, UniqueConstraintViolationException } from '@mikro-orm/core';
-import { ProblemException, ValidationFailedException } from '../../platform/errors/problem.exception.js';
+import { ValidationFailedException } from '../../platform/errors/problem.exception.js';
 import type { Page } from '../../platform/pagination/page.js';
 import { TenantContext } from '../../platform/tenancy/tenant-context.js';
 import { mayChange, notOwner } from '../../platform/auth/ownership.js';
@@ -10,6 +10,7 @@ import { plainQuery, type QueryDefinitionDto, queryReferenceErrors } from './dto
 import type { CreateSavedQueryDto } from './dto/create-saved-query.dto.js';
 import type { SavedQueryFiltersQuery } from './dto/saved-query-filters.query.js';
 import type { UpdateSavedQueryDto } from './dto/update-saved-query.dto.js';
+import { QueryProblems } from './query-problems.js';
 import type { SavedQuery } from './saved-query.entity.js';
 import { SavedQueryRepository } from './saved-query.repository.js';
 import { type SavedQueryView, savedQueryView } from './saved-query.view.js';
@@ -63,7 +64,7 @@ export class SavedQueriesService {
       await this.savedQueries.remove(id);
     } catch (error) {
       if (error instanceof ForeignKeyConstraintViolationException) {
-        throw new ProblemException(409, 'Widgets still use this saved query; point them elsewhere (savedQueryId: null) first.');
+        throw QueryProblems.inUse();
       }
       throw error;
     }
@@ -89,7 +90,7 @@ export class SavedQueriesService {
 
   private async find(id: string): Promise<SavedQuery> {
     const savedQuery = await this.savedQueries.byId(id);
-    if (!savedQuery) throw notFound();
+    if (!savedQuery) throw QueryProblems.notFound();
     return savedQuery;
   }
 
@@ -106,12 +107,8 @@ async function refusingDuplicateName<T>(name: string, write: () => Promise<T>): 
     return await write();
   } catch (error) {
     if (error instanceof UniqueConstraintViolationException) {
-      throw new ProblemException(409, `A saved query named "${name}" already exists in this tenant.`, { errors: [{ field: 'name', messages: ['already taken'] }] });
+      throw QueryProblems.nameTaken(name);
     }
     throw error;
   }
-}
-
-function notFound(): ProblemException {
-  return new ProblemException(404, 'The saved query does not exist.');
 }

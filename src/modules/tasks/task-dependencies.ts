@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { ProblemException } from '../../platform/errors/problem.exception.js';
 import { TaskRepository } from './task.repository.js';
 import { TaskDependencyRepository } from './task-dependency.repository.js';
+import { TaskProblems } from './task-problems.js';
 
 /** The rules of the dependency graph: a task depends only on existing tasks of its tenant, and never on itself through others. */
 @Injectable()
@@ -23,13 +23,13 @@ export class TaskDependencies {
   /** Replaces what a task depends on, refusing unknown tasks and cycles. */
   async replace(taskId: string, dependsOn: readonly string[]): Promise<void> {
     if (dependsOn.includes(taskId)) {
-      throw new ProblemException(409, 'A task cannot depend on itself.', { cycle: [taskId, taskId] });
+      throw TaskProblems.selfDependency(taskId);
     }
     await this.graph.lockGraph();
     await this.assertExist(dependsOn);
     const cycle = await this.graph.cycleClosedBy(taskId, dependsOn);
     if (cycle) {
-      throw new ProblemException(409, 'These dependencies would create a cycle.', { cycle });
+      throw TaskProblems.dependencyCycle(cycle);
     }
     await this.graph.replace(taskId, dependsOn);
   }
@@ -37,9 +37,7 @@ export class TaskDependencies {
   private async assertExist(taskIds: readonly string[]): Promise<void> {
     const unknown = await this.tasks.unknownAmong(taskIds);
     if (unknown.length > 0) {
-      throw new ProblemException(400, 'dependsOn names tasks that do not exist.', {
-        errors: [{ field: 'dependsOn', messages: unknown.map((id) => `unknown task ${id}`) }],
-      });
+      throw TaskProblems.unknownDependencies(unknown);
     }
   }
 }

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { Role } from '../../platform/auth/principal.js';
-import { ProblemException } from '../../platform/errors/problem.exception.js';
 import type { Page, PageQuery } from '../../platform/pagination/page.js';
 import { TenantContext } from '../../platform/tenancy/tenant-context.js';
 import type { CreateApprovalDto } from './dto/create-approval.dto.js';
@@ -41,10 +40,7 @@ export class TaskWorkService {
     // The task's row lock makes count-then-insert safe against concurrent starts.
     const executionCount = await this.executions.countOf(taskId);
     if (executionCount >= MAX_EXECUTIONS_PER_TASK) {
-      throw new ProblemException(409, `The task has had ${executionCount} executions, the most a task may have; create a new task.`, {
-        executionCount,
-        maxExecutions: MAX_EXECUTIONS_PER_TASK,
-      });
+      throw TaskProblems.executionLimitReached(executionCount, MAX_EXECUTIONS_PER_TASK);
     }
     task.currentAgent = input.agentType;
     // Written with the run, in the same flush.
@@ -61,7 +57,7 @@ export class TaskWorkService {
   /** One run in full, with its self-reviews. */
   async getExecution(executionId: string) {
     const execution = await this.executions.byId(executionId);
-    if (!execution) throw TaskProblems.notFound('execution');
+    if (!execution) throw TaskProblems.executionNotFound();
     return executionView(execution, await this.executions.reviewsOf(executionId));
   }
 
@@ -70,9 +66,9 @@ export class TaskWorkService {
     assertStorableJson('output', outcome.output, MAX_OUTCOME_BYTES);
     assertStorableJson('error', outcome.error, MAX_OUTCOME_BYTES);
     const execution = await this.executions.lockedForChange(executionId);
-    if (!execution) throw TaskProblems.notFound('execution');
+    if (!execution) throw TaskProblems.executionNotFound();
     if (execution.status !== ExecutionStatus.Running) {
-      throw new ProblemException(409, `The execution already finished as ${execution.status}.`, { executionStatus: execution.status });
+      throw TaskProblems.executionFinished(execution.status);
     }
     execution.status = outcome.status;
     execution.output = outcome.output ?? null;
@@ -85,7 +81,7 @@ export class TaskWorkService {
   }
 
   async addReview(executionId: string, input: CreateReviewDto) {
-    if (!(await this.executions.exists(executionId))) throw TaskProblems.notFound('execution');
+    if (!(await this.executions.exists(executionId))) throw TaskProblems.executionNotFound();
     return reviewView(await this.executions.addReview(executionId, input));
   }
 
@@ -100,12 +96,10 @@ export class TaskWorkService {
     assertStorableJson('metadata', input.metadata, MAX_TASK_SETTINGS_BYTES);
     const task = await this.transitions.lock(taskId);
     if (isFinal(task.state)) {
-      throw new ProblemException(409, `A ${task.state} task takes no more artifacts.`, { currentState: task.state });
+      throw TaskProblems.closedToArtifacts(task.state);
     }
     if (input.executionId && !(await this.executions.isOfTask(input.executionId, taskId))) {
-      throw new ProblemException(400, 'executionId is not an execution of this task.', {
-        errors: [{ field: 'executionId', messages: ['unknown execution for this task'] }],
-      });
+      throw TaskProblems.unknownExecution();
     }
     const artifact = await this.artifacts.add({
       taskId,
@@ -120,7 +114,7 @@ export class TaskWorkService {
 
   async getArtifact(artifactId: string) {
     const artifact = await this.artifacts.withContent(artifactId);
-    if (!artifact) throw TaskProblems.notFound('artifact');
+    if (!artifact) throw TaskProblems.artifactNotFound();
     return artifactView(artifact, true);
   }
 
@@ -132,7 +126,7 @@ export class TaskWorkService {
   async approve(taskId: string, input: CreateApprovalDto) {
     const task = await this.transitions.lock(taskId);
     if (TenantContext.current().roles.includes(Role.Service)) {
-      throw new ProblemException(403, 'Services cannot decide approvals; a person must.');
+      throw TaskProblems.approvalNeedsPerson();
     }
     if (task.state !== TaskState.AwaitingApproval) {
       throw TaskProblems.wrongState('decide on a task', task.state, TaskState.AwaitingApproval);
@@ -141,9 +135,7 @@ export class TaskWorkService {
     const artifacts = artifactIds.length ? await this.artifacts.ofTaskAmong(taskId, artifactIds) : [];
     if (artifacts.length !== artifactIds.length) {
       const known = new Set(artifacts.map((artifact) => artifact.id));
-      throw new ProblemException(400, 'artifactIds names artifacts that are not this task’s.', {
-        errors: [{ field: 'artifactIds', messages: artifactIds.filter((id) => !known.has(id)).map((id) => `unknown artifact ${id}`) }],
-      });
+      throw TaskProblems.unknownArtifacts(artifactIds.filter((id) => !known.has(id)));
     }
     for (const artifact of artifacts) {
       artifact.approved = input.decision === 'approved';

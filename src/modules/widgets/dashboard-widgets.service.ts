@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ForeignKeyConstraintViolationException } from '@mikro-orm/core';
 import type { FieldError } from '../../platform/errors/problem.js';
-import { ProblemException, ValidationFailedException } from '../../platform/errors/problem.exception.js';
+import { ValidationFailedException } from '../../platform/errors/problem.exception.js';
 import type { QueryDefinitionDto } from '../queries/dto/query-definition.dto.js';
 import { SavedQueriesService } from '../queries/saved-queries.service.js';
 import type { CreateWidgetDto } from './dto/create-widget.dto.js';
@@ -10,6 +10,7 @@ import type { UpdateWidgetDto } from './dto/update-widget.dto.js';
 import type { Widget } from './widget.entity.js';
 import { type DashboardRef, type NewWidget, WidgetRepository } from './widget.repository.js';
 import { assertContentWithinCap, checkedConfig, fittedBox, invalidWidget, MAX_WIDGETS_PER_DASHBOARD, widgetNotFound } from './widget-rules.js';
+import { WidgetProblems } from './widget-problems.js';
 import { TEXT_WIDGET, type WidgetType } from './widget-type.js';
 import { type ShownWidget, shownWidget, type WidgetJson, type WidgetView, widgetView } from './widget.view.js';
 
@@ -72,7 +73,7 @@ export class DashboardWidgets {
     const { position, ...fields } = input;
     const box = fittedBox(position, grid.columns, 'position');
     if ((await this.widgets.countOn(grid.dashboardId)) >= MAX_WIDGETS_PER_DASHBOARD) {
-      throw new ProblemException(409, `A dashboard holds at most ${MAX_WIDGETS_PER_DASHBOARD} widgets.`);
+      throw WidgetProblems.limitReached(MAX_WIDGETS_PER_DASHBOARD);
     }
     const widget = await refusingForeignSavedQuery(() => this.widgets.add({ ...fields, ...box, dashboardId: grid.dashboardId }));
     await this.assertContentWithinCap(grid.dashboardId);
@@ -119,7 +120,7 @@ export class DashboardWidgets {
     const found = new Set(await this.widgets.move(grid.dashboardId, boxes, new Date()));
     const missing = moves.map((move) => move.widgetId).filter((id) => !found.has(id.toLowerCase()));
     if (missing.length > 0) {
-      throw new ProblemException(404, `Not widgets of this dashboard: ${missing.join(', ')}. Nothing was moved.`, { missingWidgetIds: missing });
+      throw WidgetProblems.notOnDashboard(missing);
     }
   }
 
@@ -179,10 +180,11 @@ export class DashboardWidgets {
     }
     if (refused.length > 0) {
       const named = refused.map((widget) => `"${widget.title}" (${widget.id})`).join(', ');
-      throw new ProblemException(400, `The version cannot be restored: the queries of ${named} are no longer valid (see errors). Nothing was restored.`, {
+      throw WidgetProblems.queriesNotRestorable(
+        named,
         errors,
-        widgetIds: refused.map((widget) => widget.id),
-      });
+        refused.map((widget) => widget.id),
+      );
     }
   }
 
@@ -205,7 +207,7 @@ async function refusingForeignSavedQuery<T>(write: () => Promise<T>): Promise<T>
   try {
     return await write();
   } catch (error) {
-    if (error instanceof ForeignKeyConstraintViolationException) throw invalidWidget('savedQueryId', 'not a saved query of this tenant');
+    if (error instanceof ForeignKeyConstraintViolationException) throw WidgetProblems.unknownSavedQuery();
     throw error;
   }
 }

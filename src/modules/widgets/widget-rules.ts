@@ -1,6 +1,7 @@
-import { ProblemException } from '../../platform/errors/problem.exception.js';
+import type { ProblemException } from '../../platform/errors/problem.exception.js';
 import { assertJsonWithin, hasInexactNumber, KIB } from '../../platform/http/json-size.js';
 import type { GridBox } from './widget.repository.js';
+import { WidgetProblems } from './widget-problems.js';
 
 export const MAX_WIDGETS_PER_DASHBOARD = 100;
 export const MAX_WIDGET_CONFIG_BYTES = 64 * KIB;
@@ -23,14 +24,14 @@ export function checkedConfig(config: Record<string, unknown>): Record<string, u
 
 export function assertContentWithinCap(bytes: number): void {
   if (bytes > MAX_DASHBOARD_CONTENT_BYTES) {
-    throw new ProblemException(413, `A dashboard's widgets may hold at most ${MAX_DASHBOARD_CONTENT_BYTES / KIB} KiB of config and queries (as JSON); this change makes ${Math.ceil(bytes / KIB)} KiB.`);
+    throw WidgetProblems.contentTooLarge(bytes, MAX_DASHBOARD_CONTENT_BYTES, KIB);
   }
 }
 
 export function invalidWidget(field: string, message: string): ProblemException {
-  return new ProblemException(400, `${field}: ${message}.`, { errors: [{ field, messages: [message] }] });
+  return WidgetProblems.invalid(field, message);
 }
 
 export function widgetNotFound(): ProblemException {
-  return new ProblemException(404, 'The widget does not exist.');
+  return WidgetProblems.notFound();
 }

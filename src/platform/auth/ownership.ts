@@ -1,3 +1,4 @@
+import { PlatformProblems } from '../errors/platform-problems.js';
 import { ProblemException } from '../errors/problem.exception.js';
 import { type Principal, Role } from './principal.js';
 
@@ -7,5 +8,5 @@ export const isAdmin = (principal: Principal): boolean => principal.roles.includ
 export const mayChange = (principal: Principal, ownerId: string): boolean => isAdmin(principal) || principal.actorId === ownerId;
 
 export function notOwner(what: string): ProblemException {
-  return new ProblemException(403, `Only the owner of the ${what} or an admin may change it.`);
+  return new ProblemException(PlatformProblems.types['not-owner'], `Only the owner of the ${what} or an admin may change it.`);
 }

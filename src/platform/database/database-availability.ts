@@ -3,6 +3,7 @@ import { ConfigService } from '@nestjs/config';
 import { MikroORM, PostgreSqlConnection } from '@mikro-orm/postgresql';
 import pg from 'pg';
 import type { Environment } from '../../config/environment.js';
+import { PlatformProblems } from '../errors/platform-problems.js';
 import { ProblemException } from '../errors/problem.exception.js';
 import { type ConnectionSettings, databaseTls, explainConnectionFailure } from './orm-options.js';
 
@@ -15,7 +16,7 @@ const PROBE_TIMEOUT_MS = 800;
 export class DatabaseUnavailableException extends ProblemException {
   constructor(reason: string) {
     // Like every 503, answered with Retry-After by the exception filter.
-    super(503, `The database is unavailable (${reason}); retry the request later.`);
+    super(PlatformProblems.types['database-unavailable'], `The database is unavailable (${reason}); retry the request later.`);
   }
 }
 

@@ -14,7 +14,9 @@ import { ACCESS_DENIED_RECORDER, type AccessDeniedRecorder } from '../auth/acces
 import { AccessDeniedLimit } from '../auth/access-denied-limit.js';
 import type { Principal } from '../auth/principal.js';
 import { requestOriginOf } from '../tenancy/tenant-context.js';
+import { PlatformProblems, problemTypeForStatus } from './platform-problems.js';
 import { Problem, PROBLEM_CONTENT_TYPE, problem } from './problem.js';
+import type { ProblemType } from './problem-type.js';
 import { ProblemException } from './problem.exception.js';
 
 /**
@@ -56,7 +58,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       // Nest does not await filters: a rejection here would go unhandled and leave the request hanging.
       this.logger.error({ err: failure, requestId: request.id }, 'Could not answer with a problem response');
       if (!reply.sent) {
-        void reply.status(500).type(PROBLEM_CONTENT_TYPE).send(problem(500, INTERNAL_ERROR_DETAIL));
+        void reply.status(500).type(PROBLEM_CONTENT_TYPE).send(problem(types['internal-error'], INTERNAL_ERROR_DETAIL));
       }
     }
   }
@@ -93,46 +95,51 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (error instanceof HttpException) {
       // Nest hands Fastify's body errors on as HttpExceptions carrying Fastify's error as their cause.
       const bodyStatus = clientErrorStatusOf(error.cause);
-      return bodyStatus === 413 || bodyStatus === 415 ? fastifyProblem(bodyStatus, request) : fromHttpException(error);
+      if (bodyStatus === 413 || bodyStatus === 415) return fastifyProblem(bodyStatus, request);
+      const answer = fromHttpException(error);
+      // A body Fastify could not parse (invalid JSON): the same detail, a more precise type.
+      return bodyStatus === 400 && answer.code === types['bad-request'].code ? retyped(answer, types['malformed-request']) : answer;
     }
     if (error instanceof NotFoundError) {
-      return problem(404, 'The resource does not exist.');
+      return problem(types['not-found'], 'The resource does not exist.');
     }
     if (error instanceof UniqueConstraintViolationException) {
-      return problem(409, 'A resource with the same unique value already exists.');
+      return problem(types['already-exists'], 'A resource with the same unique value already exists.');
     }
     if (error instanceof ForeignKeyConstraintViolationException) {
-      return problem(409, 'The request refers to a resource that does not exist or is still referenced.');
+      return problem(types['reference-conflict'], 'The request refers to a resource that does not exist or is still referenced.');
     }
     if (error instanceof RowLevelSecurityViolationException) {
       // Tenants are stamped by the platform, so this is a defect, never the client's doing.
       this.logger.error({ err: error, requestId: request.id }, 'Row-level security refused a write');
-      return problem(500, INTERNAL_ERROR_DETAIL);
+      return problem(types['internal-error'], INTERNAL_ERROR_DETAIL);
     }
     if (error instanceof ConstraintViolationException) {
-      return problem(400, 'The request violates a constraint of the resource.');
+      return problem(types['constraint-violated'], 'The request violates a constraint of the resource.');
     }
     if (error instanceof DeadlockException || error instanceof LockWaitTimeoutException || BUSY_SQLSTATES.has(String(sqlStateOf(error)))) {
-      return problem(503, 'The resource is busy; retry the request.');
+      return problem(types.busy, 'The resource is busy; retry the request.');
     }
     if (sqlStateOf(error) === STATEMENT_TIMEOUT) {
-      return problem(503, 'The request took longer than the database allows and was cancelled; narrow it or retry later.');
+      return problem(types['statement-timeout'], 'The request took longer than the database allows and was cancelled; narrow it or retry later.');
     }
     if (isDatabaseUnavailable(error)) {
       this.logger.warn({ err: error, requestId: request.id }, 'Database unavailable');
-      return problem(503, 'The database is unavailable; retry the request later.');
+      return problem(types['database-unavailable'], 'The database is unavailable; retry the request later.');
     }
     if (isInvalidValue(error)) {
-      return problem(400, 'The request contains a value that cannot be stored.');
+      return problem(types['invalid-value'], 'The request contains a value that cannot be stored.');
     }
     const fastifyStatus = clientErrorStatusOf(error);
     if (fastifyStatus) {
       return fastifyProblem(fastifyStatus, request);
     }
     this.logger.error({ err: error, requestId: request.id }, 'Unhandled error');
-    return problem(500, INTERNAL_ERROR_DETAIL);
+    return problem(types['internal-error'], INTERNAL_ERROR_DETAIL);
   }
 }
+
+const { types } = PlatformProblems;
 
 const INTERNAL_ERROR_DETAIL = 'An unexpected error occurred; it has been logged with this request id.';
 
@@ -142,18 +149,24 @@ const FIXED_DETAILS: Record<number, string> = {
   429: 'Too many requests; retry after the time in Retry-After.',
 };
 
+function retyped(answer: Problem, type: ProblemType): Problem {
+  return { ...answer, type: type.uri, code: type.code, title: type.title };
+}
+
 function fromHttpException(exception: HttpException): Problem {
   const status = exception.getStatus();
   const response = exception.getResponse();
   if (typeof response === 'object' && 'type' in response && 'title' in response) {
     return response as Problem;
   }
+  // Nest's own exceptions (a route that does not exist, a guard's refusal) get the platform's type for their status.
+  const type = problemTypeForStatus(status);
   if (FIXED_DETAILS[status] || status >= 500) {
-    return problem(status, FIXED_DETAILS[status] ?? INTERNAL_ERROR_DETAIL);
+    return problem(type, FIXED_DETAILS[status] ?? INTERNAL_ERROR_DETAIL, {}, status);
   }
   const message = typeof response === 'string' ? response : (response as { message?: unknown }).message;
   const detail = Array.isArray(message) ? message.join('; ') : typeof message === 'string' ? message : exception.message;
-  return problem(status, detail);
+  return problem(type, detail, {}, status);
 }
 
 function isDatabaseUnavailable(error: unknown): boolean {
@@ -210,13 +223,13 @@ function fastifyProblem(status: number, request: FastifyRequest): Problem {
       // The route's limit, which is BODY_LIMIT_BYTES unless a route sets its own.
       const maxBytes = request.routeOptions?.bodyLimit;
       return maxBytes === undefined
-        ? problem(413, 'The request body is larger than the server accepts.')
-        : problem(413, `The request body is larger than the ${maxBytes} bytes this server accepts.`, { maxBytes });
+        ? problem(types['payload-too-large'], 'The request body is larger than the server accepts.')
+        : problem(types['payload-too-large'], `The request body is larger than the ${maxBytes} bytes this server accepts.`, { maxBytes });
     }
     case 415:
       // Media types are refused before parsing (platform/http/http-manners.ts); this is Fastify's own check.
-      return problem(415, 'The request body must be application/json.', { acceptedMediaTypes: ['application/json'] });
+      return problem(types['unsupported-media-type'], 'The request body must be application/json.', { acceptedMediaTypes: ['application/json'] });
     default:
-      return problem(status, 'The request could not be parsed.');
+      return problem(status === 400 ? types['malformed-request'] : problemTypeForStatus(status), 'The request could not be parsed.', {}, status);
   }
 }

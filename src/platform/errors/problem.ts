@@ -1,4 +1,4 @@
-import { STATUS_CODES } from 'node:http';
+import type { ProblemType } from './problem-type.js';
 
 /** One invalid input field, as listed in a 400 problem's `errors`. */
 export interface FieldError {
@@ -6,9 +6,10 @@ export interface FieldError {
   messages: string[];
 }
 
-/** An RFC 9457 problem details body. */
+/** An RFC 9457 problem details body; `type` and `code` name a catalogued {@link ProblemType}. */
 export interface Problem {
   type: string;
+  code: string;
   title: string;
   status: number;
   detail: string;
@@ -20,8 +21,8 @@ export interface Problem {
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
-/** A problem with RFC 9457's `about:blank` type: the title is the status phrase, the detail says what happened. */
-export function problem(status: number, detail: string, extensions: Record<string, unknown> = {}): Problem {
+/** A problem of a catalogued type: the title is the type's, the detail says what happened this time. */
+export function problem(type: ProblemType, detail: string, extensions: Record<string, unknown> = {}, status = type.status): Problem {
   // Extensions come first: they can never overwrite a standard member.
-  return { ...extensions, type: 'about:blank', title: STATUS_CODES[status] ?? 'Error', status, detail };
+  return { ...extensions, type: type.uri, code: type.code, title: type.title, status, detail };
 }

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { PlatformProblems } from '../errors/platform-problems.js';
 import { ProblemException } from '../errors/problem.exception.js';
 
 /** The one request body media type the API reads (JSON is UTF-8: RFC 8259). */
@@ -35,12 +36,12 @@ export function registerHttpManners(fastify: FastifyInstance): void {
       if (request.method === 'OPTIONS') {
         return reply.header('Allow', allow).code(204).send();
       }
-      throw new ProblemException(405, `${request.method} is not allowed on ${pathOf(request.url)}; it allows ${allow}.`, { allowedMethods: allowed }, { Allow: allow });
+      throw new ProblemException(PlatformProblems.types['method-not-allowed'], `${request.method} is not allowed on ${pathOf(request.url)}; it allows ${allow}.`, { allowedMethods: allowed }, { Allow: allow });
     }
     if (BODY_METHODS.has(request.method) && carriesBody(request)) {
       const contentType = request.headers['content-type'];
       if (!isJson(contentType)) {
-        throw new ProblemException(415, unsupportedMediaTypeDetail(contentType), { acceptedMediaTypes: [JSON_MEDIA_TYPE] }, acceptHeaders(request.method));
+        throw new ProblemException(PlatformProblems.types['unsupported-media-type'], unsupportedMediaTypeDetail(contentType), { acceptedMediaTypes: [JSON_MEDIA_TYPE] }, acceptHeaders(request.method));
       }
     }
   });

@@ -1,3 +1,4 @@
+import { PlatformProblems } from '../errors/platform-problems.js';
 import { ProblemException } from '../errors/problem.exception.js';
 import { someJsonValue } from './json-depth.js';
 
@@ -11,7 +12,7 @@ export function assertJsonWithin(field: string, value: unknown, maxBytes: number
   if (value === undefined) return;
   const bytes = Buffer.byteLength(JSON.stringify(value) ?? '', 'utf8');
   if (bytes > maxBytes) {
-    throw new ProblemException(413, `${field} is ${bytes} bytes of JSON; at most ${maxBytes} bytes (${maxBytes / KIB} KiB) are accepted.`, {
+    throw new ProblemException(PlatformProblems.types['json-value-too-large'], `${field} is ${bytes} bytes of JSON; at most ${maxBytes} bytes (${maxBytes / KIB} KiB) are accepted.`, {
       errors: [{ field, messages: [`at most ${maxBytes} bytes of JSON`] }],
     });
   }

@@ -1,4 +1,5 @@
 import { ArgumentMetadata, Injectable, PipeTransform } from '@nestjs/common';
+import { PlatformProblems } from '../errors/platform-problems.js';
 import { ProblemException } from '../errors/problem.exception.js';
 
 /**
@@ -35,7 +36,7 @@ function parseIfMatch(header: string): number[] | '*' {
   if (value === '*') return '*';
   const tags = value.split(',').map((tag) => ENTITY_TAG.exec(tag.trim()));
   if (value === '' || tags.some((tag) => tag === null || Number(tag[2]) > MAX_VERSION)) {
-    throw new ProblemException(400, 'If-Match must be * or a list of the strong ETags this API sends, e.g. "3".', {
+    throw new ProblemException(PlatformProblems.types['invalid-precondition-header'], 'If-Match must be * or a list of the strong ETags this API sends, e.g. "3".', {
       errors: [{ field: 'If-Match', messages: ['expected * or quoted versions such as "3"'] }],
     });
   }
@@ -45,7 +46,7 @@ function parseIfMatch(header: string): number[] | '*' {
 /** The refusal of a write whose precondition no longer holds; carries the current ETag. */
 export function staleVersion(current: number, what = 'resource'): ProblemException {
   return new ProblemException(
-    412,
+    PlatformProblems.types['precondition-failed'],
     `The ${what} has changed since you read it (now version ${current}); read it again and reapply your change.`,
     { currentVersion: current },
     { ETag: etagOf(current) },
@@ -62,7 +63,7 @@ export function assertPrecondition(precondition: Precondition | undefined, curre
 export class ParseVersionPipe implements PipeTransform<string, number> {
   transform(value: string, metadata: ArgumentMetadata): number {
     if (!/^\d{1,10}$/.test(value) || Number(value) < 1 || Number(value) > MAX_VERSION) {
-      throw new ProblemException(400, `${metadata.data ?? 'version'} must be an integer from 1 to ${MAX_VERSION}.`, {
+      throw new ProblemException(PlatformProblems.types['validation-failed'], `${metadata.data ?? 'version'} must be an integer from 1 to ${MAX_VERSION}.`, {
         errors: [{ field: metadata.data ?? 'version', messages: ['must be a positive 32-bit integer'] }],
       });
     }

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { from, lastValueFrom, map, Observable } from 'rxjs';
+import { PlatformProblems } from '../errors/platform-problems.js';
 import { ProblemException } from '../errors/problem.exception.js';
 import { canonicalJson } from './canonical-json.js';
 import { IdempotencyService } from './idempotency.service.js';
@@ -22,7 +23,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
       return next.handle();
     }
     if (typeof key !== 'string' || !ACCEPTABLE_KEY.test(key)) {
-      throw new ProblemException(400, 'Idempotency-Key must be 1 to 255 visible ASCII characters.');
+      throw new ProblemException(PlatformProblems.types['invalid-idempotency-key'], 'Idempotency-Key must be 1 to 255 visible ASCII characters.');
     }
     const fingerprint = createHash('sha256').update(`${request.method} ${request.url}\n${canonicalJson(request.body)}`).digest('hex');
     const outcome = this.idempotency.run(key, fingerprint, async () => {

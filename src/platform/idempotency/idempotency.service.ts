@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { AdvisoryLockClass } from '../database/advisory-locks.js';
 import { queryRow, sql } from '../database/sql/sql.js';
+import { PlatformProblems } from '../errors/platform-problems.js';
 import { ProblemException } from '../errors/problem.exception.js';
 import { TenantContext } from '../tenancy/tenant-context.js';
 import { IdempotencyKey } from './idempotency-key.entity.js';
@@ -38,13 +39,13 @@ export class IdempotencyService {
     const lock = await queryRow(this.em, sql<{ locked: boolean }>`
       select pg_try_advisory_xact_lock(${AdvisoryLockClass.Idempotency}::int4, ${this.lockKey(tenantId, actorId, key)}::int4) as locked`);
     if (!lock?.locked) {
-      throw new ProblemException(409, 'A request with this Idempotency-Key is still in progress; retry it later.');
+      throw new ProblemException(PlatformProblems.types['idempotency-key-in-use'], 'A request with this Idempotency-Key is still in progress; retry it later.');
     }
 
     const remembered = await this.em.findOne(IdempotencyKey, { actorId, key });
     if (remembered && remembered.expiresAt > new Date()) {
       if (remembered.fingerprint !== fingerprint) {
-        throw new ProblemException(422, 'This Idempotency-Key was already used with a different request.');
+        throw new ProblemException(PlatformProblems.types['idempotency-key-reused'], 'This Idempotency-Key was already used with a different request.');
       }
       return { body: remembered.responseBody, location: remembered.responseLocation ?? undefined, replayed: true };
     }

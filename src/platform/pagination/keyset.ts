@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { type Expression, type SelectQueryBuilder, sql } from 'kysely';
 import { queryRows } from '../database/sql/sql.js';
+import { PlatformProblems } from '../errors/platform-problems.js';
 import { ProblemException } from '../errors/problem.exception.js';
 import type { Page, PageQuery } from './page.js';
 
@@ -77,7 +78,7 @@ function decodeCursor(cursor: string, key: Pick<SortKey<never>, 'name' | 'type'>
   } catch {
     // fall through: any malformed cursor gets the same answer
   }
-  throw new ProblemException(400, 'The cursor is invalid; pass the nextCursor of a previous page unchanged, with the same sort.');
+  throw new ProblemException(PlatformProblems.types['invalid-cursor'], 'The cursor is invalid; pass the nextCursor of a previous page unchanged, with the same sort.');
 }
 
 /** Only what encodeCursor writes: e.g. an instant that round-trips exactly (PostgreSQL parses fewer dates than JS). */

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { ThrottlerStorage } from '@nestjs/throttler';
 import type { Environment } from '../../config/environment.js';
+import { PlatformProblems } from '../errors/platform-problems.js';
 import { ProblemException } from '../errors/problem.exception.js';
 
 const WINDOW_MS = 60_000;
@@ -26,7 +27,7 @@ export class AuthFailureLimiter {
   async recordFailure(ip: string): Promise<void> {
     const record = await this.storage.increment(`auth-failure:${ip}`, WINDOW_MS, this.limit, WINDOW_MS, 'auth-failures');
     if (record.isBlocked) {
-      throw new ProblemException(429, 'Too many failed authentications from this address; retry later.', {}, {
+      throw new ProblemException(PlatformProblems.types['authentication-failures-limited'], 'Too many failed authentications from this address; retry later.', {}, {
         'Retry-After': String(Math.max(1, record.timeToBlockExpire)),
       });
     }

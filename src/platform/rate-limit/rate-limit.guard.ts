@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ThrottlerGuard, type ThrottlerRequest } from '@nestjs/throttler';
+import { PlatformProblems } from '../errors/platform-problems.js';
 import { ProblemException } from '../errors/problem.exception.js';
 
 /** What each limit counts, as named in the 429 problem. */
@@ -25,7 +26,7 @@ export class RateLimitGuard extends ThrottlerGuard {
     const record = await this.storageService.increment(key, ttl, limit, blockDuration, name);
     if (record.isBlocked) {
       throw new ProblemException(
-        429,
+        PlatformProblems.types['rate-limited'],
         `Too many requests for ${SCOPES[name] ?? 'this caller'} (limit: ${limit} a minute); retry after the time in Retry-After.`,
         { limit, scope: name },
         { 'Retry-After': String(Math.max(1, record.timeToBlockExpire)) },

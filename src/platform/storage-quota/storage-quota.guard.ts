@@ -1,6 +1,7 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import type { Principal } from '../auth/principal.js';
+import { PlatformProblems } from '../errors/platform-problems.js';
 import { ProblemException } from '../errors/problem.exception.js';
 import { StorageUsageService } from './storage-usage.js';
 
@@ -16,7 +17,7 @@ export class StorageQuotaGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<FastifyRequest & { user?: Principal }>();
     if (request.user && ADDING_METHODS.has(request.method) && this.storage.isOverQuota(request.user.tenantId)) {
       throw new ProblemException(
-        507,
+        PlatformProblems.types['storage-quota-exceeded'],
         `This tenant stores more than its quota of ${this.storage.quotaBytes} bytes: delete data before writing more (GET /api/usage shows where it is).`,
         { quotaBytes: this.storage.quotaBytes },
       );

@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { Environment } from '../../config/environment.js';
+import { PlatformProblems } from '../errors/platform-problems.js';
 import { ProblemException } from '../errors/problem.exception.js';
 
 interface Waiter {
@@ -107,6 +108,6 @@ export class TenantPoolShare {
 
 export class TenantShareExhaustedException extends ProblemException {
   constructor(limit: number, what: string) {
-    super(429, `This tenant already has ${limit} ${what} using the database at once (its share of the pool); retry shortly.`, { limit }, { 'Retry-After': '1' });
+    super(PlatformProblems.types['tenant-share-exhausted'], `This tenant already has ${limit} ${what} using the database at once (its share of the pool); retry shortly.`, { limit }, { 'Retry-After': '1' });
   }
 }
