@@ -1,6 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { parseEnvironment } from '../../src/config/environment.js';
 import { createHttpApp } from '../../src/http-app.js';
+import { checkResponsesAgainstOpenApi } from './openapi-check.js';
 import { createTestDatabase, TestDatabase } from './test-database.js';
 
 export interface TestApp {
@@ -19,6 +20,7 @@ export async function startTestApp(environment: Record<string, string> = {}, dat
     db.runtimeUrl,
     db.ownerUrl,
   );
+  checkResponsesAgainstOpenApi(app);
   try {
     await app.init();
     await app.getHttpAdapter().getInstance().ready();
