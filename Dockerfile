@@ -8,7 +8,7 @@ COPY tsconfig.json tsconfig.app.json ./
 COPY src src
 COPY migrations migrations
 COPY scripts scripts
-RUN npx tsc -p tsconfig.app.json
+RUN npx tsc -p tsconfig.app.json && npm run build:console
 
 FROM node:24-slim
 ENV NODE_ENV=production

@@ -2,12 +2,15 @@ import helmet from '@fastify/helmet';
 import { RequestMethod } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
+import { registerConsole } from './console/console.routes.js';
 import { type Environment, trustProxyOf } from './config/environment.js';
+import { PlatformProblems } from './platform/errors/platform-problems.js';
 import { ProblemException } from './platform/errors/problem.exception.js';
 import { registerHttpManners, relaxDocsUpgrade } from './platform/http/http-manners.js';
+import { finishOpenApiDocument, operationIdOf } from './platform/http/openapi.js';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from './platform/http/json-depth.js';
 import { requestIdGenerator } from './platform/http/request-id.js';
 import { createValidationPipe } from './platform/http/validation.pipe.js';
@@ -18,6 +21,17 @@ const DOCS_PATH = 'docs';
 
 /** How often Node looks for requests past their header or request timeout (408). */
 const TIMEOUT_CHECK_INTERVAL_MS = 1_000;
+
+/** The OpenAPI document of an application: every response with its schema, every problem it can answer with. */
+export function openApiDocumentOf(app: NestFastifyApplication): OpenAPIObject {
+  const config = new DocumentBuilder()
+    .setTitle('Tessera API')
+    .setDescription('Multi-tenant dashboards, agent tasks, lessons and audit trail. Every error is an RFC 9457 problem (`application/problem+json`).')
+    .setVersion('1')
+    .addBearerAuth()
+    .build();
+  return finishOpenApiDocument(SwaggerModule.createDocument(app, config, { operationIdFactory: operationIdOf }));
+}
 
 /** Builds the fully configured HTTP application (not yet listening): used by main.ts and the tests. */
 export async function createHttpApp(environment: Environment, runtimeDatabaseUrl: string, ownerDatabaseUrl?: string): Promise<NestFastifyApplication> {
@@ -62,28 +76,24 @@ export async function createHttpApp(environment: Environment, runtimeDatabaseUrl
   fastify.addHook('onRequest', async (request, reply) => {
     void reply.header('X-Request-Id', request.id);
     if (shutdown.draining) {
-      throw new ProblemException(503, 'The server is shutting down; retry the request.');
+      throw new ProblemException(PlatformProblems.types['shutting-down'], 'The server is shutting down; retry the request.');
     }
   });
   // After the request id and helmet's headers, before any route is registered (Nest registers its
   // routes in init()): 405s are derived from the routes as they are added.
   registerHttpManners(fastify);
+  // The audit console (/console): static assets under a strict CSP of their own.
+  await registerConsole(fastify, environment);
   fastify.addHook('onSend', async (_request, reply) => {
     // While draining, no connection is kept alive for a next request that would only be refused.
     if (shutdown.draining) void reply.header('Connection', 'close');
   });
   fastify.addHook('preValidation', async (request) => {
     if (nestsDeeperThan(request.body, MAX_JSON_DEPTH)) {
-      throw new ProblemException(400, `The request body nests deeper than ${MAX_JSON_DEPTH} levels.`);
+      throw new ProblemException(PlatformProblems.types['body-too-deep'], `The request body nests deeper than ${MAX_JSON_DEPTH} levels.`);
     }
   });
 
-  const openApi = new DocumentBuilder()
-    .setTitle('Tessera API')
-    .setDescription('Multi-tenant dashboards, agent tasks, lessons and audit trail.')
-    .setVersion('1')
-    .addBearerAuth()
-    .build();
-  SwaggerModule.setup(DOCS_PATH, app, () => SwaggerModule.createDocument(app, openApi), { jsonDocumentUrl: `${DOCS_PATH}-json` });
+  SwaggerModule.setup(DOCS_PATH, app, () => openApiDocumentOf(app), { jsonDocumentUrl: `${DOCS_PATH}-json` });
   return app;
 }

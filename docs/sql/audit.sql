@@ -207,6 +207,27 @@ where
   and "a"."action" like $2
   and "a"."created_at" >= $3;
 
+-- AuditEntryRepository.activityByFamily({"from":"2026-01-01T00:00:00.000Z","to":"2026-02-01T00:00:00.000Z"}, "day")
+select
+  to_char(
+    date_trunc($1, a.created_at, 'UTC') at time zone 'UTC',
+    'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'
+  ) as bucket,
+  split_part(a.action, '.', 1) as family,
+  count(*)::int as count
+from
+  audit_entries a
+where
+  a.tenant_id = $2
+  and a.created_at >= $3
+  and a.created_at < $4
+group by
+  1,
+  2
+order by
+  1,
+  2;
+
 -- AuditEntryRepository.rangeEndAfter({}, 100000)
 select
   to_char(

@@ -7,6 +7,8 @@ import type { Page, PageQuery } from '../../platform/pagination/page.js';
 import type { AuditEntry } from './audit-entry.entity.js';
 import type { AuditEntryRow } from './audit-entry.view.js';
 import type { AuditTables } from './audit.tables.js';
+import type { FamilyCount } from './audit-stats.js';
+import type { StatsBucket } from './dto/audit-stats.query.js';
 import type { AuditFilterQuery, AuditRangeQuery } from './dto/list-audit-logs.query.js';
 
 /** What changes no row but belongs in the trail: the sealing trigger adds actor, origin, time and chain link. */
@@ -100,6 +102,23 @@ export class AuditEntryRepository extends TenantRepository<AuditEntry> {
       this.kysely().selectFrom('audit_entries as a').select(sql<number>`count(*)::int`.as('count')).where('a.tenant_id', '=', this.tenantId()),
     );
     return (await queryRow(this.em, select))!.count;
+  }
+
+  /**
+   * Entries per UTC bucket and action family (the action up to its first dot) over [from, to): one
+   * range scan of the tenant's created-at index, its width capped by the caller (AuditLogService).
+   */
+  @RecordSql([{ from: EXAMPLE_FILTERS.from!, to: EXAMPLE_FILTERS.to! }, 'day'])
+  activityByFamily(range: { from: Date; to: Date }, bucket: StatsBucket): Promise<FamilyCount[]> {
+    return queryRows(
+      this.em,
+      sql<FamilyCount>`
+        select ${isoInstant(sql`date_trunc(${bucket}, a.created_at, 'UTC')`)} as bucket, split_part(a.action, '.', 1) as family, count(*)::int as count
+        from audit_entries a
+        where a.tenant_id = ${this.tenantId()} and a.created_at >= ${range.from} and a.created_at < ${range.to}
+        group by 1, 2
+        order by 1, 2`,
+    );
   }
 
   /** When the `limit`+1-th entry of the range, oldest first, was recorded: where a bounded walk must stop. */

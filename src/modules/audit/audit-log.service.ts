@@ -5,6 +5,8 @@ import { TenantContext } from '../../platform/tenancy/tenant-context.js';
 import { TenantScope } from '../../platform/tenancy/tenant-scope.js';
 import { AuditEntryRepository } from './audit-entry.repository.js';
 import { auditEntryView, type AuditEntryView } from './audit-entry.view.js';
+import { activityStats, STATS_LIMITS, type ActivityStats } from './audit-stats.js';
+import type { AuditStatsQuery } from './dto/audit-stats.query.js';
 import type { AuditFilterQuery, ListAuditLogsQuery } from './dto/list-audit-logs.query.js';
 
 /** Rows an export reads per query: small enough to stream in constant memory, large enough to be fast. */
@@ -25,6 +27,25 @@ export class AuditLogService {
 
   async count(filters: AuditFilterQuery): Promise<{ count: number }> {
     return { count: await this.entries.countMatching(filters) };
+  }
+
+  /**
+   * Entries per bucket and action family over a range no wider than STATS_LIMITS allows for the
+   * bucket (so one call's cost is bounded); the range defaults to the last day (hour) or 30 days (day).
+   */
+  async stats(query: AuditStatsQuery): Promise<ActivityStats> {
+    const limits = STATS_LIMITS[query.bucket];
+    const to = query.to ?? new Date();
+    const from = query.from ?? new Date(to.getTime() - limits.defaultRangeMs);
+    if (from.getTime() >= to.getTime()) {
+      throw new ProblemException(400, '`from` must be before `to`.');
+    }
+    if (to.getTime() - from.getTime() > limits.maxRangeMs) {
+      throw new ProblemException(400, `A range of ${query.bucket === 'hour' ? 'hourly' : 'daily'} buckets may span at most ${limits.maxRangeText}; narrow from/to or use bucket=day.`, {
+        maxRangeDays: limits.maxRangeMs / 86_400_000,
+      });
+    }
+    return activityStats(from, to, query.bucket, await this.entries.activityByFamily({ from, to }, query.bucket));
   }
 
   async get(id: string): Promise<AuditEntryView> {

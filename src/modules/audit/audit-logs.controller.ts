@@ -14,6 +14,7 @@ import { AuditEvents } from './audit-events.js';
 import { AuditLogService } from './audit-log.service.js';
 import { AuditVerification } from './audit-verification.js';
 import { EXPORT_CONTENT_TYPES, exportHeader, exportLine } from './audit-export.js';
+import { AuditStatsQuery } from './dto/audit-stats.query.js';
 import { AuditFilterQuery, AuditRangeQuery, ExportAuditLogsQuery, ListAuditLogsQuery } from './dto/list-audit-logs.query.js';
 
 const STALLED_CLIENT_MS = 30_000;
@@ -101,6 +102,17 @@ export class AuditLogsController {
       this.logger.warn({ err: error, requestId: reply.request.id }, 'Audit export cut short');
       response.destroy(error as Error);
     }
+  }
+
+  /**
+   * Entries per hour or day (UTC) by action family (`task`, `dashboard`…) over `from`/`to`: the
+   * console's activity chart. The range is capped (7 days of hours, 92 days of days) so the read is
+   * bounded; one range scan of the tenant's created-at index.
+   */
+  @Get('stats')
+  @ExpensiveRead()
+  stats(@Query() query: AuditStatsQuery) {
+    return this.auditLog.stats(query);
   }
 
   @Get('verify')
