@@ -116,6 +116,13 @@ const createTask: Scenario = {
   body: (tenant) =>
     JSON.stringify({ prompt: 'Refactor the billing module and add tests', ...(benchProjects[tenant] && { projectId: benchProjects[tenant] }), config: { model: 'large' } }),
 };
+/** The same create without a project: what the project's foreign key costs a create, by difference. */
+const createTaskWithoutProject: Scenario = {
+  name: 'POST /api/tasks (create without a project, all tenants)',
+  method: 'POST',
+  path: () => '/api/tasks',
+  body: JSON.stringify({ prompt: 'Refactor the billing module and add tests', config: { model: 'large' } }),
+};
 const recordPattern: Scenario = {
   name: 'POST /api/patterns (count a known pattern: an update, all tenants)',
   method: 'POST',
@@ -165,6 +172,7 @@ const suites: Record<string, Suite> = {
         { name: 'GET /api/projects/:id/tasks/recent (what agent runners poll, all tenants)', path: (tenant) => `/api/projects/${benchProjects[tenant]}/tasks/recent` },
         { name: 'GET /api/projects?limit=50 (with task and dashboard counts, all tenants)', path: () => '/api/projects?limit=50' },
         createTask,
+        createTaskWithoutProject,
         { name: 'GET /health/live (no auth, no database)', path: () => '/health/live' },
       ];
     },
