@@ -1,11 +1,14 @@
 import { PlatformProblems } from './platform/errors/platform-problems.js';
 import type { ProblemCatalogue, ProblemType } from './platform/errors/problem-type.js';
+import { AssetProblemTypes } from './modules/assets/asset-problems.js';
+import { AuditProblemTypes } from './modules/audit/audit-problems.js';
 import { DashboardProblemTypes } from './modules/dashboards/dashboard-problems.js';
 import { LessonProblemTypes } from './modules/lessons/lesson-problems.js';
 import { ProjectProblemTypes } from './modules/projects/project-problems.js';
 import { QueryProblemTypes } from './modules/queries/query-problems.js';
 import { TaskProblemTypes } from './modules/tasks/task-problems.js';
 import { WidgetProblemTypes } from './modules/widgets/widget-problems.js';
+import { WorkflowProblemTypes } from './modules/workflows/workflow-problems.js';
 
 /**
  * Every problem type the service can answer with: the platform's, then each module's catalogue
@@ -20,6 +23,9 @@ export const PROBLEM_CATALOGUES: readonly ProblemCatalogue[] = [
   QueryProblemTypes,
   DashboardProblemTypes,
   WidgetProblemTypes,
+  AssetProblemTypes,
+  WorkflowProblemTypes,
+  AuditProblemTypes,
 ];
 
 export const ALL_PROBLEM_TYPES: readonly ProblemType[] = PROBLEM_CATALOGUES.flatMap((catalogue) => Object.values<ProblemType>(catalogue.types));

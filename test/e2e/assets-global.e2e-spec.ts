@@ -38,7 +38,7 @@ describe('global catalogue entries (HTTP, managed by npm run catalog)', () => {
 
   it('are refused on every write through the API (403)', async () => {
     const own = (await api().post('/api/assets').set(ann).send({ name: 'ann.table', assetType: 'table' }).expect(201)).body;
-    expect((await api().patch(`/api/assets/${countries}`).set(ann).send({ description: 'mine now' }).expect(403)).body.code).toBe('PermissionDenied');
+    expect((await api().patch(`/api/assets/${countries}`).set(ann).send({ description: 'mine now' }).expect(403)).body.code).toBe('ASSET_GLOBAL_READ_ONLY');
     await api().delete(`/api/assets/${countries}`).set(ann).expect(403);
     await api().post(`/api/assets/${countries}/dependencies`).set(ann).send({ upstreamId: own.id, type: 'data' }).expect(403);
     await api().put('/api/workflows/template.daily-snapshot').set(ann).send({ definition: { steps: [{ name: 'x' }] } }).expect(403);
@@ -170,7 +170,7 @@ describe('global catalogue entries (HTTP, managed by npm run catalog)', () => {
         [byName['reference.fx_rates'], byName['reference.fx_daily'], true],
       ]);
       const globalEdge = listed.find((edge: { global: boolean }) => edge.global);
-      expect((await api().delete(`/api/assets/${byName['reference.fx_daily']}/dependencies/${globalEdge.id}`).set(ben).expect(403)).body.code).toBe('PermissionDenied');
+      expect((await api().delete(`/api/assets/${byName['reference.fx_daily']}/dependencies/${globalEdge.id}`).set(ben).expect(403)).body.code).toBe('ASSET_GLOBAL_READ_ONLY');
       // A tenant cannot make an edge into a global asset either.
       await api().post(`/api/assets/${byName['reference.fx_daily']}/dependencies`).set(ben).send({ upstreamId: byName['ben.fx_report'], type: 'control' }).expect(403);
     });

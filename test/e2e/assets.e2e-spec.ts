@@ -37,11 +37,11 @@ describe('assets (HTTP)', () => {
     await api().delete(`/api/assets/${asset.id}`).set(alice).expect(404);
   });
 
-  it('refuses a taken name with 409 AlreadyExists, also on rename', async () => {
+  it('refuses a taken name with 409 asset-name-taken, also on rename', async () => {
     await create(alice, { name: 'dup.name', assetType: 'table' });
     const refused = await api().post('/api/assets').set(alice).send({ name: 'dup.name', assetType: 'view' }).expect(409);
     expect(refused.headers['content-type']).toMatch(/application\/problem\+json/);
-    expect(refused.body).toMatchObject({ code: 'AlreadyExists', errors: [{ field: 'name' }] });
+    expect(refused.body).toMatchObject({ type: 'https://tessera.dev/problems/asset-name-taken', code: 'ASSET_NAME_TAKEN', errors: [{ field: 'name' }] });
     const other = await create(alice, { name: 'dup.other', assetType: 'table' });
     await api().patch(`/api/assets/${other.id}`).set(alice).send({ name: 'dup.name' }).expect(409);
     // Names are unique per tenant only.
@@ -126,12 +126,13 @@ describe('assets (HTTP)', () => {
     };
 
     it('refuses a duplicate (409), a self-edge (400), a foreign or unknown upstream (404) and an unknown type (400)', async () => {
-      expect((await depend('clean', 'raw').expect(409)).body.code).toBe('AlreadyExists');
+      expect((await depend('clean', 'raw').expect(409)).body.code).toBe('ASSET_DEPENDENCY_EXISTS');
       await depend('clean', 'raw', 'control').expect(201);
-      await depend('clean', 'clean').expect(400);
+      expect((await depend('clean', 'clean').expect(400)).body).toMatchObject({ code: 'VALIDATION_FAILED', detail: 'An asset cannot depend on itself.', errors: [{ field: 'upstreamId' }] });
       const foreign = await create(bob, { name: 'foreign.upstream', assetType: 'table' });
-      await api().post(`/api/assets/${ids.clean}/dependencies`).set(dave).send({ upstreamId: foreign.id, type: 'data' }).expect(404);
-      await api().post(`/api/assets/${foreign.id}/dependencies`).set(dave).send({ upstreamId: ids.clean, type: 'data' }).expect(404);
+      const foreignUpstream = await api().post(`/api/assets/${ids.clean}/dependencies`).set(dave).send({ upstreamId: foreign.id, type: 'data' }).expect(404);
+      expect(foreignUpstream.body).toMatchObject({ code: 'UPSTREAM_ASSET_NOT_FOUND', errors: [{ field: 'upstreamId' }] });
+      expect((await api().post(`/api/assets/${foreign.id}/dependencies`).set(dave).send({ upstreamId: ids.clean, type: 'data' }).expect(404)).body.code).toBe('ASSET_NOT_FOUND');
       await depend('clean', 'raw', 'lineage').expect(400);
     });
 

@@ -52,9 +52,10 @@ describe('audit activity stats', () => {
 
   it('caps the range per bucket width, and refuses an inverted range or an unknown bucket', async () => {
     const tooWide = await api().get('/api/audit-logs/stats').query({ bucket: 'hour', from: '2026-01-01T00:00:00Z', to: '2026-01-09T00:00:00Z' }).set(admin).expect(400);
-    expect(tooWide.body.detail).toMatch(/at most 7 days/);
+    expect(tooWide.body).toMatchObject({ code: 'AUDIT_STATS_RANGE_TOO_WIDE', maxRangeDays: 7, detail: expect.stringMatching(/at most 7 days/) });
     await api().get('/api/audit-logs/stats').query({ bucket: 'day', from: '2026-01-01T00:00:00Z', to: '2026-06-01T00:00:00Z' }).set(admin).expect(400);
-    await api().get('/api/audit-logs/stats').query({ from: '2026-01-02T00:00:00Z', to: '2026-01-01T00:00:00Z' }).set(admin).expect(400);
+    const inverted = await api().get('/api/audit-logs/stats').query({ from: '2026-01-02T00:00:00Z', to: '2026-01-01T00:00:00Z' }).set(admin).expect(400);
+    expect(inverted.body).toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ field: 'from' }] });
     const bucket = await api().get('/api/audit-logs/stats').query({ bucket: 'minute' }).set(admin).expect(400);
     expect(JSON.stringify(bucket.body.errors)).toContain('bucket');
     await api().get('/api/audit-logs/stats').query({ from: 'yesterday' }).set(admin).expect(400);

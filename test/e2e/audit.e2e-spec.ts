@@ -224,7 +224,7 @@ describe('audit trail', () => {
     it('never shows another tenant its entries, by any route or filter', async () => {
       const [entry] = await allEntries(admin, { action: 'task.' });
       await api().get(`/api/audit-logs/${entry.id}`).set(admin).expect(200);
-      await api().get(`/api/audit-logs/${entry.id}`).set(otherAdmin).expect(404);
+      expect((await api().get(`/api/audit-logs/${entry.id}`).set(otherAdmin).expect(404)).body.code).toBe('AUDIT_ENTRY_NOT_FOUND');
       const theirs = await allEntries(otherAdmin);
       expect(theirs.map((item) => item.action)).toEqual(['task.create']);
       expect(await allEntries(otherAdmin, { resourceId: entry.resourceId! })).toEqual([]);

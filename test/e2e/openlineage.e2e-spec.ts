@@ -105,11 +105,12 @@ describe('OpenLineage ingestion (HTTP)', () => {
 
   it('refuses malformed events with a 400 naming the field, and a batch all or nothing', async () => {
     const missingRunId = (await post(olga, { ...runEvent('START', randomUUID()), run: {} }).expect(400)).body;
+    expect(missingRunId).toMatchObject({ type: 'https://tessera.dev/problems/validation-failed', code: 'VALIDATION_FAILED' });
     expect(missingRunId.errors.map((error: { field: string }) => error.field)).toEqual(['run.runId']);
     const badType = (await post(olga, runEvent('FINISHED', randomUUID())).expect(400)).body;
     expect(badType.errors.map((error: { field: string }) => error.field)).toEqual(['eventType']);
     await post(olga, { ...runEvent('START', randomUUID()), eventTime: 'yesterday' }).expect(400);
-    await post(olga, []).expect(400);
+    expect((await post(olga, []).expect(400)).body).toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ field: 'body' }] });
     // A JSON string, not an event (supertest would send a bare string as a form).
     await api().post('/api/lineage/events').set(olga).set('content-type', 'application/json').send('"START"').expect(400);
 
@@ -117,7 +118,7 @@ describe('OpenLineage ingestion (HTTP)', () => {
     const batch = [runEvent('START', newRun, { job: { namespace: 'dbt://prod', name: 'model.never' } }), { ...runEvent('COMPLETE', newRun), job: { namespace: 'dbt://prod' } }];
     const refused = (await post(olga, batch).expect(400)).body;
     expect(refused.errors.map((error: { field: string }) => error.field)).toEqual(['[1].job.name']);
-    await api().get('/api/workflows/dbt:__prod:model.never').set(olga).expect(404);
+    expect((await api().get('/api/workflows/dbt:__prod:model.never').set(olga).expect(404)).body.code).toBe('WORKFLOW_NOT_FOUND');
 
   });
 

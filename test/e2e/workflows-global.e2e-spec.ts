@@ -46,7 +46,7 @@ describe('executions of global workflow templates (HTTP)', () => {
 
     // Another tenant's execution of the same template is not there for ann: 404 on every route.
     for (const benRun of benRuns) {
-      expect((await api().get(`/api/workflow-executions/${benRun.id}`).set(ann).expect(404)).body.code).toBe('NotFound');
+      expect((await api().get(`/api/workflow-executions/${benRun.id}`).set(ann).expect(404)).body.code).toBe('WORKFLOW_EXECUTION_NOT_FOUND');
       await api().post(`/api/workflow-executions/${benRun.id}/transitions`).set(ann).send({ to: 'cancelled' }).expect(404);
     }
     expect((await api().get(`/api/workflow-executions/${benRuns[0].id}`).set(ben).expect(200)).body.state).toBe('pending');
@@ -55,7 +55,7 @@ describe('executions of global workflow templates (HTTP)', () => {
     const move = (id: string, body: object) => api().post(`/api/workflow-executions/${id}/transitions`).set(ann).send(body);
     expect((await move(annRun.id, { to: 'running' }).expect(200)).body).toMatchObject({ state: 'running', workflowGlobal: true, startedAt: expect.stringMatching(/Z$/) });
     const refused = (await move(annRun.id, { to: 'pending' }).expect(409)).body;
-    expect(refused).toMatchObject({ code: 'FailedPrecondition', currentState: 'running' });
+    expect(refused).toMatchObject({ code: 'WORKFLOW_EXECUTION_TRANSITION_NOT_ALLOWED', currentState: 'running' });
     await move(annRun.id, { to: 'failed' }).expect(400);
     expect((await move(annRun.id, { to: 'failed', errorMessage: 'Table locked' }).expect(200)).body).toMatchObject({ state: 'failed', errorMessage: 'Table locked' });
     expect(await listed(ann, '?state=failed')).toEqual([annRun.id]);
@@ -70,7 +70,7 @@ describe('executions of global workflow templates (HTTP)', () => {
     await inCatalogTransaction(testApp.database.ownerUrl, (client) => importCatalog(client, catalog('refresh', 'vacuum')));
     expect((await start(ann)).version).toBe(2);
     expect((await start(ann, { version: 1 })).version).toBe(1);
-    expect((await api().post(`/api/workflows/${TEMPLATE}/executions`).set(ann).send({ version: 7 }).expect(404)).body.code).toBe('NotFound');
+    expect((await api().post(`/api/workflows/${TEMPLATE}/executions`).set(ann).send({ version: 7 }).expect(404)).body.code).toBe('WORKFLOW_VERSION_NOT_FOUND');
     expect(await listed(ann, '?version=1')).toHaveLength(2);
     // Still a template: never changed through the API.
     await api().put(`/api/workflows/${TEMPLATE}`).set(ann).send({ definition: { steps: [{ name: 'x' }] } }).expect(403);

@@ -52,7 +52,7 @@ describe('workflows and executions (HTTP)', () => {
   });
 
   it('refuses a taken name, a malformed definition, unknown or foreign assets, and a derived edge’s deletion', async () => {
-    expect((await api().post('/api/workflows').set(wendy).send({ name: 'orders.nightly', definition: definition('a') }).expect(409)).body.code).toBe('AlreadyExists');
+    expect((await api().post('/api/workflows').set(wendy).send({ name: 'orders.nightly', definition: definition('a') }).expect(409)).body.code).toBe('WORKFLOW_NAME_TAKEN');
     const refused = async (body: object, field: string) => {
       const response = await api().post('/api/workflows').set(wendy).send({ name: 'refused', definition: definition('a'), ...body }).expect(400);
       expect(response.body.errors.map((error: { field: string }) => error.field).join()).toContain(field);
@@ -64,11 +64,11 @@ describe('workflows and executions (HTTP)', () => {
     const foreign = (await api().post('/api/assets').set(xavier).send({ name: 'foreign', assetType: 'table' }).expect(201)).body.id;
     await refused({ outputs: [foreign] }, 'outputs');
     await api().post('/api/workflows').set(wendy).send({ name: 'bad/name', definition: definition('a') }).expect(400);
-    await api().get('/api/workflows/bad%20name').set(wendy).expect(400);
+    expect((await api().get('/api/workflows/bad%20name').set(wendy).expect(400)).body).toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ field: 'name' }] });
 
     const derived = (await api().get(`/api/assets/${ids.report}/dependencies?direction=upstream`).set(wendy).expect(200)).body.items[0];
     expect(derived.workflowId).toEqual(expect.any(String));
-    expect((await api().delete(`/api/assets/${ids.report}/dependencies/${derived.id}`).set(wendy).expect(409)).body.code).toBe('FailedPrecondition');
+    expect((await api().delete(`/api/assets/${ids.report}/dependencies/${derived.id}`).set(wendy).expect(409)).body).toMatchObject({ code: 'ASSET_DEPENDENCY_DERIVED', workflowId: expect.any(String) });
     // An asset a workflow version declares cannot go.
     await api().delete(`/api/assets/${ids.report}`).set(wendy).expect(409);
   });
@@ -92,7 +92,7 @@ describe('workflows and executions (HTTP)', () => {
     const done = (await move(succeeded.id, { to: 'succeeded' }).expect(200)).body;
     expect(done).toMatchObject({ state: 'succeeded', completedAt: expect.stringMatching(/Z$/) });
     const illegal = (await move(succeeded.id, { to: 'running' }).expect(409)).body;
-    expect(illegal).toMatchObject({ currentState: 'succeeded', allowedStates: [] });
+    expect(illegal).toMatchObject({ code: 'WORKFLOW_EXECUTION_TRANSITION_NOT_ALLOWED', currentState: 'succeeded', allowedStates: [] });
 
     const failed = await start({ version: 1 });
     expect(failed.version).toBe(1);

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { ProblemException } from '../../platform/errors/problem.exception.js';
 import type { Page } from '../../platform/pagination/page.js';
 import { TenantContext } from '../../platform/tenancy/tenant-context.js';
 import { TenantScope } from '../../platform/tenancy/tenant-scope.js';
 import { AuditEntryRepository } from './audit-entry.repository.js';
+import { AuditProblems } from './audit-problems.js';
 import { auditEntryView, type AuditEntryView } from './audit-entry.view.js';
 import { activityStats, STATS_LIMITS, type ActivityStats } from './audit-stats.js';
 import type { AuditStatsQuery } from './dto/audit-stats.query.js';
@@ -38,12 +38,10 @@ export class AuditLogService {
     const to = query.to ?? new Date();
     const from = query.from ?? new Date(to.getTime() - limits.defaultRangeMs);
     if (from.getTime() >= to.getTime()) {
-      throw new ProblemException(400, '`from` must be before `to`.');
+      throw AuditProblems.invertedRange();
     }
     if (to.getTime() - from.getTime() > limits.maxRangeMs) {
-      throw new ProblemException(400, `A range of ${query.bucket === 'hour' ? 'hourly' : 'daily'} buckets may span at most ${limits.maxRangeText}; narrow from/to or use bucket=day.`, {
-        maxRangeDays: limits.maxRangeMs / 86_400_000,
-      });
+      throw AuditProblems.rangeTooWide(query.bucket, limits.maxRangeText, limits.maxRangeMs / 86_400_000);
     }
     return activityStats(from, to, query.bucket, await this.entries.activityByFamily({ from, to }, query.bucket));
   }
@@ -51,7 +49,7 @@ export class AuditLogService {
   async get(id: string): Promise<AuditEntryView> {
     const entry = await this.entries.byId(id);
     if (!entry) {
-      throw new ProblemException(404, 'No audit entry with this id.');
+      throw AuditProblems.entryNotFound();
     }
     return auditEntryView(entry);
   }

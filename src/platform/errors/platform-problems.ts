@@ -165,8 +165,13 @@ export const PlatformProblems = defineProblemTypes('platform', {
   'service-unavailable': {
     status: 503,
     title: 'Service Unavailable',
-    when: `The service cannot answer now (for example a readiness check failed). ${RETRY_AFTER}`,
-    members: { checks: 'on the readiness probe: the state of each check' },
+    when: `The service cannot answer now, for a reason no other type describes. ${RETRY_AFTER}`,
+  },
+  'not-ready': {
+    status: 503,
+    title: 'Not ready',
+    when: `A health probe (\`/health/ready\`, \`/health/live\`) failed: the instance should get no traffic (ready) or be restarted (live) until the failed checks pass. ${RETRY_AFTER}`,
+    members: { checks: 'the state of each check: `{ [name]: { status: "up" | "down", message? } }`' },
   },
   'database-unavailable': {
     status: 503,

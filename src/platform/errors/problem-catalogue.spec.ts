@@ -81,13 +81,6 @@ describe('ProblemException', () => {
     expect(exception.headers).toEqual({ ETag: '"3"' });
   });
 
-  it('gives a bare status (not yet migrated callers) the platform’s type for it, keeping an ad-hoc code', () => {
-    expect(new ProblemException(409, 'Taken.').getResponse()).toMatchObject({ type: PlatformProblems.types.conflict.uri, code: 'CONFLICT', status: 409 });
-    expect(new ProblemException(409, 'Taken.', { code: 'AlreadyExists' }).getResponse()).toMatchObject({ code: 'AlreadyExists', status: 409 });
-    expect(new ProblemException(418, 'Teapot.').getResponse()).toMatchObject({ code: 'CLIENT_ERROR', status: 418 });
-    expect(new ProblemException(502, 'Upstream.').getResponse()).toMatchObject({ code: 'INTERNAL_ERROR', status: 502 });
-  });
-
   it('makes validation failures of the validation-failed type with their fields', () => {
     expect(new ValidationFailedException([{ field: 'name', messages: ['required'] }]).getResponse()).toMatchObject({
       code: 'VALIDATION_FAILED',

@@ -4,6 +4,7 @@ import { HealthCheck, HealthCheckResult, HealthCheckService, HealthIndicatorFunc
 import { SkipThrottle } from '@nestjs/throttler';
 import { Public } from '../auth/public.decorator.js';
 import { DatabaseAvailability } from '../database/database-availability.js';
+import { PlatformProblems } from '../errors/platform-problems.js';
 import { ProblemException } from '../errors/problem.exception.js';
 import { ShutdownState } from '../lifecycle/shutdown-state.js';
 
@@ -52,7 +53,7 @@ export class HealthController {
     return reason === undefined ? check.up() : check.down(reason);
   };
 
-  /** Terminus's result when all pass; otherwise a 503 problem naming each failed check and why. */
+  /** Terminus's result when all pass; otherwise a 503 `not-ready` problem naming each failed check and why. */
   private async report(checks: HealthIndicatorFunction[]): Promise<HealthCheckResult> {
     try {
       return await this.health.check(checks);
@@ -60,7 +61,7 @@ export class HealthController {
       if (!(error instanceof ServiceUnavailableException)) throw error;
       const result = error.getResponse() as HealthCheckResult;
       const failed = Object.entries(result.error ?? {}).map(([name, outcome]) => (outcome?.message ? `${name} (${String(outcome.message)})` : name));
-      throw new ProblemException(503, `Failed checks: ${failed.join(', ')}.`, { checks: result.details });
+      throw new ProblemException(PlatformProblems.types['not-ready'], `Failed checks: ${failed.join(', ')}.`, { checks: result.details });
     }
   }
 }
