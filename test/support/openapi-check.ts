@@ -17,14 +17,6 @@ const PENDING_TAGS = new Set([
   'workflows',
   'lineage',
   'audit-logs',
-  'dashboards',
-  'widgets',
-  'lessons',
-  'patterns',
-  'saved-queries',
-  'schema-config',
-  'usage',
-  'health',
 ]);
 
 

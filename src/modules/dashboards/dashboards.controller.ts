@@ -1,7 +1,8 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Param, ParseUUIDPipe, Patch, Post, Put, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { PageQuery } from '../../platform/pagination/page.js';
+import { ApiProblems, CountSchema } from '../../platform/http/openapi.js';
 import { etagOf, ParseVersionPipe, preconditionOf } from '../../platform/http/preconditions.js';
 import { DashboardConfigs } from './dashboard-configs.service.js';
 import { DashboardHistory } from './dashboard-history.js';
@@ -12,6 +13,14 @@ import { DashboardFiltersQuery, ListDashboardsQuery } from './dto/list-dashboard
 import { DashboardConfigQuery, PutDashboardConfigDto } from './dto/put-dashboard-config.dto.js';
 import { isUnchanged, parseIfNoneMatch } from './if-none-match.js';
 import { UpdateDashboardDto } from './dto/update-dashboard.dto.js';
+import {
+  DashboardConfigSchema,
+  DashboardPageSchema,
+  DashboardSchema,
+  DashboardVersionPageSchema,
+  DashboardVersionSchema,
+  TrashedDashboardPageSchema,
+} from './dto/dashboard.response.js';
 
 const IF_MATCH = { name: 'If-Match', required: false, description: 'The ETag ("<version>") this change is based on; stale → 412.' };
 
@@ -48,6 +57,8 @@ export class DashboardsController {
   ) {}
 
   @Post()
+  @ApiCreatedResponse({ description: 'The dashboard (`Location` names it; `ETag` its version).', schema: DashboardSchema })
+  @ApiProblems(409)
   async create(@Body() input: CreateDashboardDto, @Res({ passthrough: true }) reply: FastifyReply) {
     const dashboard = await this.dashboards.create(input);
     void reply.header('Location', `/api/dashboards/${dashboard.id}`);
@@ -56,25 +67,28 @@ export class DashboardsController {
 
   /** Dashboards the caller may see, each with its widgetCount; `sort=created|updated|name`. */
   @Get()
+  @ApiOkResponse({ schema: DashboardPageSchema })
   list(@Query() query: ListDashboardsQuery) {
     return this.dashboards.list(query);
   }
 
   /** How many dashboards the list would show with the same filters: `{ "count": n }`. */
   @Get('count')
-  @ApiOkResponse({ schema: { type: 'object', properties: { count: { type: 'integer', minimum: 0 } } } })
+  @ApiOkResponse({ schema: CountSchema })
   count(@Query() query: DashboardFiltersQuery) {
     return this.dashboards.count(query);
   }
 
   /** The caller's trashed dashboards (an admin's: the tenant's), restorable until purgeAt. */
   @Get('trash')
+  @ApiOkResponse({ schema: TrashedDashboardPageSchema })
   trash(@Query() query: PageQuery) {
     return this.dashboards.listTrash(query);
   }
 
   @Get(':id')
   @ApiHeader(IF_NONE_MATCH)
+  @ApiOkResponse({ description: 'The dashboard with its widgets (`ETag`: its version).', schema: DashboardSchema })
   @ApiResponse({ status: 304, description: 'The client has the current version (If-None-Match).' })
   async get(@Param('id', ParseUUIDPipe) id: string, @Headers('if-none-match') ifNoneMatch: string | undefined, @Res() reply: FastifyReply) {
     return sendConditional(reply, await this.dashboards.getUnlessUnchanged(id, parseIfNoneMatch(ifNoneMatch)));
@@ -83,6 +97,8 @@ export class DashboardsController {
   /** The owner or an admin; a viewer gets 403. */
   @Patch(':id')
   @ApiHeader(IF_MATCH)
+  @ApiOkResponse({ schema: DashboardSchema })
+  @ApiProblems(403, 409, 412)
   async update(
     @Param('id', ParseUUIDPipe) id: string,
     @Body() changes: UpdateDashboardDto,
@@ -96,6 +112,8 @@ export class DashboardsController {
   @Delete(':id')
   @HttpCode(204)
   @ApiHeader(IF_MATCH)
+  @ApiNoContentResponse({ description: 'Trashed (or deleted for good).' })
+  @ApiProblems(403, 412)
   async delete(@Param('id', ParseUUIDPipe) id: string, @Query() query: DeleteDashboardQuery, @Headers('if-match') ifMatch: string | undefined): Promise<void> {
     const precondition = preconditionOf(ifMatch);
     await (query.permanent ? this.dashboards.purge(id, precondition) : this.dashboards.trash(id, precondition));
@@ -103,17 +121,21 @@ export class DashboardsController {
 
   @Post(':id/restore')
   @HttpCode(200)
+  @ApiOkResponse({ schema: DashboardSchema })
+  @ApiProblems(403, 409)
   async restore(@Param('id', ParseUUIDPipe) id: string, @Res({ passthrough: true }) reply: FastifyReply) {
     return tagged(reply, await this.dashboards.restoreFromTrash(id));
   }
 
   /** The versions this dashboard's changes replaced, newest first. */
   @Get(':id/versions')
+  @ApiOkResponse({ schema: DashboardVersionPageSchema })
   versions(@Param('id', ParseUUIDPipe) id: string, @Query() query: PageQuery) {
     return this.history.list(id, query);
   }
 
   @Get(':id/versions/:version')
+  @ApiOkResponse({ schema: DashboardVersionSchema })
   version(@Param('id', ParseUUIDPipe) id: string, @Param('version', ParseVersionPipe) version: number) {
     return this.history.get(id, version);
   }
@@ -122,6 +144,8 @@ export class DashboardsController {
   @Post(':id/versions/:version/restore')
   @HttpCode(200)
   @ApiHeader(IF_MATCH)
+  @ApiOkResponse({ schema: DashboardSchema })
+  @ApiProblems(403, 409, 412)
   async restoreVersion(
     @Param('id', ParseUUIDPipe) id: string,
     @Param('version', ParseVersionPipe) version: number,
@@ -137,6 +161,7 @@ export class DashboardsController {
    */
   @Get(':id/config')
   @ApiHeader(IF_NONE_MATCH)
+  @ApiOkResponse({ description: 'The config (`ETag`: its version).', schema: DashboardConfigSchema })
   @ApiResponse({ status: 304, description: 'The client has the current version (If-None-Match).' })
   async config(
     @Param('id', ParseUUIDPipe) id: string,
@@ -150,6 +175,8 @@ export class DashboardsController {
   }
 
   @Put(':id/config')
+  @ApiOkResponse({ schema: DashboardConfigSchema })
+  @ApiProblems(409, 412)
   @ApiHeader({ ...IF_MATCH, description: 'The config ETag this change is based on ("0": only if none is saved yet); stale → 412.' })
   async putConfig(
     @Param('id', ParseUUIDPipe) id: string,
@@ -164,6 +191,8 @@ export class DashboardsController {
   /** Deletes the caller's config (shared, or a session's with `?sessionId=`): reads are empty again. 204 also when none was saved. */
   @Delete(':id/config')
   @HttpCode(204)
+  @ApiNoContentResponse({ description: 'Deleted (also when none was saved).' })
+  @ApiProblems(412)
   @ApiHeader({ ...IF_MATCH, description: 'The config ETag the deletion is based on; stale → 412.' })
   async deleteConfig(
     @Param('id', ParseUUIDPipe) id: string,

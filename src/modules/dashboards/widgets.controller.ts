@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Param, ParseUUIDPipe, Patch, Post, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiHeader, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiProblems } from '../../platform/http/openapi.js';
 import type { FastifyReply } from 'fastify';
 import { etagOf, preconditionOf } from '../../platform/http/preconditions.js';
 import { CreateWidgetDto } from '../widgets/dto/create-widget.dto.js';
@@ -7,6 +8,8 @@ import { LayoutMoveDto } from '../widgets/dto/layout-move.dto.js';
 import { UpdateWidgetDto } from '../widgets/dto/update-widget.dto.js';
 import { DashboardWidgetChanges } from './dashboard-widget-changes.service.js';
 import { DashboardsService } from './dashboards.service.js';
+import { WidgetSchema } from '../widgets/dto/widget.response.js';
+import { DashboardSchema } from './dto/dashboard.response.js';
 import { LayoutBatchPipe } from './layout-batch.pipe.js';
 
 const IF_MATCH = { name: 'If-Match', required: false, description: 'The dashboard ETag ("<version>") this change is based on; stale → 412.' };
@@ -26,6 +29,8 @@ export class WidgetsController {
 
   @Post('dashboards/:id/widgets')
   @ApiHeader(IF_MATCH)
+  @ApiCreatedResponse({ description: 'The widget (`Location` names it; `ETag`: its dashboard\'s version).', schema: WidgetSchema })
+  @ApiProblems(403, 409, 412)
   async create(
     @Param('id', ParseUUIDPipe) dashboardId: string,
     @Body() input: CreateWidgetDto,
@@ -41,6 +46,8 @@ export class WidgetsController {
   @Patch('dashboards/:id/layout')
   @ApiHeader(IF_MATCH)
   @ApiBody({ type: [LayoutMoveDto] })
+  @ApiOkResponse({ schema: DashboardSchema })
+  @ApiProblems(403, 412)
   async moveMany(
     @Param('id', ParseUUIDPipe) dashboardId: string,
     @Body(LayoutBatchPipe) moves: LayoutMoveDto[],
@@ -54,6 +61,7 @@ export class WidgetsController {
   }
 
   @Get('widgets/:id')
+  @ApiOkResponse({ description: 'The widget (`ETag`: its dashboard\'s version).', schema: WidgetSchema })
   async get(@Param('id', ParseUUIDPipe) id: string, @Res({ passthrough: true }) reply: FastifyReply) {
     const widget = await this.widgets.get(id);
     void reply.header('ETag', etagOf(widget.dashboardVersion));
@@ -62,6 +70,8 @@ export class WidgetsController {
 
   @Patch('widgets/:id')
   @ApiHeader(IF_MATCH)
+  @ApiOkResponse({ schema: WidgetSchema })
+  @ApiProblems(403, 412)
   async update(
     @Param('id', ParseUUIDPipe) id: string,
     @Body() changes: UpdateWidgetDto,
@@ -76,6 +86,8 @@ export class WidgetsController {
   @Delete('widgets/:id')
   @HttpCode(204)
   @ApiHeader(IF_MATCH)
+  @ApiNoContentResponse({ description: 'Deleted.' })
+  @ApiProblems(403, 412)
   async delete(@Param('id', ParseUUIDPipe) id: string, @Headers('if-match') ifMatch: string | undefined): Promise<void> {
     await this.widgets.delete(id, preconditionOf(ifMatch));
   }

@@ -1,5 +1,7 @@
 import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiProblems } from '../http/openapi.js';
+import { HealthSchema } from './dto/health.response.js';
 import { HealthCheck, HealthCheckResult, HealthCheckService, HealthIndicatorFunction, HealthIndicatorService } from '@nestjs/terminus';
 import { SkipThrottle } from '@nestjs/throttler';
 import { Public } from '../auth/public.decorator.js';
@@ -23,14 +25,18 @@ export class HealthController {
 
   /** The process is not wedged: restart it when this fails. A database outage alone does not fail it. */
   @Get('live')
-  @HealthCheck()
+  @HealthCheck({ noCache: true, swaggerDocumentation: false })
+  @ApiOkResponse({ description: 'Live.', schema: HealthSchema })
+  @ApiProblems([503, 'A `not-ready` problem: `checks` names each check and why it failed.'])
   live() {
     return this.report([this.pool]);
   }
 
   /** The process can do its work now: route traffic here only while this passes. */
   @Get('ready')
-  @HealthCheck()
+  @HealthCheck({ noCache: true, swaggerDocumentation: false })
+  @ApiOkResponse({ description: 'Ready.', schema: HealthSchema })
+  @ApiProblems([503, 'A `not-ready` problem (also while shutting down): `checks` names each check and why it failed.'])
   async ready() {
     await this.database.refresh();
     return this.report([this.accepting, this.reachable, this.pool]);

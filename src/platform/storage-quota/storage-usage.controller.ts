@@ -1,5 +1,7 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiProblems } from '../http/openapi.js';
+import { StorageUsageSchema } from './dto/storage-usage.response.js';
 import { Role } from '../auth/principal.js';
 import { RequireRoles } from '../auth/roles.decorator.js';
 import { StorageUsageService } from './storage-usage.js';
@@ -13,6 +15,8 @@ export class StorageUsageController {
 
   /** The tenant's stored bytes by table, against its quota. */
   @Get()
+  @ApiOkResponse({ schema: StorageUsageSchema })
+  @ApiProblems([403, 'Admins only.'])
   usage() {
     return this.storage.usage();
   }
