@@ -1,5 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiProblems, CountSchema } from '../../platform/http/openapi.js';
+import { AssetDependencyPageSchema, AssetDependencySchema, AssetLineageSchema, AssetPageSchema, AssetSchema } from './dto/asset.response.js';
 import type { FastifyReply } from 'fastify';
 import { Idempotent } from '../../platform/idempotency/idempotent.decorator.js';
 import { ExpensiveRead } from '../../platform/tenancy/expensive-read.decorator.js';
@@ -24,6 +26,8 @@ export class AssetsController {
 
   @Post()
   @Idempotent()
+  @ApiCreatedResponse({ description: 'The asset (`Location` names it).', schema: AssetSchema })
+  @ApiProblems(409, 422)
   async create(@Body() input: CreateAssetDto, @Res({ passthrough: true }) reply: FastifyReply) {
     const asset = await this.assets.create(input);
     void reply.header('Location', `/api/assets/${asset.id}`);
@@ -31,21 +35,26 @@ export class AssetsController {
   }
 
   @Get()
+  @ApiOkResponse({ schema: AssetPageSchema })
   list(@Query() query: ListAssetsQuery) {
     return this.assets.list(query);
   }
 
   @Get('count')
+  @ApiOkResponse({ schema: CountSchema })
   count(@Query() filters: AssetFiltersQuery) {
     return this.assets.count(filters);
   }
 
   @Get(':id')
+  @ApiOkResponse({ schema: AssetSchema })
   get(@Param('id', ParseUUIDPipe) id: string) {
     return this.assets.get(id);
   }
 
   @Patch(':id')
+  @ApiOkResponse({ schema: AssetSchema })
+  @ApiProblems(403, 409)
   update(@Param('id', ParseUUIDPipe) id: string, @Body() changes: UpdateAssetDto) {
     return this.assets.update(id, changes);
   }
@@ -53,12 +62,16 @@ export class AssetsController {
   /** Its dependencies go with it, in the same transaction. */
   @Delete(':id')
   @HttpCode(204)
+  @ApiNoContentResponse({ description: 'Deleted, with its dependencies.' })
+  @ApiProblems(403, 409)
   async delete(@Param('id', ParseUUIDPipe) id: string): Promise<void> {
     await this.assets.delete(id);
   }
 
   @Post(':id/dependencies')
   @Idempotent()
+  @ApiCreatedResponse({ description: 'The dependency (`Location` names it).', schema: AssetDependencySchema })
+  @ApiProblems(403, 409, 422)
   async declareDependency(@Param('id', ParseUUIDPipe) id: string, @Body() input: CreateDependencyDto, @Res({ passthrough: true }) reply: FastifyReply) {
     const dependency = await this.dependencies.declare(id, input);
     void reply.header('Location', `/api/assets/${id}/dependencies/${dependency.id}`);
@@ -66,12 +79,15 @@ export class AssetsController {
   }
 
   @Get(':id/dependencies')
+  @ApiOkResponse({ schema: AssetDependencyPageSchema })
   listDependencies(@Param('id', ParseUUIDPipe) id: string, @Query() query: ListDependenciesQuery) {
     return this.dependencies.list(id, query);
   }
 
   @Delete(':id/dependencies/:dependencyId')
   @HttpCode(204)
+  @ApiNoContentResponse({ description: 'Removed.' })
+  @ApiProblems(403, 409)
   async removeDependency(@Param('id', ParseUUIDPipe) id: string, @Param('dependencyId', ParseUUIDPipe) dependencyId: string): Promise<void> {
     await this.dependencies.remove(id, dependencyId);
   }
@@ -79,6 +95,10 @@ export class AssetsController {
   @Get(':id/lineage')
   @ExpensiveRead()
   @ApiProduces('application/json', 'text/plain')
+  @ApiOkResponse({
+    description: 'The lineage: JSON, or with `format=mermaid`/`format=dot` the graph as text.',
+    content: { 'application/json': { schema: AssetLineageSchema }, 'text/plain': { schema: { type: 'string' } } },
+  })
   async lineage(@Param('id', ParseUUIDPipe) id: string, @Query() query: LineageQuery, @Res({ passthrough: true }) reply: FastifyReply) {
     const lineage = await this.dependencies.lineage(id, query);
     if (query.format === 'json') return lineage;

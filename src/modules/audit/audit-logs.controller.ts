@@ -2,8 +2,9 @@ import { once } from 'node:events';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { OutgoingHttpHeaders } from 'node:http';
 import { Controller, Get, Logger, Param, ParseUUIDPipe, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
+import { ApiProblems, CountSchema } from '../../platform/http/openapi.js';
 import { Role } from '../../platform/auth/principal.js';
 import { RequireRoles } from '../../platform/auth/roles.decorator.js';
 import { ExpensiveRead } from '../../platform/tenancy/expensive-read.decorator.js';
@@ -14,6 +15,7 @@ import { AuditEvents } from './audit-events.js';
 import { AuditLogService } from './audit-log.service.js';
 import { AuditVerification } from './audit-verification.js';
 import { EXPORT_CONTENT_TYPES, exportHeader, exportLine } from './audit-export.js';
+import { AuditEntryPageSchema, AuditEntrySchema, AuditStatsSchema, AuditVerificationSchema } from './dto/audit-log.response.js';
 import { AuditStatsQuery } from './dto/audit-stats.query.js';
 import { AuditFilterQuery, AuditRangeQuery, ExportAuditLogsQuery, ListAuditLogsQuery } from './dto/list-audit-logs.query.js';
 
@@ -23,6 +25,7 @@ const STALLED_CLIENT_MS = 30_000;
 @ApiTags('audit-logs')
 @ApiBearerAuth()
 @RequireRoles(Role.Admin)
+@ApiProblems([403, 'The caller is not an administrator of the tenant.'])
 @Controller('audit-logs')
 export class AuditLogsController {
   private readonly logger = new Logger(AuditLogsController.name);
@@ -34,6 +37,7 @@ export class AuditLogsController {
   ) {}
 
   @Get()
+  @ApiOkResponse({ description: 'Entries, newest first.', schema: AuditEntryPageSchema })
   list(@Query() query: ListAuditLogsQuery) {
     return this.auditLog.list(query);
   }
@@ -45,6 +49,7 @@ export class AuditLogsController {
    */
   @Get('count')
   @ExpensiveRead()
+  @ApiOkResponse({ schema: CountSchema })
   count(@Query() filters: AuditFilterQuery) {
     return this.auditLog.count(filters);
   }
@@ -56,7 +61,17 @@ export class AuditLogsController {
    */
   @Get('export')
   @OwnUnitsOfWork()
-  @ApiProduces(...Object.values(EXPORT_CONTENT_TYPES))
+  @ApiOkResponse({
+    description: 'Every matching entry, newest first, as an attachment (`Content-Disposition`): NDJSON (`format=ndjson`, one `AuditEntry` per line) or CSV (`format=csv`, RFC 4180, a header line first; `actorRoles` and `details` as JSON text).',
+    content: {
+      [EXPORT_CONTENT_TYPES.ndjson.split(';')[0]!]: {
+        schema: { type: 'string', description: 'One JSON `AuditEntry` per line.' },
+      },
+      [EXPORT_CONTENT_TYPES.csv.split(';')[0]!]: {
+        schema: { type: 'string', description: 'RFC 4180 CSV with a header line.' },
+      },
+    },
+  })
   async export(@Query() query: ExportAuditLogsQuery, @Res() reply: FastifyReply): Promise<void> {
     // Who took a copy of the trail, and of what, is itself in the trail.
     await this.events.record(TenantContext.current(), TenantContext.origin(), {
@@ -111,16 +126,19 @@ export class AuditLogsController {
    */
   @Get('stats')
   @ExpensiveRead()
+  @ApiOkResponse({ description: 'Entries per bucket and action family.', schema: AuditStatsSchema })
   stats(@Query() query: AuditStatsQuery) {
     return this.auditLog.stats(query);
   }
 
   @Get('verify')
+  @ApiOkResponse({ description: 'Whether the hash chains over the range are intact (a broken chain is a 200 with `ok: false`).', schema: AuditVerificationSchema })
   verify(@Query() range: AuditRangeQuery) {
     return this.verification.verify(range);
   }
 
   @Get(':id')
+  @ApiOkResponse({ schema: AuditEntrySchema })
   get(@Param('id', ParseUUIDPipe) id: string) {
     return this.auditLog.get(id);
   }

@@ -1,5 +1,6 @@
 import { Controller, Get, Param, ParseUUIDPipe } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { AssetImpactSchema } from '../assets/dto/asset.response.js';
 import { ExpensiveRead } from '../../platform/tenancy/expensive-read.decorator.js';
 import { AssetImpactService } from './asset-impact.service.js';
 
@@ -11,6 +12,7 @@ export class AssetImpactController {
 
   /** Everything downstream (up to 20 deep, 1,000 assets) and the workflows that read or produce it. */
   @Get(':id/impact')
+  @ApiOkResponse({ schema: AssetImpactSchema })
   @ExpensiveRead()
   of(@Param('id', ParseUUIDPipe) id: string) {
     return this.impact.of(id);

@@ -1,5 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseIntPipe, Post, Put, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiProblems } from '../../platform/http/openapi.js';
+import { WorkflowExecutionPageSchema, WorkflowExecutionSchema, WorkflowVersionPageSchema, WorkflowVersionSchema } from './dto/workflow.response.js';
 import type { FastifyReply } from 'fastify';
 import { Idempotent } from '../../platform/idempotency/idempotent.decorator.js';
 import { PageQuery } from '../../platform/pagination/page.js';
@@ -24,6 +26,8 @@ export class WorkflowsController {
   /** Version 1 of a new workflow. */
   @Post()
   @Idempotent()
+  @ApiCreatedResponse({ description: 'Version 1 (`Location` names the workflow).', schema: WorkflowVersionSchema })
+  @ApiProblems(409, 422)
   async create(@Body() input: CreateWorkflowDto, @Res({ passthrough: true }) reply: FastifyReply) {
     const workflow = await this.workflows.create(input);
     void reply.header('Location', `/api/workflows/${workflow.name}`);
@@ -32,6 +36,9 @@ export class WorkflowsController {
 
   /** 201 with the next version when the content changed, 200 with the latest when it did not. */
   @Put(':name')
+  @ApiCreatedResponse({ description: 'The content changed: the next version (`Location` names it).', schema: WorkflowVersionSchema })
+  @ApiOkResponse({ description: 'The content did not change: the latest version.', schema: WorkflowVersionSchema })
+  @ApiProblems(403, 409)
   async put(@Param('name', ParseWorkflowNamePipe) name: string, @Body() input: PutWorkflowDto, @Res({ passthrough: true }) reply: FastifyReply) {
     const { workflow, created } = await this.workflows.put(name, input);
     void reply.status(created ? 201 : 200).header('Location', `/api/workflows/${name}/versions/${workflow.version}`);
@@ -40,21 +47,25 @@ export class WorkflowsController {
 
   /** The latest version of each of the tenant's workflows (`?global=true`: the catalogue's templates), newest first. */
   @Get()
+  @ApiOkResponse({ schema: WorkflowVersionPageSchema })
   list(@Query() query: ListWorkflowsQuery) {
     return this.workflows.list(query);
   }
 
   @Get(':name')
+  @ApiOkResponse({ description: 'The latest version.', schema: WorkflowVersionSchema })
   get(@Param('name', ParseWorkflowNamePipe) name: string) {
     return this.workflows.get(name);
   }
 
   @Get(':name/versions')
+  @ApiOkResponse({ schema: WorkflowVersionPageSchema })
   versions(@Param('name', ParseWorkflowNamePipe) name: string, @Query() query: PageQuery) {
     return this.workflows.versions(name, query);
   }
 
   @Get(':name/versions/:version')
+  @ApiOkResponse({ schema: WorkflowVersionSchema })
   version(@Param('name', ParseWorkflowNamePipe) name: string, @Param('version', ParseIntPipe) version: number) {
     return this.workflows.get(name, version);
   }
@@ -62,12 +73,16 @@ export class WorkflowsController {
   /** With all its versions, executions and derived dependencies. */
   @Delete(':name')
   @HttpCode(204)
+  @ApiNoContentResponse({ description: 'Deleted, with its versions and executions.' })
+  @ApiProblems(403, 409)
   async delete(@Param('name', ParseWorkflowNamePipe) name: string): Promise<void> {
     await this.workflows.delete(name);
   }
 
   @Post(':name/executions')
   @Idempotent()
+  @ApiCreatedResponse({ description: 'The execution (`Location` names it).', schema: WorkflowExecutionSchema })
+  @ApiProblems(409, 422)
   async start(@Param('name', ParseWorkflowNamePipe) name: string, @Body() input: StartExecutionDto, @Res({ passthrough: true }) reply: FastifyReply) {
     const execution = await this.executions.start(name, input);
     void reply.header('Location', `/api/workflow-executions/${execution.id}`);
@@ -75,6 +90,7 @@ export class WorkflowsController {
   }
 
   @Get(':name/executions')
+  @ApiOkResponse({ schema: WorkflowExecutionPageSchema })
   listExecutions(@Param('name', ParseWorkflowNamePipe) name: string, @Query() query: ListExecutionsQuery) {
     return this.executions.list(name, query);
   }

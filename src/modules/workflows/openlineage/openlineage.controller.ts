@@ -1,5 +1,7 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiProblems } from '../../../platform/http/openapi.js';
+import { OpenLineageIngestionSchema } from '../dto/workflow.response.js';
 import { OpenLineageService } from './openlineage.service.js';
 import { RunEventDto } from './run-event.dto.js';
 import { MAX_EVENTS_PER_BATCH, RunEventsPipe } from './run-events.pipe.js';
@@ -16,6 +18,8 @@ export class OpenLineageController {
    */
   @Post('events')
   @HttpCode(200)
+  @ApiOkResponse({ description: 'What each event did.', schema: OpenLineageIngestionSchema })
+  @ApiProblems(409)
   @ApiBody({ schema: { oneOf: [{ $ref: '#/components/schemas/RunEventDto' }, { type: 'array', maxItems: MAX_EVENTS_PER_BATCH, items: { $ref: '#/components/schemas/RunEventDto' } }] } })
   ingest(@Body(RunEventsPipe) events: RunEventDto[]) {
     return this.openLineage.ingest(events);
