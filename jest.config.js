@@ -1,5 +1,8 @@
-/** Tests run as native ESM (NODE_OPTIONS=--experimental-vm-modules), transformed by SWC. */
-const swc = {
+/**
+ * Tests run as native ESM (NODE_OPTIONS=--experimental-vm-modules), transformed by SWC; the same
+ * transform runs the sources without a build (scripts/swc-register.mjs).
+ */
+export const swc = {
   jsc: {
     target: 'es2024',
     parser: { syntax: 'typescript', decorators: true },
