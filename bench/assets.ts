@@ -67,7 +67,10 @@ async function seedAssetsAsSuperuser(adminDatabaseUrl: string): Promise<{ assets
     // lets counts read the index alone.
     await client.query('vacuum (analyze) assets');
     await client.query('vacuum (analyze) asset_dependencies');
-    const deepest = await client.query<{ id: string }>('select id from assets where tenant_id = $1 and name = $2', [LARGE, `asset-${LAYERS - 1}-0`]);
+    const deepest = await client.query<{ id: string }>('select id from assets where tenant_id = $1 and name = $2', [
+      LARGE,
+      `asset-${LAYERS - 1}-0`,
+    ]);
     return {
       assets: (small.rowCount ?? 0) + (large.rowCount ?? 0),
       edges: (smallEdges.rowCount ?? 0) + (largeEdges.rowCount ?? 0),
@@ -113,7 +116,9 @@ export const assetsSuite = {
   async seed(adminUrl: string, runtimeUrl: string): Promise<void> {
     const start = Date.now();
     seeded = await seedAssetsAsSuperuser(adminUrl);
-    console.log(`Seeded ${seeded.assets} assets and ${seeded.edges} dependencies (${LARGE}: ${LARGE_TENANT_ASSETS} in ${LAYERS} layers) in ${Date.now() - start} ms`);
+    console.log(
+      `Seeded ${seeded.assets} assets and ${seeded.edges} dependencies (${LARGE}: ${LARGE_TENANT_ASSETS} in ${LAYERS} layers) in ${Date.now() - start} ms`,
+    );
     console.log(`\n${await explainAssetQueries(runtimeUrl, seeded.deepest)}`);
   },
   async scenarios() {
@@ -125,10 +130,29 @@ export const assetsSuite = {
       { name: 'GET /api/assets/count (all tenants)', path: () => '/api/assets/count' },
       { name: `GET /api/assets?limit=50 (first page, ${LARGE_TENANT_ASSETS} assets)`, ...large, path: () => '/api/assets?limit=50' },
       { name: `GET /api/assets/count (${LARGE_TENANT_ASSETS} assets)`, ...large, path: () => '/api/assets/count' },
-      { name: `GET /api/assets/count?assetType=model (${LARGE_TENANT_ASSETS} assets)`, ...large, path: () => '/api/assets/count?assetType=model' },
-      { name: 'GET /api/assets/:id/lineage?direction=upstream&maxDepth=5 (20-deep graph)', ...large, ...lineageConnections, path: () => `/api/assets/${seeded.deepest}/lineage?direction=upstream&maxDepth=5` },
-      { name: 'GET /api/assets/:id/lineage?direction=upstream&maxDepth=20 (20-deep graph, 1,000-node cap)', ...large, ...lineageConnections, path: () => `/api/assets/${seeded.deepest}/lineage?direction=upstream&maxDepth=20` },
-      { name: 'POST /api/lineage/events (START of a new run, all tenants)', method: 'POST' as const, path: () => '/api/lineage/events', body: openLineageEvent },
+      {
+        name: `GET /api/assets/count?assetType=model (${LARGE_TENANT_ASSETS} assets)`,
+        ...large,
+        path: () => '/api/assets/count?assetType=model',
+      },
+      {
+        name: 'GET /api/assets/:id/lineage?direction=upstream&maxDepth=5 (20-deep graph)',
+        ...large,
+        ...lineageConnections,
+        path: () => `/api/assets/${seeded.deepest}/lineage?direction=upstream&maxDepth=5`,
+      },
+      {
+        name: 'GET /api/assets/:id/lineage?direction=upstream&maxDepth=20 (20-deep graph, 1,000-node cap)',
+        ...large,
+        ...lineageConnections,
+        path: () => `/api/assets/${seeded.deepest}/lineage?direction=upstream&maxDepth=20`,
+      },
+      {
+        name: 'POST /api/lineage/events (START of a new run, all tenants)',
+        method: 'POST' as const,
+        path: () => '/api/lineage/events',
+        body: openLineageEvent,
+      },
     ];
   },
 };

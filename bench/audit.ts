@@ -1,5 +1,5 @@
-import pg from 'pg';
 import type { INestApplicationContext } from '@nestjs/common';
+import pg from 'pg';
 import { AuditLogService } from '../src/modules/audit/audit-log.service.js';
 import type { ListAuditLogsQuery } from '../src/modules/audit/dto/list-audit-logs.query.js';
 import { principalOf, Role } from '../src/platform/auth/principal.js';
@@ -7,7 +7,16 @@ import { explainCalls } from './explain.js';
 
 export const AUDIT_LARGE_TENANT_ENTRIES = 1_000_000;
 export const AUDIT_ENTRIES_PER_TENANT = 4_000;
-const ACTIONS = ['task.create', 'task.transition', 'task.update', 'task_artifact.create', 'lesson.create', 'lesson.apply', 'pattern.update', 'lesson.update'];
+const ACTIONS = [
+  'task.create',
+  'task.transition',
+  'task.update',
+  'task_artifact.create',
+  'lesson.create',
+  'lesson.apply',
+  'pattern.update',
+  'lesson.update',
+];
 /** One in this many entries is an access.denied: the rare action of the filtered scenarios. */
 const DENIED_EVERY = 200;
 export const AUDIT_ACTORS = 50;
@@ -47,7 +56,9 @@ export async function setAuditCapture(adminDatabaseUrl: string, enabled: boolean
   const client = new pg.Client({ connectionString: adminDatabaseUrl });
   await client.connect();
   try {
-    const { rows } = await client.query<{ table: string }>(`select tgrelid::regclass::text as table from pg_trigger where tgname = 'audit_capture'`);
+    const { rows } = await client.query<{ table: string }>(
+      `select tgrelid::regclass::text as table from pg_trigger where tgname = 'audit_capture'`,
+    );
     for (const { table } of rows) {
       await client.query(`alter table ${table} ${enabled ? 'enable' : 'disable'} trigger audit_capture`);
     }

@@ -56,7 +56,10 @@ async function drive(until: number, responses: Response[]): Promise<void> {
         ...(write && { body: JSON.stringify({ prompt: `chaos ${id}-${n}` }) }),
       }).then(
         async (answer) => ({ kind: `${write ? 'POST' : 'GET'} ${answer.status}`, body: (await answer.json()) as { id?: string } }),
-        (error: Error & { cause?: { code?: string } }) => ({ kind: `network error ${error.cause?.code ?? error.message}`, body: {} as { id?: string } }),
+        (error: Error & { cause?: { code?: string } }) => ({
+          kind: `network error ${error.cause?.code ?? error.message}`,
+          body: {} as { id?: string },
+        }),
       );
       const createdId = response.kind === 'POST 201' ? response.body.id : undefined;
       responses.push({ sentAt, answeredAt: Date.now(), kind: response.kind, createdId });
@@ -116,13 +119,17 @@ function report(responses: Response[], outages: Outage[], lost: { missing: numbe
     const after = responses.filter((response) => response.sentAt >= outage.killedAt);
     const firstFailure = after.find((response) => !/ 20[01]$/.test(response.kind));
     const recovered = after.find((response) => response.sentAt >= outage.backAt && / 20[01]$/.test(response.kind));
-    const failed = after.filter((response) => !/ 20[01]$/.test(response.kind) && response.sentAt < (recovered?.answeredAt ?? Infinity)).length;
+    const failed = after.filter(
+      (response) => !/ 20[01]$/.test(response.kind) && response.sentAt < (recovered?.answeredAt ?? Infinity),
+    ).length;
     console.log(
       `| ${outage.what} | ${outage.backAt - outage.killedAt} | ${firstFailure ? outage.backAt - firstFailure.answeredAt : '-'} | ` +
         `${recovered ? recovered.answeredAt - outage.backAt : 'never'} | ${failed} |`,
     );
   }
-  console.log(`\nAcknowledged writes: ${acknowledged}; missing afterwards: ${lost.missing}; without exactly one audit entry: ${lost.misaudited}`);
+  console.log(
+    `\nAcknowledged writes: ${acknowledged}; missing afterwards: ${lost.missing}; without exactly one audit entry: ${lost.misaudited}`,
+  );
 }
 
 async function main(): Promise<void> {

@@ -16,7 +16,13 @@ export const SEEDED_POSITIONS = Array.from({ length: 6 }, (_, k) => ({ x: (k % 2
  * as a superuser (bypassing row-level security) with generate_series. Owned by `owner`, the subject
  * of the benchmark's tokens; every widget a bar chart with the same small query.
  */
-export async function seedDashboardsAsSuperuser(adminDatabaseUrl: string, tenants: number, dashboardsPerTenant: number, widgetsPerDashboard: number, owner: string): Promise<{ dashboards: number; widgets: number }> {
+export async function seedDashboardsAsSuperuser(
+  adminDatabaseUrl: string,
+  tenants: number,
+  dashboardsPerTenant: number,
+  widgetsPerDashboard: number,
+  owner: string,
+): Promise<{ dashboards: number; widgets: number }> {
   const client = new pg.Client({ connectionString: adminDatabaseUrl });
   await client.connect();
   try {
@@ -46,7 +52,10 @@ export async function seedDashboardsAsSuperuser(adminDatabaseUrl: string, tenant
 }
 
 /** The two oldest dashboards of each tenant (by tenant index) with their widget ids in seeded order: one to read, one to move. */
-export async function benchDashboards(adminDatabaseUrl: string, tenants: number): Promise<{ read: BenchDashboard; moved: BenchDashboard }[]> {
+export async function benchDashboards(
+  adminDatabaseUrl: string,
+  tenants: number,
+): Promise<{ read: BenchDashboard; moved: BenchDashboard }[]> {
   const client = new pg.Client({ connectionString: adminDatabaseUrl });
   await client.connect();
   try {
@@ -67,6 +76,9 @@ export async function benchDashboards(adminDatabaseUrl: string, tenants: number)
 /** The single dashboard read, explained as the tenant: the dashboard row and its widgets in one statement. */
 export function explainDashboardRead(runtimeUrl: string, tenant: string, userId: string, dashboardId: string): Promise<string> {
   return explainCalls(runtimeUrl, principalOf(tenant, userId, []), [
-    ['GET /api/dashboards/:id (the dashboard and its widgets, one statement)', (app) => app.get(DashboardsService, { strict: false }).get(dashboardId)],
+    [
+      'GET /api/dashboards/:id (the dashboard and its widgets, one statement)',
+      (app) => app.get(DashboardsService, { strict: false }).get(dashboardId),
+    ],
   ]);
 }

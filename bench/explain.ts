@@ -40,7 +40,10 @@ export async function explainCalls(runtimeUrl: string, principal: Principal, cal
           }),
       );
       await client.query('begin');
-      await client.query("select set_config('app.tenant_id', $1, true), set_config('app.actor_id', $2, true)", [principal.tenantId, principal.actorId]);
+      await client.query("select set_config('app.tenant_id', $1, true), set_config('app.actor_id', $2, true)", [
+        principal.tenantId,
+        principal.actorId,
+      ]);
       for (const [index, { text, values }] of statements.entries()) {
         const { rows } = await client.query(`explain (analyze, costs off, timing off, summary off) ${text}`, values);
         const label = statements.length > 1 ? `${name} (statement ${index + 1} of ${statements.length})` : name;

@@ -42,7 +42,9 @@ export async function seedIsolationAsSuperuser(
        join unnest($2::uuid[]) with ordinality earlier(id, n) on earlier.n < later.n`,
       [tenant, graph.map((row) => row.id)],
     );
-    const { rows: [largest] } = await client.query<{ id: string }>(
+    const {
+      rows: [largest],
+    } = await client.query<{ id: string }>(
       `insert into tasks (id, tenant_id, project_id, user_id, prompt, state, config, metadata, created_at, updated_at)
        values (uuidv7(), $1, (select id from projects where tenant_id = $1 and name = 'large'), 'bench', 'the largest task', 'running', '{}', '{}', now(), now()) returning id`,
       [tenant],

@@ -1,5 +1,5 @@
-import pg from 'pg';
 import type { INestApplicationContext } from '@nestjs/common';
+import pg from 'pg';
 import type { ListLessonsQuery } from '../src/modules/lessons/dto/list-lessons.query.js';
 import { LessonsService } from '../src/modules/lessons/lessons.service.js';
 import { principalOf } from '../src/platform/auth/principal.js';
@@ -28,9 +28,11 @@ export async function seedLessonsAsSuperuser(adminDatabaseUrl: string, tenants: 
   const client = new pg.Client({ connectionString: adminDatabaseUrl });
   await client.connect();
   const words = (count: number, salt: number) =>
-    Array.from({ length: count }, (_, k) => `w[1 + ((n * ${7919 + k * 31} + t * ${104729 + salt}) % ${VOCABULARY.length})]`).join(` || ' ' || `);
+    Array.from({ length: count }, (_, k) => `w[1 + ((n * ${7919 + k * 31} + t * ${104729 + salt}) % ${VOCABULARY.length})]`).join(
+      ` || ' ' || `,
+    );
   try {
-    await client.query('set maintenance_work_mem = \'256MB\'');
+    await client.query("set maintenance_work_mem = '256MB'");
     const { rowCount } = await client.query(
       `with vocabulary as (select $3::text[] as w, $4::text[] as tags)
        insert into lessons (id, tenant_id, category, title, summary, details, tags, source_agent, confidence,

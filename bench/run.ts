@@ -3,18 +3,18 @@ import { cpus, totalmem } from 'node:os';
 import autocannon from 'autocannon';
 import jwt from 'jsonwebtoken';
 import { DEVELOPMENT_JWT_SECRET } from '../src/config/environment.js';
+import { MAX_EXECUTIONS_PER_TASK, MAX_OUTCOME_BYTES } from '../src/modules/tasks/task-limits.js';
 import { startEmbeddedDatabase } from '../src/platform/database/embedded-database.js';
 import { migrateToLatest } from '../src/platform/database/migrations.js';
 import { encodeCursor, NEWEST_FIRST } from '../src/platform/pagination/keyset.js';
 import { assetsSuite } from './assets.js';
 import { AUDIT_LARGE_TENANT_ENTRIES, explainAuditQueries, seedAuditAsSuperuser, setAuditCapture } from './audit.js';
-import { benchDashboards, type BenchDashboard, explainDashboardRead, seedDashboardsAsSuperuser, SEEDED_POSITIONS } from './dashboards.js';
-import { explainTaskQueries } from './tasks.js';
-import { MAX_EXECUTIONS_PER_TASK, MAX_OUTCOME_BYTES } from '../src/modules/tasks/task-limits.js';
+import { type BenchDashboard, benchDashboards, explainDashboardRead, SEEDED_POSITIONS, seedDashboardsAsSuperuser } from './dashboards.js';
 import { DENSE_GRAPH_TASKS, type IsolationSeed, seedIsolationAsSuperuser } from './isolation.js';
 import { explainLessonQueries, seedLessonsAsSuperuser } from './lessons.js';
-import { projectIdsNamed, rowAt, seedAsSuperuser, SeedShape, tenantName } from './seed.js';
+import { projectIdsNamed, rowAt, SeedShape, seedAsSuperuser, tenantName } from './seed.js';
 import { startBuiltServer } from './server.js';
+import { explainTaskQueries } from './tasks.js';
 
 /**
  * npm run bench [-- tasks|lessons|dashboards]: boots the built server on a fresh embedded database, seeds it,
@@ -114,7 +114,11 @@ const createTask: Scenario = {
   path: () => '/api/tasks',
   // In a project of the tenant when the suite seeded them (tasks), else in none (audit).
   body: (tenant) =>
-    JSON.stringify({ prompt: 'Refactor the billing module and add tests', ...(benchProjects[tenant] && { projectId: benchProjects[tenant] }), config: { model: 'large' } }),
+    JSON.stringify({
+      prompt: 'Refactor the billing module and add tests',
+      ...(benchProjects[tenant] && { projectId: benchProjects[tenant] }),
+      config: { model: 'large' },
+    }),
 };
 /** The same create without a project: what the project's foreign key costs a create, by difference. */
 const createTaskWithoutProject: Scenario = {
@@ -149,7 +153,9 @@ const suites: Record<string, Suite> = {
     async seed(adminUrl, runtimeUrl) {
       const seedStart = Date.now();
       const seeded = await seedAsSuperuser(adminUrl, SHAPE);
-      console.log(`Seeded ${seeded} tasks across ${SHAPE.tenants} tenants (${tenantName(1)}: ${SHAPE.largeTenantTasks}) in ${Date.now() - seedStart} ms`);
+      console.log(
+        `Seeded ${seeded} tasks across ${SHAPE.tenants} tenants (${tenantName(1)}: ${SHAPE.largeTenantTasks}) in ${Date.now() - seedStart} ms`,
+      );
       benchProjects = await projectIdsNamed(adminUrl, 'project-0', SHAPE.tenants);
       const deepRow = await rowAt(adminUrl, tenantName(LARGE_TENANT + 1), DEEP_OFFSET);
       deepCursor = encodeCursor(NEWEST_FIRST, deepRow);
@@ -165,11 +171,29 @@ const suites: Record<string, Suite> = {
       return [
         { name: 'GET /api/tasks?limit=50 (first page, all tenants)', path: () => '/api/tasks?limit=50' },
         { name: 'GET /api/tasks?state=running&limit=50 (all tenants)', path: () => '/api/tasks?state=running&limit=50' },
-        { name: 'GET /api/tasks/:id (with executions, artifacts, approvals)', path: (tenant) => `/api/tasks/${firstPages[tenant].items[7].id}` },
-        { name: `GET /api/tasks?limit=50 (first page, ${SHAPE.largeTenantTasks} tasks)`, tenant: LARGE_TENANT, path: () => '/api/tasks?limit=50' },
-        { name: `GET /api/tasks?limit=50&cursor=… (${DEEP_OFFSET} tasks deep)`, tenant: LARGE_TENANT, path: () => `/api/tasks?limit=50&cursor=${deepCursor}` },
-        { name: `GET /api/tasks?state=running&limit=50 (${SHAPE.largeTenantTasks} tasks)`, tenant: LARGE_TENANT, path: () => '/api/tasks?state=running&limit=50' },
-        { name: 'GET /api/projects/:id/tasks/recent (what agent runners poll, all tenants)', path: (tenant) => `/api/projects/${benchProjects[tenant]}/tasks/recent` },
+        {
+          name: 'GET /api/tasks/:id (with executions, artifacts, approvals)',
+          path: (tenant) => `/api/tasks/${firstPages[tenant].items[7].id}`,
+        },
+        {
+          name: `GET /api/tasks?limit=50 (first page, ${SHAPE.largeTenantTasks} tasks)`,
+          tenant: LARGE_TENANT,
+          path: () => '/api/tasks?limit=50',
+        },
+        {
+          name: `GET /api/tasks?limit=50&cursor=… (${DEEP_OFFSET} tasks deep)`,
+          tenant: LARGE_TENANT,
+          path: () => `/api/tasks?limit=50&cursor=${deepCursor}`,
+        },
+        {
+          name: `GET /api/tasks?state=running&limit=50 (${SHAPE.largeTenantTasks} tasks)`,
+          tenant: LARGE_TENANT,
+          path: () => '/api/tasks?state=running&limit=50',
+        },
+        {
+          name: 'GET /api/projects/:id/tasks/recent (what agent runners poll, all tenants)',
+          path: (tenant) => `/api/projects/${benchProjects[tenant]}/tasks/recent`,
+        },
         { name: 'GET /api/projects?limit=50 (with task and dashboard counts, all tenants)', path: () => '/api/projects?limit=50' },
         createTask,
         createTaskWithoutProject,
@@ -186,9 +210,15 @@ const suites: Record<string, Suite> = {
     },
     async scenarios() {
       return [
-        { name: `GET /api/lessons?q=${SEARCH_QUERY.replace(' ', '+')} (relevance)`, path: () => `/api/lessons?q=${encodeURIComponent(SEARCH_QUERY)}` },
+        {
+          name: `GET /api/lessons?q=${SEARCH_QUERY.replace(' ', '+')} (relevance)`,
+          path: () => `/api/lessons?q=${encodeURIComponent(SEARCH_QUERY)}`,
+        },
         { name: `GET /api/lessons?tags=${SEARCH_TAGS.join(',')}`, path: () => `/api/lessons?tags=${SEARCH_TAGS.join(',')}` },
-        { name: 'GET /api/lessons?q=retyr+budgte (typos: trigram fallback)', path: () => `/api/lessons?q=${encodeURIComponent(TYPO_QUERY)}` },
+        {
+          name: 'GET /api/lessons?q=retyr+budgte (typos: trigram fallback)',
+          path: () => `/api/lessons?q=${encodeURIComponent(TYPO_QUERY)}`,
+        },
       ];
     },
   },
@@ -197,7 +227,9 @@ const suites: Record<string, Suite> = {
       adminDatabaseUrl = adminUrl;
       const seedStart = Date.now();
       const seeded = await seedAuditAsSuperuser(adminUrl, SHAPE.tenants);
-      console.log(`Seeded ${seeded} audit entries across ${SHAPE.tenants} tenants (${tenantName(1)}: ${AUDIT_LARGE_TENANT_ENTRIES}) in ${Date.now() - seedStart} ms`);
+      console.log(
+        `Seeded ${seeded} audit entries across ${SHAPE.tenants} tenants (${tenantName(1)}: ${AUDIT_LARGE_TENANT_ENTRIES}) in ${Date.now() - seedStart} ms`,
+      );
       console.log(`\n${await explainAuditQueries(runtimeUrl, tenantName(LARGE_TENANT + 1))}`);
     },
     async scenarios() {
@@ -215,9 +247,21 @@ const suites: Record<string, Suite> = {
         ...[
           { name: 'GET /api/audit-logs?limit=50 (latest page, all tenants)', path: () => '/api/audit-logs?limit=50' },
           { name: `GET /api/audit-logs?limit=50 (latest page, ${large})`, tenant: LARGE_TENANT, path: () => '/api/audit-logs?limit=50' },
-          { name: `GET /api/audit-logs?action=task.&limit=50 (${large})`, tenant: LARGE_TENANT, path: () => '/api/audit-logs?action=task.&limit=50' },
-          { name: `GET /api/audit-logs?action=access.denied&limit=50 (${large})`, tenant: LARGE_TENANT, path: () => '/api/audit-logs?action=access.denied&limit=50' },
-          { name: `GET /api/audit-logs?actorId=user-7&limit=50 (${large})`, tenant: LARGE_TENANT, path: () => '/api/audit-logs?actorId=user-7&limit=50' },
+          {
+            name: `GET /api/audit-logs?action=task.&limit=50 (${large})`,
+            tenant: LARGE_TENANT,
+            path: () => '/api/audit-logs?action=task.&limit=50',
+          },
+          {
+            name: `GET /api/audit-logs?action=access.denied&limit=50 (${large})`,
+            tenant: LARGE_TENANT,
+            path: () => '/api/audit-logs?action=access.denied&limit=50',
+          },
+          {
+            name: `GET /api/audit-logs?actorId=user-7&limit=50 (${large})`,
+            tenant: LARGE_TENANT,
+            path: () => '/api/audit-logs?actorId=user-7&limit=50',
+          },
           {
             name: `GET /api/audit-logs?from=…&to=… (one day, five days ago, ${large})`,
             tenant: LARGE_TENANT,
@@ -235,11 +279,23 @@ const suites: Record<string, Suite> = {
         largest: 200,
         fieldBytes: MAX_OUTCOME_BYTES - 64,
       });
-      console.log(`Seeded a ${DENSE_GRAPH_TASKS}-task fully connected graph and a task with ${MAX_EXECUTIONS_PER_TASK} executions (200 at the field caps) for ${tenantName(GREEDY_TENANT + 1)}`);
+      console.log(
+        `Seeded a ${DENSE_GRAPH_TASKS}-task fully connected graph and a task with ${MAX_EXECUTIONS_PER_TASK} executions (200 at the field caps) for ${tenantName(GREEDY_TENANT + 1)}`,
+      );
     },
     async scenarios() {
-      const quiet: Scenario = { name: `GET /api/tasks?limit=50 (${tenantName(QUIET_TENANT + 1)} alone)`, tenant: QUIET_TENANT, connections: 8, path: () => '/api/tasks?limit=50' };
-      const greedy = (name: string, path: string): Scenario => ({ name: `${name} (${tenantName(GREEDY_TENANT + 1)})`, tenant: GREEDY_TENANT, connections: 16, path: () => path });
+      const quiet: Scenario = {
+        name: `GET /api/tasks?limit=50 (${tenantName(QUIET_TENANT + 1)} alone)`,
+        tenant: QUIET_TENANT,
+        connections: 8,
+        path: () => '/api/tasks?limit=50',
+      };
+      const greedy = (name: string, path: string): Scenario => ({
+        name: `${name} (${tenantName(GREEDY_TENANT + 1)})`,
+        tenant: GREEDY_TENANT,
+        connections: 16,
+        path: () => path,
+      });
       return [
         quiet,
         {
@@ -258,13 +314,18 @@ const suites: Record<string, Suite> = {
       adminDatabaseUrl = adminUrl;
       const seedStart = Date.now();
       const seeded = await seedDashboardsAsSuperuser(adminUrl, SHAPE.tenants, DASHBOARDS_PER_TENANT, WIDGETS_PER_DASHBOARD, BENCH_USER);
-      console.log(`Seeded ${seeded.dashboards} dashboards and ${seeded.widgets} widgets across ${SHAPE.tenants} tenants in ${Date.now() - seedStart} ms`);
+      console.log(
+        `Seeded ${seeded.dashboards} dashboards and ${seeded.widgets} widgets across ${SHAPE.tenants} tenants in ${Date.now() - seedStart} ms`,
+      );
       dashboards = await benchDashboards(adminUrl, SHAPE.tenants);
       console.log(`\n${await explainDashboardRead(runtimeUrl, tenantName(1), BENCH_USER, dashboards[0].read.id)}`);
     },
     async scenarios() {
       return [
-        { name: `GET /api/dashboards/:id (${WIDGETS_PER_DASHBOARD} widgets, all tenants)`, path: (tenant) => `/api/dashboards/${dashboards[tenant].read.id}` },
+        {
+          name: `GET /api/dashboards/:id (${WIDGETS_PER_DASHBOARD} widgets, all tenants)`,
+          path: (tenant) => `/api/dashboards/${dashboards[tenant].read.id}`,
+        },
         layoutBatch,
         // The audit's share of a heavier mutation (three entries per batch), off and on twice.
         ...[1, 2].flatMap(() => [
@@ -299,7 +360,9 @@ async function main(): Promise<void> {
 
     const server = await startBuiltServer(database.runtimeUrl, HTTP_PORT);
     try {
-      console.log(`\nNode ${process.version}, ${cpus().length} × ${cpus()[0]?.model}, ${Math.round(totalmem() / 2 ** 30)} GiB; ${CONNECTIONS} connections, ${DURATION_SECONDS} s each\n`);
+      console.log(
+        `\nNode ${process.version}, ${cpus().length} × ${cpus()[0]?.model}, ${Math.round(totalmem() / 2 ** 30)} GiB; ${CONNECTIONS} connections, ${DURATION_SECONDS} s each\n`,
+      );
       console.log('| route | requests/s | p50 ms | p99 ms | non-2xx/errors |');
       console.log('|---|---|---|---|---|');
       for (const name of chosen) {

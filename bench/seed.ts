@@ -69,10 +69,10 @@ export async function rowAt(adminDatabaseUrl: string, tenant: string, offset: nu
   const client = new pg.Client({ connectionString: adminDatabaseUrl });
   await client.connect();
   try {
-    const { rows } = await client.query('select id, created_at from tasks where tenant_id = $1 order by created_at desc, id desc offset $2 limit 1', [
-      tenant,
-      offset,
-    ]);
+    const { rows } = await client.query(
+      'select id, created_at from tasks where tenant_id = $1 order by created_at desc, id desc offset $2 limit 1',
+      [tenant, offset],
+    );
     return { id: rows[0].id, createdAt: rows[0].created_at };
   } finally {
     await client.end();

@@ -2,7 +2,11 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 
 /** The built server (dist/src/main.js) as a child process, serving an already migrated database; `environment` overrides. */
-export async function startBuiltServer(runtimeUrl: string, port: number, environment: Record<string, string> = {}): Promise<{ stop(): Promise<void> }> {
+export async function startBuiltServer(
+  runtimeUrl: string,
+  port: number,
+  environment: Record<string, string> = {},
+): Promise<{ stop(): Promise<void> }> {
   const server: ChildProcess = spawn(process.execPath, ['dist/src/main.js'], {
     env: {
       ...process.env,
@@ -20,7 +24,12 @@ export async function startBuiltServer(runtimeUrl: string, port: number, environ
   });
   const ready = `http://127.0.0.1:${port}/health/ready`;
   for (let attempt = 0; attempt < 300; attempt++) {
-    if (await fetch(ready).then((response) => response.ok, () => false)) {
+    if (
+      await fetch(ready).then(
+        (response) => response.ok,
+        () => false,
+      )
+    ) {
       return {
         stop: async () => {
           server.kill('SIGTERM');

@@ -10,9 +10,9 @@ import { v7 as uuidv7 } from 'uuid';
 import { parseEnvironment } from '../src/config/environment.js';
 import { DEPENDENCY_TYPES, type DependencyType } from '../src/modules/assets/asset-type.js';
 import { CreateAssetDto } from '../src/modules/assets/dto/create-asset.dto.js';
-import { GLOBAL_TENANT_ID } from '../src/platform/tenancy/global-catalogue.js';
 import { WorkflowDefinitionDto } from '../src/modules/workflows/dto/workflow-definition.dto.js';
 import { startEmbeddedDatabase } from '../src/platform/database/embedded-database.js';
+import { GLOBAL_TENANT_ID } from '../src/platform/tenancy/global-catalogue.js';
 
 /**
  * npm run catalog -- import <file.json> | export [file.json]
@@ -97,7 +97,8 @@ export async function parseCatalog(text: string): Promise<Catalog> {
       if (typeof dependency[end] !== 'string' || dependency[end].trim() === '') problems.push(`${at}.${end}: must name a global asset`);
     }
     if (!DEPENDENCY_TYPES.includes(dependency.type)) problems.push(`${at}.type: must be one of ${DEPENDENCY_TYPES.join(', ')}`);
-    if (typeof dependency.upstream === 'string' && dependency.upstream === dependency.downstream) problems.push(`${at}: an asset cannot depend on itself`);
+    if (typeof dependency.upstream === 'string' && dependency.upstream === dependency.downstream)
+      problems.push(`${at}: an asset cannot depend on itself`);
   }
   for (const [index, asset] of catalog.assets.entries()) {
     for (const error of await validate(plainToInstance(CreateAssetDto, asset), { whitelist: true, forbidNonWhitelisted: true })) {
@@ -105,9 +106,15 @@ export async function parseCatalog(text: string): Promise<Catalog> {
     }
   }
   for (const [index, workflow] of catalog.workflows.entries()) {
-    if (typeof workflow.name !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._:-]{0,199}$/.test(workflow.name)) problems.push(`workflows[${index}].name: invalid`);
-    for (const error of await validate(plainToInstance(WorkflowDefinitionDto, workflow.definition ?? {}), { whitelist: true, forbidNonWhitelisted: true })) {
-      problems.push(`workflows[${index}].definition.${error.property}: ${Object.values(error.constraints ?? { invalid: 'invalid' }).join('; ')}`);
+    if (typeof workflow.name !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._:-]{0,199}$/.test(workflow.name))
+      problems.push(`workflows[${index}].name: invalid`);
+    for (const error of await validate(plainToInstance(WorkflowDefinitionDto, workflow.definition ?? {}), {
+      whitelist: true,
+      forbidNonWhitelisted: true,
+    })) {
+      problems.push(
+        `workflows[${index}].definition.${error.property}: ${Object.values(error.constraints ?? { invalid: 'invalid' }).join('; ')}`,
+      );
     }
   }
   if (problems.length > 0) throw new Error(`The catalogue is invalid:\n  ${problems.join('\n  ')}`);
@@ -119,7 +126,10 @@ export async function parseCatalog(text: string): Promise<Catalog> {
  * next version; each listed edge is added unless the catalogue has it (both ends must be global
  * assets: of the file, or already in the catalogue).
  */
-export async function importCatalog(client: pg.ClientBase, catalog: Catalog): Promise<{ assets: number; dependencies: number; workflowVersions: number }> {
+export async function importCatalog(
+  client: pg.ClientBase,
+  catalog: Catalog,
+): Promise<{ assets: number; dependencies: number; workflowVersions: number }> {
   for (const asset of catalog.assets) {
     await client.query(
       `insert into assets (id, tenant_id, name, description, asset_type, owner, tags, metadata, created_at, updated_at)
@@ -128,7 +138,16 @@ export async function importCatalog(client: pg.ClientBase, catalog: Catalog): Pr
          owner = excluded.owner, tags = excluded.tags, metadata = excluded.metadata, updated_at = excluded.updated_at
        where (assets.description, assets.asset_type, assets.owner, assets.tags, assets.metadata)
          is distinct from (excluded.description, excluded.asset_type, excluded.owner, excluded.tags, excluded.metadata)`,
-      [uuidv7(), GLOBAL_TENANT_ID, asset.name, asset.description ?? null, asset.assetType, asset.owner ?? null, asset.tags ?? [], asset.metadata === undefined ? null : JSON.stringify(asset.metadata)],
+      [
+        uuidv7(),
+        GLOBAL_TENANT_ID,
+        asset.name,
+        asset.description ?? null,
+        asset.assetType,
+        asset.owner ?? null,
+        asset.tags ?? [],
+        asset.metadata === undefined ? null : JSON.stringify(asset.metadata),
+      ],
     );
   }
   const dependencies = await importDependencies(client, catalog.dependencies ?? []);
@@ -146,9 +165,16 @@ export async function importCatalog(client: pg.ClientBase, catalog: Catalog): Pr
     const workflowId = latest?.id ?? uuidv7();
     const version = (latest?.version ?? 0) + 1;
     if (latest) {
-      await client.query('update workflows set latest_version = $3, updated_at = now() where tenant_id = $1 and id = $2', [GLOBAL_TENANT_ID, workflowId, version]);
+      await client.query('update workflows set latest_version = $3, updated_at = now() where tenant_id = $1 and id = $2', [
+        GLOBAL_TENANT_ID,
+        workflowId,
+        version,
+      ]);
     } else {
-      await client.query('insert into workflows (id, tenant_id, name, latest_version, created_at, updated_at) values ($1, $2, $3, 1, now(), now())', [workflowId, GLOBAL_TENANT_ID, workflow.name]);
+      await client.query(
+        'insert into workflows (id, tenant_id, name, latest_version, created_at, updated_at) values ($1, $2, $3, 1, now(), now())',
+        [workflowId, GLOBAL_TENANT_ID, workflow.name],
+      );
     }
     await client.query(
       `insert into workflow_versions (id, tenant_id, workflow_id, version, description, definition, created_by, created_at)
@@ -164,10 +190,15 @@ export async function importCatalog(client: pg.ClientBase, catalog: Catalog): Pr
 async function importDependencies(client: pg.ClientBase, dependencies: readonly CatalogDependency[]): Promise<number> {
   if (dependencies.length === 0) return 0;
   const names = [...new Set(dependencies.flatMap((dependency) => [dependency.upstream, dependency.downstream]))];
-  const { rows } = await client.query<{ name: string; id: string }>('select name, id from assets where tenant_id = $1 and name = any($2::text[])', [GLOBAL_TENANT_ID, names]);
+  const { rows } = await client.query<{ name: string; id: string }>(
+    'select name, id from assets where tenant_id = $1 and name = any($2::text[])',
+    [GLOBAL_TENANT_ID, names],
+  );
   const ids = new Map(rows.map((row) => [row.name, row.id]));
   const unknown = dependencies.flatMap((dependency, index) =>
-    (['upstream', 'downstream'] as const).filter((end) => !ids.has(dependency[end])).map((end) => `dependencies[${index}].${end}: no global asset named "${dependency[end]}"`),
+    (['upstream', 'downstream'] as const)
+      .filter((end) => !ids.has(dependency[end]))
+      .map((end) => `dependencies[${index}].${end}: no global asset named "${dependency[end]}"`),
   );
   if (unknown.length > 0) throw new CatalogRefusal(`The catalogue is invalid:\n  ${unknown.join('\n  ')}`);
   let added = 0;
@@ -212,7 +243,12 @@ export async function exportCatalog(client: pg.ClientBase): Promise<Catalog> {
  * it is an end of. A workflow template that tenants have run is refused (their executions are their
  * history) unless `withExecutions`: then those executions go first, each in its own tenant's name.
  */
-export async function removeEntry(client: pg.ClientBase, kind: 'asset' | 'workflow', name: string, options: { withExecutions?: boolean } = {}): Promise<boolean> {
+export async function removeEntry(
+  client: pg.ClientBase,
+  kind: 'asset' | 'workflow',
+  name: string,
+  options: { withExecutions?: boolean } = {},
+): Promise<boolean> {
   if (kind === 'workflow') await removeExecutionsOf(client, name, options.withExecutions ?? false);
   if (kind === 'asset') {
     const { rows } = await client.query<{ tenant_id: string; upstream_id: string }>(
@@ -245,18 +281,27 @@ async function removeExecutionsOf(client: pg.ClientBase, workflowName: string, w
     const executions = rows.reduce((sum, row) => sum + row.executions, 0);
     throw new CatalogRefusal(
       `Tenants ran the global workflow ${workflowName}: ${executions} executions in ${rows.length} tenants. ` +
-        'Removing it deletes them from those tenants\' history; add --with-executions to do so.',
+        "Removing it deletes them from those tenants' history; add --with-executions to do so.",
     );
   }
   for (const { tenant_id: tenantId, workflow_id: workflowId } of rows) {
     await client.query("select set_config('app.tenant_id', $1, true)", [tenantId]);
-    await client.query('delete from workflow_executions where tenant_id = $1 and workflow_tenant_id = $2 and workflow_id = $3', [tenantId, GLOBAL_TENANT_ID, workflowId]);
+    await client.query('delete from workflow_executions where tenant_id = $1 and workflow_tenant_id = $2 and workflow_id = $3', [
+      tenantId,
+      GLOBAL_TENANT_ID,
+      workflowId,
+    ]);
   }
   await client.query("select set_config('app.tenant_id', $1, true)", [GLOBAL_TENANT_ID]);
 }
 
 /** Removes global edges between two global assets: of `type`, or of every type. */
-export async function removeDependency(client: pg.ClientBase, upstream: string, downstream: string, type?: DependencyType): Promise<number> {
+export async function removeDependency(
+  client: pg.ClientBase,
+  upstream: string,
+  downstream: string,
+  type?: DependencyType,
+): Promise<number> {
   const { rowCount } = await client.query(
     `delete from asset_dependencies d using assets up, assets down
      where d.tenant_id = $1 and up.tenant_id = $1 and up.name = $2 and down.tenant_id = $1 and down.name = $3
@@ -291,7 +336,9 @@ async function main(): Promise<void> {
         if (!file) throw new Error('Usage: npm run catalog -- import <file.json>');
         const catalog = await parseCatalog(await readFile(file, 'utf8'));
         const result = await inCatalogTransaction(ownerUrl, (client) => importCatalog(client, catalog));
-        console.log(`Imported ${result.assets} assets, ${result.dependencies} new dependencies and ${result.workflowVersions} new workflow versions`);
+        console.log(
+          `Imported ${result.assets} assets, ${result.dependencies} new dependencies and ${result.workflowVersions} new workflow versions`,
+        );
         break;
       }
       case 'export': {
@@ -303,15 +350,28 @@ async function main(): Promise<void> {
       case 'remove': {
         if (values.upstream !== undefined || values.downstream !== undefined) {
           const { upstream, downstream, type } = values;
-          if (!upstream || !downstream) throw new Error('Usage: npm run catalog -- remove --upstream <name> --downstream <name> [--type data|metadata|control]');
-          if (type !== undefined && !DEPENDENCY_TYPES.includes(type as DependencyType)) throw new Error(`--type must be one of ${DEPENDENCY_TYPES.join(', ')}`);
-          const removed = await inCatalogTransaction(ownerUrl, (client) => removeDependency(client, upstream, downstream, type as DependencyType | undefined));
+          if (!upstream || !downstream)
+            throw new Error('Usage: npm run catalog -- remove --upstream <name> --downstream <name> [--type data|metadata|control]');
+          if (type !== undefined && !DEPENDENCY_TYPES.includes(type as DependencyType))
+            throw new Error(`--type must be one of ${DEPENDENCY_TYPES.join(', ')}`);
+          const removed = await inCatalogTransaction(ownerUrl, (client) =>
+            removeDependency(client, upstream, downstream, type as DependencyType | undefined),
+          );
           console.log(`Removed ${removed} global dependencies of ${downstream} on ${upstream}`);
           break;
         }
-        const [kind, name] = values.asset ? (['asset', values.asset] as const) : values.workflow ? (['workflow', values.workflow] as const) : [];
-        if (!kind || !name) throw new Error('Usage: npm run catalog -- remove --asset <name> | --workflow <name> [--with-executions] | --upstream <name> --downstream <name> [--type <type>]');
-        const removed = await inCatalogTransaction(ownerUrl, (client) => removeEntry(client, kind, name, { withExecutions: values['with-executions'] }));
+        const [kind, name] = values.asset
+          ? (['asset', values.asset] as const)
+          : values.workflow
+            ? (['workflow', values.workflow] as const)
+            : [];
+        if (!kind || !name)
+          throw new Error(
+            'Usage: npm run catalog -- remove --asset <name> | --workflow <name> [--with-executions] | --upstream <name> --downstream <name> [--type <type>]',
+          );
+        const removed = await inCatalogTransaction(ownerUrl, (client) =>
+          removeEntry(client, kind, name, { withExecutions: values['with-executions'] }),
+        );
         console.log(removed ? `Removed the global ${kind} ${name}` : `No global ${kind} named ${name}`);
         break;
       }

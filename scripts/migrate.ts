@@ -31,7 +31,12 @@ async function main(): Promise<void> {
         await withMigrator(ownerUrl, (migrator) => migrator.down(values.to ? { to: values.to } : undefined), [], environment);
         break;
       case 'create': {
-        const result = await withMigrator(ownerUrl, (migrator) => migrator.create('migrations', false, false, values.name), COMPILED_ENTITIES, environment);
+        const result = await withMigrator(
+          ownerUrl,
+          (migrator) => migrator.create('migrations', false, false, values.name),
+          COMPILED_ENTITIES,
+          environment,
+        );
         console.log(result.fileName ? `Created migrations/${result.fileName}` : 'No schema changes to migrate');
         await writeMigrationIndex();
         break;
@@ -46,7 +51,10 @@ async function main(): Promise<void> {
 
 /** migrations/index.ts lists every migration class, so the same list runs from dist, jest and scripts. */
 async function writeMigrationIndex(): Promise<void> {
-  const names = (await readdir('migrations')).filter((file) => /^Migration\d+.*\.ts$/.test(file)).map((file) => file.slice(0, -3)).sort();
+  const names = (await readdir('migrations'))
+    .filter((file) => /^Migration\d+.*\.ts$/.test(file))
+    .map((file) => file.slice(0, -3))
+    .sort();
   const imports = names.map((name) => `import { ${name} } from './${name}.js';`).join('\n');
   const entries = names.map((name) => `  { name: '${name}', class: ${name} },`).join('\n');
   await writeFile(

@@ -6,7 +6,11 @@
 export const DEMO_MARKER_PROJECT = 'Demo: Checkout revamp';
 
 export const PROJECTS = [
-  { name: DEMO_MARKER_PROJECT, description: 'Agents rebuild the checkout flow: API, UI and tests.', settings: { defaultAgent: 'backend_dev' } },
+  {
+    name: DEMO_MARKER_PROJECT,
+    description: 'Agents rebuild the checkout flow: API, UI and tests.',
+    settings: { defaultAgent: 'backend_dev' },
+  },
   { name: 'Demo: Data platform', description: 'Nightly ingestion and the analytics dashboards on top of it.', settings: {} },
 ];
 
@@ -73,9 +77,25 @@ export const DASHBOARDS = [
     description: 'Orders, revenue and the agents working on checkout.',
     isPublic: true,
     widgets: [
-      { type: 'metric', title: 'Revenue today', position: { x: 0, y: 0, w: 4, h: 2 }, query: { tables: [{ table: 'orders' }], columns: [{ table: 'orders', column: 'amount', aggregation: 'sum' }] } },
-      { type: 'line_chart', title: 'Orders per day', position: { x: 4, y: 0, w: 8, h: 4 }, savedQuery: true, config: { xAxis: 'created_on', yAxis: 'orders' } },
-      { type: 'text', title: 'Read me', position: { x: 0, y: 2, w: 4, h: 2 }, config: { markdown: 'Seeded by `npm run seed`: edit or delete anything.' } },
+      {
+        type: 'metric',
+        title: 'Revenue today',
+        position: { x: 0, y: 0, w: 4, h: 2 },
+        query: { tables: [{ table: 'orders' }], columns: [{ table: 'orders', column: 'amount', aggregation: 'sum' }] },
+      },
+      {
+        type: 'line_chart',
+        title: 'Orders per day',
+        position: { x: 4, y: 0, w: 8, h: 4 },
+        savedQuery: true,
+        config: { xAxis: 'created_on', yAxis: 'orders' },
+      },
+      {
+        type: 'text',
+        title: 'Read me',
+        position: { x: 0, y: 2, w: 4, h: 2 },
+        config: { markdown: 'Seeded by `npm run seed`: edit or delete anything.' },
+      },
     ],
   },
   {
@@ -83,8 +103,33 @@ export const DASHBOARDS = [
     description: 'Rows loaded per source.',
     isPublic: false,
     widgets: [
-      { type: 'bar_chart', title: 'Rows by source', position: { x: 0, y: 0, w: 6, h: 4 }, query: { tables: [{ table: 'ingestion_runs' }], columns: [{ table: 'ingestion_runs', column: 'source' }, { table: 'ingestion_runs', column: 'rows', aggregation: 'sum' }], groupBy: [{ table: 'ingestion_runs', column: 'source' }] } },
-      { type: 'table', title: 'Latest runs', position: { x: 6, y: 0, w: 6, h: 4 }, query: { tables: [{ table: 'ingestion_runs' }], columns: [{ table: 'ingestion_runs', column: 'source' }, { table: 'ingestion_runs', column: 'finished_at' }], orderBy: [{ table: 'ingestion_runs', column: 'finished_at', direction: 'desc' }], limit: 20 } },
+      {
+        type: 'bar_chart',
+        title: 'Rows by source',
+        position: { x: 0, y: 0, w: 6, h: 4 },
+        query: {
+          tables: [{ table: 'ingestion_runs' }],
+          columns: [
+            { table: 'ingestion_runs', column: 'source' },
+            { table: 'ingestion_runs', column: 'rows', aggregation: 'sum' },
+          ],
+          groupBy: [{ table: 'ingestion_runs', column: 'source' }],
+        },
+      },
+      {
+        type: 'table',
+        title: 'Latest runs',
+        position: { x: 6, y: 0, w: 6, h: 4 },
+        query: {
+          tables: [{ table: 'ingestion_runs' }],
+          columns: [
+            { table: 'ingestion_runs', column: 'source' },
+            { table: 'ingestion_runs', column: 'finished_at' },
+          ],
+          orderBy: [{ table: 'ingestion_runs', column: 'finished_at', direction: 'desc' }],
+          limit: 20,
+        },
+      },
     ],
   },
 ];

@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { type ClassConstructor, plainToInstance } from 'class-transformer';
-import { validate, type ValidationError } from 'class-validator';
+import { type ValidationError, validate } from 'class-validator';
 import { AppModule } from '../src/app.module.js';
 import { parseEnvironment } from '../src/config/environment.js';
 import { DashboardWidgetChanges } from '../src/modules/dashboards/dashboard-widget-changes.service.js';
@@ -92,8 +92,18 @@ async function writeDemo(app: INestApplicationContext): Promise<SeedSummary> {
   const tasks = app.get(TasksService, { strict: false });
   const work = app.get(TaskWorkService, { strict: false });
   const summary: SeedSummary = {
-    seeded: false, projects: 0, tasks: {}, executions: 0, reviews: 0, artifacts: 0, approvals: 0,
-    lessons: 0, patterns: 0, savedQueries: 0, dashboards: 0, widgets: 0,
+    seeded: false,
+    projects: 0,
+    tasks: {},
+    executions: 0,
+    reviews: 0,
+    artifacts: 0,
+    approvals: 0,
+    lessons: 0,
+    patterns: 0,
+    savedQueries: 0,
+    dashboards: 0,
+    widgets: 0,
   };
   const existing = await projects.list(plainToInstance(ListProjectsQuery, { q: DEMO_MARKER_PROJECT, limit: 100 }));
   if (existing.items.some((project) => project.name === DEMO_MARKER_PROJECT)) return summary;
@@ -104,16 +114,36 @@ async function writeDemo(app: INestApplicationContext): Promise<SeedSummary> {
   summary.projects = projectIds.length;
   const [checkoutId, platformId] = projectIds as [string, string];
 
-  const createTask = async (prompt: string, projectId: string, extra: object = {}) => (await tasks.create(await body(CreateTaskDto, { prompt, projectId, ...extra }))).id;
+  const createTask = async (prompt: string, projectId: string, extra: object = {}) =>
+    (await tasks.create(await body(CreateTaskDto, { prompt, projectId, ...extra }))).id;
   const move = async (id: string, to: string, extra: object = {}) => tasks.transition(id, await body(TransitionTaskDto, { to, ...extra }));
   const count = (state: string) => (summary.tasks[state] = (summary.tasks[state] ?? 0) + 1);
   /** One agent run on a running task: started, reviewed by the agent itself, finished. */
-  const run = async (taskId: string, agentType: string, outcome: { status: 'completed' | 'failed'; output?: unknown; error?: unknown }, score: number) => {
-    const execution = await work.startExecution(taskId, await body(StartExecutionDto, { agentType, input: { branch: `demo/${taskId.slice(0, 8)}` } }));
-    await work.addReview(execution.id, await body(CreateReviewDto, {
-      iteration: 1, agentType, qualityScore: score, completenessScore: score, correctnessScore: score, overallScore: score,
-      gaps: score < 0.8 ? ['error paths untested'] : [], decision: score < 0.5 ? 'retry' : 'accept', reasoning: 'Self-review of the demo run.', durationMs: 1_200,
-    }));
+  const run = async (
+    taskId: string,
+    agentType: string,
+    outcome: { status: 'completed' | 'failed'; output?: unknown; error?: unknown },
+    score: number,
+  ) => {
+    const execution = await work.startExecution(
+      taskId,
+      await body(StartExecutionDto, { agentType, input: { branch: `demo/${taskId.slice(0, 8)}` } }),
+    );
+    await work.addReview(
+      execution.id,
+      await body(CreateReviewDto, {
+        iteration: 1,
+        agentType,
+        qualityScore: score,
+        completenessScore: score,
+        correctnessScore: score,
+        overallScore: score,
+        gaps: score < 0.8 ? ['error paths untested'] : [],
+        decision: score < 0.5 ? 'retry' : 'accept',
+        reasoning: 'Self-review of the demo run.',
+        durationMs: 1_200,
+      }),
+    );
     await work.finishExecution(execution.id, await body(FinishExecutionDto, { ...outcome, durationMs: 42_000, tokensUsed: 18_500 }));
     summary.executions += 1;
     summary.reviews += 1;
@@ -121,7 +151,12 @@ async function writeDemo(app: INestApplicationContext): Promise<SeedSummary> {
   };
   const artifact = async (taskId: string, executionId: string, path: string, content: string) => {
     summary.artifacts += 1;
-    return (await work.addArtifact(taskId, await body(CreateArtifactDto, { type: 'code', path, content, executionId, metadata: { language: 'typescript' } }))).id;
+    return (
+      await work.addArtifact(
+        taskId,
+        await body(CreateArtifactDto, { type: 'code', path, content, executionId, metadata: { language: 'typescript' } }),
+      )
+    ).id;
   };
 
   // completed: ran, produced an artifact, finished.
@@ -138,7 +173,10 @@ async function writeDemo(app: INestApplicationContext): Promise<SeedSummary> {
   const designRun = await run(approved, 'ui_designer', { status: 'completed', output: { screens: 3 } }, 0.81);
   const mockup = await artifact(approved, designRun, 'design/checkout-summary.tsx', 'export function Summary() { return null; }\n');
   await move(approved, 'awaiting_approval');
-  await work.approve(approved, await body(CreateApprovalDto, { decision: 'approved', reason: 'Looks good; ship behind a flag.', artifactIds: [mockup] }));
+  await work.approve(
+    approved,
+    await body(CreateApprovalDto, { decision: 'approved', reason: 'Looks good; ship behind a flag.', artifactIds: [mockup] }),
+  );
   summary.approvals += 1;
   count('running');
 
@@ -146,7 +184,12 @@ async function writeDemo(app: INestApplicationContext): Promise<SeedSummary> {
   const awaiting = await createTask(TASK_PROMPTS.awaiting, platformId);
   await move(awaiting, 'running');
   const planRun = await run(awaiting, 'architect', { status: 'completed', output: { plan: 'monthly partitions' } }, 0.74);
-  await artifact(awaiting, planRun, 'migrations/partition-orders.sql', 'create table orders_p (like orders) partition by range (created_at);\n');
+  await artifact(
+    awaiting,
+    planRun,
+    'migrations/partition-orders.sql',
+    'create table orders_p (like orders) partition by range (created_at);\n',
+  );
   await move(awaiting, 'awaiting_approval');
   count('awaiting_approval');
 
@@ -185,7 +228,11 @@ async function writeDemo(app: INestApplicationContext): Promise<SeedSummary> {
     const created = await dashboards.create(await body(CreateDashboardDto, { ...dashboard, projectId: projectIds[index] }));
     summary.dashboards += 1;
     for (const { savedQuery: usesSavedQuery, ...widget } of items as Array<Record<string, unknown> & { savedQuery?: boolean }>) {
-      await widgets.create(created.id, await body(CreateWidgetDto, usesSavedQuery ? { ...widget, savedQueryId: savedQuery.id } : widget), undefined);
+      await widgets.create(
+        created.id,
+        await body(CreateWidgetDto, usesSavedQuery ? { ...widget, savedQueryId: savedQuery.id } : widget),
+        undefined,
+      );
       summary.widgets += 1;
     }
   }
@@ -197,7 +244,9 @@ function report(tenant: string, user: string, summary: SeedSummary): string {
   if (!summary.seeded) {
     return `Tenant ${tenant} already holds the demo (project "${DEMO_MARKER_PROJECT}"): nothing added.\nA token: ${token}`;
   }
-  const states = Object.entries(summary.tasks).map(([state, n]) => `${n} ${state}`).join(', ');
+  const states = Object.entries(summary.tasks)
+    .map(([state, n]) => `${n} ${state}`)
+    .join(', ');
   return [
     `Seeded tenant ${tenant} as ${user}:`,
     `  ${summary.projects} projects`,

@@ -1,5 +1,5 @@
-import jwt from 'jsonwebtoken';
 import { parseArgs } from 'node:util';
+import jwt from 'jsonwebtoken';
 import { DEVELOPMENT_JWT_SECRET, parseEnvironment } from '../src/config/environment.js';
 
 /**
@@ -34,7 +34,10 @@ if (environment.JWT_PUBLIC_KEY || environment.JWT_JWKS_URI) {
   process.exit(1);
 }
 
-const roles = values.roles.flatMap((value) => value.split(',')).map((role) => role.trim()).filter(Boolean);
+const roles = values.roles
+  .flatMap((value) => value.split(','))
+  .map((role) => role.trim())
+  .filter(Boolean);
 const token = jwt.sign({ tenant_id: values.tenant, roles }, environment.JWT_SECRET ?? DEVELOPMENT_JWT_SECRET, {
   algorithm: 'HS256',
   subject: values.sub,
@@ -44,7 +47,9 @@ const token = jwt.sign({ tenant_id: values.tenant, roles }, environment.JWT_SECR
 });
 const { iat, exp } = jwt.decode(token) as { iat: number; exp: number };
 if (exp - iat > environment.JWT_MAX_LIFETIME_SECONDS) {
-  console.error(`--expires ${values.expires} is longer than the server accepts (JWT_MAX_LIFETIME_SECONDS=${environment.JWT_MAX_LIFETIME_SECONDS}).`);
+  console.error(
+    `--expires ${values.expires} is longer than the server accepts (JWT_MAX_LIFETIME_SECONDS=${environment.JWT_MAX_LIFETIME_SECONDS}).`,
+  );
   process.exit(1);
 }
 console.log(token);

@@ -1,8 +1,17 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
-import { ScheduleModule } from '@nestjs/schedule';
 import { APP_FILTER } from '@nestjs/core';
+import { ScheduleModule } from '@nestjs/schedule';
 import type { Environment } from './config/environment.js';
+import { AssetsModule } from './modules/assets/assets.module.js';
+import { AuditModule } from './modules/audit/audit.module.js';
+import { DashboardsModule } from './modules/dashboards/dashboards.module.js';
+import { LessonsModule } from './modules/lessons/lessons.module.js';
+import { ProjectsModule } from './modules/projects/projects.module.js';
+import { QueriesModule } from './modules/queries/queries.module.js';
+import { TasksModule } from './modules/tasks/tasks.module.js';
+import { WidgetsModule } from './modules/widgets/widgets.module.js';
+import { WorkflowsModule } from './modules/workflows/workflows.module.js';
 import { AuthModule } from './platform/auth/auth.module.js';
 import { DatabaseModule } from './platform/database/database.module.js';
 import { ProblemDetailsFilter } from './platform/errors/problem-details.filter.js';
@@ -13,15 +22,6 @@ import { LoggingModule } from './platform/logging/logging.module.js';
 import { RateLimitModule } from './platform/rate-limit/rate-limit.module.js';
 import { StorageQuotaModule } from './platform/storage-quota/storage-quota.module.js';
 import { TenancyModule } from './platform/tenancy/tenancy.module.js';
-import { AssetsModule } from './modules/assets/assets.module.js';
-import { AuditModule } from './modules/audit/audit.module.js';
-import { DashboardsModule } from './modules/dashboards/dashboards.module.js';
-import { LessonsModule } from './modules/lessons/lessons.module.js';
-import { ProjectsModule } from './modules/projects/projects.module.js';
-import { QueriesModule } from './modules/queries/queries.module.js';
-import { TasksModule } from './modules/tasks/tasks.module.js';
-import { WidgetsModule } from './modules/widgets/widgets.module.js';
-import { WorkflowsModule } from './modules/workflows/workflows.module.js';
 
 @Module({})
 export class AppModule {

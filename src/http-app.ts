@@ -5,13 +5,13 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
-import { registerConsole } from './console/console.routes.js';
 import { type Environment, trustProxyOf } from './config/environment.js';
+import { registerConsole } from './console/console.routes.js';
 import { PlatformProblems } from './platform/errors/platform-problems.js';
 import { ProblemException } from './platform/errors/problem.exception.js';
 import { registerHttpManners, relaxDocsUpgrade } from './platform/http/http-manners.js';
-import { finishOpenApiDocument, operationIdOf } from './platform/http/openapi.js';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from './platform/http/json-depth.js';
+import { finishOpenApiDocument, operationIdOf } from './platform/http/openapi.js';
 import { requestIdGenerator } from './platform/http/request-id.js';
 import { createValidationPipe } from './platform/http/validation.pipe.js';
 import { ShutdownState } from './platform/lifecycle/shutdown-state.js';
@@ -26,7 +26,9 @@ const TIMEOUT_CHECK_INTERVAL_MS = 1_000;
 export function openApiDocumentOf(app: NestFastifyApplication): OpenAPIObject {
   const config = new DocumentBuilder()
     .setTitle('Tessera API')
-    .setDescription('Multi-tenant dashboards, agent tasks, lessons and audit trail. Every error is an RFC 9457 problem (`application/problem+json`).')
+    .setDescription(
+      'Multi-tenant dashboards, agent tasks, lessons and audit trail. Every error is an RFC 9457 problem (`application/problem+json`).',
+    )
     .setVersion('1')
     .addBearerAuth()
     .build();
@@ -34,7 +36,11 @@ export function openApiDocumentOf(app: NestFastifyApplication): OpenAPIObject {
 }
 
 /** Builds the fully configured HTTP application (not yet listening): used by main.ts and the tests. */
-export async function createHttpApp(environment: Environment, runtimeDatabaseUrl: string, ownerDatabaseUrl?: string): Promise<NestFastifyApplication> {
+export async function createHttpApp(
+  environment: Environment,
+  runtimeDatabaseUrl: string,
+  ownerDatabaseUrl?: string,
+): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: environment.BODY_LIMIT_BYTES,
     genReqId: requestIdGenerator(trustProxyOf(environment)),
@@ -51,9 +57,13 @@ export async function createHttpApp(environment: Environment, runtimeDatabaseUrl
     // Requests that arrive while shutting down get a problem response from refuseWhileDraining.
     return503OnClosing: false,
   });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(environment, runtimeDatabaseUrl, ownerDatabaseUrl), adapter, {
-    bufferLogs: true,
-  });
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule.forRoot(environment, runtimeDatabaseUrl, ownerDatabaseUrl),
+    adapter,
+    {
+      bufferLogs: true,
+    },
+  );
   app.useLogger(app.get(Logger));
   app.useGlobalPipes(createValidationPipe());
   app.setGlobalPrefix('api', {
@@ -67,7 +77,9 @@ export async function createHttpApp(environment: Environment, runtimeDatabaseUrl
     contentSecurityPolicy: { directives: { scriptSrc: ["'self'", "'unsafe-inline'"], styleSrc: ["'self'", "'unsafe-inline'"] } },
   });
   relaxDocsUpgrade(app.getHttpAdapter().getInstance(), DOCS_PATH);
-  const origins = environment.CORS_ORIGINS.split(',').map((origin) => origin.trim()).filter(Boolean);
+  const origins = environment.CORS_ORIGINS.split(',')
+    .map((origin) => origin.trim())
+    .filter(Boolean);
   if (origins.length > 0) {
     app.enableCors({ origin: origins, exposedHeaders: ['ETag', 'Location', 'Retry-After', 'X-Request-Id'] });
   }

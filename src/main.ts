@@ -1,7 +1,7 @@
 import 'reflect-metadata';
-import { Logger } from '@nestjs/common';
 import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { Logger } from '@nestjs/common';
 import { Environment, parseEnvironment } from './config/environment.js';
 import { createHttpApp } from './http-app.js';
 import { startEmbeddedDatabase } from './platform/database/embedded-database.js';
@@ -80,7 +80,11 @@ async function connectingTo<T>(variable: string, url: string, step: () => Promis
 function connectFailureIn(error: unknown): Error | undefined {
   for (let current = error, depth = 0; current instanceof Error && depth < 5; current = current.cause, depth++) {
     const code = String((current as { code?: unknown }).code ?? '');
-    if (CONNECT_ERROR_CODES.has(code) || CONNECT_SQLSTATE.test(code) || /timeout exceeded when trying to connect|Connection terminated|password authentication/i.test(current.message)) {
+    if (
+      CONNECT_ERROR_CODES.has(code) ||
+      CONNECT_SQLSTATE.test(code) ||
+      /timeout exceeded when trying to connect|Connection terminated|password authentication/i.test(current.message)
+    ) {
       return current;
     }
   }
@@ -116,7 +120,9 @@ async function main(): Promise<void> {
         throw new Error('DB_MIGRATE_ON_START needs DATABASE_OWNER_URL (the schema owner) when DATABASE_URL is set');
       }
       const ownerUrl = database.ownerUrl;
-      await connectingTo(database.embedded ? 'the embedded database' : 'DATABASE_OWNER_URL', ownerUrl, () => migrateToLatest(ownerUrl, environment));
+      await connectingTo(database.embedded ? 'the embedded database' : 'DATABASE_OWNER_URL', ownerUrl, () =>
+        migrateToLatest(ownerUrl, environment),
+      );
       await stopIfSignalled();
     }
   } catch (error) {

@@ -1,5 +1,3 @@
-import { PlatformProblems } from './platform/errors/platform-problems.js';
-import type { ProblemCatalogue, ProblemType } from './platform/errors/problem-type.js';
 import { AssetProblemTypes } from './modules/assets/asset-problems.js';
 import { AuditProblemTypes } from './modules/audit/audit-problems.js';
 import { DashboardProblemTypes } from './modules/dashboards/dashboard-problems.js';
@@ -9,6 +7,8 @@ import { QueryProblemTypes } from './modules/queries/query-problems.js';
 import { TaskProblemTypes } from './modules/tasks/task-problems.js';
 import { WidgetProblemTypes } from './modules/widgets/widget-problems.js';
 import { WorkflowProblemTypes } from './modules/workflows/workflow-problems.js';
+import { PlatformProblems } from './platform/errors/platform-problems.js';
+import type { ProblemCatalogue, ProblemType } from './platform/errors/problem-type.js';
 
 /**
  * Every problem type the service can answer with: the platform's, then each module's catalogue
@@ -28,7 +28,9 @@ export const PROBLEM_CATALOGUES: readonly ProblemCatalogue[] = [
   AuditProblemTypes,
 ];
 
-export const ALL_PROBLEM_TYPES: readonly ProblemType[] = PROBLEM_CATALOGUES.flatMap((catalogue) => Object.values<ProblemType>(catalogue.types));
+export const ALL_PROBLEM_TYPES: readonly ProblemType[] = PROBLEM_CATALOGUES.flatMap((catalogue) =>
+  Object.values<ProblemType>(catalogue.types),
+);
 
 /** The catalogued type of a problem's `type` URI, if any. */
 export function problemTypeOf(uri: string): ProblemType | undefined {

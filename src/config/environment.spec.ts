@@ -6,7 +6,13 @@ import { addressMatcher, DEVELOPMENT_JWT_SECRET, parseEnvironment, trustProxyOf 
 describe('parseEnvironment', () => {
   it('applies the documented defaults', () => {
     const environment = parseEnvironment({});
-    expect(environment).toMatchObject({ PORT: 3000, EMBEDDED_PG_DIR: '.data/postgres', DB_MIGRATE_ON_START: true, DB_POOL_MAX: 10, DASHBOARD_TRASH_RETENTION_DAYS: 30 });
+    expect(environment).toMatchObject({
+      PORT: 3000,
+      EMBEDDED_PG_DIR: '.data/postgres',
+      DB_MIGRATE_ON_START: true,
+      DB_POOL_MAX: 10,
+      DASHBOARD_TRASH_RETENTION_DAYS: 30,
+    });
     expect(environment).toMatchObject({ JWT_MAX_LIFETIME_SECONDS: 86_400, JWT_JWKS_COOLDOWN_SECONDS: 30 });
   });
 
@@ -116,14 +122,18 @@ describe('database connection settings', () => {
     expect(() => parseEnvironment({ DB_SSL: 'verify-full', DB_SSL_CA: notPem })).toThrow(/DB_SSL_CA holds no PEM certificate/);
     const broken = join(dir, 'broken.pem');
     writeFileSync(broken, '-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydGlmaWNhdGU=\n-----END CERTIFICATE-----\n');
-    expect(() => parseEnvironment({ DB_SSL: 'verify-full', DB_SSL_CA: broken })).toThrow(/DB_SSL_CA holds a certificate that cannot be read/);
+    expect(() => parseEnvironment({ DB_SSL: 'verify-full', DB_SSL_CA: broken })).toThrow(
+      /DB_SSL_CA holds a certificate that cannot be read/,
+    );
   });
 
   it('accept a PEM CA with verify-full only', () => {
     const ca = join(dir, 'ca.pem');
     writeFileSync(ca, `# a comment line before the certificate\n${TEST_CA}\n`);
     expect(parseEnvironment({ DB_SSL: 'verify-full', DB_SSL_CA: ca }).DB_SSL_CA).toBe(ca);
-    expect(() => parseEnvironment({ DB_SSL: 'require', DB_SSL_CA: ca })).toThrow('DB_SSL_CA is only used with DB_SSL=verify-full (DB_SSL is require)');
+    expect(() => parseEnvironment({ DB_SSL: 'require', DB_SSL_CA: ca })).toThrow(
+      'DB_SSL_CA is only used with DB_SSL=verify-full (DB_SSL is require)',
+    );
     expect(() => parseEnvironment({ DB_SSL_CA: ca })).toThrow(/DB_SSL is disable/);
   });
 
@@ -134,7 +144,9 @@ describe('database connection settings', () => {
     expect(() => parseEnvironment({ DATABASE_OWNER_URL: 'postgres://owner:pw@db.test/tessera?ssl=true&sslrootcert=/ca.pem' })).toThrow(
       'DATABASE_OWNER_URL must not set ssl, sslrootcert',
     );
-    expect(parseEnvironment({ DATABASE_URL: 'postgres://app:pw@db.test:5432/tessera?application_name=x', DB_SSL: 'verify-full' }).DB_SSL).toBe('verify-full');
+    expect(
+      parseEnvironment({ DATABASE_URL: 'postgres://app:pw@db.test:5432/tessera?application_name=x', DB_SSL: 'verify-full' }).DB_SSL,
+    ).toBe('verify-full');
   });
 });
 

@@ -3,18 +3,7 @@ import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { BlockList, isIP } from 'node:net';
 import { plainToInstance, Transform, Type } from 'class-transformer';
-import {
-  IsBoolean,
-  IsIn,
-  IsInt,
-  IsNumber,
-  IsOptional,
-  IsString,
-  IsUrl,
-  Max,
-  Min,
-  validateSync,
-} from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, IsUrl, Max, Min, validateSync } from 'class-validator';
 
 /** The secret `npm run token` and a fresh checkout use; refused when NODE_ENV=production. */
 export const DEVELOPMENT_JWT_SECRET = 'tessera-development-secret-do-not-use-in-production';
@@ -30,7 +19,16 @@ export type DatabaseSslMode = (typeof DB_SSL_MODES)[number];
 /** A container must listen on every interface to be reachable; a developer's machine should not. */
 const PRODUCTION_DEFAULT_HOST = '0.0.0.0';
 
-const BOOLEAN_WORDS: Record<string, boolean> = { true: true, false: false, '1': true, '0': false, yes: true, no: false, on: true, off: false };
+const BOOLEAN_WORDS: Record<string, boolean> = {
+  true: true,
+  false: false,
+  '1': true,
+  '0': false,
+  yes: true,
+  no: false,
+  on: true,
+  off: false,
+};
 /** Known words become booleans; anything else stays a string and fails @IsBoolean. */
 const toBoolean = ({ value }: { value: unknown }) => (typeof value === 'string' ? (BOOLEAN_WORDS[value.toLowerCase()] ?? value) : value);
 
@@ -43,106 +41,160 @@ export class Environment {
   @IsString()
   HOST = '127.0.0.1';
 
-  @Type(() => Number) @IsInt() @Min(0) @Max(65535)
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
   PORT = 3000;
 
-  @IsOptional() @IsUrl({ protocols: ['postgres', 'postgresql'], require_tld: false })
+  @IsOptional()
+  @IsUrl({ protocols: ['postgres', 'postgresql'], require_tld: false })
   DATABASE_URL?: string;
 
-  @IsOptional() @IsUrl({ protocols: ['postgres', 'postgresql'], require_tld: false })
+  @IsOptional()
+  @IsUrl({ protocols: ['postgres', 'postgresql'], require_tld: false })
   DATABASE_OWNER_URL?: string;
 
   @IsString()
   EMBEDDED_PG_DIR = '.data/postgres';
 
-  @Type(() => Number) @IsInt() @Min(1) @Max(65535)
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(65535)
   EMBEDDED_PG_PORT = 54329;
 
-  @Transform(toBoolean) @IsBoolean()
+  @Transform(toBoolean)
+  @IsBoolean()
   DB_MIGRATE_ON_START = true;
 
-  @Type(() => Number) @IsInt() @Min(1) @Max(500)
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(500)
   DB_POOL_MAX = 10;
 
-  @Type(() => Number) @IsInt() @Min(100)
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
   DB_STATEMENT_TIMEOUT_MS = 10_000;
 
   /** How long a pooled connection may stay idle before the pool closes it; 0 keeps idle connections open. */
-  @Type(() => Number) @IsInt() @Min(0)
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
   DB_IDLE_TIMEOUT_MS = 10_000;
 
   @IsIn(DB_SSL_MODES, { message: `DB_SSL must be one of ${DB_SSL_MODES.join(', ')}` })
   DB_SSL: DatabaseSslMode = 'disable';
 
   /** A PEM file of the CA certificate(s) that DB_SSL=verify-full trusts, read at boot. */
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   DB_SSL_CA?: string;
 
   /** Longest wait for a pooled connection (or a new one) before the request gets a 503. */
-  @Type(() => Number) @IsInt() @Min(100)
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
   DB_CONNECT_TIMEOUT_MS = 5_000;
 
-  @Type(() => Number) @IsInt() @Min(10)
+  @Type(() => Number)
+  @IsInt()
+  @Min(10)
   DB_LOCK_TIMEOUT_MS = 5_000;
 
   /** Statement timeout of routes marked @ExpensiveRead() (graph walks, ranked search). */
-  @Type(() => Number) @IsInt() @Min(100)
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
   DB_EXPENSIVE_STATEMENT_TIMEOUT_MS = 3_000;
 
   /** The share of the pool one tenant's units of work may hold at once (the rest wait, then 429). */
-  @Type(() => Number) @IsNumber() @Min(0.01) @Max(1)
+  @Type(() => Number)
+  @IsNumber()
+  @Min(0.01)
+  @Max(1)
   DB_TENANT_POOL_SHARE = 0.5;
 
   /** Bytes of data one tenant may store (the audit trail aside); over it, writes get 507. */
-  @Type(() => Number) @IsInt() @Min(1024)
+  @Type(() => Number)
+  @IsInt()
+  @Min(1024)
   TENANT_STORAGE_QUOTA_BYTES = 1_073_741_824;
 
   /** How long a tenant's unit of work may wait for its share of the pool before the request gets 429. */
-  @Type(() => Number) @IsInt() @Min(0)
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
   DB_TENANT_QUEUE_TIMEOUT_MS = 2_000;
 
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   JWT_SECRET?: string;
 
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   JWT_PUBLIC_KEY?: string;
 
-  @IsOptional() @IsUrl({ require_tld: false })
+  @IsOptional()
+  @IsUrl({ require_tld: false })
   JWT_JWKS_URI?: string;
 
-  @Type(() => Number) @IsInt() @Min(1)
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
   JWT_JWKS_CACHE_SECONDS = 600;
 
   /** The least time between two JWKS fetches, whatever triggers them (expiry, unknown kids, failures). */
-  @Type(() => Number) @IsInt() @Min(1)
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
   JWT_JWKS_COOLDOWN_SECONDS = 30;
 
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   JWT_ISSUER?: string;
 
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   JWT_AUDIENCE?: string;
 
-  @Type(() => Number) @IsInt() @Min(0) @Max(300)
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(300)
   JWT_CLOCK_TOLERANCE_SECONDS = 30;
 
   /** Longest accepted span from `iat` (or now, without one) to `exp`: a stolen long-lived token is refused. */
-  @Type(() => Number) @IsInt() @Min(60)
+  @Type(() => Number)
+  @IsInt()
+  @Min(60)
   JWT_MAX_LIFETIME_SECONDS = 86_400;
 
   /** Authenticated requests per tenant per minute, all routes and users together. */
-  @Type(() => Number) @IsInt() @Min(1)
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
   RATE_LIMIT_PER_MINUTE = 1_200;
 
   /** Authenticated requests per user (or service) of a tenant per minute, all routes together; unset: half the tenant's. */
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
   RATE_LIMIT_PER_USER_PER_MINUTE?: number;
 
   /** Audit entries older than this many days are deleted (with a checkpoint) by an hourly job; unset keeps them forever. */
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
   AUDIT_RETENTION_DAYS?: number;
 
-  @Type(() => Number) @IsInt() @Min(1)
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
   AUTH_FAILURES_PER_MINUTE = 30;
 
   /** Which proxies' X-Forwarded-For to believe: `false`, `true` (any), or comma-separated addresses/CIDRs. */
@@ -152,33 +204,50 @@ export class Environment {
   @IsString()
   CORS_ORIGINS = '';
 
-  @Type(() => Number) @IsInt() @Min(1024)
+  @Type(() => Number)
+  @IsInt()
+  @Min(1024)
   BODY_LIMIT_BYTES = 1_048_576;
 
   /** Longest time to receive a whole request (headers and body); a slower one gets 408. */
-  @Type(() => Number) @IsInt() @Min(1000)
+  @Type(() => Number)
+  @IsInt()
+  @Min(1000)
   HTTP_REQUEST_TIMEOUT_MS = 30_000;
 
-  @Type(() => Number) @IsInt() @Min(1000)
+  @Type(() => Number)
+  @IsInt()
+  @Min(1000)
   HTTP_HEADERS_TIMEOUT_MS = 10_000;
 
   /** How long an idle keep-alive connection stays open (above a load balancer's idle timeout). */
-  @Type(() => Number) @IsInt() @Min(1000)
+  @Type(() => Number)
+  @IsInt()
+  @Min(1000)
   HTTP_KEEP_ALIVE_TIMEOUT_MS = 72_000;
 
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 
   /** Days a deleted dashboard stays restorable in the trash; older trash counts as gone. */
-  @Type(() => Number) @IsInt() @Min(1) @Max(3650)
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(3650)
   DASHBOARD_TRASH_RETENTION_DAYS = 30;
 
   /** The number of versions a dashboard's history keeps, newest first. */
-  @Type(() => Number) @IsInt() @Min(1) @Max(10_000)
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
   DASHBOARD_HISTORY_MAX_VERSIONS = 100;
 
   /** Days a replaced dashboard version stays in the history. */
-  @Type(() => Number) @IsInt() @Min(1) @Max(36_500)
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(36_500)
   DASHBOARD_HISTORY_MAX_DAYS = 365;
 }
 
@@ -316,5 +385,8 @@ function isLoopback(host: string): boolean {
 export function trustProxyOf(environment: Pick<Environment, 'TRUST_PROXY'>): boolean | string[] {
   const value = environment.TRUST_PROXY.trim();
   if (value === 'false' || value === 'true') return value === 'true';
-  return value.split(',').map((proxy) => proxy.trim()).filter(Boolean);
+  return value
+    .split(',')
+    .map((proxy) => proxy.trim())
+    .filter(Boolean);
 }

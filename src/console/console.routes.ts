@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import jwt from 'jsonwebtoken';
 import { DEVELOPMENT_JWT_SECRET, type Environment } from '../config/environment.js';
 import { PlatformProblems } from '../platform/errors/platform-problems.js';
-import { PROBLEM_CONTENT_TYPE, problem, type FieldError } from '../platform/errors/problem.js';
+import { type FieldError, PROBLEM_CONTENT_TYPE, problem } from '../platform/errors/problem.js';
 
 /** Where the console is served; its assets are built into dist/console by `npm run build` (esbuild). */
 export const CONSOLE_PATH = '/console';
@@ -61,13 +61,19 @@ export async function registerConsole(fastify: FastifyInstance, environment: Env
     fastify.post(`${CONSOLE_PATH}/dev-token`, async (request, reply) => {
       const body = (request.body ?? {}) as { tenant?: unknown; sub?: unknown; roles?: unknown };
       const errors: FieldError[] = [];
-      if (typeof body.tenant !== 'string' || !DEV_TOKEN_ID.test(body.tenant)) errors.push({ field: 'tenant', messages: ['tenant must be 1–100 letters, digits or ._:@-'] });
-      if (typeof body.sub !== 'string' || !DEV_TOKEN_ID.test(body.sub)) errors.push({ field: 'sub', messages: ['sub must be 1–100 letters, digits or ._:@-'] });
+      if (typeof body.tenant !== 'string' || !DEV_TOKEN_ID.test(body.tenant))
+        errors.push({ field: 'tenant', messages: ['tenant must be 1–100 letters, digits or ._:@-'] });
+      if (typeof body.sub !== 'string' || !DEV_TOKEN_ID.test(body.sub))
+        errors.push({ field: 'sub', messages: ['sub must be 1–100 letters, digits or ._:@-'] });
       const roles = body.roles ?? [];
-      if (!Array.isArray(roles) || !roles.every((role) => typeof role === 'string' && DEV_TOKEN_ROLES.has(role))) errors.push({ field: 'roles', messages: ['roles must be a list of admin and service'] });
+      if (!Array.isArray(roles) || !roles.every((role) => typeof role === 'string' && DEV_TOKEN_ROLES.has(role)))
+        errors.push({ field: 'roles', messages: ['roles must be a list of admin and service'] });
       if (errors.length > 0) {
         // Not a Nest route: the problem is written here, as the exception filter would.
-        const body = { ...problem(PlatformProblems.types['validation-failed'], 'The request is invalid; see `errors` for each field.', { errors }), requestId: request.id };
+        const body = {
+          ...problem(PlatformProblems.types['validation-failed'], 'The request is invalid; see `errors` for each field.', { errors }),
+          requestId: request.id,
+        };
         return reply.code(400).type(PROBLEM_CONTENT_TYPE).send(body);
       }
       const token = jwt.sign({ tenant_id: body.tenant, roles }, environment.JWT_SECRET ?? DEVELOPMENT_JWT_SECRET, {
@@ -85,8 +91,18 @@ export async function registerConsole(fastify: FastifyInstance, environment: Env
   fastify.get(CONSOLE_PATH, async (request, reply) => reply.redirect(`${CONSOLE_PATH}/${request.url.slice(CONSOLE_PATH.length)}`, 301));
   const root = assetsDirectory();
   if (!root) {
-    fastify.get(`${CONSOLE_PATH}/`, async (_request, reply) => reply.code(503).type('text/plain; charset=utf-8').send('The console is not built: run `npm run build`.'));
+    fastify.get(`${CONSOLE_PATH}/`, async (_request, reply) =>
+      reply.code(503).type('text/plain; charset=utf-8').send('The console is not built: run `npm run build`.'),
+    );
     return;
   }
-  await fastify.register(fastifyStatic, { root, prefix: `${CONSOLE_PATH}/`, redirect: false, index: 'index.html', decorateReply: false, cacheControl: true, maxAge: 0 });
+  await fastify.register(fastifyStatic, {
+    root,
+    prefix: `${CONSOLE_PATH}/`,
+    redirect: false,
+    index: 'index.html',
+    decorateReply: false,
+    cacheControl: true,
+    maxAge: 0,
+  });
 }

@@ -15,7 +15,12 @@ export interface DiffRow {
 }
 
 function isSummarized(value: unknown): value is Summarized {
-  return typeof value === 'object' && value !== null && (value as Summarized).summarized === true && typeof (value as Summarized).sha256 === 'string';
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (value as Summarized).summarized === true &&
+    typeof (value as Summarized).sha256 === 'string'
+  );
 }
 
 /** Formats a byte count for people: 512 B, 3.4 KiB, 1.2 MiB. */

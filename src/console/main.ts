@@ -11,11 +11,26 @@ const PAGE_SIZE = 50;
 const FILTERS = ['actorId', 'action', 'resourceType', 'resourceId', 'requestId', 'from', 'to'] as const;
 
 interface Entry {
-  id: string; actorId: string; actorRoles: string[]; action: string; resourceType: string; resourceId: string | null;
-  details: Record<string, unknown>; ipAddress: string | null; userAgent: string | null; requestId: string | null;
-  createdAt: string; chain: number; chainSeq: number; hash: string;
+  id: string;
+  actorId: string;
+  actorRoles: string[];
+  action: string;
+  resourceType: string;
+  resourceId: string | null;
+  details: Record<string, unknown>;
+  ipAddress: string | null;
+  userAgent: string | null;
+  requestId: string | null;
+  createdAt: string;
+  chain: number;
+  chainSeq: number;
+  hash: string;
 }
-interface Problem { status: number; detail?: string; errors?: { field: string; messages: string[] }[] }
+interface Problem {
+  status: number;
+  detail?: string;
+  errors?: { field: string; messages: string[] }[];
+}
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
 const el = <K extends keyof HTMLElementTagNameMap>(tag: K, text?: string, className?: string): HTMLElementTagNameMap[K] => {
@@ -26,14 +41,18 @@ const el = <K extends keyof HTMLElementTagNameMap>(tag: K, text?: string, classN
 };
 
 class ApiError extends Error {
-  constructor(readonly problem: Problem) { super(problem.detail ?? `HTTP ${problem.status}`); }
+  constructor(readonly problem: Problem) {
+    super(problem.detail ?? `HTTP ${problem.status}`);
+  }
 }
 
 const token = () => sessionStorage.getItem(TOKEN_KEY);
 
 async function api(path: string, params: Record<string, string> = {}): Promise<Response> {
   const query = new URLSearchParams(Object.entries(params).filter(([, value]) => value !== ''));
-  const response = await fetch(`/api/${path}${query.size ? `?${query}` : ''}`, { headers: { Authorization: `Bearer ${token() ?? ''}`, Accept: 'application/json' } });
+  const response = await fetch(`/api/${path}${query.size ? `?${query}` : ''}`, {
+    headers: { Authorization: `Bearer ${token() ?? ''}`, Accept: 'application/json' },
+  });
   if (!response.ok) {
     const problem = (await response.json().catch(() => ({}))) as Problem;
     throw new ApiError({ ...problem, status: response.status });
@@ -88,7 +107,10 @@ async function start(): Promise<void> {
     if (error instanceof ApiError && error.problem.status === 403) return show('denied');
     sessionStorage.removeItem(TOKEN_KEY);
     show('signin');
-    $('signin-error').textContent = error instanceof ApiError && error.problem.status === 401 ? 'The server refused this token (expired, or not signed for this server).' : `Cannot reach the API: ${(error as Error).message}`;
+    $('signin-error').textContent =
+      error instanceof ApiError && error.problem.status === 401
+        ? 'The server refused this token (expired, or not signed for this server).'
+        : `Cannot reach the API: ${(error as Error).message}`;
     void offerDevTokens();
     return;
   }
@@ -106,7 +128,9 @@ async function offerDevTokens(): Promise<void> {
 
 $('token-form').addEventListener('submit', (event) => {
   event.preventDefault();
-  const value = $<HTMLTextAreaElement>('token').value.trim().replace(/^Bearer\s+/i, '');
+  const value = $<HTMLTextAreaElement>('token')
+    .value.trim()
+    .replace(/^Bearer\s+/i, '');
   if (!value) return;
   sessionStorage.setItem(TOKEN_KEY, value);
   $<HTMLTextAreaElement>('token').value = '';
@@ -116,8 +140,16 @@ $('token-form').addEventListener('submit', (event) => {
 
 $('dev-form').addEventListener('submit', async (event) => {
   event.preventDefault();
-  const body = { tenant: $<HTMLInputElement>('dev-tenant').value.trim(), sub: $<HTMLInputElement>('dev-sub').value.trim(), roles: $<HTMLInputElement>('dev-admin').checked ? ['admin'] : [] };
-  const response = await fetch('/console/dev-token', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+  const body = {
+    tenant: $<HTMLInputElement>('dev-tenant').value.trim(),
+    sub: $<HTMLInputElement>('dev-sub').value.trim(),
+    roles: $<HTMLInputElement>('dev-admin').checked ? ['admin'] : [],
+  };
+  const response = await fetch('/console/dev-token', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   const answer = (await response.json()) as { token?: string } & Problem;
   if (!response.ok || !answer.token) {
     $('signin-error').textContent = answer.errors?.flatMap((error) => error.messages).join('; ') ?? answer.detail ?? 'No token';
@@ -166,7 +198,13 @@ $('filters').addEventListener('submit', (event) => {
   navigate(filters);
 });
 $('clear').addEventListener('click', () => navigate({}));
-window.addEventListener('popstate', () => { if (token()) { fillFilterForm(); void loadEntries(true); void loadChart(); } });
+window.addEventListener('popstate', () => {
+  if (token()) {
+    fillFilterForm();
+    void loadEntries(true);
+    void loadChart();
+  }
+});
 
 // ---- the log ----------------------------------------------------------------------------------
 
@@ -178,15 +216,25 @@ async function loadEntries(reset: boolean): Promise<void> {
   const body = $('entries').querySelector('tbody')!;
   const status = $('list-status');
   $('filter-error').textContent = '';
-  if (reset) { nextCursor = null; body.replaceChildren(); }
+  if (reset) {
+    nextCursor = null;
+    body.replaceChildren();
+  }
   status.textContent = 'Loading…';
   try {
-    const page = await getJson<{ items: Entry[]; nextCursor: string | null }>('audit-logs', { ...currentFilters(), limit: String(PAGE_SIZE), ...(nextCursor && !reset ? { cursor: nextCursor } : {}) });
+    const page = await getJson<{ items: Entry[]; nextCursor: string | null }>('audit-logs', {
+      ...currentFilters(),
+      limit: String(PAGE_SIZE),
+      ...(nextCursor && !reset ? { cursor: nextCursor } : {}),
+    });
     if (run !== loading) return;
     for (const entry of page.items) body.append(entryRow(entry));
     nextCursor = page.nextCursor;
     $('more').hidden = !nextCursor;
-    status.textContent = body.children.length === 0 ? 'No entries match these filters.' : `${body.children.length} entries shown${nextCursor ? '' : ' (all)'}.`;
+    status.textContent =
+      body.children.length === 0
+        ? 'No entries match these filters.'
+        : `${body.children.length} entries shown${nextCursor ? '' : ' (all)'}.`;
   } catch (error) {
     status.textContent = '';
     $('filter-error').textContent = problemText(error);
@@ -194,7 +242,8 @@ async function loadEntries(reset: boolean): Promise<void> {
 }
 
 function problemText(error: unknown): string {
-  if (error instanceof ApiError) return [error.problem.detail, ...(error.problem.errors ?? []).flatMap((item) => item.messages)].filter(Boolean).join(' ');
+  if (error instanceof ApiError)
+    return [error.problem.detail, ...(error.problem.errors ?? []).flatMap((item) => item.messages)].filter(Boolean).join(' ');
   return (error as Error).message;
 }
 
@@ -202,19 +251,42 @@ function entryRow(entry: Entry): HTMLTableRowElement {
   const row = el('tr');
   row.tabIndex = 0;
   row.dataset.id = entry.id;
-  const time = el('td'); time.dataset.label = 'Time';
-  const stamp = el('time', formatTime(entry.createdAt)); stamp.dateTime = entry.createdAt; stamp.title = entry.createdAt; time.append(stamp);
-  const cells: [string, string][] = [['Actor', entry.actorId], ['Action', entry.action], ['Resource', `${entry.resourceType}${entry.resourceId ? ` ${entry.resourceId}` : ''}`], ['Request', entry.requestId ?? '—']];
-  row.append(time, ...cells.map(([label, text]) => { const cell = el('td', text, label === 'Request' || label === 'Resource' ? 'mono' : undefined); cell.dataset.label = label; return cell; }));
+  const time = el('td');
+  time.dataset.label = 'Time';
+  const stamp = el('time', formatTime(entry.createdAt));
+  stamp.dateTime = entry.createdAt;
+  stamp.title = entry.createdAt;
+  time.append(stamp);
+  const cells: [string, string][] = [
+    ['Actor', entry.actorId],
+    ['Action', entry.action],
+    ['Resource', `${entry.resourceType}${entry.resourceId ? ` ${entry.resourceId}` : ''}`],
+    ['Request', entry.requestId ?? '—'],
+  ];
+  row.append(
+    time,
+    ...cells.map(([label, text]) => {
+      const cell = el('td', text, label === 'Request' || label === 'Resource' ? 'mono' : undefined);
+      cell.dataset.label = label;
+      return cell;
+    }),
+  );
   row.setAttribute('aria-label', `${entry.action} by ${entry.actorId} at ${formatTime(entry.createdAt)}: open details`);
   const open = () => openEntry(entry.id, entry);
   row.addEventListener('click', open);
-  row.addEventListener('keydown', (event) => { if (event.key === 'Enter' || event.key === ' ') { event.preventDefault(); void open(); } });
+  row.addEventListener('keydown', (event) => {
+    if (event.key === 'Enter' || event.key === ' ') {
+      event.preventDefault();
+      void open();
+    }
+  });
   return row;
 }
 $('more').addEventListener('click', () => void loadEntries(false));
 // Infinite scroll: the next page loads when "Load more" comes into view (the button stays for keyboards).
-new IntersectionObserver((seen) => { if (seen.some((item) => item.isIntersecting) && nextCursor) void loadEntries(false); }).observe($('more'));
+new IntersectionObserver((seen) => {
+  if (seen.some((item) => item.isIntersecting) && nextCursor) void loadEntries(false);
+}).observe($('more'));
 
 // ---- the detail panel -------------------------------------------------------------------------
 
@@ -235,7 +307,12 @@ async function openEntry(id: string, known?: Entry): Promise<void> {
   $('detail-title').textContent = `${entry.action} · ${entry.resourceType}`;
   const facts = $('detail-facts');
   facts.replaceChildren();
-  const fact = (term: string, value: Node | string) => { facts.append(el('dt', term)); const dd = el('dd'); dd.append(value); facts.append(dd); };
+  const fact = (term: string, value: Node | string) => {
+    facts.append(el('dt', term));
+    const dd = el('dd');
+    dd.append(value);
+    facts.append(dd);
+  };
   fact('Time', `${formatTime(entry.createdAt)} (${entry.createdAt})`);
   fact('Actor', `${entry.actorId}${entry.actorRoles.length ? ` (${entry.actorRoles.join(', ')})` : ''}`);
   fact('Resource', `${entry.resourceType} ${entry.resourceId ?? ''}`.trim());
@@ -245,7 +322,11 @@ async function openEntry(id: string, known?: Entry): Promise<void> {
     const link = el('a', `${entry.requestId} — all entries of this request`);
     link.href = `?${new URLSearchParams({ requestId: entry.requestId })}`;
     link.id = 'same-request';
-    link.addEventListener('click', (event) => { event.preventDefault(); closeEntry(); navigate({ requestId: entry.requestId! }); });
+    link.addEventListener('click', (event) => {
+      event.preventDefault();
+      closeEntry();
+      navigate({ requestId: entry.requestId! });
+    });
     fact('Request', link);
   } else {
     fact('Request', '—');
@@ -253,7 +334,13 @@ async function openEntry(id: string, known?: Entry): Promise<void> {
   fact('Chain', `${entry.chain} #${entry.chainSeq}, hash ${entry.hash.slice(0, 16)}…`);
   const rows = diffRows(entry.details.changes);
   const body = $('diff').querySelector('tbody')!;
-  body.replaceChildren(...rows.map((change) => { const row = el('tr', undefined, change.kind); row.append(el('td', change.field), el('td', change.before), el('td', change.after)); return row; }));
+  body.replaceChildren(
+    ...rows.map((change) => {
+      const row = el('tr', undefined, change.kind);
+      row.append(el('td', change.field), el('td', change.before), el('td', change.after));
+      return row;
+    }),
+  );
   $('diff').hidden = rows.length === 0;
   $('no-changes').hidden = rows.length > 0;
   const { changes: _changes, ...rest } = entry.details;
@@ -270,16 +357,24 @@ function closeEntry(): void {
   opener?.focus();
 }
 $('detail-close').addEventListener('click', closeEntry);
-$('detail').addEventListener('click', (event) => { if (event.target === $('detail')) closeEntry(); });
+$('detail').addEventListener('click', (event) => {
+  if (event.target === $('detail')) closeEntry();
+});
 document.addEventListener('keydown', (event) => {
   if ($('detail').hidden) return;
   if (event.key === 'Escape') closeEntry();
   if (event.key === 'Tab') {
     // Keep focus inside the dialog.
     const focusable = [...$('detail').querySelectorAll<HTMLElement>('a[href], button')];
-    const first = focusable[0]; const last = focusable[focusable.length - 1];
-    if (event.shiftKey && document.activeElement === first) { event.preventDefault(); last?.focus(); }
-    else if (!event.shiftKey && document.activeElement === last) { event.preventDefault(); first?.focus(); }
+    const first = focusable[0];
+    const last = focusable[focusable.length - 1];
+    if (event.shiftKey && document.activeElement === first) {
+      event.preventDefault();
+      last?.focus();
+    } else if (!event.shiftKey && document.activeElement === last) {
+      event.preventDefault();
+      first?.focus();
+    }
   }
 });
 
@@ -300,7 +395,14 @@ $('verify').addEventListener('click', async () => {
     let checked = 0;
     let from: string | undefined;
     for (;;) {
-      const report = await getJson<{ ok: boolean; checked: number; complete: boolean; nextFrom?: string; firstBrokenEntryId?: string; problem?: string }>('audit-logs/verify', from ? { from } : {});
+      const report = await getJson<{
+        ok: boolean;
+        checked: number;
+        complete: boolean;
+        nextFrom?: string;
+        firstBrokenEntryId?: string;
+        problem?: string;
+      }>('audit-logs/verify', from ? { from } : {});
       checked += report.checked;
       progress.value = Math.min(checked, progress.max);
       result.textContent = `Verifying… ${checked} of about ${total} entries checked.`;
@@ -309,7 +411,10 @@ $('verify').addEventListener('click', async () => {
         result.textContent = `Broken after ${checked} entries: ${report.problem ?? ''} `;
         const link = el('a', `Open entry ${report.firstBrokenEntryId}`);
         link.href = `?entry=${report.firstBrokenEntryId}`;
-        link.addEventListener('click', (event) => { event.preventDefault(); void openEntry(report.firstBrokenEntryId!); });
+        link.addEventListener('click', (event) => {
+          event.preventDefault();
+          void openEntry(report.firstBrokenEntryId!);
+        });
         result.append(link);
         break;
       }
@@ -368,7 +473,14 @@ $('export').addEventListener('click', async () => {
 
 // ---- activity chart ---------------------------------------------------------------------------
 
-interface Stats { from: string; to: string; bucket: string; families: string[]; total: number; buckets: { start: string; total: number; counts: Record<string, number> }[] }
+interface Stats {
+  from: string;
+  to: string;
+  bucket: string;
+  families: string[];
+  total: number;
+  buckets: { start: string; total: number; counts: Record<string, number> }[];
+}
 const SVG = 'http://www.w3.org/2000/svg';
 
 async function loadChart(): Promise<void> {
@@ -381,7 +493,8 @@ async function loadChart(): Promise<void> {
   try {
     const stats = await getJson<Stats>('audit-logs/stats', range);
     drawChart(chart, stats);
-    $('chart-note').textContent = `${stats.total} entries from ${formatTime(stats.from)} to ${formatTime(stats.to)}, per ${stats.bucket} (UTC buckets).`;
+    $('chart-note').textContent =
+      `${stats.total} entries from ${formatTime(stats.from)} to ${formatTime(stats.to)}, per ${stats.bucket} (UTC buckets).`;
   } catch (error) {
     chart.replaceChildren();
     $('chart-note').textContent = problemText(error);
@@ -390,18 +503,28 @@ async function loadChart(): Promise<void> {
 $('bucket').addEventListener('change', () => void loadChart());
 
 function drawChart(chart: HTMLElement, stats: Stats): void {
-  const width = 800; const height = 180; const bottom = 20; const left = 34;
+  const width = 800;
+  const height = 180;
+  const bottom = 20;
+  const left = 34;
   const max = Math.max(1, ...stats.buckets.map((slot) => slot.total));
   const svg = document.createElementNS(SVG, 'svg');
   svg.setAttribute('viewBox', `0 0 ${width} ${height}`);
   svg.setAttribute('preserveAspectRatio', 'none');
   svg.setAttribute('role', 'img');
-  svg.setAttribute('aria-label', `Entries per ${stats.bucket}: ${stats.total} in all; ${stats.families.map((family) => `${family} ${stats.buckets.reduce((sum, slot) => sum + (slot.counts[family] ?? 0), 0)}`).join(', ') || 'none'}`);
+  svg.setAttribute(
+    'aria-label',
+    `Entries per ${stats.bucket}: ${stats.total} in all; ${stats.families.map((family) => `${family} ${stats.buckets.reduce((sum, slot) => sum + (slot.counts[family] ?? 0), 0)}`).join(', ') || 'none'}`,
+  );
   const line = document.createElementNS(SVG, 'line');
-  Object.entries({ x1: left, x2: width, y1: height - bottom, y2: height - bottom, class: 'axis' }).forEach(([key, value]) => line.setAttribute(key, String(value)));
+  Object.entries({ x1: left, x2: width, y1: height - bottom, y2: height - bottom, class: 'axis' }).forEach(([key, value]) =>
+    line.setAttribute(key, String(value)),
+  );
   svg.append(line);
   const label = document.createElementNS(SVG, 'text');
-  label.setAttribute('x', '0'); label.setAttribute('y', '12'); label.textContent = String(max);
+  label.setAttribute('x', '0');
+  label.setAttribute('y', '12');
+  label.textContent = String(max);
   svg.append(label);
   const slotWidth = (width - left) / Math.max(stats.buckets.length, 1);
   stats.buckets.forEach((slot, index) => {
@@ -412,7 +535,13 @@ function drawChart(chart: HTMLElement, stats: Stats): void {
       const barHeight = (count / max) * (height - bottom - 16);
       y -= barHeight;
       const rect = document.createElementNS(SVG, 'rect');
-      Object.entries({ x: left + index * slotWidth + 1, y, width: Math.max(slotWidth - 2, 1), height: barHeight, class: `f${familyIndex % 8}` }).forEach(([key, value]) => rect.setAttribute(key, String(value)));
+      Object.entries({
+        x: left + index * slotWidth + 1,
+        y,
+        width: Math.max(slotWidth - 2, 1),
+        height: barHeight,
+        class: `f${familyIndex % 8}`,
+      }).forEach(([key, value]) => rect.setAttribute(key, String(value)));
       const title = document.createElementNS(SVG, 'title');
       title.textContent = `${formatTime(slot.start)}: ${family} ${count}`;
       rect.append(title);
@@ -420,7 +549,11 @@ function drawChart(chart: HTMLElement, stats: Stats): void {
     });
   });
   const legend = el('ul', undefined, 'legend');
-  stats.families.forEach((family, index) => { const item = el('li', undefined, `f${index % 8}`); item.append(el('span', family)); legend.append(item); });
+  stats.families.forEach((family, index) => {
+    const item = el('li', undefined, `f${index % 8}`);
+    item.append(el('span', family));
+    legend.append(item);
+  });
   chart.replaceChildren(svg, legend);
 }
 

@@ -12,8 +12,13 @@ const FOLDER = join(import.meta.dirname, '..', '..', 'migrations');
 const MANIFEST = join(FOLDER, 'checksums.json');
 const WRITE = process.env.SQL_RECORD === 'write';
 
-const sha256 = (file: string) => createHash('sha256').update(readFileSync(join(FOLDER, file))).digest('hex');
-const migrations = readdirSync(FOLDER).filter((file) => /^Migration\d{14}_\w+\.ts$/.test(file)).sort();
+const sha256 = (file: string) =>
+  createHash('sha256')
+    .update(readFileSync(join(FOLDER, file)))
+    .digest('hex');
+const migrations = readdirSync(FOLDER)
+  .filter((file) => /^Migration\d{14}_\w+\.ts$/.test(file))
+  .sort();
 const manifest: Record<string, string> = existsSync(MANIFEST) ? JSON.parse(readFileSync(MANIFEST, 'utf8')) : {};
 
 if (WRITE) {

@@ -17,7 +17,9 @@ function sourcesUnder(folder: string): Source[] {
   return readdirSync(join(ROOT, folder), { recursive: true, encoding: 'utf8' })
     .filter((file) => file.endsWith('.ts') && !file.endsWith('.spec.ts'))
     .map((file) => {
-      const path = relative(ROOT, join(ROOT, folder, file)).split(sep).join('/');
+      const path = relative(ROOT, join(ROOT, folder, file))
+        .split(sep)
+        .join('/');
       return { path, text: readFileSync(join(ROOT, path), 'utf8') };
     });
 }
@@ -29,7 +31,9 @@ const MODULES = SOURCES.filter(({ path }) => path.startsWith('src/modules/'));
 function offending(sources: Source[], pattern: RegExp, except: (source: Source) => boolean = () => false): string[] {
   return sources
     .filter((source) => !except(source))
-    .flatMap(({ path, text }) => text.split('\n').flatMap((line, index) => (pattern.test(line) ? [`${path}:${index + 1}: ${line.trim()}`] : [])));
+    .flatMap(({ path, text }) =>
+      text.split('\n').flatMap((line, index) => (pattern.test(line) ? [`${path}:${index + 1}: ${line.trim()}`] : [])),
+    );
 }
 
 /** Template literals that read as SQL and interpolate something, without the `sql` tag. */
@@ -91,6 +95,11 @@ describe('each module touches the database only through its repositories', () =>
   });
 
   it('keeps the platform free of business modules', () => {
-    expect(offending(SOURCES.filter(({ path }) => path.startsWith('src/platform/')), /from '(\.\.\/)+modules\//)).toEqual([]);
+    expect(
+      offending(
+        SOURCES.filter(({ path }) => path.startsWith('src/platform/')),
+        /from '(\.\.\/)+modules\//,
+      ),
+    ).toEqual([]);
   });
 });

@@ -1,10 +1,9 @@
-import { mkdir } from 'node:fs/promises';
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, chromium, type Page } from 'playwright-core';
 import request from 'supertest';
-import { startTestApp, TestApp } from '../support/test-app.js';
 import { createDashboard } from '../support/dashboards.js';
+import { startTestApp, TestApp } from '../support/test-app.js';
 import { bearer, tokenFor } from '../support/tokens.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -25,7 +24,11 @@ describe('audit console in a browser', () => {
     await testApp.app.listen(0, '127.0.0.1');
     base = `http://127.0.0.1:${(testApp.app.getHttpServer().address() as AddressInfo).port}`;
     const dashboard = await createDashboard(testApp, user, { name: 'Quarterly revenue' });
-    await request(testApp.server).patch(`/api/dashboards/${dashboard.id}`).set(user).set('If-Match', `"${dashboard.version}"`).send({ name: 'Quarterly revenue (EU)' });
+    await request(testApp.server)
+      .patch(`/api/dashboards/${dashboard.id}`)
+      .set(user)
+      .set('If-Match', `"${dashboard.version}"`)
+      .send({ name: 'Quarterly revenue (EU)' });
     await createDashboard(testApp, user, { name: 'Churn' });
     browser = await chromium.launch({ executablePath: CHROMIUM });
   });
@@ -43,7 +46,9 @@ describe('audit console in a browser', () => {
   it('signs an administrator in and shows the entries the API calls made, newest first', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     const errors: string[] = [];
-    page.on('console', (message) => { if (message.type() === 'error') errors.push(message.text()); });
+    page.on('console', (message) => {
+      if (message.type() === 'error') errors.push(message.text());
+    });
     await signIn(page, adminToken);
     await page.getByRole('heading', { name: 'Audit log' }).waitFor();
     await page.locator('#entries tbody tr').first().waitFor();
@@ -91,10 +96,21 @@ describe('audit console in a browser', () => {
     await signIn(page, adminToken);
     await page.goto(`${base}/console/?action=dashboard.`);
     await page.locator('#entries tbody tr').first().waitFor();
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export the filtered entries' }).click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Export the filtered entries' }).click(),
+    ]);
     const file = await readFile((await download.path())!, 'utf8');
-    const api = await request(testApp.server).get('/api/audit-logs/export').query({ action: 'dashboard.', format: 'ndjson' }).set(bearer(adminToken)).expect(200);
-    const ids = (text: string) => text.trim().split('\n').map((line) => JSON.parse(line).id as string);
+    const api = await request(testApp.server)
+      .get('/api/audit-logs/export')
+      .query({ action: 'dashboard.', format: 'ndjson' })
+      .set(bearer(adminToken))
+      .expect(200);
+    const ids = (text: string) =>
+      text
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line).id as string);
     expect(ids(file)).toEqual(ids(api.text));
     expect(ids(file).length).toBeGreaterThanOrEqual(3);
     await page.close();

@@ -2,15 +2,15 @@ import { get, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
 import request from 'supertest';
-import { TenantScope } from '../../src/platform/tenancy/tenant-scope.js';
-import { principalOf } from '../../src/platform/auth/principal.js';
+import { AuditRetentionJob } from '../../src/modules/audit/audit-retention.job.js';
 import { CreateLessonDto } from '../../src/modules/lessons/dto/create-lesson.dto.js';
 import { LessonsService } from '../../src/modules/lessons/lessons.service.js';
-import { AuditRetentionJob } from '../../src/modules/audit/audit-retention.job.js';
+import { principalOf } from '../../src/platform/auth/principal.js';
+import { TenantScope } from '../../src/platform/tenancy/tenant-scope.js';
+import { SALES_QUERY } from '../support/dashboards.js';
+import { tenantTablesWithout } from '../support/tenant-tables.js';
 import { startTestApp, TestApp } from '../support/test-app.js';
 import { createTestDatabase, withAdminClient, withOwnerClient } from '../support/test-database.js';
-import { tenantTablesWithout } from '../support/tenant-tables.js';
-import { SALES_QUERY } from '../support/dashboards.js';
 import { bearer, tokenFor } from '../support/tokens.js';
 
 type Headers = Record<string, string>;
@@ -43,7 +43,11 @@ describe('audit trail', () => {
     const entries: Entry[] = [];
     let cursor: string | undefined;
     do {
-      const page = await api().get('/api/audit-logs').query({ limit: 200, ...filters, ...(cursor && { cursor }) }).set(as).expect(200);
+      const page = await api()
+        .get('/api/audit-logs')
+        .query({ limit: 200, ...filters, ...(cursor && { cursor }) })
+        .set(as)
+        .expect(200);
       entries.push(...page.body.items);
       cursor = page.body.nextCursor ?? undefined;
     } while (cursor);
@@ -65,36 +69,58 @@ describe('audit trail', () => {
     });
 
     /** Each step: one request, and the entries it must leave (resource ids resolved after the run). */
-    interface Expected { actor: string; action: string; resourceType: string; resourceId: () => string }
+    interface Expected {
+      actor: string;
+      action: string;
+      resourceType: string;
+      resourceId: () => string;
+    }
     const expected: Expected[] = [];
     const ids: Record<string, string> = {};
-    const expect1 = (actor: string, action: string, resourceId: () => string) => expected.push({ actor, action, resourceType: action.split('.')[0], resourceId });
+    const expect1 = (actor: string, action: string, resourceId: () => string) =>
+      expected.push({ actor, action, resourceType: action.split('.')[0], resourceId });
 
     beforeAll(async () => {
       const upstream = await api().post('/api/tasks').set(user).set('User-Agent', 'workload/1.0').send({ prompt: 'upstream' }).expect(201);
       ids.upstream = upstream.body.id;
       expect1('ursula', 'task.create', () => ids.upstream);
 
-      const task = await api().post('/api/tasks').set(user).send({ prompt: 'build it', dependsOn: [ids.upstream] }).expect(201);
+      const task = await api()
+        .post('/api/tasks')
+        .set(user)
+        .send({ prompt: 'build it', dependsOn: [ids.upstream] })
+        .expect(201);
       ids.task = task.body.id;
       expect1('ursula', 'task.create', () => ids.task);
       expect1('ursula', 'task_dependency.create', () => ids[`edge:${ids.upstream}`]);
 
-      await api().patch(`/api/tasks/${ids.task}`).set(user).send({ prompt: 'build it well', metadata: { priority: 1 } }).expect(200);
+      await api()
+        .patch(`/api/tasks/${ids.task}`)
+        .set(user)
+        .send({ prompt: 'build it well', metadata: { priority: 1 } })
+        .expect(200);
       expect1('ursula', 'task.update', () => ids.task);
 
       // Replacing the dependencies writes only the edge that changed.
       const second = await api().post('/api/tasks').set(user).send({ prompt: 'second upstream' }).expect(201);
       ids.second = second.body.id;
       expect1('ursula', 'task.create', () => ids.second);
-      await api().patch(`/api/tasks/${ids.task}`).set(user).send({ dependsOn: [ids.second, ids.upstream] }).expect(200);
+      await api()
+        .patch(`/api/tasks/${ids.task}`)
+        .set(user)
+        .send({ dependsOn: [ids.second, ids.upstream] })
+        .expect(200);
       expect1('ursula', 'task_dependency.create', () => ids[`edge:${ids.second}`]);
 
       await api().post(`/api/tasks/${ids.task}/transitions`).set(user).send({ to: 'running' }).expect(409); // blocked: no entry
       await api().post(`/api/tasks/${ids.upstream}/transitions`).set(service).send({ to: 'cancelled' }).expect(200);
       expect1('service:planner', 'task.transition', () => ids.upstream);
 
-      const lesson = await api().post('/api/lessons').set(user).send({ category: 'testing', title: 'Audit everything', summary: 'Every change leaves an entry.' }).expect(201);
+      const lesson = await api()
+        .post('/api/lessons')
+        .set(user)
+        .send({ category: 'testing', title: 'Audit everything', summary: 'Every change leaves an entry.' })
+        .expect(201);
       ids.lesson = lesson.body.id;
       expect1('ursula', 'lesson.create', () => ids.lesson);
       await api().post(`/api/lessons/${ids.lesson}/applications`).set(service).send({ success: true }).expect(200);
@@ -103,18 +129,26 @@ describe('audit trail', () => {
       expect1('ada', 'lesson.validate', () => ids.lesson);
       await api().patch(`/api/lessons/${ids.lesson}`).set(user).send({ title: null }).expect(400); // refused: no entry
 
-      const pattern = await api().post('/api/patterns').set(service).send({ type: 'retry', pattern: { after: 'timeout' } }).expect(201);
+      const pattern = await api()
+        .post('/api/patterns')
+        .set(service)
+        .send({ type: 'retry', pattern: { after: 'timeout' } })
+        .expect(201);
       ids.pattern = pattern.body.id;
       expect1('service:planner', 'pattern.create', () => ids.pattern);
-      await api().post('/api/patterns').set(service).send({ type: 'retry', pattern: { after: 'timeout' } }).expect(200);
+      await api()
+        .post('/api/patterns')
+        .set(service)
+        .send({ type: 'retry', pattern: { after: 'timeout' } })
+        .expect(200);
       expect1('service:planner', 'pattern.update', () => ids.pattern);
       await api().delete(`/api/patterns/${ids.pattern}`).set(admin).expect(204);
       expect1('ada', 'pattern.delete', () => ids.pattern);
 
       // An internal service calling a module's API in process: same unit of work, same trail.
-      await testApp.app.get(TenantScope).run(principalOf(tenant, 'nightly', ['service']), () =>
-        testApp.app.get(LessonsService).recordApplication(ids.lesson, false),
-      );
+      await testApp.app
+        .get(TenantScope)
+        .run(principalOf(tenant, 'nightly', ['service']), () => testApp.app.get(LessonsService).recordApplication(ids.lesson, false));
       expect1('service:nightly', 'lesson.apply', () => ids.lesson);
 
       await api().delete(`/api/lessons/${ids.lesson}`).set(user).expect(204);
@@ -129,19 +163,30 @@ describe('audit trail', () => {
       const dashboard = await api().post('/api/dashboards').set(user).send({ name: 'Revenue' }).expect(201);
       ids.dashboard = dashboard.body.id;
       expect1('ursula', 'dashboard.create', () => ids.dashboard);
-      const widget = await api().post(`/api/dashboards/${ids.dashboard}/widgets`).set(user)
-        .send({ type: 'bar_chart', title: 'By region', query: SALES_QUERY, position: { x: 0, y: 0, w: 6, h: 4 } }).expect(201);
+      const widget = await api()
+        .post(`/api/dashboards/${ids.dashboard}/widgets`)
+        .set(user)
+        .send({ type: 'bar_chart', title: 'By region', query: SALES_QUERY, position: { x: 0, y: 0, w: 6, h: 4 } })
+        .expect(201);
       ids.widget = widget.body.id;
       expect1('ursula', 'widget.create', () => ids.widget);
       expect1('ursula', 'dashboard.update', () => ids.dashboard); // every widget change is a new dashboard version
       expect1('ursula', 'dashboard_widget_list.create', () => ids.emptyList); // the version it replaced: no widgets yet
-      await api().patch(`/api/dashboards/${ids.dashboard}/layout`).set(user).send([{ widgetId: ids.widget, position: { x: 6, y: 0, w: 6, h: 4 } }]).expect(200);
+      await api()
+        .patch(`/api/dashboards/${ids.dashboard}/layout`)
+        .set(user)
+        .send([{ widgetId: ids.widget, position: { x: 6, y: 0, w: 6, h: 4 } }])
+        .expect(200);
       expect1('ursula', 'widget.update', () => ids.widget);
       expect1('ursula', 'dashboard.update', () => ids.dashboard);
       expect1('ursula', 'dashboard_widget_list.create', () => ids.widgetList);
       expect1('ursula', 'dashboard_widget_content.create', () => ids.widgetContent);
       await api().patch(`/api/dashboards/${ids.dashboard}`).set(user).set('If-Match', '"1"').send({ name: 'Stale' }).expect(412); // no entry
-      await api().put(`/api/dashboards/${ids.dashboard}/config`).set(user).send({ theme: { mode: 'dark' } }).expect(200);
+      await api()
+        .put(`/api/dashboards/${ids.dashboard}/config`)
+        .set(user)
+        .send({ theme: { mode: 'dark' } })
+        .expect(200);
       expect1('ursula', 'dashboard_config.create', () => ids.dashboardConfig);
       await api().delete(`/api/dashboards/${ids.dashboard}`).set(user).expect(204);
       expect1('ursula', 'dashboard.trash', () => ids.dashboard);
@@ -156,7 +201,9 @@ describe('audit trail', () => {
       const entries = (await allEntries()).filter((entry) => entry.action !== 'access.denied');
       ids.schemaConfig = entries.find((entry) => entry.action === 'schema_config.create')?.resourceId ?? 'missing';
       ids.dashboardConfig = entries.find((entry) => entry.action === 'dashboard_config.create')?.resourceId ?? 'missing';
-      [ids.widgetList, ids.emptyList] = entries.filter((entry) => entry.action === 'dashboard_widget_list.create').map((entry) => entry.resourceId ?? 'missing');
+      [ids.widgetList, ids.emptyList] = entries
+        .filter((entry) => entry.action === 'dashboard_widget_list.create')
+        .map((entry) => entry.resourceId ?? 'missing');
       ids.widgetContent = entries.find((entry) => entry.action === 'dashboard_widget_content.create')?.resourceId ?? 'missing';
       for (const edge of entries.filter((entry) => entry.action === 'task_dependency.create')) {
         ids[`edge:${edge.details.changes?.dependsOnId.after as string}`] = edge.resourceId!;
@@ -179,7 +226,10 @@ describe('audit trail', () => {
       expect(transition.details.changes?.state).toEqual({ before: 'pending', after: 'cancelled' });
       const [created] = await allEntries(admin, { resourceId: ids.upstream, action: 'task.create' });
       expect(created.userAgent).toBe('workload/1.0');
-      expect(created.details.changes).toMatchObject({ prompt: { before: null, after: 'upstream' }, state: { before: null, after: 'pending' } });
+      expect(created.details.changes).toMatchObject({
+        prompt: { before: null, after: 'upstream' },
+        state: { before: null, after: 'pending' },
+      });
       const [deleted] = await allEntries(admin, { action: 'lesson.delete' });
       expect(deleted.details.changes).toMatchObject({ title: { before: 'Audit everything', after: null } });
       expect(created.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab]/); // time-ordered (UUIDv7)
@@ -191,10 +241,18 @@ describe('audit trail', () => {
 
     it('summarises large values instead of copying them', async () => {
       const content = 'x'.repeat(50_000);
-      const artifact = await api().post(`/api/tasks/${ids.task}/artifacts`).set(user).send({ type: 'code', path: 'big.txt', content }).expect(201);
+      const artifact = await api()
+        .post(`/api/tasks/${ids.task}/artifacts`)
+        .set(user)
+        .send({ type: 'code', path: 'big.txt', content })
+        .expect(201);
       const [entry] = await allEntries(admin, { resourceId: artifact.body.id });
       expect(entry.action).toBe('task_artifact.create');
-      expect(entry.details.changes?.content.after).toEqual({ summarized: true, bytes: 50_002, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
+      expect(entry.details.changes?.content.after).toEqual({
+        summarized: true,
+        bytes: 50_002,
+        sha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+      });
       expect(JSON.stringify(entry).length).toBeLessThan(5_000);
     });
 
@@ -203,7 +261,9 @@ describe('audit trail', () => {
       const lessons = testApp.app.get(LessonsService);
       await expect(
         testApp.app.get(TenantScope).run(principalOf(tenant, 'ursula', []), async () => {
-          await lessons.create(Object.assign(new CreateLessonDto(), { category: 'testing', title: 'Rolled back', summary: 'never committed' }));
+          await lessons.create(
+            Object.assign(new CreateLessonDto(), { category: 'testing', title: 'Rolled back', summary: 'never committed' }),
+          );
           throw new Error('abort after the write');
         }),
       ).rejects.toThrow('abort after the write');
@@ -217,7 +277,12 @@ describe('audit trail', () => {
       await api().get('/api/audit-logs/verify').set(service).expect(403);
       const denials = await allEntries(admin, { action: 'access.denied' });
       const denial = denials.find((entry) => entry.requestId === refused.body.requestId);
-      expect(denial).toMatchObject({ actorId: 'ursula', resourceType: 'access', userAgent: 'curious/2.0', details: { method: 'GET', path: '/api/audit-logs' } });
+      expect(denial).toMatchObject({
+        actorId: 'ursula',
+        resourceType: 'access',
+        userAgent: 'curious/2.0',
+        details: { method: 'GET', path: '/api/audit-logs' },
+      });
       expect(denials.some((entry) => entry.actorId === 'service:planner' && entry.details.path === '/api/audit-logs/verify')).toBe(true);
     });
 
@@ -231,8 +296,17 @@ describe('audit trail', () => {
       expect(await allEntries(otherAdmin, { actorId: 'ursula' })).toEqual([]);
       const exported = await api().get('/api/audit-logs/export').set(otherAdmin).expect(200);
       // Their task, and their export itself (recorded before it streams).
-      expect(exported.text.trim().split('\n').map((line) => JSON.parse(line).action)).toEqual(['audit_log.export', 'task.create']);
-      expect((await api().get('/api/audit-logs/verify').set(otherAdmin).expect(200)).body).toEqual({ ok: true, checked: 2, complete: true });
+      expect(
+        exported.text
+          .trim()
+          .split('\n')
+          .map((line) => JSON.parse(line).action),
+      ).toEqual(['audit_log.export', 'task.create']);
+      expect((await api().get('/api/audit-logs/verify').set(otherAdmin).expect(200)).body).toEqual({
+        ok: true,
+        checked: 2,
+        complete: true,
+      });
     });
   });
 
@@ -284,7 +358,13 @@ describe('audit trail', () => {
       // Like the list: 403 for others (recorded as access.denied), 400 naming a bad or paging parameter.
       await api().get('/api/audit-logs/count').set(user).expect(403);
       await api().get('/api/audit-logs/count').set(service).expect(403);
-      for (const [query, field] of [['limit=5', 'limit'], ['cursor=abc', 'cursor'], ['action=Task', 'action'], ['from=yesterday', 'from'], ['format=csv', 'format']]) {
+      for (const [query, field] of [
+        ['limit=5', 'limit'],
+        ['cursor=abc', 'cursor'],
+        ['action=Task', 'action'],
+        ['from=yesterday', 'from'],
+        ['format=csv', 'format'],
+      ]) {
         const response = await api().get(`/api/audit-logs/count?${query}`).set(admin).expect(400);
         expect(JSON.stringify(response.body)).toContain(field);
       }
@@ -297,30 +377,39 @@ describe('audit trail', () => {
       expect([...first.body.items, ...second.body.items].map((entry: Entry) => entry.id)).toEqual(all.slice(0, 6).map((entry) => entry.id));
     });
 
-    it.each([
-      [{ action: 'DROP TABLE' }],
-      [{ from: 'yesterday' }],
-      [{ limit: '0' }],
-      [{ cursor: 'nope' }],
-      [{ format: 'xml' }],
-    ])('refuses a bad filter %j with a problem response', async (query) => {
-      const path = 'format' in query ? '/api/audit-logs/export' : '/api/audit-logs';
-      const response = await api().get(path).query(query).set(admin).expect(400);
-      expect(response.headers['content-type']).toMatch(/application\/problem\+json/);
-    });
+    it.each([[{ action: 'DROP TABLE' }], [{ from: 'yesterday' }], [{ limit: '0' }], [{ cursor: 'nope' }], [{ format: 'xml' }]])(
+      'refuses a bad filter %j with a problem response',
+      async (query) => {
+        const path = 'format' in query ? '/api/audit-logs/export' : '/api/audit-logs';
+        const response = await api().get(path).query(query).set(admin).expect(400);
+        expect(response.headers['content-type']).toMatch(/application\/problem\+json/);
+      },
+    );
 
     it('exports CSV with a header and RFC 4180 escaping, and NDJSON', async () => {
-      await api().post('/api/tasks').set(bearer(tokenFor({ tenant, sub: '=cmd|"quoted", name' }))).send({ prompt: 'odd actor' }).expect(201);
+      await api()
+        .post('/api/tasks')
+        .set(bearer(tokenFor({ tenant, sub: '=cmd|"quoted", name' })))
+        .send({ prompt: 'odd actor' })
+        .expect(201);
       const csv = await api().get('/api/audit-logs/export').query({ format: 'csv', action: 'task.create' }).set(admin).expect(200);
       expect(csv.headers['content-type']).toMatch(/^text\/csv/);
       const lines = csv.text.split('\r\n');
-      expect(lines[0]).toBe('id,createdAt,actorId,actorRoles,action,resourceType,resourceId,details,ipAddress,userAgent,requestId,chain,chainSeq,prevHash,hash');
+      expect(lines[0]).toBe(
+        'id,createdAt,actorId,actorRoles,action,resourceType,resourceId,details,ipAddress,userAgent,requestId,chain,chainSeq,prevHash,hash',
+      );
       expect(lines[1]).toContain(`,"'=cmd|""quoted"", name",[],task.create,task,`);
       const ndjson = await api().get('/api/audit-logs/export').query({ action: 'task.create' }).set(admin).expect(200);
-      const rows = ndjson.text.trim().split('\n').map((line) => JSON.parse(line) as Entry);
+      const rows = ndjson.text
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as Entry);
       expect(rows.map((row) => row.id)).toEqual((await allEntries(admin, { action: 'task.create' })).map((entry) => entry.id));
       const exports = await allEntries(admin, { action: 'audit_log.export' });
-      expect(exports.map((entry) => [entry.actorId, entry.details.format])).toEqual([['ada', 'ndjson'], ['ada', 'csv']]);
+      expect(exports.map((entry) => [entry.actorId, entry.details.format])).toEqual([
+        ['ada', 'ndjson'],
+        ['ada', 'csv'],
+      ]);
     });
   });
 
@@ -345,7 +434,15 @@ describe('audit trail', () => {
     });
 
     it('keeps the chains intact under concurrent writers of one tenant', async () => {
-      await Promise.all(Array.from({ length: 40 }, (_, index) => api().post('/api/tasks').set(user).send({ prompt: `parallel ${index}` }).expect(201)));
+      await Promise.all(
+        Array.from({ length: 40 }, (_, index) =>
+          api()
+            .post('/api/tasks')
+            .set(user)
+            .send({ prompt: `parallel ${index}` })
+            .expect(201),
+        ),
+      );
       const report = (await api().get('/api/audit-logs/verify').set(admin).expect(200)).body;
       expect(report).toEqual({ ok: true, checked: (await allEntries()).length, complete: true });
       const chains = await asOwner(async (owner) => {
@@ -356,18 +453,26 @@ describe('audit trail', () => {
     });
 
     it('never makes a writer wait for a chain, however many write at once (no deadlock with their own locks)', async () => {
-      const writers = await Promise.all(Array.from({ length: 24 }, async () => {
-        const client = new pg.Client({ connectionString: testApp.database.runtimeUrl });
-        await client.connect();
-        return client;
-      }));
+      const writers = await Promise.all(
+        Array.from({ length: 24 }, async () => {
+          const client = new pg.Client({ connectionString: testApp.database.runtimeUrl });
+          await client.connect();
+          return client;
+        }),
+      );
       try {
         // All 24 transactions stay open, each holding its chain, while the next one records.
         for (const [index, writer] of writers.entries()) {
           await writer.query('begin');
-          await writer.query(`select set_config('app.tenant_id', $1, true), set_config('app.actor_id', 'writer-' || $2, true)`, [tenant, index]);
-          await writer.query(`insert into patterns (id, tenant_id, type, pattern, frequency, last_seen, created_at)
-            values (gen_random_uuid(), $1, 'parallel', jsonb_build_object('writer', $2::int), 1, now(), now())`, [tenant, index]);
+          await writer.query(`select set_config('app.tenant_id', $1, true), set_config('app.actor_id', 'writer-' || $2, true)`, [
+            tenant,
+            index,
+          ]);
+          await writer.query(
+            `insert into patterns (id, tenant_id, type, pattern, frequency, last_seen, created_at)
+            values (gen_random_uuid(), $1, 'parallel', jsonb_build_object('writer', $2::int), 1, now(), now())`,
+            [tenant, index],
+          );
         }
         await Promise.all(writers.map((writer) => writer.query('commit')));
       } finally {
@@ -387,7 +492,11 @@ describe('audit trail', () => {
 
     it.each([
       ['an altered entry', `update audit_entries set details = '{"changes": {}}' where id = $1`, 'does not match its hash'],
-      ['a removed entry', `delete from audit_entries where id = (select id from audit_entries n where n.chain = (select chain from audit_entries where id = $1) and n.chain_seq < (select chain_seq from audit_entries where id = $1) order by n.chain_seq desc limit 1)`, 'missing'],
+      [
+        'a removed entry',
+        `delete from audit_entries where id = (select id from audit_entries n where n.chain = (select chain from audit_entries where id = $1) and n.chain_seq < (select chain_seq from audit_entries where id = $1) order by n.chain_seq desc limit 1)`,
+        'missing',
+      ],
       ['a reordered entry', `update audit_entries set chain_seq = chain_seq + 1000000 where id = $1`, ''],
     ])('reports %s through verify', async (_name, tampering, problem) => {
       const database = await createTestDatabase();
@@ -396,7 +505,11 @@ describe('audit trail', () => {
         const localAdmin = bearer(tokenFor({ tenant: 't', sub: 'ada', roles: ['admin'] }));
         // Enough entries that some chain holds several (16 chains).
         for (let index = 0; index < 40; index++) {
-          await request(local.server).post('/api/tasks').set(localAdmin).send({ prompt: `p${index}` }).expect(201);
+          await request(local.server)
+            .post('/api/tasks')
+            .set(localAdmin)
+            .send({ prompt: `p${index}` })
+            .expect(201);
         }
         const target = await withOwnerClient(database, async (owner) => {
           await owner.query(`select set_config('app.tenant_id', 't', false)`);
@@ -421,8 +534,11 @@ describe('audit trail', () => {
       // break, but the retention job removes them and the rest of each chain must still verify.
       await withAdminClient(async (superuser) => {
         await superuser.query('set session_replication_role = replica');
-        await superuser.query(`update audit_entries set created_at = created_at - interval '100 days'
-          where id in (select id from audit_entries where tenant_id = $1 order by created_at, chain_seq limit 10)`, [tenant]);
+        await superuser.query(
+          `update audit_entries set created_at = created_at - interval '100 days'
+          where id in (select id from audit_entries where tenant_id = $1 order by created_at, chain_seq limit 10)`,
+          [tenant],
+        );
       }, testApp.database.name);
       expect((await api().get('/api/audit-logs/verify').set(admin).expect(200)).body.ok).toBe(false);
       const withRetention = await startTestApp({ AUDIT_RETENTION_DAYS: '30' }, testApp.database);
@@ -434,13 +550,19 @@ describe('audit trail', () => {
       const [checkpoint, ...rest] = await allEntries();
       expect(checkpoint).toMatchObject({ action: 'audit.retention', actorId: 'system:audit-retention', details: { removed: 10 } });
       expect(rest).toHaveLength(total - 10);
-      expect((await api().get('/api/audit-logs/verify').set(admin).expect(200)).body).toEqual({ ok: true, checked: total - 9, complete: true });
+      expect((await api().get('/api/audit-logs/verify').set(admin).expect(200)).body).toEqual({
+        ok: true,
+        checked: total - 9,
+        complete: true,
+      });
       await api().post('/api/tasks').set(user).send({ prompt: 'after retention' }).expect(201);
       expect((await api().get('/api/audit-logs/verify').set(admin).expect(200)).body.ok).toBe(true);
     });
 
     it('refuses to start with AUDIT_RETENTION_DAYS but no owner connection', async () => {
-      await expect(startTestApp({ AUDIT_RETENTION_DAYS: '30' }, { ...testApp.database, ownerUrl: '' })).rejects.toThrow(/DATABASE_OWNER_URL/);
+      await expect(startTestApp({ AUDIT_RETENTION_DAYS: '30' }, { ...testApp.database, ownerUrl: '' })).rejects.toThrow(
+        /DATABASE_OWNER_URL/,
+      );
     });
   });
 

@@ -13,9 +13,13 @@ describe('recorded refusals', () => {
   afterAll(() => testApp.close());
 
   const refuse = (sub: string, roles: string[] = []) =>
-    request(testApp.server).get('/api/audit-logs').set(bearer(tokenFor({ tenant, sub, roles }))).expect(403);
+    request(testApp.server)
+      .get('/api/audit-logs')
+      .set(bearer(tokenFor({ tenant, sub, roles })))
+      .expect(403);
   const denialsOf = async (actorId: string) =>
-    (await request(testApp.server).get('/api/audit-logs').query({ action: 'access.denied', actorId, limit: 100 }).set(admin).expect(200)).body.items;
+    (await request(testApp.server).get('/api/audit-logs').query({ action: 'access.denied', actorId, limit: 100 }).set(admin).expect(200))
+      .body.items;
 
   it('are at most 10 per actor a minute, while every request is still refused', async () => {
     for (let attempt = 0; attempt < 25; attempt += 1) {

@@ -21,7 +21,10 @@ describe('JWKS keys', () => {
   afterAll(() => database.drop());
 
   /** Runs the test against an app verifying with the issuer's JWKS, then closes it. */
-  async function withApp(environment: Record<string, string>, test: (call: (token: string) => request.Test) => Promise<void>): Promise<void> {
+  async function withApp(
+    environment: Record<string, string>,
+    test: (call: (token: string) => request.Test) => Promise<void>,
+  ): Promise<void> {
     const testApp: TestApp = await startTestApp({ ...issuer.environment, ...environment }, database);
     try {
       await test((token) => request(testApp.server).get(PROTECTED_ROUTE).set(bearer(token)));
@@ -52,7 +55,11 @@ describe('JWKS keys', () => {
 
   it('costs at most one fetch per cooldown under a flood of invented kids, and keeps valid tokens passing, also while the JWKS fails', async () => {
     const cooldownMs = 2_000;
-    const environment = { JWT_JWKS_CACHE_SECONDS: '1', JWT_JWKS_COOLDOWN_SECONDS: String(cooldownMs / 1000), AUTH_FAILURES_PER_MINUTE: '100000' };
+    const environment = {
+      JWT_JWKS_CACHE_SECONDS: '1',
+      JWT_JWKS_COOLDOWN_SECONDS: String(cooldownMs / 1000),
+      AUTH_FAILURES_PER_MINUTE: '100000',
+    };
     await withApp(environment, async (call) => {
       const started = Date.now();
       /** Rounds of 20 invented kids and one valid token, for the duration; returns the fetches they caused. */
@@ -88,7 +95,10 @@ describe('JWKS keys', () => {
   it('answers 401, and keeps serving, when the JWKS endpoint is unreachable', async () => {
     const unreachable = await startTestApp({ ...issuer.environment, JWT_JWKS_URI: 'http://127.0.0.1:9/jwks.json' }, database);
     try {
-      await request(unreachable.server).get(PROTECTED_ROUTE).set(bearer(issuer.sign('key-1'))).expect(401);
+      await request(unreachable.server)
+        .get(PROTECTED_ROUTE)
+        .set(bearer(issuer.sign('key-1')))
+        .expect(401);
       await request(unreachable.server).get('/health/live').expect(200);
     } finally {
       await unreachable.close();

@@ -23,7 +23,12 @@ describe('request ids', () => {
 
   it('are the server’s own for a caller that is not a trusted proxy, in the response, problems and the audit trail', async () => {
     testApp = await startTestApp({}, database);
-    const created = await request(testApp.server).post('/api/tasks').set(user).set('X-Request-Id', 'forged-1').send({ prompt: 'Trace me' }).expect(201);
+    const created = await request(testApp.server)
+      .post('/api/tasks')
+      .set(user)
+      .set('X-Request-Id', 'forged-1')
+      .send({ prompt: 'Trace me' })
+      .expect(201);
     const refused = await request(testApp.server).get('/api/audit-logs').set(user).set('X-Request-Id', 'forged-2').expect(403);
 
     expect(created.headers['x-request-id']).toMatch(UUID);
@@ -36,7 +41,12 @@ describe('request ids', () => {
 
   it('keep the id a trusted proxy forwards', async () => {
     testApp = await startTestApp({ TRUST_PROXY: '127.0.0.1' }, database);
-    const created = await request(testApp.server).post('/api/tasks').set(user).set('X-Request-Id', 'edge-42').send({ prompt: 'Traced at the edge' }).expect(201);
+    const created = await request(testApp.server)
+      .post('/api/tasks')
+      .set(user)
+      .set('X-Request-Id', 'edge-42')
+      .send({ prompt: 'Traced at the edge' })
+      .expect(201);
     expect(created.headers['x-request-id']).toBe('edge-42');
     expect(await auditedRequestIds({ resourceId: created.body.id })).toEqual(['edge-42']);
   });

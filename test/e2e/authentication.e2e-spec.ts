@@ -130,11 +130,19 @@ describe('authentication', () => {
       const payload = Buffer.from(JSON.stringify({ sub: 'alice', tenant_id: 'acme', exp: now() + 300 })).toString('base64url');
       const { createHmac } = await import('node:crypto');
       const signature = createHmac('sha256', publicPem).update(`${header}.${payload}`).digest('base64url');
-      expectInvalidToken(await request(testApp.server).get(PROTECTED_ROUTE).set(bearer(`${header}.${payload}.${signature}`)));
+      expectInvalidToken(
+        await request(testApp.server)
+          .get(PROTECTED_ROUTE)
+          .set(bearer(`${header}.${payload}.${signature}`)),
+      );
     });
 
     it('refuses an HS256 token signed with the development secret', async () => {
-      expectInvalidToken(await request(testApp.server).get(PROTECTED_ROUTE).set(bearer(tokenFor({ tenant: 'acme', sub: 'alice' }))));
+      expectInvalidToken(
+        await request(testApp.server)
+          .get(PROTECTED_ROUTE)
+          .set(bearer(tokenFor({ tenant: 'acme', sub: 'alice' }))),
+      );
     });
   });
 });

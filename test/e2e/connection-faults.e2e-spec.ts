@@ -2,9 +2,9 @@ import { once } from 'node:events';
 import { connect } from 'node:net';
 import request from 'supertest';
 import { lockWaiters, waitFor } from '../support/lock-waiters.js';
-import { withAdminClient } from '../support/test-database.js';
-import { startTestApp, TestApp } from '../support/test-app.js';
 import { createTask } from '../support/tasks.js';
+import { startTestApp, TestApp } from '../support/test-app.js';
+import { withAdminClient } from '../support/test-database.js';
 import { bearer, tokenFor } from '../support/tokens.js';
 
 const alice = bearer(tokenFor({ tenant: 'faults', sub: 'alice' }));
@@ -26,10 +26,16 @@ describe('connections lost inside transactions', () => {
         await admin.query('begin');
         await admin.query('select id from tasks where id = $1 for update', [task.id]);
         const moves = Array.from({ length: POOL_SIZE }, () =>
-          request(testApp.server).post(`/api/tasks/${task.id}/transitions`).set(alice).send({ to: 'cancelled' }).then((response) => response),
+          request(testApp.server)
+            .post(`/api/tasks/${task.id}/transitions`)
+            .set(alice)
+            .send({ to: 'cancelled' })
+            .then((response) => response),
         );
         await waitFor(async () => (await lockWaiters(admin, testApp.database.name)).length === POOL_SIZE);
-        await admin.query('select pg_terminate_backend(pid) from unnest($1::int[]) as pid', [await lockWaiters(admin, testApp.database.name)]);
+        await admin.query('select pg_terminate_backend(pid) from unnest($1::int[]) as pid', [
+          await lockWaiters(admin, testApp.database.name),
+        ]);
         await admin.query('rollback');
         return Promise.all(moves);
       }, testApp.database.name);
@@ -45,7 +51,9 @@ describe('connections lost inside transactions', () => {
     expect(list.status).toBe(200);
     expect(Date.now() - started).toBeLessThan(1_000);
     // Each pooled connection still works: as many concurrent transactions as the pool holds all succeed.
-    const concurrent = await Promise.all(Array.from({ length: POOL_SIZE * 2 }, () => request(testApp.server).get(`/api/tasks/${task.id}`).set(alice)));
+    const concurrent = await Promise.all(
+      Array.from({ length: POOL_SIZE * 2 }, () => request(testApp.server).get(`/api/tasks/${task.id}`).set(alice)),
+    );
     expect(concurrent.map((response) => response.status)).toEqual(Array(POOL_SIZE * 2).fill(200));
     await request(testApp.server).get('/health/live').expect(200);
   });

@@ -24,7 +24,10 @@ describe('console', () => {
       const script = await request(testApp.server).get('/console/main.js').expect(200);
       expect(script.headers['content-type']).toMatch(/javascript/);
       expect(script.headers['content-security-policy']).not.toContain('unsafe-inline');
-      await request(testApp.server).get('/console/console.css').expect(200).expect('content-type', /text\/css/);
+      await request(testApp.server)
+        .get('/console/console.css')
+        .expect(200)
+        .expect('content-type', /text\/css/);
     });
 
     it('redirects /console to /console/', async () => {
@@ -32,24 +35,35 @@ describe('console', () => {
       expect(response.headers.location).toBe('/console/');
     });
 
-    it('keeps the API docs\' own policy', async () => {
+    it("keeps the API docs' own policy", async () => {
       const docs = await request(testApp.server).get('/docs-json').expect(200);
       expect(docs.headers['content-security-policy']).not.toContain("frame-ancestors 'none'; default-src 'none'");
     });
 
     it('signs a development token that the API accepts', async () => {
       await request(testApp.server).get('/console/dev-token').expect(200, { available: true });
-      const { body } = await request(testApp.server).post('/console/dev-token').send({ tenant: 'console-dev', sub: 'ada', roles: ['admin'] }).expect(200);
+      const { body } = await request(testApp.server)
+        .post('/console/dev-token')
+        .send({ tenant: 'console-dev', sub: 'ada', roles: ['admin'] })
+        .expect(200);
       await request(testApp.server).get('/api/audit-logs').set(bearer(body.token)).expect(200);
     });
 
     it('refuses a development token request with invalid fields, naming them', async () => {
-      const { body } = await request(testApp.server).post('/console/dev-token').send({ tenant: '', sub: 'a b', roles: ['root'] }).expect(400).expect('content-type', /problem\+json/);
+      const { body } = await request(testApp.server)
+        .post('/console/dev-token')
+        .send({ tenant: '', sub: 'a b', roles: ['root'] })
+        .expect(400)
+        .expect('content-type', /problem\+json/);
       expect(body.errors.map((error: { field: string }) => error.field)).toEqual(['tenant', 'sub', 'roles']);
     });
 
     it('refuses a development token request that is not JSON', async () => {
-      await request(testApp.server).post('/console/dev-token').set('Content-Type', 'application/x-www-form-urlencoded').send('tenant=a&sub=b').expect(415);
+      await request(testApp.server)
+        .post('/console/dev-token')
+        .set('Content-Type', 'application/x-www-form-urlencoded')
+        .send('tenant=a&sub=b')
+        .expect(415);
     });
   });
 
@@ -63,7 +77,9 @@ describe('console', () => {
     it('serves the console but has no development token route', async () => {
       await request(testApp.server).get('/console/').expect(200);
       await request(testApp.server).get('/console/dev-token').expect(404);
-      const post = await request(testApp.server).post('/console/dev-token').send({ tenant: 'acme', sub: 'ada', roles: ['admin'] });
+      const post = await request(testApp.server)
+        .post('/console/dev-token')
+        .send({ tenant: 'acme', sub: 'ada', roles: ['admin'] });
       expect([404, 405]).toContain(post.status);
       expect(post.body.token).toBeUndefined();
     });

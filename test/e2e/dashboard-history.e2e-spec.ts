@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import request from 'supertest';
-import { principalOf } from '../../src/platform/auth/principal.js';
-import { TenantScope } from '../../src/platform/tenancy/tenant-scope.js';
 import { DashboardHistoryRetentionJob } from '../../src/modules/dashboards/dashboard-history-retention.job.js';
 import { DashboardsService } from '../../src/modules/dashboards/dashboards.service.js';
+import { principalOf } from '../../src/platform/auth/principal.js';
+import { TenantScope } from '../../src/platform/tenancy/tenant-scope.js';
 import { createDashboard, createWidget, type DashboardBody, SALES_QUERY } from '../support/dashboards.js';
 import { startTestApp, TestApp } from '../support/test-app.js';
 import { withAdminClient } from '../support/test-database.js';
@@ -23,16 +23,26 @@ describe('dashboard history', () => {
   afterAll(() => testApp.close());
 
   /** SQL as a superuser (row-level security bypassed) on the test database. */
-  const asAdmin = <T>(sql: string, params: unknown[] = []) => withAdminClient(async (client) => (await client.query(sql, params)).rows as T[], testApp.database.name);
+  const asAdmin = <T>(sql: string, params: unknown[] = []) =>
+    withAdminClient(async (client) => (await client.query(sql, params)).rows as T[], testApp.database.name);
 
   const historyBytes = async () =>
-    Number((await asAdmin<{ bytes: string }>('select sum(pg_total_relation_size(t::regclass))::text as bytes from unnest($1::text[]) t', [HISTORY_TABLES]))[0].bytes);
+    Number(
+      (
+        await asAdmin<{ bytes: string }>('select sum(pg_total_relation_size(t::regclass))::text as bytes from unnest($1::text[]) t', [
+          HISTORY_TABLES,
+        ])
+      )[0].bytes,
+    );
 
   /** How many rows each history table holds for the dashboard. */
   const historyRows = async (dashboardId: string) =>
     Object.fromEntries(
       await Promise.all(
-        HISTORY_TABLES.map(async (table) => [table, (await asAdmin<{ n: number }>(`select count(*)::int as n from ${table} where dashboard_id = $1`, [dashboardId]))[0].n]),
+        HISTORY_TABLES.map(async (table) => [
+          table,
+          (await asAdmin<{ n: number }>(`select count(*)::int as n from ${table} where dashboard_id = $1`, [dashboardId]))[0].n,
+        ]),
       ),
     );
 
@@ -52,9 +62,12 @@ describe('dashboard history', () => {
     )[0];
 
   const versionsOf = async (dashboardId: string, auth: Headers) =>
-    ((await api().get(`/api/dashboards/${dashboardId}/versions?limit=200`).set(auth).expect(200)).body.items as { version: number }[]).map((item) => item.version);
+    ((await api().get(`/api/dashboards/${dashboardId}/versions?limit=200`).set(auth).expect(200)).body.items as { version: number }[]).map(
+      (item) => item.version,
+    );
 
-  const read = async (dashboardId: string, auth: Headers): Promise<DashboardBody> => (await api().get(`/api/dashboards/${dashboardId}`).set(auth).expect(200)).body;
+  const read = async (dashboardId: string, auth: Headers): Promise<DashboardBody> =>
+    (await api().get(`/api/dashboards/${dashboardId}`).set(auth).expect(200)).body;
 
   describe('storage', () => {
     const owner = bearer(tokenFor({ tenant: 'history-storage', sub: 'hana' }));
@@ -63,20 +76,32 @@ describe('dashboard history', () => {
       const dashboard = await createDashboard(testApp, owner, { name: 'Heavy' });
       // Random, so that no compression hides a copy: 15 × 60 KB of widget config.
       for (let i = 0; i < 15; i++) {
-        await createWidget(testApp, owner, dashboard.id, { type: 'text', query: null, title: `Notes ${i}`, position: { x: 0, y: i, w: 1, h: 1 }, config: { blob: randomBytes(45_000).toString('base64') } });
+        await createWidget(testApp, owner, dashboard.id, {
+          type: 'text',
+          query: null,
+          title: `Notes ${i}`,
+          position: { x: 0, y: i, w: 1, h: 1 },
+          config: { blob: randomBytes(45_000).toString('base64') },
+        });
       }
       const before = await historyBytes();
       // In process: each PATCH response carries the whole 900 KB, which would take most of the time.
       const asOwner = <T>(work: () => Promise<T>) => testApp.app.get(TenantScope).run(principalOf('history-storage', 'hana', []), work);
       for (let i = 0; i < 199; i++) {
-        await asOwner(() => testApp.app.get(DashboardsService).update(dashboard.id, { description: `twenty bytes ${String(i).padStart(6, '0')}` }, undefined));
+        await asOwner(() =>
+          testApp.app.get(DashboardsService).update(dashboard.id, { description: `twenty bytes ${String(i).padStart(6, '0')}` }, undefined),
+        );
       }
       const last = await read(dashboard.id, owner);
       await api().patch(`/api/dashboards/${dashboard.id}`).set(owner).send({ description: 'the last one' }).expect(200);
       expect((await historyBytes()) - before).toBeLessThan(1024 * 1024);
 
       // All fifteen widgets share one list and their fifteen contents; retention kept 100 versions.
-      expect(await historyRows(dashboard.id)).toEqual({ dashboard_versions: 100, dashboard_widget_lists: 1, dashboard_widget_contents: 15 });
+      expect(await historyRows(dashboard.id)).toEqual({
+        dashboard_versions: 100,
+        dashboard_widget_lists: 1,
+        dashboard_widget_contents: 15,
+      });
       const kept = await api().get(`/api/dashboards/${dashboard.id}/versions/${last.version}`).set(owner).expect(200);
       expect(kept.body.dashboard).toEqual(last);
     }, 120_000);
@@ -88,11 +113,25 @@ describe('dashboard history', () => {
     it('returns a version exactly as the dashboard read then, and restores its widgets', async () => {
       const dashboard = await createDashboard(testApp, owner, { filters: [{ id: 'f', type: 'select', label: 'Region', field: 'region' }] });
       const chart = await createWidget(testApp, owner, dashboard.id, { config: { colors: ['#f00'] } });
-      const notes = await createWidget(testApp, owner, dashboard.id, { type: 'text', query: null, title: 'Notes', position: { x: 6, y: 0, w: 6, h: 4 }, config: { markdown: '# Hi' } });
+      const notes = await createWidget(testApp, owner, dashboard.id, {
+        type: 'text',
+        query: null,
+        title: 'Notes',
+        position: { x: 6, y: 0, w: 6, h: 4 },
+        config: { markdown: '# Hi' },
+      });
       const before = await read(dashboard.id, owner);
 
-      await api().patch(`/api/widgets/${chart.id}`).set(owner).send({ config: { colors: ['#0f0'] }, title: 'Changed' }).expect(200);
-      await api().patch(`/api/dashboards/${dashboard.id}/layout`).set(owner).send([{ widgetId: notes.id, position: { x: 0, y: 9, w: 3, h: 3 } }]).expect(200);
+      await api()
+        .patch(`/api/widgets/${chart.id}`)
+        .set(owner)
+        .send({ config: { colors: ['#0f0'] }, title: 'Changed' })
+        .expect(200);
+      await api()
+        .patch(`/api/dashboards/${dashboard.id}/layout`)
+        .set(owner)
+        .send([{ widgetId: notes.id, position: { x: 0, y: 9, w: 3, h: 3 } }])
+        .expect(200);
       await api().delete(`/api/widgets/${notes.id}`).set(owner).expect(204);
 
       const kept = await api().get(`/api/dashboards/${dashboard.id}/versions/${before.version}`).set(owner).expect(200);
@@ -106,12 +145,20 @@ describe('dashboard history', () => {
       const tenant = 'history-schema';
       const admin = bearer(tokenFor({ tenant, sub: 'ada', roles: ['admin'] }));
       const orders = { name: 'orders', columns: [{ name: 'region' }, { name: 'amount' }, { name: 'status' }] };
-      await api().put('/api/schema-config').set(admin).send({ tables: [orders] }).expect(200);
+      await api()
+        .put('/api/schema-config')
+        .set(admin)
+        .send({ tables: [orders] })
+        .expect(200);
       const dashboard = await createDashboard(testApp, admin);
       const chart = await createWidget(testApp, admin, dashboard.id, { title: 'Revenue' });
       await createWidget(testApp, admin, dashboard.id, { type: 'text', query: null, title: 'Notes', position: { x: 6, y: 0, w: 6, h: 4 } });
       await api().delete(`/api/widgets/${chart.id}`).set(admin).expect(204);
-      await api().put('/api/schema-config').set(admin).send({ tables: [{ name: 'customers', columns: [{ name: 'id' }] }] }).expect(200);
+      await api()
+        .put('/api/schema-config')
+        .set(admin)
+        .send({ tables: [{ name: 'customers', columns: [{ name: 'id' }] }] })
+        .expect(200);
       const current = await read(dashboard.id, admin);
 
       const refused = await api().post(`/api/dashboards/${dashboard.id}/versions/3/restore`).set(admin).expect(400);
@@ -123,7 +170,11 @@ describe('dashboard history', () => {
 
       // A version whose queries still pass restores (here: the one before the chart was added).
       await api().post(`/api/dashboards/${dashboard.id}/versions/1/restore`).set(admin).expect(200);
-      await api().put('/api/schema-config').set(admin).send({ tables: [orders] }).expect(200);
+      await api()
+        .put('/api/schema-config')
+        .set(admin)
+        .send({ tables: [orders] })
+        .expect(200);
       await api().post(`/api/dashboards/${dashboard.id}/versions/3/restore`).set(admin).expect(200);
     });
   });
@@ -159,7 +210,11 @@ describe('dashboard history', () => {
     });
 
     it('shows a viewer named later only the versions saved while they could see it', async () => {
-      await api().patch(`/api/dashboards/${dashboard.id}`).set(owner).send({ isPublic: false, allowedViewers: ['vera'] }).expect(200);
+      await api()
+        .patch(`/api/dashboards/${dashboard.id}`)
+        .set(owner)
+        .send({ isPublic: false, allowedViewers: ['vera'] })
+        .expect(200);
       await api().patch(`/api/dashboards/${dashboard.id}`).set(owner).send({ description: 'vera only' }).expect(200);
       expect(await versionsOf(dashboard.id, vera)).toEqual([5, 4, 3]);
       await api().get(`/api/dashboards/${dashboard.id}/versions/2`).set(vera).expect(404);
@@ -174,14 +229,24 @@ describe('dashboard history', () => {
       const dashboard = await createDashboard(testApp, owner);
       const widget = await createWidget(testApp, owner, dashboard.id);
       for (let i = 0; i < 105; i++) {
-        await api().patch(`/api/widgets/${widget.id}`).set(owner).send({ config: { step: i } }).expect(200);
+        await api()
+          .patch(`/api/widgets/${widget.id}`)
+          .set(owner)
+          .send({ config: { step: i } })
+          .expect(200);
       }
       // Versions 1–106 were replaced; 7–106 are kept, each with its own widget list and content.
       const versions = await versionsOf(dashboard.id, owner);
       expect([versions.length, versions[0], versions.at(-1)]).toEqual([100, 106, 7]);
       await api().get(`/api/dashboards/${dashboard.id}/versions/6`).set(owner).expect(404);
-      expect((await api().get(`/api/dashboards/${dashboard.id}/versions/7`).set(owner).expect(200)).body.dashboard.widgets[0].config).toEqual({ step: 4 });
-      expect(await historyRows(dashboard.id)).toEqual({ dashboard_versions: 100, dashboard_widget_lists: 100, dashboard_widget_contents: 100 });
+      expect(
+        (await api().get(`/api/dashboards/${dashboard.id}/versions/7`).set(owner).expect(200)).body.dashboard.widgets[0].config,
+      ).toEqual({ step: 4 });
+      expect(await historyRows(dashboard.id)).toEqual({
+        dashboard_versions: 100,
+        dashboard_widget_lists: 100,
+        dashboard_widget_contents: 100,
+      });
       expect(await strays(dashboard.id)).toEqual({ unused_lists: 0, unused_contents: 0, missing_contents: 0 });
     }, 60_000);
 
@@ -192,7 +257,11 @@ describe('dashboard history', () => {
     it('removes versions replaced more than a year ago at the next change', async () => {
       const dashboard = await createDashboard(testApp, owner);
       const widget = await createWidget(testApp, owner, dashboard.id);
-      await api().patch(`/api/widgets/${widget.id}`).set(owner).send({ config: { old: true } }).expect(200);
+      await api()
+        .patch(`/api/widgets/${widget.id}`)
+        .set(owner)
+        .send({ config: { old: true } })
+        .expect(200);
       await replacedDaysAgo(dashboard.id, 366);
       await api().patch(`/api/dashboards/${dashboard.id}`).set(owner).send({ description: 'fresh' }).expect(200);
       expect(await versionsOf(dashboard.id, owner)).toEqual([3]);
@@ -220,7 +289,13 @@ describe('dashboard history', () => {
       const admin = bearer(tokenFor({ tenant: 'history-retention', sub: 'ada', roles: ['admin'] }));
       const job = { actorId: 'service:dashboard-history-retention' };
       const deletions = async (resourceType: string) =>
-        (await api().get('/api/audit-logs').query({ ...job, action: `${resourceType}.delete` }).set(admin).expect(200)).body.items.length;
+        (
+          await api()
+            .get('/api/audit-logs')
+            .query({ ...job, action: `${resourceType}.delete` })
+            .set(admin)
+            .expect(200)
+        ).body.items.length;
       expect([await deletions('dashboard_widget_list'), await deletions('dashboard_widget_content')]).toEqual([2, 1]);
     });
   });

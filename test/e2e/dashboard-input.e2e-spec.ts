@@ -41,8 +41,18 @@ describe('dashboards input robustness', () => {
     { name: {}, layout: [], filters: 'x', position: null, query: [], config: 'x', tables: {} },
     { name: 'x'.repeat(300), description: 1, isPublic: 'no', allowedViewers: [null], version: 1e300 },
     { name: 'n', layout: { columns: 1e308, rowHeight: -1, margin: [1e400, 'x'] }, filters: [null, 1, []] },
-    { type: 'bar_chart', title: 't', position: { x: 1e20, y: -1e20, w: 2 ** 53 + 1, h: NaN }, query: { tables: [{ table: null }], columns: [{}], limit: 2 ** 40 } },
-    { type: 'table', title: 't', position: { x: 0, y: 0, w: 1, h: 1 }, query: { ...SALES_QUERY, filters: [{ table: 'o', column: 'a', operator: 'in', value: [{}] }] } },
+    {
+      type: 'bar_chart',
+      title: 't',
+      position: { x: 1e20, y: -1e20, w: 2 ** 53 + 1, h: NaN },
+      query: { tables: [{ table: null }], columns: [{}], limit: 2 ** 40 },
+    },
+    {
+      type: 'table',
+      title: 't',
+      position: { x: 0, y: 0, w: 1, h: 1 },
+      query: { ...SALES_QUERY, filters: [{ table: 'o', column: 'a', operator: 'in', value: [{}] }] },
+    },
     [{ widgetId: 'x', position: 1 }, { widgetId: null }],
     [{ widgetId: '0190A5A0-0000-7000-8000-000000000000', position: { x: 0, y: 0, w: 1, h: 1 } }],
     { chartCustomizations: { a: 1e400 }, theme: ['dark'], layout: [], filters: [1e400] },
@@ -55,9 +65,14 @@ describe('dashboards input robustness', () => {
     const failures: string[] = [];
     for (const [method, path] of targets) {
       for (const body of junk) {
-        const response = await api()[method as 'post'](path()).set(admin).set('content-type', 'application/json').send(JSON.stringify(body));
+        const response = await api()
+          [method as 'post'](path())
+          .set(admin)
+          .set('content-type', 'application/json')
+          .send(JSON.stringify(body));
         const accepted = body === null && response.status === 200 && method !== 'post';
-        if (!accepted && (response.status >= 500 || response.status < 400)) failures.push(`${method} ${path()} ${JSON.stringify(body).slice(0, 60)} → ${response.status}`);
+        if (!accepted && (response.status >= 500 || response.status < 400))
+          failures.push(`${method} ${path()} ${JSON.stringify(body).slice(0, 60)} → ${response.status}`);
       }
     }
     expect(failures).toEqual([]);
@@ -69,7 +84,11 @@ describe('dashboards input robustness', () => {
     ['post', 'widgets', '{"type":"text","title":"t","position":{"x":0,"y":0,"w":1,"h":1},"config":{"big":1e400}}'],
   ])('refuses numbers JSON cannot carry exactly (raw %s of %s) with 400', async (method, target, body) => {
     const dashboard = await createDashboard(testApp, admin);
-    const path = { config: `/api/dashboards/${dashboard.id}/config`, dashboard: `/api/dashboards/${dashboard.id}`, widgets: `/api/dashboards/${dashboard.id}/widgets` }[target]!;
+    const path = {
+      config: `/api/dashboards/${dashboard.id}/config`,
+      dashboard: `/api/dashboards/${dashboard.id}`,
+      widgets: `/api/dashboards/${dashboard.id}/widgets`,
+    }[target]!;
     const response = await api()[method as 'post'](path).set(admin).set('content-type', 'application/json').send(body).expect(400);
     expect(response.body.detail).toMatch(/number JSON cannot carry exactly|numbers must be finite and within ±2\^53/);
   });
@@ -81,6 +100,10 @@ describe('dashboards input robustness', () => {
     expect((await api().patch(`/api/widgets/${widget.id}`).set(admin).send({ version: 2 }).expect(200)).body.dashboardVersion).toBe(2);
     await api().patch(`/api/dashboards/${dashboard.id}`).set(admin).send({ version: 1 }).expect(412);
     await api().patch(`/api/widgets/${widget.id}`).set(admin).set('If-Match', '"1"').send({}).expect(412);
-    await api().patch(`/api/dashboards/${dashboard.id}`).set(bearer(tokenFor({ tenant: 'junk', sub: 'nobody' }))).send({}).expect(404);
+    await api()
+      .patch(`/api/dashboards/${dashboard.id}`)
+      .set(bearer(tokenFor({ tenant: 'junk', sub: 'nobody' })))
+      .send({})
+      .expect(404);
   });
 });

@@ -17,11 +17,19 @@ describe('dashboards across tenants', () => {
     ids.dashboard = dashboard.id;
     ids.widget = (await createWidget(testApp, ownerB, dashboard.id)).id;
     await api().patch(`/api/dashboards/${dashboard.id}`).set(ownerB).send({ description: 'v2' }).expect(200);
-    await api().put(`/api/dashboards/${dashboard.id}/config`).set(ownerB).send({ theme: { name: 'dark' } }).expect(200);
+    await api()
+      .put(`/api/dashboards/${dashboard.id}/config`)
+      .set(ownerB)
+      .send({ theme: { name: 'dark' } })
+      .expect(200);
     ids.trashed = (await createDashboard(testApp, ownerB, { name: 'B trash' })).id;
     await api().delete(`/api/dashboards/${ids.trashed}`).set(ownerB).expect(204);
     ids.savedQuery = (await api().post('/api/saved-queries').set(ownerB).send({ name: 'B query', query: SALES_QUERY }).expect(201)).body.id;
-    await api().put('/api/schema-config').set(bearer(tokenFor({ tenant: 'tenant-b', sub: 'boss', roles: ['admin'] }))).send({ tables: [{ name: 'orders', columns: [] }] }).expect(200);
+    await api()
+      .put('/api/schema-config')
+      .set(bearer(tokenFor({ tenant: 'tenant-b', sub: 'boss', roles: ['admin'] })))
+      .send({ tables: [{ name: 'orders', columns: [] }] })
+      .expect(200);
     ids.ownDashboard = (await createDashboard(testApp, adminA, { name: 'A board' })).id;
   });
   afterAll(() => testApp.close());
@@ -56,7 +64,9 @@ describe('dashboards across tenants', () => {
   });
 
   it('lists none of another tenant’s dashboards, trash or saved queries, and not its schema config', async () => {
-    expect((await api().get('/api/dashboards').set(adminA).expect(200)).body.items.map((item: { name: string }) => item.name)).toEqual(['A board']);
+    expect((await api().get('/api/dashboards').set(adminA).expect(200)).body.items.map((item: { name: string }) => item.name)).toEqual([
+      'A board',
+    ]);
     expect((await api().get('/api/dashboards/trash').set(adminA).expect(200)).body.items).toEqual([]);
     expect((await api().get('/api/saved-queries').set(adminA).expect(200)).body.items).toEqual([]);
     expect((await api().get('/api/schema-config').set(adminA).expect(200)).body).toMatchObject({ tables: [], version: 0 });
@@ -64,8 +74,15 @@ describe('dashboards across tenants', () => {
 
   it('left everything of the other tenant as it was', async () => {
     const read = await api().get(`/api/dashboards/${ids.dashboard}`).set(ownerB).expect(200);
-    expect(read.body).toMatchObject({ name: 'B board', version: 3, widgets: [{ id: ids.widget, title: 'Sales by region', position: { x: 0, y: 0, w: 6, h: 4 } }] });
-    expect((await api().get(`/api/dashboards/${ids.dashboard}/config`).set(ownerB)).body).toMatchObject({ theme: { name: 'dark' }, version: 1 });
+    expect(read.body).toMatchObject({
+      name: 'B board',
+      version: 3,
+      widgets: [{ id: ids.widget, title: 'Sales by region', position: { x: 0, y: 0, w: 6, h: 4 } }],
+    });
+    expect((await api().get(`/api/dashboards/${ids.dashboard}/config`).set(ownerB)).body).toMatchObject({
+      theme: { name: 'dark' },
+      version: 1,
+    });
     expect((await api().get('/api/dashboards/trash').set(ownerB)).body.items).toHaveLength(1);
     expect((await api().get(`/api/saved-queries/${ids.savedQuery}`).set(ownerB)).body.name).toBe('B query');
   });

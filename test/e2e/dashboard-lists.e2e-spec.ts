@@ -17,7 +17,8 @@ describe('dashboard lists: projects, sorts, widget counts, counts, conditional r
   const viewer = bearer(tokenFor({ tenant, sub: 'viktor' }));
   const otherAdmin = bearer(tokenFor({ tenant: 'dashboard-lists-other', sub: 'oscar', roles: ['admin'] }));
   const api = () => request(testApp.server);
-  const list = async (auth: Record<string, string>, query = '') => (await api().get(`/api/dashboards${query}`).set(auth).expect(200)).body as { items: Listed[]; nextCursor: string | null };
+  const list = async (auth: Record<string, string>, query = '') =>
+    (await api().get(`/api/dashboards${query}`).set(auth).expect(200)).body as { items: Listed[]; nextCursor: string | null };
   const names = async (auth: Record<string, string>, query = '') => (await list(auth, query)).items.map((item) => item.name);
   /** Every page of a list, following nextCursor. */
   const allPages = async (auth: Record<string, string>, query: string) => {
@@ -76,7 +77,10 @@ describe('dashboard lists: projects, sorts, widget counts, counts, conditional r
     ])('refuses %s with a 400 naming projectId, on create and on update', async (_case, projectId) => {
       const created = await api().post('/api/dashboards').set(owner).send({ name: 'P: refused', projectId: projectId() }).expect(400);
       expect(errorFields(created.body)).toEqual(['projectId']);
-      await api().get(`/api/dashboards?q=${encodeURIComponent('P: refused')}`).set(owner).expect(200, { items: [], nextCursor: null });
+      await api()
+        .get(`/api/dashboards?q=${encodeURIComponent('P: refused')}`)
+        .set(owner)
+        .expect(200, { items: [], nextCursor: null });
       const board = await createDashboard(testApp, owner, { name: `P: kept ${Math.random()}`, projectId: sales.id });
       const updated = await api().patch(`/api/dashboards/${board.id}`).set(owner).send({ projectId: projectId() }).expect(400);
       expect(errorFields(updated.body)).toEqual(['projectId']);
@@ -84,7 +88,9 @@ describe('dashboard lists: projects, sorts, widget counts, counts, conditional r
     });
 
     it('refuses a projectId that is not a UUID, in bodies and filters', async () => {
-      expect(errorFields((await api().post('/api/dashboards').set(owner).send({ name: 'P: bad', projectId: 'sales' }).expect(400)).body)).toEqual(['projectId']);
+      expect(
+        errorFields((await api().post('/api/dashboards').set(owner).send({ name: 'P: bad', projectId: 'sales' }).expect(400)).body),
+      ).toEqual(['projectId']);
       expect(errorFields((await api().get('/api/dashboards?projectId=sales').set(owner).expect(400)).body)).toEqual(['projectId']);
       expect(errorFields((await api().get('/api/dashboards/count?projectId=sales').set(owner).expect(400)).body)).toEqual(['projectId']);
     });
@@ -100,7 +106,8 @@ describe('dashboard lists: projects, sorts, widget counts, counts, conditional r
     let ids: Record<string, string>;
     beforeAll(async () => {
       ids = {};
-      for (const name of ['banana', 'Apple', 'cherry', 'apricot', 'Éclair']) ids[name] = (await createDashboard(testApp, owner, { name: `${prefix} ${name}` })).id;
+      for (const name of ['banana', 'Apple', 'cherry', 'apricot', 'Éclair'])
+        ids[name] = (await createDashboard(testApp, owner, { name: `${prefix} ${name}` })).id;
       await createWidget(testApp, owner, ids.Apple);
       await createWidget(testApp, owner, ids.Apple, { type: 'text', query: null, position: { x: 6, y: 0, w: 6, h: 4 } });
       await createWidget(testApp, owner, ids.cherry);
@@ -130,16 +137,23 @@ describe('dashboard lists: projects, sorts, widget counts, counts, conditional r
     });
 
     it('includes each dashboard’s widget count in every list item and in the single read', async () => {
-      const counts = Object.fromEntries((await list(owner, query('name'))).items.map((item) => [item.name.slice(prefix.length + 1), item.widgetCount]));
+      const counts = Object.fromEntries(
+        (await list(owner, query('name'))).items.map((item) => [item.name.slice(prefix.length + 1), item.widgetCount]),
+      );
       expect(counts).toEqual({ Apple: 2, apricot: 1, banana: 0, cherry: 1, Éclair: 0 });
       expect((await api().get(`/api/dashboards/${ids.Apple}`).set(owner)).body).toMatchObject({ widgetCount: 2, widgets: [{}, {}] });
     });
 
     it('refuses a cursor of one sort for another, and an unknown sort', async () => {
-      const pages = await Promise.all(['created', 'updated', 'name'].map(async (sort) => [sort, (await list(owner, query(sort, 1))).nextCursor!] as const));
+      const pages = await Promise.all(
+        ['created', 'updated', 'name'].map(async (sort) => [sort, (await list(owner, query(sort, 1))).nextCursor!] as const),
+      );
       for (const [sort, cursor] of pages) {
         for (const other of ['created', 'updated', 'name'].filter((candidate) => candidate !== sort)) {
-          const response = await api().get(`/api/dashboards${query(other, 1)}&cursor=${cursor}`).set(owner).expect(400);
+          const response = await api()
+            .get(`/api/dashboards${query(other, 1)}&cursor=${cursor}`)
+            .set(owner)
+            .expect(400);
           expect(response.body.detail).toMatch(/cursor is invalid/);
         }
       }
@@ -160,7 +174,8 @@ describe('dashboard lists: projects, sorts, widget counts, counts, conditional r
     const alice = bearer(tokenFor({ tenant: counted, sub: 'alice' }));
     const bob = bearer(tokenFor({ tenant: counted, sub: 'bob' }));
     const countAdmin = bearer(tokenFor({ tenant: counted, sub: 'root', roles: ['admin'] }));
-    const count = async (auth: Record<string, string>, query = '') => (await api().get(`/api/dashboards/count${query}`).set(auth).expect(200)).body.count as number;
+    const count = async (auth: Record<string, string>, query = '') =>
+      (await api().get(`/api/dashboards/count${query}`).set(auth).expect(200)).body.count as number;
 
     beforeAll(async () => {
       await createDashboard(testApp, alice, { name: 'Revenue' });
@@ -180,8 +195,16 @@ describe('dashboard lists: projects, sorts, widget counts, counts, conditional r
       expect(await count(countAdmin, '?ownerId=alice&q=revenue')).toBe(2);
       expect(await count(countAdmin, '?ownerId=nobody')).toBe(0);
       expect(await count(countAdmin, '?q=%25')).toBe(0);
-      for (const [auth, query] of [[countAdmin, ''], [bob, ''], [countAdmin, '?ownerId=alice&q=revenue']] as const) {
-        const listed = (await api().get(`/api/dashboards${query}${query ? '&' : '?'}limit=200`).set(auth)).body.items.length;
+      for (const [auth, query] of [
+        [countAdmin, ''],
+        [bob, ''],
+        [countAdmin, '?ownerId=alice&q=revenue'],
+      ] as const) {
+        const listed = (
+          await api()
+            .get(`/api/dashboards${query}${query ? '&' : '?'}limit=200`)
+            .set(auth)
+        ).body.items.length;
         expect(await count(auth, query)).toBe(listed);
       }
     });

@@ -1,9 +1,9 @@
 import pg from 'pg';
 import request from 'supertest';
+import { DashboardTrashPurgeJob } from '../../src/modules/dashboards/dashboard-trash-purge.job.js';
+import { DashboardsService } from '../../src/modules/dashboards/dashboards.service.js';
 import { principalOf, Role } from '../../src/platform/auth/principal.js';
 import { TenantScope } from '../../src/platform/tenancy/tenant-scope.js';
-import { DashboardsService } from '../../src/modules/dashboards/dashboards.service.js';
-import { DashboardTrashPurgeJob } from '../../src/modules/dashboards/dashboard-trash-purge.job.js';
 import { createDashboard, createWidget } from '../support/dashboards.js';
 import { startTestApp, TestApp } from '../support/test-app.js';
 import { createTestDatabase, TestDatabase, withAdminClient } from '../support/test-database.js';
@@ -26,7 +26,10 @@ describe('dashboard trash retention and durability', () => {
 
   /** Moves a trashed dashboard's deletion into the past, as a superuser (row-level security bypassed). */
   const deletedDaysAgo = (id: string, days: number) =>
-    withAdminClient((client) => client.query(`update dashboards set deleted_at = now() - make_interval(days => $2) where id = $1`, [id, days]), database.name);
+    withAdminClient(
+      (client) => client.query(`update dashboards set deleted_at = now() - make_interval(days => $2) where id = $1`, [id, days]),
+      database.name,
+    );
 
   it('treats trash older than DASHBOARD_TRASH_RETENTION_DAYS as gone, and purgeExpiredTrash deletes only the current tenant’s', async () => {
     const expired = await createDashboard(testApp, owner, { name: 'Expired' });
@@ -34,7 +37,11 @@ describe('dashboard trash retention and durability', () => {
     const recent = await createDashboard(testApp, owner, { name: 'Recent' });
     const otherTenant = bearer(tokenFor({ tenant: 'retention-other', sub: 'otto' }));
     const othersExpired = await createDashboard(testApp, otherTenant, { name: 'Theirs' });
-    for (const [id, auth] of [[expired.id, owner], [recent.id, owner], [othersExpired.id, otherTenant]] as const) {
+    for (const [id, auth] of [
+      [expired.id, owner],
+      [recent.id, owner],
+      [othersExpired.id, otherTenant],
+    ] as const) {
       await api().delete(`/api/dashboards/${id}`).set(auth).expect(204);
     }
     await deletedDaysAgo(expired.id, 8);
@@ -50,11 +57,18 @@ describe('dashboard trash retention and durability', () => {
     const purged = await testApp.app.get(TenantScope).run(job, () => testApp.app.get(DashboardsService).purgeExpiredTrash());
     expect(purged).toBe(1);
     const left = await withAdminClient(
-      (client) => client.query<{ name: string }>('select name from dashboards where tenant_id in ($1, $2) order by name', ['retention', 'retention-other']),
+      (client) =>
+        client.query<{ name: string }>('select name from dashboards where tenant_id in ($1, $2) order by name', [
+          'retention',
+          'retention-other',
+        ]),
       database.name,
     );
     expect(left.rows.map((row) => row.name)).toEqual(['Recent', 'Theirs']);
-    const widgets = await withAdminClient((client) => client.query('select count(*)::int as n from widgets where dashboard_id = $1', [expired.id]), database.name);
+    const widgets = await withAdminClient(
+      (client) => client.query('select count(*)::int as n from widgets where dashboard_id = $1', [expired.id]),
+      database.name,
+    );
     expect(widgets.rows[0].n).toBe(0);
     await api().post(`/api/dashboards/${recent.id}/restore`).set(owner).expect(200);
   });
@@ -70,7 +84,10 @@ describe('dashboard trash retention and durability', () => {
       ids.push(dashboard.id);
     }
     expect(await testApp.app.get(DashboardTrashPurgeJob).run()).toBeGreaterThanOrEqual(2);
-    const left = await withAdminClient((client) => client.query('select count(*)::int as n from dashboards where id = any($1)', [ids]), database.name);
+    const left = await withAdminClient(
+      (client) => client.query('select count(*)::int as n from dashboards where id = any($1)', [ids]),
+      database.name,
+    );
     expect(left.rows[0].n).toBe(0);
     const admin = bearer(tokenFor({ tenant: 'purge-b', sub: 'ada', roles: ['admin'] }));
     const entries = await api().get('/api/audit-logs').query({ resourceId: ids[1], action: 'dashboard.delete' }).set(admin).expect(200);
@@ -99,9 +116,16 @@ describe('dashboard trash retention and durability', () => {
   });
 
   it('reads back after a server restart what was written before it', async () => {
-    const dashboard = await createDashboard(testApp, owner, { name: 'Durable', filters: [{ id: 'f', type: 'select', label: 'Region', field: 'region' }] });
+    const dashboard = await createDashboard(testApp, owner, {
+      name: 'Durable',
+      filters: [{ id: 'f', type: 'select', label: 'Region', field: 'region' }],
+    });
     const widget = await createWidget(testApp, owner, dashboard.id);
-    await api().put(`/api/dashboards/${dashboard.id}/config`).set(owner).send({ theme: { name: 'dark' } }).expect(200);
+    await api()
+      .put(`/api/dashboards/${dashboard.id}/config`)
+      .set(owner)
+      .send({ theme: { name: 'dark' } })
+      .expect(200);
     const before = (await api().get(`/api/dashboards/${dashboard.id}`).set(owner).expect(200)).body;
 
     await testApp.close();
@@ -110,7 +134,10 @@ describe('dashboard trash retention and durability', () => {
     const after = await api().get(`/api/dashboards/${dashboard.id}`).set(owner).expect(200);
     expect(after.body).toEqual(before);
     expect(after.body.widgets.map((item: { id: string }) => item.id)).toEqual([widget.id]);
-    expect((await api().get(`/api/dashboards/${dashboard.id}/config`).set(owner)).body).toMatchObject({ theme: { name: 'dark' }, version: 1 });
+    expect((await api().get(`/api/dashboards/${dashboard.id}/config`).set(owner)).body).toMatchObject({
+      theme: { name: 'dark' },
+      version: 1,
+    });
     expect((await api().get(`/api/dashboards/${dashboard.id}/versions`).set(owner)).body.items).toHaveLength(1);
   });
 });

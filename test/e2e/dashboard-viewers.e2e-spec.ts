@@ -1,8 +1,8 @@
 import request from 'supertest';
-import { principalOf } from '../../src/platform/auth/principal.js';
-import { TenantScope } from '../../src/platform/tenancy/tenant-scope.js';
 import { DashboardsService } from '../../src/modules/dashboards/dashboards.service.js';
 import { ListDashboardsQuery } from '../../src/modules/dashboards/dto/list-dashboards.query.js';
+import { principalOf } from '../../src/platform/auth/principal.js';
+import { TenantScope } from '../../src/platform/tenancy/tenant-scope.js';
 import { createDashboard, errorFields } from '../support/dashboards.js';
 import { startTestApp, TestApp } from '../support/test-app.js';
 import { withAdminClient } from '../support/test-database.js';
@@ -24,13 +24,22 @@ describe('dashboard viewers, exactly as given', () => {
 
   const storedViewers = (id: string) =>
     withAdminClient(
-      async (client) => (await client.query('select allowed_viewers, array_position(allowed_viewers, null) as null_at from dashboards where id = $1', [id])).rows[0],
+      async (client) =>
+        (await client.query('select allowed_viewers, array_position(allowed_viewers, null) as null_at from dashboards where id = $1', [id]))
+          .rows[0],
       testApp.database.name,
     );
 
   /** The dashboard ids the user's own list shows. */
   const listedFor = async (sub: string) =>
-    ((await api().get('/api/dashboards').set(bearer(tokenFor({ tenant, sub }))).expect(200)).body.items as { id: string }[]).map((item) => item.id);
+    (
+      (
+        await api()
+          .get('/api/dashboards')
+          .set(bearer(tokenFor({ tenant, sub })))
+          .expect(200)
+      ).body.items as { id: string }[]
+    ).map((item) => item.id);
 
   it('stores, returns and updates odd user ids unchanged, none of them NULL', async () => {
     const created = await createDashboard(testApp, owner, { allowedViewers: oddIds });
@@ -49,18 +58,26 @@ describe('dashboard viewers, exactly as given', () => {
     const forNull = await createDashboard(testApp, owner, { allowedViewers: ['null'] });
     const forSpacedAlice = await createDashboard(testApp, owner, { allowedViewers: [' alice '] });
     expect(await listedFor('null')).toContain(forNull.id);
-    await api().get(`/api/dashboards/${forNull.id}`).set(bearer(tokenFor({ tenant, sub: 'null' }))).expect(200);
+    await api()
+      .get(`/api/dashboards/${forNull.id}`)
+      .set(bearer(tokenFor({ tenant, sub: 'null' })))
+      .expect(200);
     expect(await listedFor('NULL')).not.toContain(forNull.id);
     expect(await listedFor('alice')).not.toContain(forSpacedAlice.id);
-    await api().get(`/api/dashboards/${forSpacedAlice.id}`).set(bearer(tokenFor({ tenant, sub: 'alice' }))).expect(404);
+    await api()
+      .get(`/api/dashboards/${forSpacedAlice.id}`)
+      .set(bearer(tokenFor({ tenant, sub: 'alice' })))
+      .expect(404);
   });
 
   it('compares the caller’s own id exactly too (an in-process caller whose id has spaces)', async () => {
     const forAlice = await createDashboard(testApp, owner, { allowedViewers: ['alice'] });
     const forSpacedAlice = await createDashboard(testApp, owner, { allowedViewers: [' alice '] });
-    const listed = await testApp.app.get(TenantScope).run(principalOf(tenant, ' alice ', []), () =>
-      testApp.app.get(DashboardsService).list(Object.assign(new ListDashboardsQuery(), { limit: 200 })),
-    );
+    const listed = await testApp.app
+      .get(TenantScope)
+      .run(principalOf(tenant, ' alice ', []), () =>
+        testApp.app.get(DashboardsService).list(Object.assign(new ListDashboardsQuery(), { limit: 200 })),
+      );
     const ids = listed.items.map((item) => item.id);
     expect(ids).toContain(forSpacedAlice.id);
     expect(ids).not.toContain(forAlice.id);

@@ -42,7 +42,12 @@ describe('dashboards', () => {
       const dashboard = await createDashboard(testApp, alice);
       const low = await createWidget(testApp, alice, dashboard.id, { title: 'low', position: { x: 0, y: 5, w: 3, h: 2 } });
       const right = await createWidget(testApp, alice, dashboard.id, { title: 'right', position: { x: 6, y: 0, w: 3, h: 2 } });
-      const left = await createWidget(testApp, alice, dashboard.id, { type: 'text', title: 'left', query: null, position: { x: 0, y: 0, w: 3, h: 2 } });
+      const left = await createWidget(testApp, alice, dashboard.id, {
+        type: 'text',
+        title: 'left',
+        query: null,
+        position: { x: 0, y: 0, w: 3, h: 2 },
+      });
       const read = await api().get(`/api/dashboards/${dashboard.id}`).set(alice).expect(200);
       expect(read.body.widgets.map((widget: { id: string }) => widget.id)).toEqual([left.id, right.id, low.id]);
       expect(read.body.version).toBe(4);
@@ -59,7 +64,15 @@ describe('dashboards', () => {
         .send({ name: 'Renamed', description: null, layout: { columns: 24 }, filters, isPublic: true, allowedViewers: ['bob', 'bob'] })
         .expect(200);
       expect(updated.headers.etag).toBe('"2"');
-      expect(updated.body).toMatchObject({ name: 'Renamed', description: null, layout: { columns: 24, rowHeight: 50, margin: [10, 10] }, filters, isPublic: true, allowedViewers: ['bob'], version: 2 });
+      expect(updated.body).toMatchObject({
+        name: 'Renamed',
+        description: null,
+        layout: { columns: 24, rowHeight: 50, margin: [10, 10] },
+        filters,
+        isPublic: true,
+        allowedViewers: ['bob'],
+        version: 2,
+      });
     });
 
     it('refuses a duplicate name in the tenant with 409, case-insensitively, but not in another tenant', async () => {
@@ -88,21 +101,43 @@ describe('dashboards', () => {
       ['an unknown filter type', { filters: [{ id: 'f', type: 'slider', label: 'F', field: 'f' }] }, 'filters.0.type'],
       ['a filter without field', { filters: [{ id: 'f', type: 'text', label: 'F' }] }, 'filters.0.field'],
       ['an unknown filter key', { filters: [{ id: 'f', type: 'text', label: 'F', field: 'f', color: 'red' }] }, 'filters.0.color'],
-      ['two filters with one id', { filters: [{ id: 'f', type: 'text', label: 'F', field: 'f' }, { id: 'f', type: 'select', label: 'G', field: 'g' }] }, 'filters'],
+      [
+        'two filters with one id',
+        {
+          filters: [
+            { id: 'f', type: 'text', label: 'F', field: 'f' },
+            { id: 'f', type: 'select', label: 'G', field: 'g' },
+          ],
+        },
+        'filters',
+      ],
       ['a non-boolean isPublic', { isPublic: 'yes' }, 'isPublic'],
       ['non-string viewers', { allowedViewers: [1] }, 'allowedViewers'],
       ['an ownerId', { ownerId: 'mallory' }, 'ownerId'],
       ['a version', { version: 3 }, 'version'],
       ['a tenantId', { tenantId: 'other' }, 'tenantId'],
     ])('refuses %s with a 400 naming the field', async (_case, body, field) => {
-      const response = await api().post('/api/dashboards').set(alice).send({ name: 'Invalid', ...body }).expect(400);
+      const response = await api()
+        .post('/api/dashboards')
+        .set(alice)
+        .send({ name: 'Invalid', ...body })
+        .expect(400);
       expect(response.headers['content-type']).toMatch(/application\/problem\+json/);
       expect(errorFields(response.body)).toContain(field);
     });
 
     it('refuses null fields and unknown keys in a PATCH, and changes nothing', async () => {
       const dashboard = await createDashboard(testApp, alice);
-      for (const body of [{ name: null }, { layout: null }, { filters: null }, { isPublic: null }, { allowedViewers: null }, { owner: 'x' }, { version: 0 }, { version: 'x' }]) {
+      for (const body of [
+        { name: null },
+        { layout: null },
+        { filters: null },
+        { isPublic: null },
+        { allowedViewers: null },
+        { owner: 'x' },
+        { version: 0 },
+        { version: 'x' },
+      ]) {
         await api().patch(`/api/dashboards/${dashboard.id}`).set(alice).send(body).expect(400);
       }
       expect((await api().get(`/api/dashboards/${dashboard.id}`).set(alice)).body.version).toBe(1);
@@ -120,9 +155,17 @@ describe('dashboards', () => {
     it('refuses to shrink the columns below a widget, with a clear 400', async () => {
       const dashboard = await createDashboard(testApp, alice);
       await createWidget(testApp, alice, dashboard.id, { position: { x: 4, y: 0, w: 6, h: 2 } });
-      const response = await api().patch(`/api/dashboards/${dashboard.id}`).set(alice).send({ layout: { columns: 8 } }).expect(400);
+      const response = await api()
+        .patch(`/api/dashboards/${dashboard.id}`)
+        .set(alice)
+        .send({ layout: { columns: 8 } })
+        .expect(400);
       expect(response.body.detail).toMatch(/a widget reaches column 10/);
-      await api().patch(`/api/dashboards/${dashboard.id}`).set(alice).send({ layout: { columns: 10 } }).expect(200);
+      await api()
+        .patch(`/api/dashboards/${dashboard.id}`)
+        .set(alice)
+        .send({ layout: { columns: 10 } })
+        .expect(200);
     });
 
     it('refuses bad ids with 400, unknown ones with 404', async () => {
@@ -181,8 +224,17 @@ describe('dashboards', () => {
       await api().delete(`/api/dashboards/${privateBoard.id}`).set(stranger).expect(404);
       await api().get(`/api/dashboards/${privateBoard.id}/versions`).set(stranger).expect(404);
       await api().get(`/api/dashboards/${privateBoard.id}/config`).set(stranger).expect(404);
-      await api().post(`/api/dashboards/${privateBoard.id}/widgets`).set(stranger).send({ type: 'text', title: 't', position: { x: 0, y: 0, w: 1, h: 1 } }).expect(404);
-      for (const [auth, board] of [[viewers, privateBoard], [viewer, sharedBoard], [stranger, publicBoard], [tenantAdmin, privateBoard]] as const) {
+      await api()
+        .post(`/api/dashboards/${privateBoard.id}/widgets`)
+        .set(stranger)
+        .send({ type: 'text', title: 't', position: { x: 0, y: 0, w: 1, h: 1 } })
+        .expect(404);
+      for (const [auth, board] of [
+        [viewers, privateBoard],
+        [viewer, sharedBoard],
+        [stranger, publicBoard],
+        [tenantAdmin, privateBoard],
+      ] as const) {
         await api().get(`/api/dashboards/${board.id}`).set(auth).expect(200);
       }
     });
@@ -192,8 +244,15 @@ describe('dashboards', () => {
       await api().patch(`/api/dashboards/${publicBoard.id}`).set(stranger).send({ name: 'Hijacked' }).expect(403);
       await api().delete(`/api/dashboards/${publicBoard.id}`).set(stranger).expect(403);
       await api().delete(`/api/dashboards/${publicBoard.id}?permanent=true`).set(stranger).expect(403);
-      await api().post(`/api/dashboards/${publicBoard.id}/widgets`).set(stranger).send({ type: 'text', title: 't', position: { x: 0, y: 0, w: 1, h: 1 } }).expect(403);
-      expect((await api().patch(`/api/dashboards/${sharedBoard.id}`).set(tenantAdmin).send({ description: 'by admin' }).expect(200)).body.ownerId).toBe('owner');
+      await api()
+        .post(`/api/dashboards/${publicBoard.id}/widgets`)
+        .set(stranger)
+        .send({ type: 'text', title: 't', position: { x: 0, y: 0, w: 1, h: 1 } })
+        .expect(403);
+      expect(
+        (await api().patch(`/api/dashboards/${sharedBoard.id}`).set(tenantAdmin).send({ description: 'by admin' }).expect(200)).body
+          .ownerId,
+      ).toBe('owner');
       const read = await api().get(`/api/dashboards/${publicBoard.id}`).set(viewers).expect(200);
       expect(read.body).toMatchObject({ name: 'Public', version: 1 });
     });
@@ -203,14 +262,28 @@ describe('dashboards', () => {
     it('applies a PATCH whose If-Match is current, refuses a stale one with 412 and changes nothing', async () => {
       const dashboard = await createDashboard(testApp, alice);
       await api().patch(`/api/dashboards/${dashboard.id}`).set(alice).set('If-Match', '"1"').send({ description: 'first' }).expect(200);
-      const stale = await api().patch(`/api/dashboards/${dashboard.id}`).set(alice).set('If-Match', '"1"').send({ description: 'second' }).expect(412);
+      const stale = await api()
+        .patch(`/api/dashboards/${dashboard.id}`)
+        .set(alice)
+        .set('If-Match', '"1"')
+        .send({ description: 'second' })
+        .expect(412);
       expect(stale.headers.etag).toBe('"2"');
       expect(stale.body).toMatchObject({ status: 412, currentVersion: 2 });
-      const staleBody = await api().patch(`/api/dashboards/${dashboard.id}`).set(alice).send({ description: 'third', version: 1 }).expect(412);
+      const staleBody = await api()
+        .patch(`/api/dashboards/${dashboard.id}`)
+        .set(alice)
+        .send({ description: 'third', version: 1 })
+        .expect(412);
       expect(staleBody.body.currentVersion).toBe(2);
       expect((await api().get(`/api/dashboards/${dashboard.id}`).set(alice)).body).toMatchObject({ description: 'first', version: 2 });
       await api().patch(`/api/dashboards/${dashboard.id}`).set(alice).send({ description: 'fourth', version: 2 }).expect(200);
-      await api().patch(`/api/dashboards/${dashboard.id}`).set(alice).set('If-Match', '"1", "3"').send({ description: 'fifth' }).expect(200);
+      await api()
+        .patch(`/api/dashboards/${dashboard.id}`)
+        .set(alice)
+        .set('If-Match', '"1", "3"')
+        .send({ description: 'fifth' })
+        .expect(200);
       await api().patch(`/api/dashboards/${dashboard.id}`).set(alice).set('If-Match', '*').send({ description: 'sixth' }).expect(200);
     });
 
@@ -221,7 +294,11 @@ describe('dashboards', () => {
 
     it('keeps the layout members a PATCH leaves out', async () => {
       const dashboard = await createDashboard(testApp, alice, { layout: { columns: 24, rowHeight: 30, margin: [4, 4] } });
-      const patched = await api().patch(`/api/dashboards/${dashboard.id}`).set(alice).send({ layout: { rowHeight: 80 } }).expect(200);
+      const patched = await api()
+        .patch(`/api/dashboards/${dashboard.id}`)
+        .set(alice)
+        .send({ layout: { rowHeight: 80 } })
+        .expect(200);
       expect(patched.body.layout).toEqual({ columns: 24, rowHeight: 80, margin: [4, 4] });
     });
 
@@ -235,7 +312,13 @@ describe('dashboards', () => {
       const dashboard = await createDashboard(testApp, alice);
       for (let round = 1; round <= 5; round++) {
         const responses = await Promise.all(
-          ['left', 'right'].map((side) => api().patch(`/api/dashboards/${dashboard.id}`).set(alice).set('If-Match', `"${round}"`).send({ description: `${side} ${round}` })),
+          ['left', 'right'].map((side) =>
+            api()
+              .patch(`/api/dashboards/${dashboard.id}`)
+              .set(alice)
+              .set('If-Match', `"${round}"`)
+              .send({ description: `${side} ${round}` }),
+          ),
         );
         expect(responses.map((response) => response.status).sort()).toEqual([200, 412]);
       }
@@ -246,7 +329,14 @@ describe('dashboards', () => {
 
     it('serialises concurrent unconditional updates: every one counts once', async () => {
       const dashboard = await createDashboard(testApp, alice);
-      const responses = await Promise.all(Array.from({ length: 10 }, (_, i) => api().patch(`/api/dashboards/${dashboard.id}`).set(alice).send({ description: `d${i}` })));
+      const responses = await Promise.all(
+        Array.from({ length: 10 }, (_, i) =>
+          api()
+            .patch(`/api/dashboards/${dashboard.id}`)
+            .set(alice)
+            .send({ description: `d${i}` }),
+        ),
+      );
       expect(responses.map((response) => response.status)).toEqual(Array(10).fill(200));
       expect((await api().get(`/api/dashboards/${dashboard.id}`).set(alice)).body.version).toBe(11);
     });
@@ -278,7 +368,12 @@ describe('dashboards', () => {
       await api().post(`/api/dashboards/${dashboard.id}/versions/2/restore`).set(alice).set('If-Match', '"3"').expect(412);
       const restored = await api().post(`/api/dashboards/${dashboard.id}/versions/2/restore`).set(alice).set('If-Match', '"4"').expect(200);
       expect(restored.headers.etag).toBe('"5"');
-      expect(restored.body).toMatchObject({ name: 'History v1', version: 5, isPublic: true, widgets: [{ id: chart.id, title: 'chart v2', position: chart.position }] });
+      expect(restored.body).toMatchObject({
+        name: 'History v1',
+        version: 5,
+        isPublic: true,
+        widgets: [{ id: chart.id, title: 'chart v2', position: chart.position }],
+      });
       await api().get(`/api/widgets/${chart.id}`).set(alice).expect(200);
       const v4 = await api().get(`/api/dashboards/${dashboard.id}/versions/4`).set(alice).expect(200);
       expect(v4.body.dashboard).toMatchObject({ name: 'History v3', widgets: [] });
@@ -291,8 +386,18 @@ describe('dashboards', () => {
       const versions = await api().get(`/api/dashboards/${dashboard.id}/versions`).set(odd).expect(200);
       expect(versions.body.items[0]).toMatchObject({ version: 1, savedBy: "o'ne?two", replacedBy: "o'ne?two" });
       const read = await api().get(`/api/dashboards/${dashboard.id}`).set(odd).expect(200);
-      expect(read.body).toMatchObject({ name: "What's up? ?? $1 :name", ownerId: "o'ne?two", widgets: [{ title: "Why? ' -- ", config: { note: '?|?&' } }] });
-      expect((await api().get(`/api/dashboards?q=${encodeURIComponent('up? ?')}`).set(odd)).body.items).toHaveLength(1);
+      expect(read.body).toMatchObject({
+        name: "What's up? ?? $1 :name",
+        ownerId: "o'ne?two",
+        widgets: [{ title: "Why? ' -- ", config: { note: '?|?&' } }],
+      });
+      expect(
+        (
+          await api()
+            .get(`/api/dashboards?q=${encodeURIComponent('up? ?')}`)
+            .set(odd)
+        ).body.items,
+      ).toHaveLength(1);
     });
 
     it('refuses to restore a version whose name a live dashboard has taken (409) and changes nothing', async () => {
@@ -344,13 +449,19 @@ describe('dashboards', () => {
       await api().delete(`/api/dashboards/${dashboard.id}`).set(trashOwner).expect(204);
       await createDashboard(testApp, trashOwner, { name: 'Reused name' });
       await api().post(`/api/dashboards/${dashboard.id}/restore`).set(trashAdmin).expect(409);
-      expect((await api().get('/api/dashboards/trash').set(trashOwner)).body.items.map((item: { id: string }) => item.id)).toContain(dashboard.id);
+      expect((await api().get('/api/dashboards/trash').set(trashOwner)).body.items.map((item: { id: string }) => item.id)).toContain(
+        dashboard.id,
+      );
     });
 
     it('deletes for good with ?permanent=true: widgets, history and configs go too', async () => {
       const dashboard = await createDashboard(testApp, trashOwner, { isPublic: true });
       const widget = await createWidget(testApp, trashOwner, dashboard.id);
-      await api().put(`/api/dashboards/${dashboard.id}/config`).set(trashViewer).send({ theme: { name: 'dark' } }).expect(200);
+      await api()
+        .put(`/api/dashboards/${dashboard.id}/config`)
+        .set(trashViewer)
+        .send({ theme: { name: 'dark' } })
+        .expect(200);
       await api().delete(`/api/dashboards/${dashboard.id}?permanent=maybe`).set(trashOwner).expect(400);
       await api().delete(`/api/dashboards/${dashboard.id}?permanent=true`).set(trashOwner).expect(204);
       await api().get(`/api/widgets/${widget.id}`).set(trashOwner).expect(404);
@@ -374,7 +485,12 @@ describe('dashboards', () => {
   async function countRows(dashboardId: string): Promise<Record<string, number>> {
     return withAdminClient(async (client) => {
       const counts: Record<string, number> = {};
-      for (const [table, column] of [['dashboards', 'id'], ['widgets', 'dashboard_id'], ['dashboard_versions', 'dashboard_id'], ['dashboard_user_configs', 'dashboard_id']]) {
+      for (const [table, column] of [
+        ['dashboards', 'id'],
+        ['widgets', 'dashboard_id'],
+        ['dashboard_versions', 'dashboard_id'],
+        ['dashboard_user_configs', 'dashboard_id'],
+      ]) {
         counts[table] = (await client.query(`select count(*)::int as n from ${table} where ${column} = $1`, [dashboardId])).rows[0].n;
       }
       return counts;

@@ -30,7 +30,10 @@ describe('database crash and freeze under load', () => {
   beforeAll(async () => {
     embedded = await startEmbeddedDatabase({ dir: dataDir, port: await freePort(), database: 'tessera' });
     await migrateToLatest(embedded.ownerUrl);
-    testApp = await startTestApp({ RATE_LIMIT_PER_MINUTE: '1000000' }, { name: 'tessera', ownerUrl: embedded.ownerUrl, runtimeUrl: embedded.runtimeUrl, drop: async () => undefined });
+    testApp = await startTestApp(
+      { RATE_LIMIT_PER_MINUTE: '1000000' },
+      { name: 'tessera', ownerUrl: embedded.ownerUrl, runtimeUrl: embedded.runtimeUrl, drop: async () => undefined },
+    );
   }, 60_000);
   afterAll(async () => {
     await testApp?.close();

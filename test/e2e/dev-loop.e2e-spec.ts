@@ -25,7 +25,11 @@ interface Finished {
 
 /** A process as a developer starts it: NODE_ENV=development (not jest's test), the given variables on top. */
 function start(args: string[], env: Record<string, string>, cwd = ROOT): ChildProcess & { output: { stdout: string; stderr: string } } {
-  const child = spawn(process.execPath, args, { cwd, env: { ...process.env, NODE_ENV: 'development', DATABASE_URL: '', LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, args, {
+    cwd,
+    env: { ...process.env, NODE_ENV: 'development', DATABASE_URL: '', LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const output = { stdout: '', stderr: '' };
   child.stdout.on('data', (chunk) => (output.stdout += chunk));
   child.stderr.on('data', (chunk) => (output.stderr += chunk));
@@ -77,7 +81,11 @@ describe('start-up errors', () => {
 
   it('names DATABASE_URL, without its password, when the database cannot be reached', async () => {
     const port = await freePort();
-    const finished = await run([SERVER], { DATABASE_URL: `postgres://tessera_app:s3cret@127.0.0.1:${port}/tessera`, DB_MIGRATE_ON_START: 'false', DB_CONNECT_TIMEOUT_MS: '1000' });
+    const finished = await run([SERVER], {
+      DATABASE_URL: `postgres://tessera_app:s3cret@127.0.0.1:${port}/tessera`,
+      DB_MIGRATE_ON_START: 'false',
+      DB_CONNECT_TIMEOUT_MS: '1000',
+    });
     expectOneLineNaming(finished, 'DATABASE_URL');
     expect(finished.stderr).toContain(`postgres://tessera_app:***@127.0.0.1:${port}/tessera`);
     expect(finished.stderr + finished.stdout).not.toContain('s3cret');
@@ -116,7 +124,17 @@ describe('.env', () => {
   });
 
   it('is read by npm run token, which runs from source without a build', async () => {
-    const args = ['--import', LOAD_ENV_FILE, '--import', SWC_REGISTER, join(ROOT, 'scripts/token.ts'), '--tenant', 'acme', '--sub', 'alice'];
+    const args = [
+      '--import',
+      LOAD_ENV_FILE,
+      '--import',
+      SWC_REGISTER,
+      join(ROOT, 'scripts/token.ts'),
+      '--tenant',
+      'acme',
+      '--sub',
+      'alice',
+    ];
     const broken = await run(args, {}, folder);
     expect(broken).toMatchObject({ code: 1, stdout: '' });
     expect(broken.stderr.trim()).toMatch(/^Invalid environment: PORT [^\n]*$/);
@@ -146,7 +164,9 @@ describe('the running server', () => {
     const [line] = await waitForOutput(server, /^.*Tessera is ready.*$/m);
     const entry = JSON.parse(line) as { msg: string; context: string };
     expect(entry.msg).toMatch(
-      new RegExp(`^Tessera is ready: API http://127\\.0\\.0\\.1:${port}/api, docs http://127\\.0\\.0\\.1:${port}/docs, a token: npm run token -- --tenant acme --sub alice`),
+      new RegExp(
+        `^Tessera is ready: API http://127\\.0\\.0\\.1:${port}/api, docs http://127\\.0\\.0\\.1:${port}/docs, a token: npm run token -- --tenant acme --sub alice`,
+      ),
     );
   });
 
@@ -192,11 +212,14 @@ describe('npm run dev', () => {
     });
     try {
       await waitForOutput(dev, /Tessera is ready/);
-      await fetch(`http://127.0.0.1:${port}/api/tasks`, { headers: bearer(tokenFor({ tenant: 'dev', sub: 'alice' })) }).then((response) => expect(response.status).toBe(200));
+      await fetch(`http://127.0.0.1:${port}/api/tasks`, { headers: bearer(tokenFor({ tenant: 'dev', sub: 'alice' })) }).then((response) =>
+        expect(response.status).toBe(200),
+      );
       const before = dev.output.stdout.length;
       await writeFile(watched, 'export const generation: number = 2;\n');
       const deadline = Date.now() + 40_000;
-      while (!/Tessera is ready/.test(dev.output.stdout.slice(before)) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+      while (!/Tessera is ready/.test(dev.output.stdout.slice(before)) && Date.now() < deadline)
+        await new Promise((resolve) => setTimeout(resolve, 100));
       expect(dev.output.stdout.slice(before)).toMatch(/SIGTERM: draining requests[\s\S]*Tessera is ready/);
       await waitForStatus(`http://127.0.0.1:${port}/health/ready`);
     } finally {
@@ -205,7 +228,10 @@ describe('npm run dev', () => {
   }, 60_000);
 
   it('signs a token from the sources, without a build', async () => {
-    const finished = await run(['--import', SWC_REGISTER, 'scripts/token.ts', '--tenant', 'acme', '--sub', 'alice', '--roles', 'admin'], {});
+    const finished = await run(
+      ['--import', SWC_REGISTER, 'scripts/token.ts', '--tenant', 'acme', '--sub', 'alice', '--roles', 'admin'],
+      {},
+    );
     expect(finished.code).toBe(0);
     expect(jwt.verify(finished.stdout.trim(), DEVELOPMENT_JWT_SECRET)).toMatchObject({ sub: 'alice', tenant_id: 'acme', roles: ['admin'] });
     expect(finished.ms).toBeLessThan(8_000); // a build alone takes 5–6 s here; node itself ≈ 0.7 s

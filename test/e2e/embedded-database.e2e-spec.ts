@@ -4,8 +4,8 @@ import { existsSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
-import { startEmbeddedDatabase } from '../../src/platform/database/embedded-database.js';
 import { processInfo } from '../../src/platform/database/embedded/process-table.js';
+import { startEmbeddedDatabase } from '../../src/platform/database/embedded-database.js';
 import { freePort } from '../support/free-port.js';
 import { startSlowPost, waitForStatus } from '../support/raw-http.js';
 import { bearer, tokenFor } from '../support/tokens.js';
@@ -175,7 +175,7 @@ describe('the embedded PostgreSQL of the built server', () => {
     expect(await processInfo(postmaster)).toBeUndefined();
   }, 40_000);
 
-  it('says that the port is taken, with PostgreSQL\'s own words, when something else listens on it', async () => {
+  it("says that the port is taken, with PostgreSQL's own words, when something else listens on it", async () => {
     const instance = await newInstance('port-taken');
     const squatter = createServer();
     await new Promise<void>((listening) => squatter.listen(instance.databasePort, '127.0.0.1', listening));

@@ -3,8 +3,8 @@ import { once } from 'node:events';
 import { Agent, request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
 import { freePort } from '../support/free-port.js';
-import { createTestDatabase, TestDatabase } from '../support/test-database.js';
 import { Answer, startSlowPost, waitForStatus } from '../support/raw-http.js';
+import { createTestDatabase, TestDatabase } from '../support/test-database.js';
 import { bearer, tokenFor } from '../support/tokens.js';
 
 const auth = bearer(tokenFor({ tenant: 'shutdown', sub: 'alice' }));

@@ -24,7 +24,13 @@ describe('health', () => {
       expect(live.headers['content-type']).toMatch(/^application\/problem\+json/);
       expect(live.headers['retry-after']).toBe('1');
       const type = PlatformProblems.types['not-ready'];
-      expect(live.body).toMatchObject({ type: type.uri, code: 'NOT_READY', title: type.title, status: 503, detail: 'Failed checks: pool (no connection for 30s).' });
+      expect(live.body).toMatchObject({
+        type: type.uri,
+        code: 'NOT_READY',
+        title: type.title,
+        status: 503,
+        detail: 'Failed checks: pool (no connection for 30s).',
+      });
       expect(live.body.checks.pool).toEqual({ status: 'down', message: 'no connection for 30s' });
     } finally {
       wedged.mockRestore();

@@ -24,14 +24,24 @@ describe('HTTP conventions', () => {
   });
 
   it('answers malformed JSON with a 400 problem and creates nothing', async () => {
-    const response = await request(testApp.server).post('/api/tasks').set(alice).set('content-type', 'application/json').send('{"prompt": ');
+    const response = await request(testApp.server)
+      .post('/api/tasks')
+      .set(alice)
+      .set('content-type', 'application/json')
+      .send('{"prompt": ');
     expectProblem(response, 400);
     const list = await request(testApp.server).get('/api/tasks').set(alice).expect(200);
     expect(list.body.items).toEqual([]);
   });
 
   it('answers an over-size body with 413', async () => {
-    expectProblem(await request(testApp.server).post('/api/tasks').set(alice).send({ prompt: 'x'.repeat(4096) }), 413);
+    expectProblem(
+      await request(testApp.server)
+        .post('/api/tasks')
+        .set(alice)
+        .send({ prompt: 'x'.repeat(4096) }),
+      413,
+    );
   });
 
   it('answers an unsupported media type with 415', async () => {
@@ -56,16 +66,28 @@ describe('HTTP conventions', () => {
   });
 
   it('refuses NUL characters anywhere in the input, naming the fields', async () => {
-    const response = await request(testApp.server).post('/api/tasks').set(alice).send({ prompt: 'a\u0000b', config: { 'k\u0000': 1, nested: ['\u0000'] } });
+    const response = await request(testApp.server)
+      .post('/api/tasks')
+      .set(alice)
+      .send({ prompt: 'a\u0000b', config: { 'k\u0000': 1, nested: ['\u0000'] } });
     expectProblem(response, 400);
-    expect(response.body.errors.map((error: { field: string }) => error.field).sort()).toEqual(['config.k\u0000', 'config.nested.0', 'prompt']);
+    expect(response.body.errors.map((error: { field: string }) => error.field).sort()).toEqual([
+      'config.k\u0000',
+      'config.nested.0',
+      'prompt',
+    ]);
     expectProblem(await request(testApp.server).get('/api/tasks?projectId=a%00b').set(alice), 400);
   });
 
   it('refuses JSON nested deeper than 64 levels with 400, even where the body is hashed first', async () => {
     const body = `{"prompt": "p", "config": ${'{"d":'.repeat(100)}"leaf"${'}'.repeat(100)}}`;
     expectProblem(await request(testApp.server).post('/api/tasks').set(alice).set('content-type', 'application/json').send(body), 400);
-    const keyed = await request(testApp.server).post('/api/tasks').set(alice).set('Idempotency-Key', 'deep').set('content-type', 'application/json').send(body);
+    const keyed = await request(testApp.server)
+      .post('/api/tasks')
+      .set(alice)
+      .set('Idempotency-Key', 'deep')
+      .set('content-type', 'application/json')
+      .send(body);
     expectProblem(keyed, 400);
     expect(keyed.body.detail).toMatch(/deeper than 64/);
   });
@@ -108,7 +130,10 @@ describe('rate limiting', () => {
     expectProblem(tenantLimited, 429);
     expect(tenantLimited.body).toMatchObject({ scope: 'tenant', limit: 4 });
 
-    await request(testApp.server).get('/api/tasks').set(bearer(tokenFor({ tenant: 'globex', sub: 'alice' }))).expect(200);
+    await request(testApp.server)
+      .get('/api/tasks')
+      .set(bearer(tokenFor({ tenant: 'globex', sub: 'alice' })))
+      .expect(200);
   });
 
   it('never counts or refuses health probes', async () => {

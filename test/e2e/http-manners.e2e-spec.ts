@@ -21,7 +21,11 @@ describe('HTTP manners', () => {
 
   describe('415 for a body that is not JSON', () => {
     it('refuses a form body (what curl -d sends) with 415 naming the accepted type, and creates nothing', async () => {
-      const response = await request(testApp.server).post('/api/tasks').set(alice).send('{"prompt":"x"}').set('content-type', 'application/x-www-form-urlencoded');
+      const response = await request(testApp.server)
+        .post('/api/tasks')
+        .set(alice)
+        .send('{"prompt":"x"}')
+        .set('content-type', 'application/x-www-form-urlencoded');
       expectProblem(response, 415);
       expect(response.body.detail).toMatch(/application\/x-www-form-urlencoded.*application\/json/);
       expect(response.body.acceptedMediaTypes).toEqual(['application/json']);
@@ -31,12 +35,18 @@ describe('HTTP manners', () => {
       expect(list.body.items).toEqual([]);
     });
 
-    it.each([['text/plain'], ['application/xml'], ['multipart/form-data; boundary=x'], ['application/json; charset=latin1'], ['application/vnd.api+json']])(
-      'refuses %s with 415',
-      async (contentType) => {
-        expectProblem(await request(testApp.server).post('/api/lessons').set(alice).set('content-type', contentType).send('{"title":"t"}'), 415);
-      },
-    );
+    it.each([
+      ['text/plain'],
+      ['application/xml'],
+      ['multipart/form-data; boundary=x'],
+      ['application/json; charset=latin1'],
+      ['application/vnd.api+json'],
+    ])('refuses %s with 415', async (contentType) => {
+      expectProblem(
+        await request(testApp.server).post('/api/lessons').set(alice).set('content-type', contentType).send('{"title":"t"}'),
+        415,
+      );
+    });
 
     it('refuses a body without any content type, saying what to send', async () => {
       const response = await request(testApp.server)
@@ -50,16 +60,34 @@ describe('HTTP manners', () => {
 
     it('refuses application/merge-patch+json on PATCH with Accept-Patch (no route applies merge-patch semantics)', async () => {
       const task = await request(testApp.server).post('/api/tasks').set(alice).send({ prompt: 'patch me' }).expect(201);
-      const response = await request(testApp.server).patch(`/api/tasks/${task.body.id}`).set(alice).set('content-type', 'application/merge-patch+json').send('{"prompt":"y"}');
+      const response = await request(testApp.server)
+        .patch(`/api/tasks/${task.body.id}`)
+        .set(alice)
+        .set('content-type', 'application/merge-patch+json')
+        .send('{"prompt":"y"}');
       expectProblem(response, 415);
       expect(response.headers['accept-patch']).toBe('application/json');
-      await request(testApp.server).patch(`/api/tasks/${task.body.id}`).set(alice).set('content-type', 'application/json; charset=UTF-8').send('{"prompt":"y"}').expect(200);
+      await request(testApp.server)
+        .patch(`/api/tasks/${task.body.id}`)
+        .set(alice)
+        .set('content-type', 'application/json; charset=UTF-8')
+        .send('{"prompt":"y"}')
+        .expect(200);
     });
 
     it('accepts JSON with or without charset=utf-8, and requests without a body whatever they claim', async () => {
-      await request(testApp.server).post('/api/tasks').set(alice).set('content-type', 'application/json;charset="utf-8"').send('{"prompt":"a"}').expect(201);
+      await request(testApp.server)
+        .post('/api/tasks')
+        .set(alice)
+        .set('content-type', 'application/json;charset="utf-8"')
+        .send('{"prompt":"a"}')
+        .expect(201);
       // No body: nothing to refuse; the route's own validation answers.
-      const empty = await request(testApp.server).post('/api/tasks').set(alice).set('content-type', 'text/plain').set('content-length', '0');
+      const empty = await request(testApp.server)
+        .post('/api/tasks')
+        .set(alice)
+        .set('content-type', 'text/plain')
+        .set('content-length', '0');
       expectProblem(empty, 400);
     });
   });
@@ -89,7 +117,9 @@ describe('HTTP manners', () => {
     });
 
     it('derives Allow from the registered routes for every documented path', async () => {
-      const document = (await request(testApp.server).get('/docs-json').expect(200)).body as { paths: Record<string, Record<string, unknown>> };
+      const document = (await request(testApp.server).get('/docs-json').expect(200)).body as {
+        paths: Record<string, Record<string, unknown>>;
+      };
       const candidates = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
       let checked = 0;
       for (const [template, operations] of Object.entries(document.paths)) {
@@ -109,7 +139,10 @@ describe('HTTP manners', () => {
   });
 
   it('names the body limit in bytes in a 413', async () => {
-    const response = await request(testApp.server).post('/api/tasks').set(alice).send({ prompt: 'x'.repeat(4096) });
+    const response = await request(testApp.server)
+      .post('/api/tasks')
+      .set(alice)
+      .send({ prompt: 'x'.repeat(4096) });
     expectProblem(response, 413);
     expect(response.body.detail).toBe('The request body is larger than the 2048 bytes this server accepts.');
     expect(response.body.maxBytes).toBe(2048);
@@ -125,12 +158,16 @@ describe('HTTP manners', () => {
       expect(uiPolicy).not.toContain('upgrade-insecure-requests');
       expect(uiPolicy).toEqual(apiPolicy.filter((directive) => directive !== 'upgrade-insecure-requests'));
       expect(ui.headers['x-content-type-options']).toBe('nosniff');
-      expect(String((await request(testApp.server).get('/docs-json').expect(200)).headers['content-security-policy'])).toContain('upgrade-insecure-requests');
+      expect(String((await request(testApp.server).get('/docs-json').expect(200)).headers['content-security-policy'])).toContain(
+        'upgrade-insecure-requests',
+      );
     });
 
     it("loads every script and style of the UI from the server's own relative paths, under the same relaxed policy", async () => {
       const ui = await request(testApp.server).get('/docs').expect(200);
-      const assets = [...String(ui.text).matchAll(/(?:src|href)="([^"]+)"/g)].map((match) => match[1] as string).filter((url) => /\.(js|css)$/.test(url));
+      const assets = [...String(ui.text).matchAll(/(?:src|href)="([^"]+)"/g)]
+        .map((match) => match[1] as string)
+        .filter((url) => /\.(js|css)$/.test(url));
       expect(assets.length).toBeGreaterThanOrEqual(3);
       for (const asset of assets) {
         expect(asset).not.toMatch(/^(https?:)?\/\//);

@@ -11,7 +11,8 @@ describe('Idempotency-Key on task creation', () => {
   const bob = bearer(tokenFor({ tenant: 'idem', sub: 'bob' }));
   const create = (auth: Record<string, string>, key: string, body: Record<string, unknown>) =>
     request(testApp.server).post('/api/tasks').set(auth).set('Idempotency-Key', key).send(body);
-  const count = async (auth: Record<string, string>) => (await request(testApp.server).get('/api/tasks/stats').set(auth)).body.total as number;
+  const count = async (auth: Record<string, string>) =>
+    (await request(testApp.server).get('/api/tasks/stats').set(auth)).body.total as number;
 
   beforeAll(async () => {
     testApp = await startTestApp();
@@ -63,7 +64,11 @@ describe('Idempotency-Key on task creation', () => {
       await admin.query('select id from tasks where id = $1 for update', [upstream.id]);
       const held = [
         create(alice, 'downstream', { prompt: 'downstream', dependsOn: [upstream.id] }).then((response) => response),
-        request(testApp.server).patch(`/api/tasks/${editable.id}`).set(alice).send({ dependsOn: [upstream.id] }).then((response) => response),
+        request(testApp.server)
+          .patch(`/api/tasks/${editable.id}`)
+          .set(alice)
+          .send({ dependsOn: [upstream.id] })
+          .then((response) => response),
       ];
       let rows: { classid: string; objid: string; objsubid: number }[] = [];
       const classes = () => [...new Set(rows.map((row) => Number(row.classid)))].sort();
@@ -96,8 +101,18 @@ describe('Idempotency-Key on task creation', () => {
   it('remembers nothing for a task naming an unknown project (400), so a retry naming a real one goes through', async () => {
     const unknown = '0190a5a0-0000-7000-8000-000000000000';
     await create(alice, 'fix-project', { prompt: 'in a project', projectId: unknown }).expect(400);
-    const project = await request(testApp.server).post('/api/projects').set(alice).set('Idempotency-Key', 'project-1').send({ name: 'Idem' }).expect(201);
-    const replayed = await request(testApp.server).post('/api/projects').set(alice).set('Idempotency-Key', 'project-1').send({ name: 'Idem' }).expect(201);
+    const project = await request(testApp.server)
+      .post('/api/projects')
+      .set(alice)
+      .set('Idempotency-Key', 'project-1')
+      .send({ name: 'Idem' })
+      .expect(201);
+    const replayed = await request(testApp.server)
+      .post('/api/projects')
+      .set(alice)
+      .set('Idempotency-Key', 'project-1')
+      .send({ name: 'Idem' })
+      .expect(201);
     expect(replayed.body.id).toBe(project.body.id);
     expect(replayed.headers['idempotent-replayed']).toBe('true');
     await create(alice, 'fix-project', { prompt: 'in a project', projectId: project.body.id }).expect(201);
@@ -119,7 +134,10 @@ describe('Idempotency-Key on task creation', () => {
     const carol = bearer(tokenFor({ tenant: 'idem-elsewhere', sub: 'carol' }));
     await create(carol, 'swept', { prompt: 'kept a day' }).expect(201);
     const keys = () =>
-      withAdminClient(async (admin) => (await admin.query("select count(*)::int as n from idempotency_keys where key = 'swept'")).rows[0].n as number, testApp.database.name);
+      withAdminClient(
+        async (admin) => (await admin.query("select count(*)::int as n from idempotency_keys where key = 'swept'")).rows[0].n as number,
+        testApp.database.name,
+      );
     const sweep = testApp.app.get(ExpiredIdempotencyKeysSweep);
     await sweep.run();
     expect(await keys()).toBe(1);

@@ -14,8 +14,12 @@ describe('lessons and patterns under oversized input', () => {
   let lessonId: string;
 
   beforeAll(async () => {
-    testApp = await startTestApp({ BODY_LIMIT_BYTES: String(4 * 1024 * 1024), DB_EXPENSIVE_STATEMENT_TIMEOUT_MS: String(EXPENSIVE_READ_TIMEOUT_MS) });
-    lessonId = (await api().post('/api/lessons').set(auth).send({ category: 'c', title: 'Timeouts everywhere', summary: 's' }).expect(201)).body.id;
+    testApp = await startTestApp({
+      BODY_LIMIT_BYTES: String(4 * 1024 * 1024),
+      DB_EXPENSIVE_STATEMENT_TIMEOUT_MS: String(EXPENSIVE_READ_TIMEOUT_MS),
+    });
+    lessonId = (await api().post('/api/lessons').set(auth).send({ category: 'c', title: 'Timeouts everywhere', summary: 's' }).expect(201))
+      .body.id;
   });
   afterAll(() => testApp.close());
 
@@ -42,7 +46,10 @@ describe('lessons and patterns under oversized input', () => {
       await owner.query('lock table lessons in access exclusive mode');
       const started = Date.now();
       let readSettled = false;
-      const read = api().get(`/api/lessons/${lessonId}`).set(auth).then((response) => ((readSettled = true), response));
+      const read = api()
+        .get(`/api/lessons/${lessonId}`)
+        .set(auth)
+        .then((response) => ((readSettled = true), response));
       const search = await api().get('/api/lessons?q=timeouts').set(auth);
       const searchMs = Date.now() - started;
       const readWasWaiting = !readSettled;

@@ -1,6 +1,6 @@
 import request from 'supertest';
-import { startTestApp, TestApp } from '../support/test-app.js';
 import { createTask } from '../support/tasks.js';
+import { startTestApp, TestApp } from '../support/test-app.js';
 import { withAdminClient } from '../support/test-database.js';
 import { bearer, tokenFor } from '../support/tokens.js';
 
@@ -10,7 +10,10 @@ describe('lessons', () => {
   const admin = bearer(tokenFor({ tenant: 'kb', sub: 'ada', roles: ['admin'] }));
   const api = () => request(testApp.server);
   const create = async (body: Record<string, unknown>, as = auth) => {
-    const response = await api().post('/api/lessons').set(as).send({ category: 'testing', summary: 'a summary', ...body });
+    const response = await api()
+      .post('/api/lessons')
+      .set(as)
+      .send({ category: 'testing', summary: 'a summary', ...body });
     if (response.status !== 201) throw new Error(`${response.status} ${JSON.stringify(response.body)}`);
     return response.body as { id: string } & Record<string, unknown>;
   };
@@ -26,7 +29,15 @@ describe('lessons', () => {
       const created = await api()
         .post('/api/lessons')
         .set(auth)
-        .send({ category: 'payments', title: 'Mocks hide timeouts', summary: 'Mocking the gateway hid a timeout bug.', details: 'Use a sandbox.', tags: [' Mocking ', 'PAYMENTS', 'mocking', 'Slow Tests'], sourceAgent: 'tester', taskId: task.id })
+        .send({
+          category: 'payments',
+          title: 'Mocks hide timeouts',
+          summary: 'Mocking the gateway hid a timeout bug.',
+          details: 'Use a sandbox.',
+          tags: [' Mocking ', 'PAYMENTS', 'mocking', 'Slow Tests'],
+          sourceAgent: 'tester',
+          taskId: task.id,
+        })
         .expect(201);
       expect(created.headers.location).toBe(`/api/lessons/${created.body.id}`);
       expect(created.body).toMatchObject({
@@ -37,7 +48,11 @@ describe('lessons', () => {
         humanValidated: false,
         taskId: task.id,
       });
-      const updated = await api().patch(`/api/lessons/${created.body.id}`).set(auth).send({ confidence: 0.9, tags: ['gateway'] }).expect(200);
+      const updated = await api()
+        .patch(`/api/lessons/${created.body.id}`)
+        .set(auth)
+        .send({ confidence: 0.9, tags: ['gateway'] })
+        .expect(200);
       expect(updated.body).toMatchObject({ confidence: 0.9, tags: ['gateway'], title: 'Mocks hide timeouts' });
       await api().delete(`/api/lessons/${created.body.id}`).set(auth).expect(204);
       await api().get(`/api/lessons/${created.body.id}`).set(auth).expect(404);
@@ -54,13 +69,21 @@ describe('lessons', () => {
       ['counters', { title: 't', applicationCount: 5 }, 'applicationCount'],
       ['a validation flag', { title: 't', humanValidated: true }, 'humanValidated'],
     ])('refuses %s with a 400 naming the field', async (_case, body, field) => {
-      const response = await api().post('/api/lessons').set(auth).send({ category: 'c', summary: 's', ...body }).expect(400);
+      const response = await api()
+        .post('/api/lessons')
+        .set(auth)
+        .send({ category: 'c', summary: 's', ...body })
+        .expect(400);
       expect(response.body.errors.map((error: { field: string }) => error.field)).toContain(field);
     });
 
     it.each(['title', 'tags', 'confidence', 'category'])('refuses %s: null in a PATCH, and accepts clearing details', async (field) => {
       const lesson = await create({ title: 'nullable?', details: 'some details' });
-      const refused = await api().patch(`/api/lessons/${lesson.id}`).set(auth).send({ [field]: null }).expect(400);
+      const refused = await api()
+        .patch(`/api/lessons/${lesson.id}`)
+        .set(auth)
+        .send({ [field]: null })
+        .expect(400);
       expect(refused.body.errors.map((error: { field: string }) => error.field)).toEqual([field]);
       expect((await api().patch(`/api/lessons/${lesson.id}`).set(auth).send({ details: null }).expect(200)).body.details).toBeNull();
     });
@@ -79,9 +102,17 @@ describe('lessons', () => {
 
     it('refuses another tenant’s task as taskId, and an unknown one, on create and on change', async () => {
       const foreign = await createTask(testApp, bearer(tokenFor({ tenant: 'other-kb', sub: 'x' })));
-      const response = await api().post('/api/lessons').set(auth).send({ category: 'c', title: 't', summary: 's', taskId: foreign.id }).expect(400);
+      const response = await api()
+        .post('/api/lessons')
+        .set(auth)
+        .send({ category: 'c', title: 't', summary: 's', taskId: foreign.id })
+        .expect(400);
       expect(response.body.errors).toEqual([{ field: 'taskId', messages: ['unknown task'] }]);
-      await api().post('/api/lessons').set(auth).send({ category: 'c', title: 't', summary: 's', taskId: '0190a5a0-0000-7000-8000-000000000000' }).expect(400);
+      await api()
+        .post('/api/lessons')
+        .set(auth)
+        .send({ category: 'c', title: 't', summary: 's', taskId: '0190a5a0-0000-7000-8000-000000000000' })
+        .expect(400);
       const lesson = await create({ title: 'keeps its task' });
       const patched = await api().patch(`/api/lessons/${lesson.id}`).set(auth).send({ taskId: foreign.id }).expect(400);
       expect(patched.body.errors).toEqual([{ field: 'taskId', messages: ['unknown task'] }]);
@@ -111,7 +142,9 @@ describe('lessons', () => {
 
     it('counts concurrent applications exactly', async () => {
       const lesson = await create({ title: 'popular' });
-      const counted = acknowledged(await Promise.all(Array.from({ length: 200 }, () => api().post(`/api/lessons/${lesson.id}/applications`).set(auth).send({}))));
+      const counted = acknowledged(
+        await Promise.all(Array.from({ length: 200 }, () => api().post(`/api/lessons/${lesson.id}/applications`).set(auth).send({}))),
+      );
       expect(counted).toBeGreaterThan(1);
       expect((await api().get(`/api/lessons/${lesson.id}`).set(auth)).body.applicationCount).toBe(counted);
     });
@@ -119,7 +152,11 @@ describe('lessons', () => {
     it('loses no success outcome under concurrency', async () => {
       const lesson = await create({ title: 'decaying' });
       await api().post(`/api/lessons/${lesson.id}/applications`).set(auth).send({ success: true }).expect(200);
-      const failures = acknowledged(await Promise.all(Array.from({ length: 50 }, () => api().post(`/api/lessons/${lesson.id}/applications`).set(auth).send({ success: false }))));
+      const failures = acknowledged(
+        await Promise.all(
+          Array.from({ length: 50 }, () => api().post(`/api/lessons/${lesson.id}/applications`).set(auth).send({ success: false })),
+        ),
+      );
       const read = (await api().get(`/api/lessons/${lesson.id}`).set(auth)).body;
       expect(read.applicationCount).toBe(1 + failures);
       expect(read.successRate / 0.8 ** failures).toBeCloseTo(1, 10);
@@ -151,7 +188,11 @@ describe('lessons', () => {
       ['title', 'Even an admin’s edit', admin],
     ])('is withdrawn when %s changes (to %j)', async (field, value, as) => {
       const lesson = await validated({ title: 'vouched for', details: 'some details', tags: ['kept'], confidence: 0.6 });
-      const changed = await api().patch(`/api/lessons/${lesson.id}`).set(as).send({ [field]: value }).expect(200);
+      const changed = await api()
+        .patch(`/api/lessons/${lesson.id}`)
+        .set(as)
+        .send({ [field]: value })
+        .expect(200);
       expect(changed.body).toMatchObject({ [field]: value, humanValidated: false });
       expect((await api().get(`/api/lessons/${lesson.id}`).set(auth)).body.humanValidated).toBe(false);
     });
@@ -159,7 +200,11 @@ describe('lessons', () => {
     it('is kept when nothing it vouches for changes: the same values again, the source agent, the task', async () => {
       const task = await createTask(testApp, auth);
       const lesson = await validated({ title: 'still vouched for', tags: ['a', 'b'], confidence: 0.7 });
-      const same = await api().patch(`/api/lessons/${lesson.id}`).set(auth).send({ title: 'still vouched for', tags: ['A', ' b '], confidence: 0.7 }).expect(200);
+      const same = await api()
+        .patch(`/api/lessons/${lesson.id}`)
+        .set(auth)
+        .send({ title: 'still vouched for', tags: ['A', ' b '], confidence: 0.7 })
+        .expect(200);
       expect(same.body.humanValidated).toBe(true);
       const moved = await api().patch(`/api/lessons/${lesson.id}`).set(auth).send({ sourceAgent: 'tester', taskId: task.id }).expect(200);
       expect(moved.body).toMatchObject({ sourceAgent: 'tester', taskId: task.id, humanValidated: true });
@@ -205,11 +250,21 @@ describe('lessons', () => {
       expect(lesson.tags).toEqual(expected);
       expect((await api().get(`/api/lessons/${lesson.id}`).set(tagger).expect(200)).body.tags).toEqual(expected);
       const stored = await withAdminClient(
-        async (superuser) => (await superuser.query('select tags = $2::text[] as exact, array_position(tags, null) as null_at from lessons where id = $1', [lesson.id, expected])).rows[0],
+        async (superuser) =>
+          (
+            await superuser.query('select tags = $2::text[] as exact, array_position(tags, null) as null_at from lessons where id = $1', [
+              lesson.id,
+              expected,
+            ])
+          ).rows[0],
         testApp.database.name,
       );
       expect(stored).toEqual({ exact: true, null_at: null });
-      const patched = await api().patch(`/api/lessons/${lesson.id}`).set(tagger).send({ tags: ['{"}', 'NULL', ' y '] }).expect(200);
+      const patched = await api()
+        .patch(`/api/lessons/${lesson.id}`)
+        .set(tagger)
+        .send({ tags: ['{"}', 'NULL', ' y '] })
+        .expect(200);
       expect(patched.body.tags).toEqual(['{"}', 'null', 'y']);
       await api().delete(`/api/lessons/${lesson.id}`).set(tagger).expect(204);
     });
@@ -241,20 +296,50 @@ describe('lessons', () => {
 
     beforeAll(async () => {
       const make = async (name: string, body: Record<string, unknown>) => (ids[name] = (await create(body, searcher)).id);
-      await make('titleMatch', { title: 'Timeout in the payment gateway', summary: 'Retries need a budget.', tags: ['payments', 'resilience'], confidence: 0.6, sourceAgent: 'backend_dev' });
-      await make('detailsMatch', { title: 'Flaky checkout tests', summary: 'Tests depended on wall time.', details: 'A timeout hid here too.', tags: ['testing'], confidence: 0.9, sourceAgent: 'tester' });
-      await make('migrations', { category: 'review', title: 'Reviewer wants down migrations', summary: 'PRs without migration down-steps are rejected.', tags: ['review', 'migrations'], confidence: 0.3 });
-      await make('phrase', { title: 'Mocking hid a bug', summary: 'Mocking the payment gateway hid a timeout bug.', tags: ['payments', 'mocking'], confidence: 0.8 });
+      await make('titleMatch', {
+        title: 'Timeout in the payment gateway',
+        summary: 'Retries need a budget.',
+        tags: ['payments', 'resilience'],
+        confidence: 0.6,
+        sourceAgent: 'backend_dev',
+      });
+      await make('detailsMatch', {
+        title: 'Flaky checkout tests',
+        summary: 'Tests depended on wall time.',
+        details: 'A timeout hid here too.',
+        tags: ['testing'],
+        confidence: 0.9,
+        sourceAgent: 'tester',
+      });
+      await make('migrations', {
+        category: 'review',
+        title: 'Reviewer wants down migrations',
+        summary: 'PRs without migration down-steps are rejected.',
+        tags: ['review', 'migrations'],
+        confidence: 0.3,
+      });
+      await make('phrase', {
+        title: 'Mocking hid a bug',
+        summary: 'Mocking the payment gateway hid a timeout bug.',
+        tags: ['payments', 'mocking'],
+        confidence: 0.8,
+      });
       await api().post(`/api/lessons/${ids.migrations}/applications`).set(searcher).send({}).expect(200);
       await api().post(`/api/lessons/${ids.migrations}/applications`).set(searcher).send({}).expect(200);
       await api().post(`/api/lessons/${ids.phrase}/applications`).set(searcher).send({}).expect(200);
-      await api().put(`/api/lessons/${ids.phrase}/validation`).set(bearer(tokenFor({ tenant: 'search-co', sub: 'boss', roles: ['admin'] }))).expect(200);
+      await api()
+        .put(`/api/lessons/${ids.phrase}/validation`)
+        .set(bearer(tokenFor({ tenant: 'search-co', sub: 'boss', roles: ['admin'] })))
+        .expect(200);
     });
 
     it('ranks a title match above a details match, however often the details repeat the word', async () => {
-      const repeated = (await create({ title: 'Unrelated heading', summary: 'Nothing here.', details: 'deadlock '.repeat(6) }, searcher)).id;
+      const repeated = (await create({ title: 'Unrelated heading', summary: 'Nothing here.', details: 'deadlock '.repeat(6) }, searcher))
+        .id;
       const titled = (await create({ title: 'Deadlock in the worker pool', summary: 'Lock order.' }, searcher)).id;
-      const found = ((await api().get('/api/lessons?q=deadlock').set(searcher).expect(200)).body.items as { id: string }[]).map((lesson) => lesson.id);
+      const found = ((await api().get('/api/lessons?q=deadlock').set(searcher).expect(200)).body.items as { id: string }[]).map(
+        (lesson) => lesson.id,
+      );
       expect(found.indexOf(titled)).toBeLessThan(found.indexOf(repeated));
       await api().delete(`/api/lessons/${repeated}`).set(searcher).expect(204);
       await api().delete(`/api/lessons/${titled}`).set(searcher).expect(204);
@@ -280,7 +365,7 @@ describe('lessons', () => {
 
     it('finds nothing, quietly, for a query of operators or stop words', async () => {
       expect(await list(`q=${encodeURIComponent('- '.repeat(40))}`)).toEqual([]);
-      const notTimeout = await list(`q=${encodeURIComponent('-'.repeat(40) + 'timeout')}`);
+      const notTimeout = await list(`q=${encodeURIComponent(`${'-'.repeat(40)}timeout`)}`);
       expect(notTimeout).toContain('migrations');
       expect(notTimeout).not.toContain('titleMatch');
       expect(await list('q=a')).toEqual([]);
@@ -293,7 +378,9 @@ describe('lessons', () => {
       expect(await list('tags=%3F')).toEqual([]);
       expect(await list(`q=${encodeURIComponent("it's a ? test \\ $$ ''")}`)).toEqual(['detailsMatch']);
       const payload = '/*&q=?*/)) and false union all select x.id from (select set_config($$app.tenant_id$$,$$kb$$,true)) s, lessons x --';
-      const response = await api().get(`/api/lessons?sort=recent&q=${encodeURIComponent(payload)}`).set(searcher);
+      const response = await api()
+        .get(`/api/lessons?sort=recent&q=${encodeURIComponent(payload)}`)
+        .set(searcher);
       expect(response.status).toBe(200);
       expect(response.body.items).toEqual([]);
     });
@@ -337,11 +424,22 @@ describe('lessons', () => {
     });
 
     describe('count', () => {
-      const count = async (query: string, as = searcher) => (await api().get(`/api/lessons/count?${query}`).set(as).expect(200)).body as { count: number };
+      const count = async (query: string, as = searcher) =>
+        (await api().get(`/api/lessons/count?${query}`).set(as).expect(200)).body as { count: number };
 
       it('counts what the list with the same filters holds, exactly', async () => {
         expect(await count('')).toEqual({ count: 4 });
-        for (const filters of ['category=review', 'tags=payments', 'tags=mocking,testing', 'tags=payments,mocking&tagsMode=all', 'sourceAgent=tester', 'humanValidated=true', 'humanValidated=false', 'minConfidence=0.8', 'tags=payments&minConfidence=0.7']) {
+        for (const filters of [
+          'category=review',
+          'tags=payments',
+          'tags=mocking,testing',
+          'tags=payments,mocking&tagsMode=all',
+          'sourceAgent=tester',
+          'humanValidated=true',
+          'humanValidated=false',
+          'minConfidence=0.8',
+          'tags=payments&minConfidence=0.7',
+        ]) {
           expect({ filters, ...(await count(filters)) }).toEqual({ filters, count: (await list(filters)).length });
         }
         expect(await count('category=nothing-here')).toEqual({ count: 0 });
@@ -376,7 +474,16 @@ describe('lessons', () => {
       });
 
       it('refuses paging and sorting parameters and bad filter values with a 400 naming them', async () => {
-        for (const [query, field] of [['limit=5', 'limit'], ['cursor=abc', 'cursor'], ['sort=recent', 'sort'], ['minConfidence=2', 'minConfidence'], ['tagsMode=some', 'tagsMode'], ['sourceAgent=wizard', 'sourceAgent'], ['humanValidated=maybe', 'humanValidated'], ['q=', 'q']]) {
+        for (const [query, field] of [
+          ['limit=5', 'limit'],
+          ['cursor=abc', 'cursor'],
+          ['sort=recent', 'sort'],
+          ['minConfidence=2', 'minConfidence'],
+          ['tagsMode=some', 'tagsMode'],
+          ['sourceAgent=wizard', 'sourceAgent'],
+          ['humanValidated=maybe', 'humanValidated'],
+          ['q=', 'q'],
+        ]) {
           const response = await api().get(`/api/lessons/count?${query}`).set(searcher).expect(400);
           expect(JSON.stringify(response.body)).toContain(field);
         }

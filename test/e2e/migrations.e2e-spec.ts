@@ -16,9 +16,11 @@ describe('migrations', () => {
   const tables = () =>
     withAdminClient(
       async (client) =>
-        (await client.query("select tablename from pg_tables where schemaname = 'public' and tablename <> 'mikro_orm_migrations' order by 1")).rows.map(
-          (row) => row.tablename as string,
-        ),
+        (
+          await client.query(
+            "select tablename from pg_tables where schemaname = 'public' and tablename <> 'mikro_orm_migrations' order by 1",
+          )
+        ).rows.map((row) => row.tablename as string),
       database.name,
     );
 
@@ -50,12 +52,26 @@ describe('migration of dashboard history to content-addressed widgets', () => {
   });
   afterAll(() => database.drop());
 
-  const asAdmin = <T>(sql: string, params: unknown[] = []) => withAdminClient(async (client) => (await client.query(sql, params)).rows as T[], database.name);
+  const asAdmin = <T>(sql: string, params: unknown[] = []) =>
+    withAdminClient(async (client) => (await client.query(sql, params)).rows as T[], database.name);
   const at = '2026-11-20T10:00:00.000Z';
   const widget = (id: string, dashboardId: string, title: string, config: object, y = 0) => ({
-    id, dashboardId, type: 'bar_chart', title, query: SALES_QUERY, savedQueryId: null, position: { x: 0, y, w: 6, h: 4 }, config, createdAt: at, updatedAt: at,
+    id,
+    dashboardId,
+    type: 'bar_chart',
+    title,
+    query: SALES_QUERY,
+    savedQueryId: null,
+    position: { x: 0, y, w: 6, h: 4 },
+    config,
+    createdAt: at,
+    updatedAt: at,
   });
-  const notes = (id: string, dashboardId: string) => ({ ...widget(id, dashboardId, 'Notes', { markdown: '# Hi' }, 5), type: 'text', query: null });
+  const notes = (id: string, dashboardId: string) => ({
+    ...widget(id, dashboardId, 'Notes', { markdown: '# Hi' }, 5),
+    type: 'text',
+    query: null,
+  });
   const d1 = '0190a5a0-0000-7000-8000-00000000d001';
   const d2 = '0190a5a0-0000-7000-8000-00000000d002';
   const chart = widget('0190a5a0-0000-7000-8000-0000000000a1', d1, 'Sales', { colors: ['#f00'] });
@@ -64,21 +80,41 @@ describe('migration of dashboard history to content-addressed widgets', () => {
     { tenant: 't1', dashboardId: d1, widgets: [] as object[] },
     { tenant: 't1', dashboardId: d1, widgets: [chart] },
     { tenant: 't1', dashboardId: d1, widgets: [chart, notes('0190a5a0-0000-7000-8000-0000000000b1', d1)] },
-    { tenant: 't1', dashboardId: d1, widgets: [{ ...chart, config: { colors: ['#0f0'] } }, notes('0190a5a0-0000-7000-8000-0000000000b1', d1)] },
+    {
+      tenant: 't1',
+      dashboardId: d1,
+      widgets: [{ ...chart, config: { colors: ['#0f0'] } }, notes('0190a5a0-0000-7000-8000-0000000000b1', d1)],
+    },
     { tenant: 't2', dashboardId: d2, widgets: [widget('0190a5a0-0000-7000-8000-0000000000c1', d2, 'Sales', { colors: ['#f00'] })] },
   ].map((entry, index, all) => {
     const version = all.slice(0, index).filter((other) => other.dashboardId === entry.dashboardId).length + 1;
     const snapshot = {
-      id: entry.dashboardId, name: `Board ${version}`, description: null, layout: { columns: 12, rowHeight: 50, margin: [10, 10] }, filters: [],
-      ownerId: 'olga', isPublic: false, allowedViewers: ['vic'], version, createdAt: at, updatedAt: at, updatedBy: 'olga', widgets: entry.widgets,
+      id: entry.dashboardId,
+      name: `Board ${version}`,
+      description: null,
+      layout: { columns: 12, rowHeight: 50, margin: [10, 10] },
+      filters: [],
+      ownerId: 'olga',
+      isPublic: false,
+      allowedViewers: ['vic'],
+      version,
+      createdAt: at,
+      updatedAt: at,
+      updatedBy: 'olga',
+      widgets: entry.widgets,
     };
     return { ...entry, version, snapshot };
   });
   const keptSnapshots = async () =>
-    (await asAdmin<{ snapshot: object }>('select snapshot from dashboard_versions order by dashboard_id, version')).map((row) => row.snapshot);
+    (await asAdmin<{ snapshot: object }>('select snapshot from dashboard_versions order by dashboard_id, version')).map(
+      (row) => row.snapshot,
+    );
 
   it('moves every kept widget into contents and lists, each stored once per dashboard, and back down', async () => {
-    for (const [tenant, id] of [['t1', d1], ['t2', d2]]) {
+    for (const [tenant, id] of [
+      ['t1', d1],
+      ['t2', d2],
+    ]) {
       await asAdmin(
         `insert into dashboards (id, tenant_id, name, layout, filters, owner_id, allowed_viewers, version, created_at, updated_at, updated_by)
          values ($1, $2, 'Board', '{"columns": 12, "rowHeight": 50, "margin": [10, 10]}', '[]', 'olga', '{vic}', 9, now(), now(), 'olga')`,
@@ -101,7 +137,10 @@ describe('migration of dashboard history to content-addressed widgets', () => {
        from dashboards d order by d.id`,
     );
     // d1: four distinct lists; the chart's two configs and the notes. d2: the same chart content as d1's, stored for d2.
-    expect(counts).toEqual([{ dashboard_id: d1, lists: 4, contents: 3 }, { dashboard_id: d2, lists: 1, contents: 1 }]);
+    expect(counts).toEqual([
+      { dashboard_id: d1, lists: 4, contents: 3 },
+      { dashboard_id: d2, lists: 1, contents: 1 },
+    ]);
     const versions = await asAdmin<{ has_widgets: boolean; list_found: boolean }>(
       `select v.snapshot ? 'widgets' as has_widgets, exists (select from dashboard_widget_lists l
          where l.tenant_id = v.tenant_id and l.dashboard_id = v.dashboard_id and l.hash = v.widget_list_hash) as list_found
@@ -137,7 +176,8 @@ describe('migration of free-text projects, unnamed reviewers and string themes',
   });
   afterAll(() => database.drop());
 
-  const asAdmin = <T>(sql: string, params: unknown[] = []) => withAdminClient(async (client) => (await client.query(sql, params)).rows as T[], database.name);
+  const asAdmin = <T>(sql: string, params: unknown[] = []) =>
+    withAdminClient(async (client) => (await client.query(sql, params)).rows as T[], database.name);
   /** Writes as the schema owner inside the tenant, the way pre-upgrade rows were written (row-level security holds). */
   const asTenant = (tenant: string, statements: [string, unknown[]][]) =>
     withOwnerClient(database, async (owner) => {
@@ -184,7 +224,11 @@ describe('migration of free-text projects, unnamed reviewers and string themes',
       { user_id: 'vic', theme: null },
     ]);
     // Each project was created in its tenant's name: one audit entry each, in that tenant's trail.
-    expect(await asAdmin("select tenant_id, count(*)::int as n from audit_entries where action = 'project.create' group by tenant_id order by tenant_id")).toEqual([
+    expect(
+      await asAdmin(
+        "select tenant_id, count(*)::int as n from audit_entries where action = 'project.create' group by tenant_id order by tenant_id",
+      ),
+    ).toEqual([
       { tenant_id: 't1', n: 2 },
       { tenant_id: 't2', n: 1 },
     ]);
@@ -193,7 +237,10 @@ describe('migration of free-text projects, unnamed reviewers and string themes',
   it('turns every free-text project into one project per tenant and name, and back down and up again', async () => {
     await asTenant('t1', [
       ...tasksBefore.filter((row) => row.tenant === 't1').map((row) => task(row.id, row.tenant, row.project)),
-      [`insert into task_executions (id, tenant_id, task_id, agent_type, status, started_at) values ($1, 't1', $2, 'tester', 'completed', now()), ($3, 't1', $4, 'reviewer', 'running', now())`, [id(21), id(1), id(22), id(3)]],
+      [
+        `insert into task_executions (id, tenant_id, task_id, agent_type, status, started_at) values ($1, 't1', $2, 'tester', 'completed', now()), ($3, 't1', $4, 'reviewer', 'running', now())`,
+        [id(21), id(1), id(22), id(3)],
+      ],
       [
         `insert into execution_reviews (id, tenant_id, execution_id, iteration, quality_score, completeness_score, correctness_score, overall_score, gaps, requirements, decision, created_at)
          values ($1, 't1', $4, 1, 0.5, 0.5, 0.5, 0.5, '[]', '[]', 'iterate', now()), ($2, 't1', $4, 2, 1, 1, 1, 1, '[]', '[]', 'accept', now()),
@@ -218,8 +265,11 @@ describe('migration of free-text projects, unnamed reviewers and string themes',
     const t1Alpha = (await asAdmin<{ id: string }>("select id from projects where tenant_id = 't1' and name = 'alpha'"))[0].id;
     // A draft widget (a chart without a query yet) is allowed now, and survives the way down.
     await asTenant('t1', [
-      [`insert into widgets (id, tenant_id, dashboard_id, type, title, query, x, y, w, h, config, created_at, updated_at)
-        values ($1, 't1', $2, 'bar_chart', 'Draft', null, 0, 0, 4, 4, '{}', now(), now())`, [id(61), id(41)]],
+      [
+        `insert into widgets (id, tenant_id, dashboard_id, type, title, query, x, y, w, h, config, created_at, updated_at)
+        values ($1, 't1', $2, 'bar_chart', 'Draft', null, 0, 0, 4, 4, '{}', now(), now())`,
+        [id(61), id(41)],
+      ],
     ]);
 
     // Down: tasks name their project as text again, themes are strings again.
@@ -229,7 +279,11 @@ describe('migration of free-text projects, unnamed reviewers and string themes',
       { user_id: 'olga', theme: 'dark' },
       { user_id: 'vic', theme: null },
     ]);
-    expect(await asAdmin("select column_name from information_schema.columns where table_name = 'execution_reviews' and column_name = 'agent_type'")).toEqual([]);
+    expect(
+      await asAdmin(
+        "select column_name from information_schema.columns where table_name = 'execution_reviews' and column_name = 'agent_type'",
+      ),
+    ).toEqual([]);
     expect(await asAdmin('select id, query from widgets')).toEqual([{ id: id(61), query: null }]);
 
     await withMigrator(database.ownerUrl, (migrator) => migrator.up());
@@ -240,16 +294,27 @@ describe('migration of free-text projects, unnamed reviewers and string themes',
     const testApp = await startTestApp({}, database);
     try {
       const olga = bearer(tokenFor({ tenant: 't1', sub: 'olga' }));
-      const listed = (await request(testApp.server).get('/api/projects').set(olga).expect(200)).body.items as { id: string; name: string; taskCounts: { total: number } }[];
+      const listed = (await request(testApp.server).get('/api/projects').set(olga).expect(200)).body.items as {
+        id: string;
+        name: string;
+        taskCounts: { total: number };
+      }[];
       expect(listed.map((project) => [project.name, project.taskCounts.total]).sort()).toEqual([
         ['alpha', 2],
         ["beta's ? project", 1],
       ]);
       expect(listed.map((project) => project.id)).not.toContain(t1Alpha);
       const alpha = listed.find((project) => project.name === 'alpha')!;
-      const recent = (await request(testApp.server).get(`/api/projects/${alpha.id}/tasks/recent`).set(olga).expect(200)).body.items as { id: string }[];
+      const recent = (await request(testApp.server).get(`/api/projects/${alpha.id}/tasks/recent`).set(olga).expect(200)).body.items as {
+        id: string;
+      }[];
       expect(recent.map((row) => row.id).sort()).toEqual([id(1), id(2)]);
-      const reviews = (await request(testApp.server).get(`/api/tasks/${id(1)}/reviews`).set(olga).expect(200)).body.items as { agentType: string }[];
+      const reviews = (
+        await request(testApp.server)
+          .get(`/api/tasks/${id(1)}/reviews`)
+          .set(olga)
+          .expect(200)
+      ).body.items as { agentType: string }[];
       expect(reviews.map((review) => review.agentType)).toEqual(['tester', 'tester']);
     } finally {
       await testApp.close();

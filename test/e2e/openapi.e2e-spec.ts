@@ -1,7 +1,12 @@
 import request from 'supertest';
 import { startTestApp, TestApp } from '../support/test-app.js';
 
-type Operation = { operationId?: string; tags?: string[]; security?: unknown[]; responses: Record<string, { content?: Record<string, { schema?: unknown }> }> };
+type Operation = {
+  operationId?: string;
+  tags?: string[];
+  security?: unknown[];
+  responses: Record<string, { content?: Record<string, { schema?: unknown }> }>;
+};
 
 /**
  * The OpenAPI document as a client generator reads it. Whether real responses match it is checked
@@ -9,13 +14,18 @@ type Operation = { operationId?: string; tags?: string[]; security?: unknown[]; 
  */
 describe('OpenAPI document', () => {
   let testApp: TestApp;
-  let document: { paths: Record<string, Record<string, Operation>>; components: { schemas: Record<string, { properties?: Record<string, unknown> }> } };
+  let document: {
+    paths: Record<string, Record<string, Operation>>;
+    components: { schemas: Record<string, { properties?: Record<string, unknown> }> };
+  };
   let operations: [string, Operation][];
 
   beforeAll(async () => {
     testApp = await startTestApp();
     document = (await request(testApp.server).get('/docs-json').expect(200)).body;
-    operations = Object.entries(document.paths).flatMap(([path, item]) => Object.entries(item).map(([method, operation]) => [`${method.toUpperCase()} ${path}`, operation] as [string, Operation]));
+    operations = Object.entries(document.paths).flatMap(([path, item]) =>
+      Object.entries(item).map(([method, operation]) => [`${method.toUpperCase()} ${path}`, operation] as [string, Operation]),
+    );
   });
   afterAll(() => testApp.close());
 
@@ -39,9 +49,15 @@ describe('OpenAPI document', () => {
   });
 
   it('shares one Problem schema with the RFC 9457 members, open to extensions', () => {
-    const problem = document.components.schemas.Problem as { required: string[]; properties: Record<string, unknown>; additionalProperties: boolean };
+    const problem = document.components.schemas.Problem as {
+      required: string[];
+      properties: Record<string, unknown>;
+      additionalProperties: boolean;
+    };
     expect(problem.required).toEqual(['type', 'title', 'status', 'detail']);
-    expect(Object.keys(problem.properties)).toEqual(expect.arrayContaining(['type', 'code', 'title', 'status', 'detail', 'instance', 'requestId', 'errors']));
+    expect(Object.keys(problem.properties)).toEqual(
+      expect.arrayContaining(['type', 'code', 'title', 'status', 'detail', 'instance', 'requestId', 'errors']),
+    );
     expect(problem.additionalProperties).toBe(true);
   });
 

@@ -1,6 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { randomUUID } from 'node:crypto';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import request from 'supertest';
 import { startTestApp, TestApp } from '../support/test-app.js';
@@ -18,7 +18,12 @@ function runEvent(eventType: string, runId: string, overrides: Record<string, un
     eventTime: '2026-12-01T10:00:00.000Z',
     producer: 'https://github.com/apache/airflow/tree/providers-openlineage/2.20.3',
     schemaURL: 'https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/RunEvent',
-    run: { runId, facets: { nominalTime: { _producer: 'https://example.com', _schemaURL: 'https://example.com/s', nominalStartTime: '2026-12-01T10:00:00Z' } } },
+    run: {
+      runId,
+      facets: {
+        nominalTime: { _producer: 'https://example.com', _schemaURL: 'https://example.com/s', nominalStartTime: '2026-12-01T10:00:00Z' },
+      },
+    },
     job: { namespace: 'airflow://prod', name: 'orders_dag.load_orders', facets: {} },
     inputs: [{ namespace: 'postgres://db:5432', name: 'shop.public.orders', facets: {} }],
     outputs: [{ namespace: 's3://lake', name: 'orders/daily', facets: {} }],
@@ -31,7 +36,11 @@ describe('OpenLineage ingestion (HTTP)', () => {
   const olga = bearer(tokenFor({ tenant: 'lineage-a', sub: 'olga' }));
   const other = bearer(tokenFor({ tenant: 'lineage-b', sub: 'otto' }));
   const api = () => request(testApp.server);
-  const post = (auth: Record<string, string>, body: unknown) => api().post('/api/lineage/events').set(auth).send(body as object);
+  const post = (auth: Record<string, string>, body: unknown) =>
+    api()
+      .post('/api/lineage/events')
+      .set(auth)
+      .send(body as object);
 
   beforeAll(async () => {
     testApp = await startTestApp();
@@ -52,14 +61,22 @@ describe('OpenLineage ingestion (HTTP)', () => {
 
     const execution = (await api().get(`/api/workflow-executions/${started.executionId}`).set(olga).expect(200)).body;
     expect(execution).toMatchObject({
-      workflowName: 'airflow:__prod:orders_dag.load_orders', version: 1, state: 'succeeded',
-      startedAt: '2026-12-01T10:00:00.000Z', completedAt: '2026-12-01T10:05:00.000Z',
+      workflowName: 'airflow:__prod:orders_dag.load_orders',
+      version: 1,
+      state: 'succeeded',
+      startedAt: '2026-12-01T10:00:00.000Z',
+      completedAt: '2026-12-01T10:05:00.000Z',
     });
-    const assets = (await api().get('/api/assets?assetType=dataset').set(olga).expect(200)).body.items.map((asset: { name: string }) => asset.name).sort();
+    const assets = (await api().get('/api/assets?assetType=dataset').set(olga).expect(200)).body.items
+      .map((asset: { name: string }) => asset.name)
+      .sort();
     expect(assets).toEqual(['postgres://db:5432/shop.public.orders', 's3://lake/orders/daily']);
     const orders = (await api().get('/api/assets?q=shop.public.orders').set(olga).expect(200)).body.items[0];
     const lineage = (await api().get(`/api/assets/${orders.id}/lineage?direction=downstream`).set(olga).expect(200)).body;
-    expect(lineage.nodes.map((node: { name: string }) => node.name)).toEqual(['postgres://db:5432/shop.public.orders', 's3://lake/orders/daily']);
+    expect(lineage.nodes.map((node: { name: string }) => node.name)).toEqual([
+      'postgres://db:5432/shop.public.orders',
+      's3://lake/orders/daily',
+    ]);
     expect(lineage.edges).toHaveLength(1);
     // Nothing of it is another tenant's.
     expect((await api().get('/api/assets/count').set(other).expect(200)).body).toEqual({ count: 0 });
@@ -69,11 +86,24 @@ describe('OpenLineage ingestion (HTTP)', () => {
   it('records a FAIL with the errorMessage facet, and an ABORT as cancelled', async () => {
     const failedRun = randomUUID();
     await post(olga, runEvent('START', failedRun)).expect(200);
-    const failed = (await post(olga, runEvent('FAIL', failedRun, {
-      eventTime: '2026-12-01T10:01:00.000Z',
-      run: { runId: failedRun, facets: { errorMessage: { _producer: 'p', _schemaURL: 's', message: 'relation "orders" does not exist', programmingLanguage: 'SQL' } } },
-    })).expect(200)).body.events[0];
-    expect((await api().get(`/api/workflow-executions/${failed.executionId}`).set(olga).expect(200)).body).toMatchObject({ state: 'failed', errorMessage: 'relation "orders" does not exist' });
+    const failed = (
+      await post(
+        olga,
+        runEvent('FAIL', failedRun, {
+          eventTime: '2026-12-01T10:01:00.000Z',
+          run: {
+            runId: failedRun,
+            facets: {
+              errorMessage: { _producer: 'p', _schemaURL: 's', message: 'relation "orders" does not exist', programmingLanguage: 'SQL' },
+            },
+          },
+        }),
+      ).expect(200)
+    ).body.events[0];
+    expect((await api().get(`/api/workflow-executions/${failed.executionId}`).set(olga).expect(200)).body).toMatchObject({
+      state: 'failed',
+      errorMessage: 'relation "orders" does not exist',
+    });
 
     const aborted = (await post(olga, runEvent('ABORT', randomUUID())).expect(200)).body.events[0];
     expect(aborted.state).toBe('cancelled');
@@ -82,7 +112,9 @@ describe('OpenLineage ingestion (HTTP)', () => {
   it('applies a replayed event once, and ignores a late event of a finished run', async () => {
     const runId = randomUUID();
     const batch = [runEvent('START', runId), runEvent('COMPLETE', runId, { eventTime: '2026-12-01T10:09:00.000Z' })];
-    const count = async () => (await api().get('/api/workflow-executions/count?workflow=airflow:__prod:orders_dag.load_orders').set(olga).expect(200)).body.count as number;
+    const count = async () =>
+      (await api().get('/api/workflow-executions/count?workflow=airflow:__prod:orders_dag.load_orders').set(olga).expect(200)).body
+        .count as number;
     await post(olga, batch).expect(200);
     const before = await count();
     const replay = (await post(olga, batch).expect(200)).body.events;
@@ -99,7 +131,9 @@ describe('OpenLineage ingestion (HTTP)', () => {
     const workflow = (await api().get('/api/workflows/airflow:__prod:orders_dag.load_orders').set(olga).expect(200)).body;
     expect(workflow.version).toBe(2);
     const orders = (await api().get('/api/assets?q=shop.public.orders').set(olga).expect(200)).body.items[0];
-    const downstream = (await api().get(`/api/assets/${orders.id}/lineage?direction=downstream`).set(olga).expect(200)).body.nodes.map((node: { name: string }) => node.name);
+    const downstream = (await api().get(`/api/assets/${orders.id}/lineage?direction=downstream`).set(olga).expect(200)).body.nodes.map(
+      (node: { name: string }) => node.name,
+    );
     expect(downstream).toEqual(['postgres://db:5432/shop.public.orders', 's3://lake/orders/hourly']);
   });
 
@@ -115,11 +149,13 @@ describe('OpenLineage ingestion (HTTP)', () => {
     await api().post('/api/lineage/events').set(olga).set('content-type', 'application/json').send('"START"').expect(400);
 
     const newRun = randomUUID();
-    const batch = [runEvent('START', newRun, { job: { namespace: 'dbt://prod', name: 'model.never' } }), { ...runEvent('COMPLETE', newRun), job: { namespace: 'dbt://prod' } }];
+    const batch = [
+      runEvent('START', newRun, { job: { namespace: 'dbt://prod', name: 'model.never' } }),
+      { ...runEvent('COMPLETE', newRun), job: { namespace: 'dbt://prod' } },
+    ];
     const refused = (await post(olga, batch).expect(400)).body;
     expect(refused.errors.map((error: { field: string }) => error.field)).toEqual(['[1].job.name']);
     expect((await api().get('/api/workflows/dbt:__prod:model.never').set(olga).expect(404)).body.code).toBe('WORKFLOW_NOT_FOUND');
-
   });
 
   it('accepts producer-specific members the schema allows, ignoring them', async () => {

@@ -15,9 +15,17 @@ describe('patterns', () => {
   afterAll(() => testApp.close());
 
   it('starts a new pattern at 1 (201) and counts a repeat, whatever its key order (200)', async () => {
-    const first = await report({ type: 'flaky_test', agentType: 'tester', pattern: { suite: 'checkout', cause: { kind: 'time', zone: 'utc' } } }).expect(201);
+    const first = await report({
+      type: 'flaky_test',
+      agentType: 'tester',
+      pattern: { suite: 'checkout', cause: { kind: 'time', zone: 'utc' } },
+    }).expect(201);
     expect(first.body).toMatchObject({ frequency: 1, type: 'flaky_test', agentType: 'tester' });
-    const again = await report({ type: 'flaky_test', agentType: 'tester', pattern: { cause: { zone: 'utc', kind: 'time' }, suite: 'checkout' } }).expect(200);
+    const again = await report({
+      type: 'flaky_test',
+      agentType: 'tester',
+      pattern: { cause: { zone: 'utc', kind: 'time' }, suite: 'checkout' },
+    }).expect(200);
     expect(again.body).toMatchObject({ id: first.body.id, frequency: 2 });
     expect(new Date(again.body.lastSeen).getTime()).toBeGreaterThanOrEqual(new Date(first.body.lastSeen).getTime());
   });
@@ -45,7 +53,10 @@ describe('patterns', () => {
   });
 
   it('lists by frequency or recency, filtered by type and agent type, with cursors', async () => {
-    const listed = (await api().get('/api/patterns?sort=frequency').set(auth).expect(200)).body.items as { type: string; frequency: number }[];
+    const listed = (await api().get('/api/patterns?sort=frequency').set(auth).expect(200)).body.items as {
+      type: string;
+      frequency: number;
+    }[];
     expect(listed[0]).toMatchObject({ type: 'race' });
     expect(listed.map((pattern) => pattern.frequency)).toEqual([...listed.map((pattern) => pattern.frequency)].sort((a, b) => b - a));
     const recent = (await api().get('/api/patterns?sort=recent&limit=1').set(auth).expect(200)).body;
@@ -59,10 +70,19 @@ describe('patterns', () => {
   });
 
   it('counts what the list with the same filters holds, exactly', async () => {
-    const count = async (query: string) => (await api().get(`/api/patterns/count?${query}`).set(auth).expect(200)).body as { count: number };
-    const listed = async (query: string) => (await api().get(`/api/patterns?limit=200&${query}`).set(auth).expect(200)).body.items.length as number;
+    const count = async (query: string) =>
+      (await api().get(`/api/patterns/count?${query}`).set(auth).expect(200)).body as { count: number };
+    const listed = async (query: string) =>
+      (await api().get(`/api/patterns?limit=200&${query}`).set(auth).expect(200)).body.items.length as number;
     expect(await count('')).toEqual({ count: 6 });
-    for (const filters of ['', 'type=slow_build', 'agentType=backend_dev', 'type=slow_build&agentType=backend_dev', 'agentType=tester', 'type=nothing']) {
+    for (const filters of [
+      '',
+      'type=slow_build',
+      'agentType=backend_dev',
+      'type=slow_build&agentType=backend_dev',
+      'agentType=tester',
+      'type=nothing',
+    ]) {
       expect({ filters, ...(await count(filters)) }).toEqual({ filters, count: await listed(filters) });
     }
     expect(await count('type=slow_build')).toEqual({ count: 3 });
@@ -72,16 +92,31 @@ describe('patterns', () => {
   });
 
   it('refuses paging, sorting and bad filters on the count with a 400 naming them', async () => {
-    for (const [query, field] of [['limit=5', 'limit'], ['cursor=abc', 'cursor'], ['sort=recent', 'sort'], ['agentType=wizard', 'agentType'], ['type=', 'type']]) {
+    for (const [query, field] of [
+      ['limit=5', 'limit'],
+      ['cursor=abc', 'cursor'],
+      ['sort=recent', 'sort'],
+      ['agentType=wizard', 'agentType'],
+      ['type=', 'type'],
+    ]) {
       const response = await api().get(`/api/patterns/count?${query}`).set(auth).expect(400);
       expect(JSON.stringify(response.body)).toContain(field);
     }
   });
 
   it('refuses numbers JSON cannot carry exactly, instead of counting them wrongly', async () => {
-    const tooBig = await api().post('/api/patterns').set(auth).set('content-type', 'application/json').send('{"type":"n","pattern":{"a":1e400}}');
+    const tooBig = await api()
+      .post('/api/patterns')
+      .set(auth)
+      .set('content-type', 'application/json')
+      .send('{"type":"n","pattern":{"a":1e400}}');
     expect(tooBig.status).toBe(400);
-    await api().post('/api/patterns').set(auth).set('content-type', 'application/json').send('{"type":"n","pattern":[12345678901234567890123]}').expect(400);
+    await api()
+      .post('/api/patterns')
+      .set(auth)
+      .set('content-type', 'application/json')
+      .send('{"type":"n","pattern":[12345678901234567890123]}')
+      .expect(400);
     await report({ type: 'n', pattern: { a: 9007199254740991, b: 0.5 } }).expect(201);
   });
 
@@ -113,8 +148,15 @@ describe('lessons and patterns across tenants', () => {
 
   beforeAll(async () => {
     testApp = await startTestApp();
-    ids.lesson = (await request(testApp.server).post('/api/lessons').set(owner).send({ category: 'c', title: 'secret', summary: 'secret lesson' })).body.id;
-    ids.pattern = (await request(testApp.server).post('/api/patterns').set(owner).send({ type: 'secret', pattern: { a: 1 } })).body.id;
+    ids.lesson = (
+      await request(testApp.server).post('/api/lessons').set(owner).send({ category: 'c', title: 'secret', summary: 'secret lesson' })
+    ).body.id;
+    ids.pattern = (
+      await request(testApp.server)
+        .post('/api/patterns')
+        .set(owner)
+        .send({ type: 'secret', pattern: { a: 1 } })
+    ).body.id;
   });
   afterAll(() => testApp.close());
 
@@ -137,13 +179,18 @@ describe('lessons and patterns across tenants', () => {
   it('left the owner’s lesson and pattern untouched, and counts a same-looking report separately', async () => {
     const lesson = (await request(testApp.server).get(`/api/lessons/${ids.lesson}`).set(owner).expect(200)).body;
     expect(lesson).toMatchObject({ title: 'secret', applicationCount: 0, humanValidated: false });
-    const theirs = await request(testApp.server).post('/api/patterns').set(intruder).send({ type: 'secret', pattern: { a: 1 } }).expect(201);
+    const theirs = await request(testApp.server)
+      .post('/api/patterns')
+      .set(intruder)
+      .send({ type: 'secret', pattern: { a: 1 } })
+      .expect(201);
     expect(theirs.body.id).not.toBe(ids.pattern);
     expect((await request(testApp.server).get(`/api/patterns/${ids.pattern}`).set(owner)).body.frequency).toBe(1);
   });
 
   it('counts each tenant’s own lessons and patterns only', async () => {
-    const count = async (path: string, as: Record<string, string>) => (await request(testApp.server).get(path).set(as).expect(200)).body as { count: number };
+    const count = async (path: string, as: Record<string, string>) =>
+      (await request(testApp.server).get(path).set(as).expect(200)).body as { count: number };
     const stranger = bearer(tokenFor({ tenant: 'kb-stranger', sub: 'sid' }));
     expect(await count('/api/patterns/count?type=secret', owner)).toEqual({ count: 1 });
     expect(await count('/api/patterns/count?type=secret', stranger)).toEqual({ count: 0 });

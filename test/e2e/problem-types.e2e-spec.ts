@@ -41,8 +41,16 @@ describe('problem types', () => {
       ['no token', () => api().get('/api/tasks'), 'unauthorized'],
       ['an unknown path', () => api().get('/api/no-such-thing').set(alice), 'not-found'],
       ['a known path with a wrong method', () => api().put('/api/tasks').set(alice).send({}), 'method-not-allowed'],
-      ['a body that is not JSON', () => api().post('/api/projects').set(alice).set('content-type', 'text/plain').send('name=x'), 'unsupported-media-type'],
-      ['a body that does not parse', () => api().post('/api/projects').set(alice).set('content-type', 'application/json').send('{"name":'), 'malformed-request'],
+      [
+        'a body that is not JSON',
+        () => api().post('/api/projects').set(alice).set('content-type', 'text/plain').send('name=x'),
+        'unsupported-media-type',
+      ],
+      [
+        'a body that does not parse',
+        () => api().post('/api/projects').set(alice).set('content-type', 'application/json').send('{"name":'),
+        'malformed-request',
+      ],
       ['an invalid body', () => api().post('/api/projects').set(alice).send({}), 'validation-failed'],
       ['a malformed id in the path', () => api().get('/api/tasks/not-a-uuid').set(alice), 'bad-request'],
       ['a forged cursor', () => api().get('/api/tasks?cursor=forged').set(alice), 'invalid-cursor'],
@@ -55,8 +63,14 @@ describe('problem types', () => {
       const dashboard = await createDashboard(testApp, alice, { name: 'Typed' });
       const stale = await api().patch(`/api/dashboards/${dashboard.id}`).set(alice).set('If-Match', '"99"').send({ description: 'x' });
       expect(expectProblem(stale, 'precondition-failed')).toMatchObject({ currentVersion: 1 });
-      expectProblem(await api().patch(`/api/dashboards/${dashboard.id}`).set(alice).set('If-Match', 'nonsense').send({ description: 'x' }), 'invalid-precondition-header');
-      expectProblem(await api().get(`/api/dashboards/${dashboard.id}`).set(alice).set('If-None-Match', 'nonsense'), 'invalid-precondition-header');
+      expectProblem(
+        await api().patch(`/api/dashboards/${dashboard.id}`).set(alice).set('If-Match', 'nonsense').send({ description: 'x' }),
+        'invalid-precondition-header',
+      );
+      expectProblem(
+        await api().get(`/api/dashboards/${dashboard.id}`).set(alice).set('If-None-Match', 'nonsense'),
+        'invalid-precondition-header',
+      );
     });
   });
 
@@ -86,10 +100,15 @@ describe('problem types', () => {
       expectProblem(await api().post('/api/projects').set(alice).send({ name: 'Once' }), 'project-name-taken');
 
       const done = await taskIn(testApp, alice, 'completed');
-      const illegal = expectProblem(await api().post(`/api/tasks/${done.id}/transitions`).set(alice).send({ to: 'running' }), 'task-transition-not-allowed');
+      const illegal = expectProblem(
+        await api().post(`/api/tasks/${done.id}/transitions`).set(alice).send({ to: 'running' }),
+        'task-transition-not-allowed',
+      );
       expect(illegal).toMatchObject({ currentState: 'completed', allowedStates: expect.any(Array) });
       const running = await taskIn(testApp, alice, 'running');
-      expect(expectProblem(await api().delete(`/api/tasks/${running.id}`).set(alice), 'task-not-deletable')).toMatchObject({ currentState: 'running' });
+      expect(expectProblem(await api().delete(`/api/tasks/${running.id}`).set(alice), 'task-not-deletable')).toMatchObject({
+        currentState: 'running',
+      });
 
       expectProblem(await api().get('/api/lessons?sort=relevance').set(alice), 'validation-failed');
 

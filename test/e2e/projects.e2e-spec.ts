@@ -1,6 +1,6 @@
 import request from 'supertest';
-import { startTestApp, TestApp } from '../support/test-app.js';
 import { createProject, createTask, taskIn } from '../support/tasks.js';
+import { startTestApp, TestApp } from '../support/test-app.js';
 import { bearer, tokenFor } from '../support/tokens.js';
 
 const ZERO_STATES = { pending: 0, running: 0, awaiting_approval: 0, completed: 0, failed: 0, cancelled: 0 };
@@ -18,7 +18,11 @@ describe('projects', () => {
     const alice = bearer(tokenFor({ tenant: 'p-create', sub: 'alice' }));
 
     it('creates a project with its timestamps and empty counts; reads it back', async () => {
-      const created = await api().post('/api/projects').set(alice).send({ name: 'Billing', description: 'The rewrite', settings: { defaultAgent: 'backend_dev' } }).expect(201);
+      const created = await api()
+        .post('/api/projects')
+        .set(alice)
+        .send({ name: 'Billing', description: 'The rewrite', settings: { defaultAgent: 'backend_dev' } })
+        .expect(201);
       expect(created.headers.location).toBe(`/api/projects/${created.body.id}`);
       expect(created.body).toEqual({
         id: expect.any(String),
@@ -41,7 +45,11 @@ describe('projects', () => {
       await createProject(testApp, alice, 'Taken');
       const refused = await api().post('/api/projects').set(alice).send({ name: 'Taken' }).expect(409);
       expect(refused.body).toMatchObject({ code: 'PROJECT_NAME_TAKEN', errors: [{ field: 'name', messages: ['already taken'] }] });
-      await api().post('/api/projects').set(bearer(tokenFor({ tenant: 'p-other', sub: 'bob' }))).send({ name: 'Taken' }).expect(201);
+      await api()
+        .post('/api/projects')
+        .set(bearer(tokenFor({ tenant: 'p-other', sub: 'bob' })))
+        .send({ name: 'Taken' })
+        .expect(201);
     });
 
     it.each([
@@ -60,9 +68,18 @@ describe('projects', () => {
     });
 
     it('caps settings at 64 KiB of JSON (413 naming the field)', async () => {
-      const response = await api().post('/api/projects').set(alice).send({ name: 'Big', settings: { blob: 'x'.repeat(64 * 1024) } }).expect(413);
+      const response = await api()
+        .post('/api/projects')
+        .set(alice)
+        .send({ name: 'Big', settings: { blob: 'x'.repeat(64 * 1024) } })
+        .expect(413);
       expect(response.body.errors).toEqual([{ field: 'settings', messages: ['at most 65536 bytes of JSON'] }]);
-      const inexact = await api().post('/api/projects').set(alice).set('content-type', 'application/json').send('{"name": "Inexact", "settings": {"n": 1e400}}').expect(400);
+      const inexact = await api()
+        .post('/api/projects')
+        .set(alice)
+        .set('content-type', 'application/json')
+        .send('{"name": "Inexact", "settings": {"n": 1e400}}')
+        .expect(400);
       expect(inexact.body.errors[0].field).toBe('settings');
     });
 
@@ -77,7 +94,13 @@ describe('projects', () => {
 
     it('renames, describes, replaces settings; an empty body changes nothing', async () => {
       const project = await createProject(testApp, carol, 'Old', { description: 'before', settings: { a: 1 } });
-      const changed = (await api().patch(`/api/projects/${project.id}`).set(carol).send({ name: 'New', description: null, settings: { b: 2 } }).expect(200)).body;
+      const changed = (
+        await api()
+          .patch(`/api/projects/${project.id}`)
+          .set(carol)
+          .send({ name: 'New', description: null, settings: { b: 2 } })
+          .expect(200)
+      ).body;
       expect(changed).toMatchObject({ id: project.id, name: 'New', description: null, settings: { b: 2 }, createdAt: project.createdAt });
       expect(Date.parse(changed.updatedAt)).toBeGreaterThanOrEqual(Date.parse(project.updatedAt as string));
       expect((await api().patch(`/api/projects/${project.id}`).set(carol).send({}).expect(200)).body).toEqual(changed);
@@ -91,10 +114,18 @@ describe('projects', () => {
       expect(archived).toMatchObject({ archived: true, archivedAt: expect.any(String) });
       const again = (await api().patch(`/api/projects/${project.id}`).set(carol).send({ archived: true }).expect(200)).body;
       expect(again.archivedAt).toBe(archived.archivedAt);
-      expect((await api().patch(`/api/projects/${project.id}`).set(carol).send({ archived: false }).expect(200)).body).toMatchObject({ archived: false, archivedAt: null });
+      expect((await api().patch(`/api/projects/${project.id}`).set(carol).send({ archived: false }).expect(200)).body).toMatchObject({
+        archived: false,
+        archivedAt: null,
+      });
       const at = '2026-06-01T12:00:00.000Z';
-      expect((await api().patch(`/api/projects/${project.id}`).set(carol).send({ archivedAt: at }).expect(200)).body).toMatchObject({ archived: true, archivedAt: at });
-      expect((await api().patch(`/api/projects/${project.id}`).set(carol).send({ archivedAt: null }).expect(200)).body.archivedAt).toBeNull();
+      expect((await api().patch(`/api/projects/${project.id}`).set(carol).send({ archivedAt: at }).expect(200)).body).toMatchObject({
+        archived: true,
+        archivedAt: at,
+      });
+      expect(
+        (await api().patch(`/api/projects/${project.id}`).set(carol).send({ archivedAt: null }).expect(200)).body.archivedAt,
+      ).toBeNull();
       const both = await api().patch(`/api/projects/${project.id}`).set(carol).send({ archived: true, archivedAt: at }).expect(400);
       expect(both.body.errors[0].field).toBe('archived');
       await api().patch(`/api/projects/${project.id}`).set(carol).send({ archived: 'yes' }).expect(400);
@@ -104,7 +135,9 @@ describe('projects', () => {
     it('refuses a rename onto a taken name (409) and another tenant’s project (404)', async () => {
       await createProject(testApp, carol, 'First');
       const second = await createProject(testApp, carol, 'Second');
-      expect((await api().patch(`/api/projects/${second.id}`).set(carol).send({ name: 'First' }).expect(409)).body.code).toBe('PROJECT_NAME_TAKEN');
+      expect((await api().patch(`/api/projects/${second.id}`).set(carol).send({ name: 'First' }).expect(409)).body.code).toBe(
+        'PROJECT_NAME_TAKEN',
+      );
       const intruder = bearer(tokenFor({ tenant: 'p-intruder', sub: 'ivan' }));
       await api().patch(`/api/projects/${second.id}`).set(intruder).send({ name: 'Mine' }).expect(404);
       expect((await api().get(`/api/projects/${second.id}`).set(carol).expect(200)).body.name).toBe('Second');
@@ -116,7 +149,8 @@ describe('projects', () => {
     const ids: Record<string, string> = {};
 
     beforeAll(async () => {
-      for (const name of ['Alpha', 'alpine tools', '100% done', 'under_score', 'Archived alpha']) ids[name] = (await createProject(testApp, lee, name)).id;
+      for (const name of ['Alpha', 'alpine tools', '100% done', 'under_score', 'Archived alpha'])
+        ids[name] = (await createProject(testApp, lee, name)).id;
       await api().patch(`/api/projects/${ids['Archived alpha']}`).set(lee).send({ archived: true }).expect(200);
       await createProject(testApp, bearer(tokenFor({ tenant: 'p-list-other', sub: 'o' })), 'Alpha elsewhere');
     });
@@ -171,7 +205,11 @@ describe('projects', () => {
       const read = (await api().get(`/api/projects/${project.id}`).set(dana).expect(200)).body;
       expect(read.taskCounts).toEqual({ total: 3, byState: { ...ZERO_STATES, pending: 1, running: 1, completed: 1 } });
       expect(read.dashboardCount).toBe(1);
-      const listed = (await api().get('/api/projects').set(dana).expect(200)).body.items as { id: string; taskCounts: unknown; dashboardCount: number }[];
+      const listed = (await api().get('/api/projects').set(dana).expect(200)).body.items as {
+        id: string;
+        taskCounts: unknown;
+        dashboardCount: number;
+      }[];
       expect(listed.find((item) => item.id === project.id)).toEqual(read);
       expect(listed.find((item) => item.id === quiet.id)).toMatchObject({ taskCounts: { total: 0 }, dashboardCount: 0 });
     });
@@ -184,11 +222,19 @@ describe('projects', () => {
       expect(refused.body.detail).toMatch(/archive it instead/);
 
       const withDashboard = await createProject(testApp, dana, 'Has a board');
-      const board = (await api().post('/api/dashboards').set(dana).send({ name: 'Board of its own', projectId: withDashboard.id }).expect(201)).body;
-      expect((await api().delete(`/api/projects/${withDashboard.id}`).set(dana).expect(409)).body).toMatchObject({ taskCount: 0, dashboardCount: 1 });
+      const board = (
+        await api().post('/api/dashboards').set(dana).send({ name: 'Board of its own', projectId: withDashboard.id }).expect(201)
+      ).body;
+      expect((await api().delete(`/api/projects/${withDashboard.id}`).set(dana).expect(409)).body).toMatchObject({
+        taskCount: 0,
+        dashboardCount: 1,
+      });
       // A trashed dashboard still names the project.
       await api().delete(`/api/dashboards/${board.id}`).set(dana).expect(204);
-      expect((await api().delete(`/api/projects/${withDashboard.id}`).set(dana).expect(409)).body).toMatchObject({ dashboardCount: 0, trashedDashboardCount: 1 });
+      expect((await api().delete(`/api/projects/${withDashboard.id}`).set(dana).expect(409)).body).toMatchObject({
+        dashboardCount: 0,
+        trashedDashboardCount: 1,
+      });
       await api().get(`/api/projects/${withTask.id}`).set(dana).expect(200);
     });
 
@@ -197,14 +243,17 @@ describe('projects', () => {
       await api().delete(`/api/projects/${empty.id}`).set(dana).expect(204);
       await api().get(`/api/projects/${empty.id}`).set(dana).expect(404);
       await api().delete(`/api/projects/${empty.id}`).set(dana).expect(404);
-      const trail = (await api().get(`/api/audit-logs?resourceType=project&resourceId=${empty.id}`).set(admin).expect(200)).body.items as { action: string }[];
+      const trail = (await api().get(`/api/audit-logs?resourceType=project&resourceId=${empty.id}`).set(admin).expect(200)).body.items as {
+        action: string;
+      }[];
       expect(trail.map((entry) => entry.action).sort()).toEqual(['project.create', 'project.delete']);
     });
 
     it('lists a project’s recent tasks newest first, up to limit (default 20, at most 100)', async () => {
       const project = await createProject(testApp, dana, 'Polled');
       const created: string[] = [];
-      for (let index = 0; index < 22; index += 1) created.push((await createTask(testApp, dana, { projectId: project.id, prompt: `task ${index}` })).id);
+      for (let index = 0; index < 22; index += 1)
+        created.push((await createTask(testApp, dana, { projectId: project.id, prompt: `task ${index}` })).id);
       await createTask(testApp, dana, { prompt: 'not of the project' });
       const recent = (await api().get(`/api/projects/${project.id}/tasks/recent`).set(dana).expect(200)).body;
       expect(recent.items.map((task: { id: string }) => task.id)).toEqual(created.slice(2).reverse());
@@ -235,7 +284,10 @@ describe('projects', () => {
       ['DELETE', ''],
       ['GET', '/tasks/recent'],
     ])('%s /api/projects/:id%s answers 404', async (method, suffix) => {
-      const response = await api()[method.toLowerCase() as 'get'](`/api/projects/${projectId}${suffix}`).set(intruder).send(method === 'PATCH' ? { name: 'Mine' } : undefined);
+      const response = await api()
+        [method.toLowerCase() as 'get'](`/api/projects/${projectId}${suffix}`)
+        .set(intruder)
+        .send(method === 'PATCH' ? { name: 'Mine' } : undefined);
       expect(response.status).toBe(404);
     });
 
@@ -244,7 +296,10 @@ describe('projects', () => {
       expect((await api().get('/api/projects/count').set(intruder).expect(200)).body).toEqual({ count: 0 });
       const refused = await api().post('/api/tasks').set(intruder).send({ prompt: 'p', projectId }).expect(400);
       expect(refused.body.errors[0].field).toBe('projectId');
-      expect((await api().get(`/api/projects/${projectId}`).set(owner).expect(200)).body).toMatchObject({ name: 'Private', taskCounts: { total: 1 } });
+      expect((await api().get(`/api/projects/${projectId}`).set(owner).expect(200)).body).toMatchObject({
+        name: 'Private',
+        taskCounts: { total: 1 },
+      });
     });
   });
 });

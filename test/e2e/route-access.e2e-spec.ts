@@ -12,9 +12,13 @@ describe('route access', () => {
   beforeAll(async () => {
     // More routes than the failed-authentication limit allows per minute: lift it, so each answer is the route's own.
     testApp = await startTestApp({ AUTH_FAILURES_PER_MINUTE: '10000' });
-    const document = (await request(testApp.server).get('/docs-json').expect(200)).body as { paths: Record<string, Record<string, unknown>> };
+    const document = (await request(testApp.server).get('/docs-json').expect(200)).body as {
+      paths: Record<string, Record<string, unknown>>;
+    };
     routes = Object.entries(document.paths).flatMap(([path, operations]) =>
-      Object.keys(operations).map((method) => [method, path.replace(/\{[^}]+\}/g, '0190a5a0-0000-7000-8000-000000000000')] as [string, string]),
+      Object.keys(operations).map(
+        (method) => [method, path.replace(/\{[^}]+\}/g, '0190a5a0-0000-7000-8000-000000000000')] as [string, string],
+      ),
     );
   });
   afterAll(() => testApp.close());
@@ -29,7 +33,9 @@ describe('route access', () => {
       const response = await request(testApp.server)[method as 'get'](path).send({});
       answers[`${method.toUpperCase()} ${path}`] = response.status;
     }
-    const publicRoutes = Object.entries(answers).filter(([, status]) => status !== 401).map(([route]) => route);
+    const publicRoutes = Object.entries(answers)
+      .filter(([, status]) => status !== 401)
+      .map(([route]) => route);
     expect(publicRoutes.sort()).toEqual(['GET /health/live', 'GET /health/ready']);
   });
 });

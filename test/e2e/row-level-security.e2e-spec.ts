@@ -11,8 +11,16 @@ describe('row-level security (as the runtime role, no ORM)', () => {
 
   beforeAll(async () => {
     testApp = await startTestApp();
-    for (const [tenant, prompt] of [['tenant-a', 'a1'], ['tenant-a', 'a2'], ['tenant-b', 'b1']]) {
-      await request(testApp.server).post('/api/tasks').set(bearer(tokenFor({ tenant, sub: 'u' }))).send({ prompt }).expect(201);
+    for (const [tenant, prompt] of [
+      ['tenant-a', 'a1'],
+      ['tenant-a', 'a2'],
+      ['tenant-b', 'b1'],
+    ]) {
+      await request(testApp.server)
+        .post('/api/tasks')
+        .set(bearer(tokenFor({ tenant, sub: 'u' })))
+        .send({ prompt })
+        .expect(201);
     }
     runtime = new pg.Client({ connectionString: testApp.database.runtimeUrl });
     await runtime.connect();
@@ -35,7 +43,9 @@ describe('row-level security (as the runtime role, no ORM)', () => {
   it('sees no rows and cannot insert when no tenant is set', async () => {
     expect((await runtime.query('select count(*)::int as n from tasks')).rows[0].n).toBe(0);
     await expect(
-      runtime.query("insert into tasks (id, tenant_id, user_id, prompt, config, metadata, created_at, updated_at) values (gen_random_uuid(), 'tenant-a', 'u', 'p', '{}', '{}', now(), now())"),
+      runtime.query(
+        "insert into tasks (id, tenant_id, user_id, prompt, config, metadata, created_at, updated_at) values (gen_random_uuid(), 'tenant-a', 'u', 'p', '{}', '{}', now(), now())",
+      ),
     ).rejects.toThrow(/row-level security/);
   });
 
@@ -47,7 +57,9 @@ describe('row-level security (as the runtime role, no ORM)', () => {
   it('refuses to write a row into another tenant', async () => {
     await expect(
       asTenant('tenant-a', () =>
-        runtime.query("insert into tasks (id, tenant_id, user_id, prompt, config, metadata, created_at, updated_at) values (gen_random_uuid(), 'tenant-b', 'u', 'p', '{}', '{}', now(), now())"),
+        runtime.query(
+          "insert into tasks (id, tenant_id, user_id, prompt, config, metadata, created_at, updated_at) values (gen_random_uuid(), 'tenant-b', 'u', 'p', '{}', '{}', now(), now())",
+        ),
       ),
     ).rejects.toThrow(/row-level security/);
     const moved = await asTenant('tenant-a', () => runtime.query("update tasks set tenant_id = 'tenant-b'").catch((error: Error) => error));
@@ -69,7 +81,14 @@ describe('row-level security (as the runtime role, no ORM)', () => {
       where c.relnamespace = 'public'::regnamespace and c.relkind = 'r'`);
     expect(rows.length).toBeGreaterThan(0);
     for (const row of rows) {
-      expect(row).toEqual({ table: row.table, not_null: true, rls: true, forced: true, policies: expect.any(Number), uniques_without_tenant: 0 });
+      expect(row).toEqual({
+        table: row.table,
+        not_null: true,
+        rls: true,
+        forced: true,
+        policies: expect.any(Number),
+        uniques_without_tenant: 0,
+      });
       expect(row.policies).toBeGreaterThan(0);
     }
   });
@@ -77,12 +96,18 @@ describe('row-level security (as the runtime role, no ORM)', () => {
   it('lets every tenant, and no tenant, read global catalogue rows, and the runtime role write none, whatever app.tenant_id says', async () => {
     const GLOBAL = '\u001fglobal';
     const insertGlobal = () =>
-      runtime.query("insert into assets (id, tenant_id, name, asset_type, tags, created_at, updated_at) values (gen_random_uuid(), $1, 'g', 'table', '{}', now(), now())", [GLOBAL]);
+      runtime.query(
+        "insert into assets (id, tenant_id, name, asset_type, tags, created_at, updated_at) values (gen_random_uuid(), $1, 'g', 'table', '{}', now(), now())",
+        [GLOBAL],
+      );
     // Only the schema owner writes them (npm run catalog).
     await withOwnerClient(testApp.database, async (owner) => {
       await owner.query('begin');
       await owner.query("select set_config('app.tenant_id', $1, true)", [GLOBAL]);
-      await owner.query("insert into assets (id, tenant_id, name, asset_type, tags, created_at, updated_at) values (gen_random_uuid(), $1, 'reference', 'table', '{}', now(), now())", [GLOBAL]);
+      await owner.query(
+        "insert into assets (id, tenant_id, name, asset_type, tags, created_at, updated_at) values (gen_random_uuid(), $1, 'reference', 'table', '{}', now(), now())",
+        [GLOBAL],
+      );
       await owner.query('commit');
     });
     expect((await runtime.query('select name from assets')).rows).toEqual([{ name: 'reference' }]);
@@ -112,7 +137,12 @@ describe('row-level security (as the runtime role, no ORM)', () => {
     expect(unexpected).toEqual([]);
     const globalTables = rows.filter((row) => row.policy === 'global_read').map((row) => row.table);
     for (const table of globalTables) {
-      expect(rows.filter((row) => row.table === table && row.permissive === 'RESTRICTIVE').map((row) => row.cmd).sort()).toEqual(['DELETE', 'INSERT', 'UPDATE']);
+      expect(
+        rows
+          .filter((row) => row.table === table && row.permissive === 'RESTRICTIVE')
+          .map((row) => row.cmd)
+          .sort(),
+      ).toEqual(['DELETE', 'INSERT', 'UPDATE']);
     }
     expect(globalTables).toEqual(['asset_dependencies', 'assets', 'workflow_version_assets', 'workflow_versions', 'workflows']);
   });

@@ -17,11 +17,19 @@ describe('saved queries and schema config', () => {
 
   describe('saved queries', () => {
     it('creates, lists, reads, updates and deletes; the owner comes from the token', async () => {
-      const created = await api().post('/api/saved-queries').set(alice).send({ name: 'Revenue by region', description: 'Paid only', query: SALES_QUERY }).expect(201);
+      const created = await api()
+        .post('/api/saved-queries')
+        .set(alice)
+        .send({ name: 'Revenue by region', description: 'Paid only', query: SALES_QUERY })
+        .expect(201);
       expect(created.headers.location).toBe(`/api/saved-queries/${created.body.id}`);
       expect(created.body).toMatchObject({ name: 'Revenue by region', description: 'Paid only', query: SALES_QUERY, ownerId: 'alice' });
       expect((await api().get(`/api/saved-queries/${created.body.id}`).set(bob).expect(200)).body).toEqual(created.body);
-      const updated = await api().patch(`/api/saved-queries/${created.body.id}`).set(alice).send({ description: null, query: { ...SALES_QUERY, limit: 5 } }).expect(200);
+      const updated = await api()
+        .patch(`/api/saved-queries/${created.body.id}`)
+        .set(alice)
+        .send({ description: null, query: { ...SALES_QUERY, limit: 5 } })
+        .expect(200);
       expect(updated.body).toMatchObject({ description: null, query: { limit: 5 } });
       await api().delete(`/api/saved-queries/${created.body.id}`).set(alice).expect(204);
       await api().get(`/api/saved-queries/${created.body.id}`).set(alice).expect(404);
@@ -50,18 +58,25 @@ describe('saved queries and schema config', () => {
       ['an ownerId', { ownerId: 'x' }, 'ownerId'],
       ['a long description', { description: 'd'.repeat(10_001) }, 'description'],
     ])('refuses %s with a 400 naming the field', async (_case, body, field) => {
-      const response = await api().post('/api/saved-queries').set(alice).send({ name: 'Invalid', query: SALES_QUERY, ...body }).expect(400);
+      const response = await api()
+        .post('/api/saved-queries')
+        .set(alice)
+        .send({ name: 'Invalid', query: SALES_QUERY, ...body })
+        .expect(400);
       expect(errorFields(response.body)).toContain(field);
     });
 
     it('lists newest first with cursors, by owner and name', async () => {
       const lister = bearer(tokenFor({ tenant: 'query-list', sub: 'lee' }));
-      for (const name of ['Alpha', 'Beta', 'Gamma']) await api().post('/api/saved-queries').set(lister).send({ name, query: SALES_QUERY }).expect(201);
+      for (const name of ['Alpha', 'Beta', 'Gamma'])
+        await api().post('/api/saved-queries').set(lister).send({ name, query: SALES_QUERY }).expect(201);
       const first = await api().get('/api/saved-queries?limit=2').set(lister).expect(200);
       expect(first.body.items.map((item: { name: string }) => item.name)).toEqual(['Gamma', 'Beta']);
       const second = await api().get(`/api/saved-queries?limit=2&cursor=${first.body.nextCursor}`).set(lister).expect(200);
       expect(second.body).toMatchObject({ items: [{ name: 'Alpha' }], nextCursor: null });
-      expect((await api().get('/api/saved-queries?q=ET').set(lister)).body.items.map((item: { name: string }) => item.name)).toEqual(['Beta']);
+      expect((await api().get('/api/saved-queries?q=ET').set(lister)).body.items.map((item: { name: string }) => item.name)).toEqual([
+        'Beta',
+      ]);
       expect((await api().get('/api/saved-queries?ownerId=someone-else').set(lister)).body.items).toEqual([]);
     });
 
@@ -69,12 +84,15 @@ describe('saved queries and schema config', () => {
       const counter = bearer(tokenFor({ tenant: 'query-count', sub: 'cat' }));
       const colleague = bearer(tokenFor({ tenant: 'query-count', sub: 'col' }));
       const stranger = bearer(tokenFor({ tenant: 'query-count-other', sub: 'cat' }));
-      const count = async (query: string, as = counter) => (await api().get(`/api/saved-queries/count?${query}`).set(as).expect(200)).body as { count: number };
+      const count = async (query: string, as = counter) =>
+        (await api().get(`/api/saved-queries/count?${query}`).set(as).expect(200)).body as { count: number };
       expect(await count('')).toEqual({ count: 0 });
-      for (const name of ['Revenue', 'Revenue by week', '50%_off']) await api().post('/api/saved-queries').set(counter).send({ name, query: SALES_QUERY }).expect(201);
+      for (const name of ['Revenue', 'Revenue by week', '50%_off'])
+        await api().post('/api/saved-queries').set(counter).send({ name, query: SALES_QUERY }).expect(201);
       await api().post('/api/saved-queries').set(colleague).send({ name: 'Churn', query: SALES_QUERY }).expect(201);
       // Same names and owner id in another tenant: never counted here.
-      for (const name of ['Revenue', 'Churn']) await api().post('/api/saved-queries').set(stranger).send({ name, query: SALES_QUERY }).expect(201);
+      for (const name of ['Revenue', 'Churn'])
+        await api().post('/api/saved-queries').set(stranger).send({ name, query: SALES_QUERY }).expect(201);
       expect(await count('')).toEqual({ count: 4 });
       expect(await count('ownerId=cat')).toEqual({ count: 3 });
       expect(await count('q=revenue')).toEqual({ count: 2 });
@@ -91,9 +109,16 @@ describe('saved queries and schema config', () => {
     });
 
     it('refuses paging parameters and blank or long filters on the count with a 400 naming them', async () => {
-      for (const [query, field] of [['limit=5', 'limit'], ['cursor=abc', 'cursor'], ['q=', 'q'], [`ownerId=${'o'.repeat(256)}`, 'ownerId']]) {
+      for (const [query, field] of [
+        ['limit=5', 'limit'],
+        ['cursor=abc', 'cursor'],
+        ['q=', 'q'],
+        [`ownerId=${'o'.repeat(256)}`, 'ownerId'],
+      ]) {
         const response = await api().get(`/api/saved-queries/count?${query}`).set(alice).expect(400);
-        expect(errorFields(response.body).concat(JSON.stringify(response.body))).toEqual(expect.arrayContaining([expect.stringContaining(field)]));
+        expect(errorFields(response.body).concat(JSON.stringify(response.body))).toEqual(
+          expect.arrayContaining([expect.stringContaining(field)]),
+        );
       }
     });
   });
@@ -101,7 +126,9 @@ describe('saved queries and schema config', () => {
   describe('schema config', () => {
     const schemaAdmin = bearer(tokenFor({ tenant: 'schema', sub: 'root', roles: ['admin'] }));
     const schemaUser = bearer(tokenFor({ tenant: 'schema', sub: 'user' }));
-    const tables = [{ name: 'orders', displayName: 'Orders', columns: [{ name: 'region' }, { name: 'amount', type: 'numeric' }, { name: 'status' }] }];
+    const tables = [
+      { name: 'orders', displayName: 'Orders', columns: [{ name: 'region' }, { name: 'amount', type: 'numeric' }, { name: 'status' }] },
+    ];
 
     it('is empty before the first PUT, replaced by admins only, conditional on its version', async () => {
       const empty = await api().get('/api/schema-config').set(schemaUser).expect(200);
@@ -114,8 +141,16 @@ describe('saved queries and schema config', () => {
       expect(saved.body).toMatchObject({ tables, version: 1, updatedBy: 'root' });
       expect((await api().get('/api/schema-config').set(schemaUser).expect(200)).body).toEqual(saved.body);
       await api().put('/api/schema-config').set(schemaAdmin).send({ tables, version: 0 }).expect(412);
-      await api().put('/api/schema-config').set(schemaAdmin).send({ tables: [{ name: 'bad name', columns: [] }] }).expect(400);
-      await api().put('/api/schema-config').set(schemaAdmin).send({ tables: [{ name: 'orders', columns: [], extra: 1 }] }).expect(400);
+      await api()
+        .put('/api/schema-config')
+        .set(schemaAdmin)
+        .send({ tables: [{ name: 'bad name', columns: [] }] })
+        .expect(400);
+      await api()
+        .put('/api/schema-config')
+        .set(schemaAdmin)
+        .send({ tables: [{ name: 'orders', columns: [], extra: 1 }] })
+        .expect(400);
       await api().put('/api/schema-config').set(schemaAdmin).send({}).expect(400);
       expect((await api().get('/api/schema-config').set(schemaUser)).body.version).toBe(1);
     });
@@ -133,15 +168,26 @@ describe('saved queries and schema config', () => {
         .set(schemaUser)
         .send({ name: 'Unknown column', query: { ...SALES_QUERY, columns: [{ table: 'o', column: 'secret' }] } })
         .expect(400);
-      expect(refused.body.errors).toEqual([{ field: 'query.columns.0.column', messages: ['column secret of o is not in the tenant\'s schema configuration'] }]);
-      const unknownTable = await api().post('/api/saved-queries').set(schemaUser).send({ name: 'Unknown table', query: { tables: [{ table: 'users' }], columns: [{ table: 'users', column: 'id' }] } }).expect(400);
+      expect(refused.body.errors).toEqual([
+        { field: 'query.columns.0.column', messages: ["column secret of o is not in the tenant's schema configuration"] },
+      ]);
+      const unknownTable = await api()
+        .post('/api/saved-queries')
+        .set(schemaUser)
+        .send({ name: 'Unknown table', query: { tables: [{ table: 'users' }], columns: [{ table: 'users', column: 'id' }] } })
+        .expect(400);
       expect(errorFields(unknownTable.body)).toEqual(['query.tables.0.table']);
       await api().post('/api/saved-queries').set(schemaUser).send({ name: 'Known', query: SALES_QUERY }).expect(201);
       const dashboard = (await api().post('/api/dashboards').set(schemaUser).send({ name: 'Schema board' }).expect(201)).body;
       await api()
         .post(`/api/dashboards/${dashboard.id}/widgets`)
         .set(schemaUser)
-        .send({ type: 'table', title: 'x', query: { tables: [{ table: 'users' }], columns: [{ table: 'users', column: 'id' }] }, position: { x: 0, y: 0, w: 1, h: 1 } })
+        .send({
+          type: 'table',
+          title: 'x',
+          query: { tables: [{ table: 'users' }], columns: [{ table: 'users', column: 'id' }] },
+          position: { x: 0, y: 0, w: 1, h: 1 },
+        })
         .expect(400);
     });
   });

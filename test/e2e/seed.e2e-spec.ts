@@ -12,7 +12,14 @@ const SEED = join(ROOT, 'dist/scripts/seed.js');
 async function seed(testApp: TestApp, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const child = spawn(process.execPath, [SEED, ...args], {
     cwd: ROOT,
-    env: { ...process.env, NODE_ENV: 'development', LOG_LEVEL: 'silent', DATABASE_URL: testApp.database.runtimeUrl, DATABASE_OWNER_URL: testApp.database.ownerUrl, DB_MIGRATE_ON_START: 'false' },
+    env: {
+      ...process.env,
+      NODE_ENV: 'development',
+      LOG_LEVEL: 'silent',
+      DATABASE_URL: testApp.database.runtimeUrl,
+      DATABASE_OWNER_URL: testApp.database.ownerUrl,
+      DB_MIGRATE_ON_START: 'false',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
@@ -51,10 +58,16 @@ describe('npm run seed', () => {
     const dashboards = (await api().get('/api/dashboards').set(admin).expect(200)).body.items;
     expect(dashboards.map((dashboard: { widgetCount: number }) => dashboard.widgetCount).sort()).toEqual([2, 3]);
 
-    const audit = (await api().get('/api/audit-logs?limit=100').set(admin).expect(200)).body.items as Array<{ actorId: string; userAgent: string | null; action: string }>;
+    const audit = (await api().get('/api/audit-logs?limit=100').set(admin).expect(200)).body.items as Array<{
+      actorId: string;
+      userAgent: string | null;
+      action: string;
+    }>;
     expect(audit.length).toBeGreaterThan(20);
     expect(audit.every((entry) => entry.actorId === 'demo-admin' && entry.userAgent === 'tessera-seed')).toBe(true);
-    expect(audit.map((entry) => entry.action)).toEqual(expect.arrayContaining(['project.create', 'task.create', 'task.transition', 'dashboard.create']));
+    expect(audit.map((entry) => entry.action)).toEqual(
+      expect.arrayContaining(['project.create', 'task.create', 'task.transition', 'dashboard.create']),
+    );
     // Another tenant sees none of it.
     const other = bearer(tokenFor({ tenant: 'seed-other', sub: 'eve', roles: ['admin'] }));
     expect((await api().get('/api/projects').set(other).expect(200)).body.items).toEqual([]);

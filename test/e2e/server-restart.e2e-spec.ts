@@ -18,7 +18,15 @@ describe('the server with its embedded database', () => {
 
   function startServer(): ChildProcess {
     return spawn(process.execPath, ['dist/src/main.js'], {
-      env: { ...process.env, NODE_ENV: 'development', LOG_LEVEL: 'warn', PORT: String(ports.http), EMBEDDED_PG_DIR: dataDir, EMBEDDED_PG_PORT: String(ports.database), DATABASE_URL: '' },
+      env: {
+        ...process.env,
+        NODE_ENV: 'development',
+        LOG_LEVEL: 'warn',
+        PORT: String(ports.http),
+        EMBEDDED_PG_DIR: dataDir,
+        EMBEDDED_PG_PORT: String(ports.database),
+        DATABASE_URL: '',
+      },
       stdio: ['ignore', 'ignore', 'inherit'],
     });
   }

@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import request from 'supertest';
 import { withMigrator } from '../../src/platform/database/migrations.js';
 import { StorageUsageService } from '../../src/platform/storage-quota/storage-usage.js';
+import { tenantTablesWithout } from '../support/tenant-tables.js';
 import { startTestApp, TestApp } from '../support/test-app.js';
 import { createTestDatabase, TestDatabase, withAdminClient } from '../support/test-database.js';
-import { tenantTablesWithout } from '../support/tenant-tables.js';
 import { bearer, tokenFor } from '../support/tokens.js';
 
 const QUOTA = 64 * 1024;
@@ -22,7 +22,11 @@ describe('storage usage and quota', () => {
   const usage = async (auth: Record<string, string>) => (await request(testApp.server).get('/api/usage').set(auth).expect(200)).body;
   const compact = () => testApp.app.get(StorageUsageService).compact();
   // Random text: PostgreSQL compresses what it stores, and the account counts stored bytes.
-  const bigTask = (auth: Record<string, string>) => request(testApp.server).post('/api/tasks').set(auth).send({ prompt: randomBytes(15_000).toString('base64') });
+  const bigTask = (auth: Record<string, string>) =>
+    request(testApp.server)
+      .post('/api/tasks')
+      .set(auth)
+      .send({ prompt: randomBytes(15_000).toString('base64') });
 
   it('accounts every table with tenant data, but the audit trail and the account itself', async () => {
     const unaccounted = await tenantTablesWithout('storage_account', testApp.database.name);
@@ -80,7 +84,9 @@ describe('the storage accounting and stored extents migrations, on a database ho
       `select tenant_id, sum(pg_column_size(t))::text as bytes from tasks t group by tenant_id order by tenant_id`,
     );
     await withMigrator(database.ownerUrl, (migrator) => migrator.up());
-    expect(await asAdmin(`select tenant_id, bytes::text from tenant_storage where table_name = 'tasks' order by tenant_id`)).toEqual(stored);
+    expect(await asAdmin(`select tenant_id, bytes::text from tenant_storage where table_name = 'tasks' order by tenant_id`)).toEqual(
+      stored,
+    );
     // The later migration's stored previews and sizes are filled in for rows that existed before it.
     expect(await asAdmin(`select length(prompt_preview) as preview, prompt_bytes as bytes from tasks order by prompt_bytes`)).toEqual(
       [1, 2, 3, 4].map((n) => ({ preview: 200, bytes: 1000 * n })),

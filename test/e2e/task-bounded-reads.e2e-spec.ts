@@ -1,6 +1,6 @@
 import request from 'supertest';
-import { startTestApp, TestApp } from '../support/test-app.js';
 import { createTask, seedAsTenant, taskIn } from '../support/tasks.js';
+import { startTestApp, TestApp } from '../support/test-app.js';
 import { bearer, tokenFor } from '../support/tokens.js';
 
 const KIB = 1024;
@@ -21,7 +21,8 @@ describe('bounded task reads and caps', () => {
   const tenant = 'bounded';
   const auth = bearer(tokenFor({ tenant, sub: 'bea' }));
   const api = () => request(testApp.server);
-  const start = (taskId: string, body: object = { agentType: 'tester' }) => api().post(`/api/tasks/${taskId}/executions`).set(auth).send(body);
+  const start = (taskId: string, body: object = { agentType: 'tester' }) =>
+    api().post(`/api/tasks/${taskId}/executions`).set(auth).send(body);
 
   beforeAll(async () => {
     // 20 reads at once queue for the tenant's share of the pool: on a loaded machine, longer than the default allows.
@@ -39,7 +40,11 @@ describe('bounded task reads and caps', () => {
         const execution = (await start(taskId, { agentType: 'backend_dev', input: { step: i, notes: 'n'.repeat(100) } }).expect(201)).body;
         started.unshift(execution.id);
       }
-      await api().patch(`/api/executions/${started[0]}`).set(auth).send({ status: 'failed', output: 'partial', error: { message: 'boom' } }).expect(200);
+      await api()
+        .patch(`/api/executions/${started[0]}`)
+        .set(auth)
+        .send({ status: 'failed', output: 'partial', error: { message: 'boom' } })
+        .expect(200);
       await api().post(`/api/executions/${started[0]}/reviews`).set(auth).send(review(1)).expect(201);
       await api().post(`/api/executions/${started[0]}/reviews`).set(auth).send(review(2)).expect(201);
     });
@@ -58,7 +63,11 @@ describe('bounded task reads and caps', () => {
         startedAt: expect.any(String),
         finishedAt: expect.any(String),
         // Bytes of the JSON as PostgreSQL writes it: a space after each `:` and `,`.
-        sizes: { input: JSON.stringify({ step: 6, notes: 'n'.repeat(100) }).length + 3, output: '"partial"'.length, error: '{"message": "boom"}'.length },
+        sizes: {
+          input: JSON.stringify({ step: 6, notes: 'n'.repeat(100) }).length + 3,
+          output: '"partial"'.length,
+          error: '{"message": "boom"}'.length,
+        },
         reviewCount: 2,
       });
       expect(read.executions[1]).toMatchObject({ sizes: { output: null, error: null }, reviewCount: 0 });
@@ -69,7 +78,11 @@ describe('bounded task reads and caps', () => {
       let cursor: string | null = null;
       do {
         const page: { items: ExecutionSummary[]; nextCursor: string | null } = (
-          await api().get(`/api/tasks/${taskId}/executions`).query({ limit: 3, ...(cursor && { cursor }) }).set(auth).expect(200)
+          await api()
+            .get(`/api/tasks/${taskId}/executions`)
+            .query({ limit: 3, ...(cursor && { cursor }) })
+            .set(auth)
+            .expect(200)
         ).body;
         expect(page.items.length).toBeLessThanOrEqual(3);
         for (const item of page.items) expect(item).not.toHaveProperty('input');
@@ -144,7 +157,11 @@ describe('bounded task reads and caps', () => {
       expect(tooBig.body.detail).toBe(`input is ${MAX_OUTCOME + 1} bytes of JSON; at most ${MAX_OUTCOME} bytes (256 KiB) are accepted.`);
       expect(tooBig.body.errors).toEqual([{ field: 'input', messages: [`at most ${MAX_OUTCOME} bytes of JSON`] }]);
       for (const field of ['output', 'error']) {
-        const refused = await api().patch(`/api/executions/${atCap.id}`).set(auth).send({ status: 'failed', error: 'e', [field]: [jsonString(MAX_OUTCOME)] }).expect(413);
+        const refused = await api()
+          .patch(`/api/executions/${atCap.id}`)
+          .set(auth)
+          .send({ status: 'failed', error: 'e', [field]: [jsonString(MAX_OUTCOME)] })
+          .expect(413);
         expect(refused.body.errors[0].field).toBe(field);
       }
       const read = (await api().get(`/api/tasks/${task.id}`).set(auth)).body;
@@ -154,16 +171,36 @@ describe('bounded task reads and caps', () => {
 
     it('refuses a task config or metadata over 64 KiB, and a result or error over 256 KiB, with 413', async () => {
       for (const field of ['config', 'metadata']) {
-        const refused = await api().post('/api/tasks').set(auth).send({ prompt: 'p', [field]: { blob: jsonString(MAX_SETTINGS) } }).expect(413);
+        const refused = await api()
+          .post('/api/tasks')
+          .set(auth)
+          .send({ prompt: 'p', [field]: { blob: jsonString(MAX_SETTINGS) } })
+          .expect(413);
         expect(refused.body.errors[0].field).toBe(field);
         const task = await createTask(testApp, auth);
-        await api().patch(`/api/tasks/${task.id}`).set(auth).send({ [field]: { blob: jsonString(MAX_SETTINGS) } }).expect(413);
+        await api()
+          .patch(`/api/tasks/${task.id}`)
+          .set(auth)
+          .send({ [field]: { blob: jsonString(MAX_SETTINGS) } })
+          .expect(413);
       }
       const running = await taskIn(testApp, auth, 'running');
-      const result = await api().post(`/api/tasks/${running.id}/transitions`).set(auth).send({ to: 'completed', result: jsonString(MAX_OUTCOME + 1) }).expect(413);
+      const result = await api()
+        .post(`/api/tasks/${running.id}/transitions`)
+        .set(auth)
+        .send({ to: 'completed', result: jsonString(MAX_OUTCOME + 1) })
+        .expect(413);
       expect(result.body.errors[0].field).toBe('result');
-      await api().post(`/api/tasks/${running.id}/transitions`).set(auth).send({ to: 'failed', error: jsonString(MAX_OUTCOME + 1) }).expect(413);
-      const artifact = await api().post(`/api/tasks/${running.id}/artifacts`).set(auth).send({ type: 'log', path: 'a', metadata: { blob: jsonString(MAX_SETTINGS) } }).expect(413);
+      await api()
+        .post(`/api/tasks/${running.id}/transitions`)
+        .set(auth)
+        .send({ to: 'failed', error: jsonString(MAX_OUTCOME + 1) })
+        .expect(413);
+      const artifact = await api()
+        .post(`/api/tasks/${running.id}/artifacts`)
+        .set(auth)
+        .send({ type: 'log', path: 'a', metadata: { blob: jsonString(MAX_SETTINGS) } })
+        .expect(413);
       expect(artifact.body.errors[0].field).toBe('metadata');
       expect((await api().get(`/api/tasks/${running.id}`).set(auth)).body).toMatchObject({ state: 'running', artifacts: [] });
     });
@@ -176,7 +213,12 @@ describe('bounded task reads and caps', () => {
       ['a task result', 'post', (id: string) => `/api/tasks/${id}/transitions`, '{"to":"completed","result":1e400}', 'result'],
     ])('refuses %s holding a number JSON cannot carry exactly with a 400 naming it', async (_what, method, path, body, field) => {
       const task = await taskIn(testApp, auth, 'running');
-      const response = await api()[method as 'post'](path(task.id)).set(auth).set('content-type', 'application/json').send(body).expect(400);
+      const response = await api()
+        [method as 'post'](path(task.id))
+        .set(auth)
+        .set('content-type', 'application/json')
+        .send(body)
+        .expect(400);
       expect(response.body.errors).toEqual([{ field, messages: ['numbers must be finite and within ±2^53'] }]);
     });
   });
@@ -229,5 +271,13 @@ describe('bounded task reads and caps', () => {
 });
 
 function review(iteration: number) {
-  return { iteration, agentType: 'reviewer', qualityScore: 0.5, completenessScore: 0.5, correctnessScore: 0.5, overallScore: 0.5, decision: 'iterate' };
+  return {
+    iteration,
+    agentType: 'reviewer',
+    qualityScore: 0.5,
+    completenessScore: 0.5,
+    correctnessScore: 0.5,
+    overallScore: 0.5,
+    decision: 'iterate',
+  };
 }

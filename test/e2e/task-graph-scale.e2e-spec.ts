@@ -1,13 +1,13 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import request from 'supertest';
 import { v7 as uuidv7 } from 'uuid';
-import { AdvisoryLockClass } from '../../src/platform/database/advisory-locks.js';
-import { principalOf } from '../../src/platform/auth/principal.js';
-import { TenantScope } from '../../src/platform/tenancy/tenant-scope.js';
 import { MAX_DEPENDENCIES } from '../../src/modules/tasks/dto/create-task.dto.js';
 import { TaskDependencyRepository } from '../../src/modules/tasks/task-dependency.repository.js';
-import { startTestApp, TestApp } from '../support/test-app.js';
+import { principalOf } from '../../src/platform/auth/principal.js';
+import { AdvisoryLockClass } from '../../src/platform/database/advisory-locks.js';
+import { TenantScope } from '../../src/platform/tenancy/tenant-scope.js';
 import { createTask, seedAsTenant } from '../support/tasks.js';
+import { startTestApp, TestApp } from '../support/test-app.js';
 import { bearer, tokenFor } from '../support/tokens.js';
 
 const TASKS = 160;
@@ -119,7 +119,9 @@ describe('a dense dependency graph', () => {
     expect(cut.truncated).toBe(true);
     expect(cut.hint).toMatch(/smaller maxDepth \(now 5\) or one direction/);
     expect(cut.nodes.map((node) => index(node.id))).toEqual([80, 0, 1, 2, 3, 4, 5, 6, 7, 8]);
-    expect(cut.edges.every((edge) => cut.nodes.some((node) => node.id === edge.from) && cut.nodes.some((node) => node.id === edge.to))).toBe(true);
+    expect(
+      cut.edges.every((edge) => cut.nodes.some((node) => node.id === edge.from) && cut.nodes.some((node) => node.id === edge.to)),
+    ).toBe(true);
 
     const [edgesCut] = await lineage(dense, ids[TASKS - 1], 'direction=upstream&maxNodes=40');
     expect(edgesCut).toMatchObject({ truncated: true });
@@ -132,20 +134,41 @@ describe('a dense dependency graph', () => {
     expect(whole.nodes).toHaveLength(4);
   });
 
-  it.each(['maxNodes=0', 'maxNodes=1001', 'maxNodes=ten', 'maxDepth=21', 'direction=sideways'])('refuses %s with a 400 problem', async (query) => {
-    const response = await api().get(`/api/tasks/${ids[0]}/lineage?${query}`).set(dense).expect(400);
-    expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
-  });
+  it.each(['maxNodes=0', 'maxNodes=1001', 'maxNodes=ten', 'maxDepth=21', 'direction=sideways'])(
+    'refuses %s with a 400 problem',
+    async (query) => {
+      const response = await api().get(`/api/tasks/${ids[0]}/lineage?${query}`).set(dense).expect(400);
+      expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+    },
+  );
 
   it('refuses a cycle quickly, naming a short one, and accepts a large replacement quickly', async () => {
-    const [refused, refusedMs] = await timed(() => api().patch(`/api/tasks/${ids[0]}`).set(dense).send({ dependsOn: [ids[TASKS - 1]] }).expect(409));
+    const [refused, refusedMs] = await timed(() =>
+      api()
+        .patch(`/api/tasks/${ids[0]}`)
+        .set(dense)
+        .send({ dependsOn: [ids[TASKS - 1]] })
+        .expect(409),
+    );
     expect(refusedMs).toBeLessThan(FAST_MS);
     expect(refused.body.cycle).toEqual([ids[0], ids[TASKS - 1], ids[0]]);
 
-    const [, bandMs] = await timed(() => api().patch(`/api/tasks/${bandIds[0]}`).set(band).send({ dependsOn: [bandIds[TASKS - 1]] }).expect(409));
+    const [, bandMs] = await timed(() =>
+      api()
+        .patch(`/api/tasks/${bandIds[0]}`)
+        .set(band)
+        .send({ dependsOn: [bandIds[TASKS - 1]] })
+        .expect(409),
+    );
     expect(bandMs).toBeLessThan(FAST_MS);
 
-    const [replaced, replacedMs] = await timed(() => api().patch(`/api/tasks/${ids[150]}`).set(dense).send({ dependsOn: ids.slice(0, 100) }).expect(200));
+    const [replaced, replacedMs] = await timed(() =>
+      api()
+        .patch(`/api/tasks/${ids[150]}`)
+        .set(dense)
+        .send({ dependsOn: ids.slice(0, 100) })
+        .expect(200),
+    );
     expect(replacedMs).toBeLessThan(FAST_MS);
     expect(replaced.body.dependsOn).toEqual([...ids.slice(0, 100)].sort());
   });

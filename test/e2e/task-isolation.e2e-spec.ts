@@ -1,6 +1,6 @@
 import request from 'supertest';
-import { startTestApp, TestApp } from '../support/test-app.js';
 import { taskIn } from '../support/tasks.js';
+import { startTestApp, TestApp } from '../support/test-app.js';
 import { bearer, tokenFor } from '../support/tokens.js';
 
 /** Every tasks route, called by another tenant with the owner's ids: 404, and nothing changes. */
@@ -14,13 +14,28 @@ describe('tasks across tenants', () => {
     testApp = await startTestApp();
     const task = await taskIn(testApp, owner, 'running');
     ids.task = task.id;
-    ids.execution = (await request(testApp.server).post(`/api/tasks/${task.id}/executions`).set(owner).send({ agentType: 'tester' })).body.id;
-    ids.artifact = (await request(testApp.server).post(`/api/tasks/${task.id}/artifacts`).set(owner).send({ type: 'log', path: 'a.log', content: 'secret' })).body.id;
+    ids.execution = (
+      await request(testApp.server).post(`/api/tasks/${task.id}/executions`).set(owner).send({ agentType: 'tester' })
+    ).body.id;
+    ids.artifact = (
+      await request(testApp.server)
+        .post(`/api/tasks/${task.id}/artifacts`)
+        .set(owner)
+        .send({ type: 'log', path: 'a.log', content: 'secret' })
+    ).body.id;
     await request(testApp.server).post(`/api/tasks/${task.id}/transitions`).set(owner).send({ to: 'awaiting_approval' }).expect(200);
   });
   afterAll(() => testApp.close());
 
-  const review = { iteration: 1, agentType: 'reviewer', qualityScore: 1, completenessScore: 1, correctnessScore: 1, overallScore: 1, decision: 'accept' };
+  const review = {
+    iteration: 1,
+    agentType: 'reviewer',
+    qualityScore: 1,
+    completenessScore: 1,
+    correctnessScore: 1,
+    overallScore: 1,
+    decision: 'accept',
+  };
   // Four members in every row: jest would take a missing last argument for a `done` callback.
   const routes: [string, string, (ids: Record<string, string>) => string, object | undefined][] = [
     ['GET', 'a task', (i) => `/api/tasks/${i.task}`, undefined],

@@ -1,6 +1,6 @@
 import request from 'supertest';
-import { startTestApp, TestApp } from '../support/test-app.js';
 import { createTask } from '../support/tasks.js';
+import { startTestApp, TestApp } from '../support/test-app.js';
 import { bearer, tokenFor } from '../support/tokens.js';
 
 /**
@@ -29,7 +29,9 @@ describe('task dependencies and lineage', () => {
   const lineage = async (of: string, query = '') => {
     const body = (await api().get(`/api/tasks/${ids[of]}/lineage${query}`).set(auth).expect(200)).body;
     return {
-      nodes: body.nodes.map((node: { id: string; depth: number; direction: string }) => `${name(node.id)}:${node.direction}:${node.depth}`).sort(),
+      nodes: body.nodes
+        .map((node: { id: string; depth: number; direction: string }) => `${name(node.id)}:${node.direction}:${node.depth}`)
+        .sort(),
       edges: body.edges.map((edge: { from: string; to: string }) => `${name(edge.from)}→${name(edge.to)}`).sort(),
     };
   };
@@ -50,7 +52,10 @@ describe('task dependencies and lineage', () => {
   });
 
   it('stops at maxDepth', async () => {
-    expect(await lineage('root', '?direction=upstream&maxDepth=1')).toEqual({ nodes: ['root:self:0', 'top:upstream:1'], edges: ['root→top'] });
+    expect(await lineage('root', '?direction=upstream&maxDepth=1')).toEqual({
+      nodes: ['root:self:0', 'top:upstream:1'],
+      edges: ['root→top'],
+    });
     await api().get(`/api/tasks/${ids.root}/lineage?maxDepth=0`).set(auth).expect(400);
     await api().get(`/api/tasks/${ids.root}/lineage?maxDepth=21`).set(auth).expect(400);
     await api().get(`/api/tasks/${ids.root}/lineage?direction=sideways`).set(auth).expect(400);
@@ -65,21 +70,41 @@ describe('task dependencies and lineage', () => {
   });
 
   it('refuses a dependency that would close a cycle, naming it, and keeps the graph unchanged', async () => {
-    const refused = await api().patch(`/api/tasks/${ids.base}`).set(auth).send({ dependsOn: [ids.root] }).expect(409);
+    const refused = await api()
+      .patch(`/api/tasks/${ids.base}`)
+      .set(auth)
+      .send({ dependsOn: [ids.root] })
+      .expect(409);
     expect(refused.body.cycle.map(name)).toEqual(['base', 'root', 'top', 'left', 'base']);
-    await api().patch(`/api/tasks/${ids.base}`).set(auth).send({ dependsOn: [ids.base] }).expect(409);
+    await api()
+      .patch(`/api/tasks/${ids.base}`)
+      .set(auth)
+      .send({ dependsOn: [ids.base] })
+      .expect(409);
     expect((await api().get(`/api/tasks/${ids.base}`).set(auth)).body.dependsOn).toEqual([]);
   });
 
   it('accepts a new dependency that closes no cycle, replacing the old set', async () => {
     const extra = await createTask(testApp, auth, { prompt: 'extra' });
-    const updated = await api().patch(`/api/tasks/${ids.left}`).set(auth).send({ dependsOn: [extra.id] }).expect(200);
+    const updated = await api()
+      .patch(`/api/tasks/${ids.left}`)
+      .set(auth)
+      .send({ dependsOn: [extra.id] })
+      .expect(200);
     expect(updated.body.dependsOn).toEqual([extra.id]);
-    await api().patch(`/api/tasks/${ids.left}`).set(auth).send({ dependsOn: [ids.base] }).expect(200);
+    await api()
+      .patch(`/api/tasks/${ids.left}`)
+      .set(auth)
+      .send({ dependsOn: [ids.base] })
+      .expect(200);
   });
 
   it('accepts ids in upper case', async () => {
-    const created = await api().post('/api/tasks').set(auth).send({ prompt: 'shouting', dependsOn: [ids.base.toUpperCase()] }).expect(201);
+    const created = await api()
+      .post('/api/tasks')
+      .set(auth)
+      .send({ prompt: 'shouting', dependsOn: [ids.base.toUpperCase()] })
+      .expect(201);
     expect(created.body.dependsOn).toEqual([ids.base]);
   });
 
@@ -91,7 +116,11 @@ describe('task dependencies and lineage', () => {
       layer = [(await createTask(testApp, dense, { dependsOn: layer })).id, (await createTask(testApp, dense, { dependsOn: layer })).id];
     }
     const started = Date.now();
-    const refused = await api().patch(`/api/tasks/${bottom}`).set(dense).send({ dependsOn: [layer[0]] }).expect(409);
+    const refused = await api()
+      .patch(`/api/tasks/${bottom}`)
+      .set(dense)
+      .send({ dependsOn: [layer[0]] })
+      .expect(409);
     expect(Date.now() - started).toBeLessThan(2_000);
     expect(refused.body.cycle).toHaveLength(1 + 31); // bottom, then one task per layer from the top down to bottom
     expect(refused.body.cycle[0]).toBe(bottom);
@@ -103,9 +132,18 @@ describe('task dependencies and lineage', () => {
     for (let round = 0; round < 10; round++) {
       const [a, b, c] = [await createTask(testApp, edits), await createTask(testApp, edits), await createTask(testApp, edits)];
       const statuses = await Promise.all([
-        api().patch(`/api/tasks/${a.id}`).set(edits).send({ dependsOn: [b.id] }),
-        api().patch(`/api/tasks/${b.id}`).set(edits).send({ dependsOn: [c.id] }),
-        api().post('/api/tasks').set(edits).send({ prompt: 'p', dependsOn: [b.id] }),
+        api()
+          .patch(`/api/tasks/${a.id}`)
+          .set(edits)
+          .send({ dependsOn: [b.id] }),
+        api()
+          .patch(`/api/tasks/${b.id}`)
+          .set(edits)
+          .send({ dependsOn: [c.id] }),
+        api()
+          .post('/api/tasks')
+          .set(edits)
+          .send({ prompt: 'p', dependsOn: [b.id] }),
       ]);
       expect(statuses.map((response) => response.status)).toEqual([200, 200, 201]);
     }
@@ -113,7 +151,11 @@ describe('task dependencies and lineage', () => {
 
   it('refuses dependencies on tasks that do not exist or belong to another tenant', async () => {
     const foreign = await createTask(testApp, bearer(tokenFor({ tenant: 'elsewhere', sub: 'x' })));
-    const response = await api().post('/api/tasks').set(auth).send({ prompt: 'p', dependsOn: [foreign.id] }).expect(400);
+    const response = await api()
+      .post('/api/tasks')
+      .set(auth)
+      .send({ prompt: 'p', dependsOn: [foreign.id] })
+      .expect(400);
     expect(response.body.errors).toEqual([{ field: 'dependsOn', messages: [`unknown task ${foreign.id}`] }]);
   });
 });

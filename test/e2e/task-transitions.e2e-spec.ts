@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { TASK_STATES } from '../../src/modules/tasks/task-state.js';
-import { startTestApp, TestApp } from '../support/test-app.js';
 import { createTask, taskIn } from '../support/tasks.js';
+import { startTestApp, TestApp } from '../support/test-app.js';
 import { bearer, tokenFor } from '../support/tokens.js';
 
 const LEGAL: Record<string, string[]> = {
@@ -17,7 +17,8 @@ const FINAL = ['completed', 'failed', 'cancelled'];
 describe('task transitions', () => {
   let testApp: TestApp;
   const auth = bearer(tokenFor({ tenant: 'flow', sub: 'fran' }));
-  const move = (id: string, body: Record<string, unknown>) => request(testApp.server).post(`/api/tasks/${id}/transitions`).set(auth).send(body);
+  const move = (id: string, body: Record<string, unknown>) =>
+    request(testApp.server).post(`/api/tasks/${id}/transitions`).set(auth).send(body);
 
   beforeAll(async () => {
     testApp = await startTestApp();
@@ -91,7 +92,9 @@ describe('task transitions', () => {
   it('lets exactly one of two simultaneous identical moves win', async () => {
     for (let round = 0; round < 5; round++) {
       const task = await createTask(testApp, auth);
-      const statuses = (await Promise.all([move(task.id, { to: 'running' }), move(task.id, { to: 'running' })])).map((r) => r.status).sort();
+      const statuses = (await Promise.all([move(task.id, { to: 'running' }), move(task.id, { to: 'running' })]))
+        .map((r) => r.status)
+        .sort();
       expect(statuses).toEqual([200, 409]);
     }
   });

@@ -1,6 +1,6 @@
 import request from 'supertest';
-import { startTestApp, TestApp } from '../support/test-app.js';
 import { createTask, taskIn } from '../support/tasks.js';
+import { startTestApp, TestApp } from '../support/test-app.js';
 import { bearer, tokenFor } from '../support/tokens.js';
 
 describe('executions, reviews, artifacts and approvals', () => {
@@ -21,8 +21,18 @@ describe('executions, reviews, artifacts and approvals', () => {
       expect(refused.body.currentState).toBe('pending');
 
       const task = await taskIn(testApp, auth, 'running');
-      const execution = await api().post(`/api/tasks/${task.id}/executions`).set(auth).send({ agentType: 'architect', input: { goal: 'design' } }).expect(201);
-      expect(execution.body).toMatchObject({ taskId: task.id, agentType: 'architect', status: 'running', input: { goal: 'design' }, finishedAt: null });
+      const execution = await api()
+        .post(`/api/tasks/${task.id}/executions`)
+        .set(auth)
+        .send({ agentType: 'architect', input: { goal: 'design' } })
+        .expect(201);
+      expect(execution.body).toMatchObject({
+        taskId: task.id,
+        agentType: 'architect',
+        status: 'running',
+        input: { goal: 'design' },
+        finishedAt: null,
+      });
       expect((await api().get(`/api/tasks/${task.id}`).set(auth)).body.currentAgent).toBe('architect');
     });
 
@@ -40,7 +50,13 @@ describe('executions, reviews, artifacts and approvals', () => {
         .set(auth)
         .send({ status: 'completed', output: { diff: '+1' }, durationMs: 1200, tokensUsed: 5300 })
         .expect(200);
-      expect(finished.body).toMatchObject({ status: 'completed', output: { diff: '+1' }, durationMs: 1200, tokensUsed: 5300, finishedAt: expect.any(String) });
+      expect(finished.body).toMatchObject({
+        status: 'completed',
+        output: { diff: '+1' },
+        durationMs: 1200,
+        tokensUsed: 5300,
+        finishedAt: expect.any(String),
+      });
       const again = await api().patch(`/api/executions/${execution.id}`).set(auth).send({ status: 'failed', error: 'late' }).expect(409);
       expect(again.body).toMatchObject({ status: 409, executionStatus: 'completed' });
     });
@@ -51,7 +67,11 @@ describe('executions, reviews, artifacts and approvals', () => {
       await api().patch(`/api/executions/${execution.id}`).set(auth).send({ status: 'failed' }).expect(400);
       await api().patch(`/api/executions/${execution.id}`).set(auth).send({ status: 'completed', durationMs: -1 }).expect(400);
       await api().patch(`/api/executions/${execution.id}`).set(auth).send({ status: 'running' }).expect(400);
-      await api().patch(`/api/executions/${execution.id}`).set(auth).send({ status: 'failed', error: { message: 'flaky' } }).expect(200);
+      await api()
+        .patch(`/api/executions/${execution.id}`)
+        .set(auth)
+        .send({ status: 'failed', error: { message: 'flaky' } })
+        .expect(200);
     });
 
     it('carry their self-reviews: counted in the task, whole with the execution', async () => {
@@ -72,7 +92,11 @@ describe('executions, reviews, artifacts and approvals', () => {
       };
       const created = await api().post(`/api/executions/${execution.id}/reviews`).set(auth).send(review).expect(201);
       expect(created.body).toMatchObject(review);
-      await api().post(`/api/executions/${execution.id}/reviews`).set(auth).send({ ...review, iteration: 2, overallScore: 0.95, decision: 'accept' }).expect(201);
+      await api()
+        .post(`/api/executions/${execution.id}/reviews`)
+        .set(auth)
+        .send({ ...review, iteration: 2, overallScore: 0.95, decision: 'accept' })
+        .expect(201);
 
       const read = (await api().get(`/api/tasks/${task.id}`).set(auth).expect(200)).body;
       expect(read.executions).toHaveLength(1);
@@ -88,13 +112,37 @@ describe('executions, reviews, artifacts and approvals', () => {
     it('refuse a review with scores outside 0–1 or missing fields', async () => {
       const task = await taskIn(testApp, auth, 'running');
       const execution = (await api().post(`/api/tasks/${task.id}/executions`).set(auth).send({ agentType: 'reviewer' })).body;
-      const base = { iteration: 1, agentType: 'reviewer', qualityScore: 0.5, completenessScore: 0.5, correctnessScore: 0.5, overallScore: 0.5, decision: 'accept' };
-      const tooHigh = await api().post(`/api/executions/${execution.id}/reviews`).set(auth).send({ ...base, overallScore: 1.2 }).expect(400);
+      const base = {
+        iteration: 1,
+        agentType: 'reviewer',
+        qualityScore: 0.5,
+        completenessScore: 0.5,
+        correctnessScore: 0.5,
+        overallScore: 0.5,
+        decision: 'accept',
+      };
+      const tooHigh = await api()
+        .post(`/api/executions/${execution.id}/reviews`)
+        .set(auth)
+        .send({ ...base, overallScore: 1.2 })
+        .expect(400);
       expect(tooHigh.body.errors[0].field).toBe('overallScore');
-      await api().post(`/api/executions/${execution.id}/reviews`).set(auth).send({ ...base, qualityScore: -0.1 }).expect(400);
-      await api().post(`/api/executions/${execution.id}/reviews`).set(auth).send({ ...base, decision: undefined }).expect(400);
+      await api()
+        .post(`/api/executions/${execution.id}/reviews`)
+        .set(auth)
+        .send({ ...base, qualityScore: -0.1 })
+        .expect(400);
+      await api()
+        .post(`/api/executions/${execution.id}/reviews`)
+        .set(auth)
+        .send({ ...base, decision: undefined })
+        .expect(400);
       for (const agentType of [undefined, 'wizard', null]) {
-        const response = await api().post(`/api/executions/${execution.id}/reviews`).set(auth).send({ ...base, agentType }).expect(400);
+        const response = await api()
+          .post(`/api/executions/${execution.id}/reviews`)
+          .set(auth)
+          .send({ ...base, agentType })
+          .expect(400);
         expect(response.body.errors.map((error: { field: string }) => error.field)).toEqual(['agentType']);
       }
     });
@@ -107,7 +155,13 @@ describe('executions, reviews, artifacts and approvals', () => {
       const created = await api()
         .post(`/api/tasks/${task.id}/artifacts`)
         .set(auth)
-        .send({ type: 'source_file', path: 'src/app.tsx', content: 'export const App = () => null;', metadata: { lang: 'tsx' }, executionId: execution.id })
+        .send({
+          type: 'source_file',
+          path: 'src/app.tsx',
+          content: 'export const App = () => null;',
+          metadata: { lang: 'tsx' },
+          executionId: execution.id,
+        })
         .expect(201);
       expect(created.headers.location).toBe(`/api/artifacts/${created.body.id}`);
       expect(created.body).toMatchObject({ executionId: execution.id, contentBytes: 30, approved: null });
@@ -122,12 +176,20 @@ describe('executions, reviews, artifacts and approvals', () => {
 
     it('refuse content over the cap, an execution of another task, and a finished task', async () => {
       const task = await taskIn(testApp, auth, 'running');
-      const tooBig = await api().post(`/api/tasks/${task.id}/artifacts`).set(auth).send({ type: 'log', path: 'big.log', content: 'x'.repeat(512 * 1024 + 1) }).expect(400);
+      const tooBig = await api()
+        .post(`/api/tasks/${task.id}/artifacts`)
+        .set(auth)
+        .send({ type: 'log', path: 'big.log', content: 'x'.repeat(512 * 1024 + 1) })
+        .expect(400);
       expect(tooBig.body.errors[0]).toMatchObject({ field: 'content' });
 
       const other = await taskIn(testApp, auth, 'running');
       const foreign = (await api().post(`/api/tasks/${other.id}/executions`).set(auth).send({ agentType: 'tester' })).body;
-      await api().post(`/api/tasks/${task.id}/artifacts`).set(auth).send({ type: 'log', path: 'a.log', executionId: foreign.id }).expect(400);
+      await api()
+        .post(`/api/tasks/${task.id}/artifacts`)
+        .set(auth)
+        .send({ type: 'log', path: 'a.log', executionId: foreign.id })
+        .expect(400);
 
       const done = await taskIn(testApp, auth, 'completed');
       await api().post(`/api/tasks/${done.id}/artifacts`).set(auth).send({ type: 'log', path: 'late.log' }).expect(409);
@@ -143,7 +205,9 @@ describe('executions, reviews, artifacts and approvals', () => {
 
     it('approved: runs the task again and marks the named artifacts, the approver being the caller', async () => {
       const task = await taskIn(testApp, auth, 'running');
-      const artifact = (await api().post(`/api/tasks/${task.id}/artifacts`).set(auth).send({ type: 'plan', path: 'plan.md', content: '# plan' })).body;
+      const artifact = (
+        await api().post(`/api/tasks/${task.id}/artifacts`).set(auth).send({ type: 'plan', path: 'plan.md', content: '# plan' })
+      ).body;
       await api().post(`/api/tasks/${task.id}/transitions`).set(auth).send({ to: 'awaiting_approval' }).expect(200);
 
       const decided = await api()
@@ -151,7 +215,12 @@ describe('executions, reviews, artifacts and approvals', () => {
         .set(approver)
         .send({ decision: 'approved', reason: 'looks right', artifactIds: [artifact.id] })
         .expect(201);
-      expect(decided.body.approval).toMatchObject({ decision: 'approved', approverId: 'boss', artifactIds: [artifact.id], reason: 'looks right' });
+      expect(decided.body.approval).toMatchObject({
+        decision: 'approved',
+        approverId: 'boss',
+        artifactIds: [artifact.id],
+        reason: 'looks right',
+      });
       expect(decided.body.task.state).toBe('running');
 
       const read = (await api().get(`/api/tasks/${task.id}`).set(auth)).body;
@@ -164,7 +233,11 @@ describe('executions, reviews, artifacts and approvals', () => {
       const task = await taskIn(testApp, auth, 'running');
       const artifact = (await api().post(`/api/tasks/${task.id}/artifacts`).set(auth).send({ type: 'plan', path: 'plan.md' })).body;
       await api().post(`/api/tasks/${task.id}/transitions`).set(auth).send({ to: 'awaiting_approval' }).expect(200);
-      const decided = await api().post(`/api/tasks/${task.id}/approvals`).set(approver).send({ decision: 'rejected', artifactIds: [artifact.id] }).expect(201);
+      const decided = await api()
+        .post(`/api/tasks/${task.id}/approvals`)
+        .set(approver)
+        .send({ decision: 'rejected', artifactIds: [artifact.id] })
+        .expect(201);
       expect(decided.body.task).toMatchObject({ state: 'cancelled', completedAt: expect.any(String) });
       expect((await api().get(`/api/artifacts/${artifact.id}`).set(auth)).body.approved).toBe(false);
     });
@@ -176,9 +249,14 @@ describe('executions, reviews, artifacts and approvals', () => {
       const refused = await api().post(`/api/tasks/${task.id}/approvals`).set(service).send({ decision: 'approved' }).expect(403);
       expect(refused.headers['content-type']).toMatch(/^application\/problem\+json/);
       expect((await api().get(`/api/tasks/${task.id}`).set(auth)).body).toMatchObject({ state: 'awaiting_approval', approvals: [] });
-      const denials = (await api().get('/api/audit-logs').query({ action: 'access.denied', actorId: 'service:auto-approver' }).set(auditor).expect(200)).body.items;
+      const denials = (
+        await api().get('/api/audit-logs').query({ action: 'access.denied', actorId: 'service:auto-approver' }).set(auditor).expect(200)
+      ).body.items;
       expect(denials).toEqual([
-        expect.objectContaining({ requestId: refused.body.requestId, details: expect.objectContaining({ method: 'POST', path: `/api/tasks/${task.id}/approvals` }) }),
+        expect.objectContaining({
+          requestId: refused.body.requestId,
+          details: expect.objectContaining({ method: 'POST', path: `/api/tasks/${task.id}/approvals` }),
+        }),
       ]);
     });
 
@@ -186,7 +264,11 @@ describe('executions, reviews, artifacts and approvals', () => {
       const task = await taskIn(testApp, auth, 'awaiting_approval');
       const other = await taskIn(testApp, auth, 'running');
       const foreign = (await api().post(`/api/tasks/${other.id}/artifacts`).set(auth).send({ type: 'plan', path: 'x.md' })).body;
-      await api().post(`/api/tasks/${task.id}/approvals`).set(approver).send({ decision: 'approved', artifactIds: [foreign.id] }).expect(400);
+      await api()
+        .post(`/api/tasks/${task.id}/approvals`)
+        .set(approver)
+        .send({ decision: 'approved', artifactIds: [foreign.id] })
+        .expect(400);
       await api().post(`/api/tasks/${task.id}/approvals`).set(approver).send({ decision: 'maybe' }).expect(400);
       const read = (await api().get(`/api/tasks/${task.id}`).set(auth)).body;
       expect(read.state).toBe('awaiting_approval');

@@ -1,6 +1,6 @@
 import request from 'supertest';
-import { startTestApp, TestApp } from '../support/test-app.js';
 import { createProject, createTask, taskIn } from '../support/tasks.js';
+import { startTestApp, TestApp } from '../support/test-app.js';
 import { bearer, tokenFor } from '../support/tokens.js';
 
 describe('tasks', () => {
@@ -42,7 +42,10 @@ describe('tasks', () => {
       const theirs = await createProject(testApp, bearer(tokenFor({ tenant: 'elsewhere', sub: 'eve' })), 'docs');
       for (const projectId of [theirs.id, '0190a5a0-0000-7000-8000-000000000000']) {
         const response = await request(testApp.server).post('/api/tasks').set(alice).send({ prompt: 'p', projectId }).expect(400);
-        expect(response.body).toMatchObject({ code: 'UNKNOWN_REFERENCE', errors: [{ field: 'projectId', messages: [`unknown project ${projectId}`] }] });
+        expect(response.body).toMatchObject({
+          code: 'UNKNOWN_REFERENCE',
+          errors: [{ field: 'projectId', messages: [`unknown project ${projectId}`] }],
+        });
       }
       for (const projectId of ['docs', '', null, 42]) {
         const response = await request(testApp.server).post('/api/tasks').set(alice).send({ prompt: 'p', projectId }).expect(400);
@@ -100,7 +103,11 @@ describe('tasks', () => {
 
     it.each(['prompt', 'config', 'metadata', 'dependsOn'])('refuses %s: null with a 400 naming it', async (field) => {
       const task = await createTask(testApp, alice);
-      const response = await request(testApp.server).patch(`/api/tasks/${task.id}`).set(alice).send({ [field]: null }).expect(400);
+      const response = await request(testApp.server)
+        .patch(`/api/tasks/${task.id}`)
+        .set(alice)
+        .send({ [field]: null })
+        .expect(400);
       expect(response.body.errors.map((error: { field: string }) => error.field)).toEqual([field]);
     });
 
@@ -123,12 +130,17 @@ describe('tasks', () => {
       ids.runningA = (await taskIn(testApp, lister, 'running', { prompt: 'running in a', projectId: projects.a })).id;
       ids.completedB = (await taskIn(testApp, lister, 'completed', { prompt: 'completed in b', projectId: projects.b })).id;
       ids.cancelled = (await taskIn(testApp, lister, 'cancelled', { prompt: 'cancelled, no project' })).id;
-      const execution = await request(testApp.server).post(`/api/tasks/${ids.runningA}/executions`).set(lister).send({ agentType: 'tester' });
+      const execution = await request(testApp.server)
+        .post(`/api/tasks/${ids.runningA}/executions`)
+        .set(lister)
+        .send({ agentType: 'tester' });
       expect(execution.status).toBe(201);
     });
 
     const list = async (query: string) =>
-      ((await request(testApp.server).get(`/api/tasks?${query}`).set(lister).expect(200)).body.items as { id: string }[]).map((task) => task.id);
+      ((await request(testApp.server).get(`/api/tasks?${query}`).set(lister).expect(200)).body.items as { id: string }[]).map(
+        (task) => task.id,
+      );
 
     it('lists newest first', async () => {
       expect(await list('')).toEqual([ids.cancelled, ids.completedB, ids.runningA, ids.pendingA]);
@@ -164,7 +176,10 @@ describe('tasks', () => {
 
     it('refuses a projectId filter that is not a UUID, naming it', async () => {
       for (const path of ['/api/tasks', '/api/tasks/count', '/api/tasks/stats']) {
-        const response = await request(testApp.server).get(`${path}?projectId=${encodeURIComponent("a?b'c")}`).set(lister).expect(400);
+        const response = await request(testApp.server)
+          .get(`${path}?projectId=${encodeURIComponent("a?b'c")}`)
+          .set(lister)
+          .expect(400);
         expect(response.body.errors.map((error: { field: string }) => error.field)).toEqual(['projectId']);
       }
     });
@@ -196,7 +211,10 @@ describe('tasks', () => {
       const grouped = (await request(testApp.server).get('/api/tasks/stats?groupBy=project').set(lister).expect(200)).body;
       expect(grouped.byProject.map((project: { projectId: string | null; total: number }) => [project.projectId, project.total])).toEqual([
         [null, 1],
-        ...[[projects.a, 2], [projects.b, 1]].sort(([x], [y]) => String(x).localeCompare(String(y))),
+        ...[
+          [projects.a, 2],
+          [projects.b, 1],
+        ].sort(([x], [y]) => String(x).localeCompare(String(y))),
       ]);
     });
   });

@@ -34,9 +34,14 @@ describe('tenant-scoped units of work', () => {
     const created = await tenantScope.run(service, () => tasks.create({ prompt: 'nightly reindex' }));
     expect(created.userId).toBe('service:indexer');
 
-    const seen = await request(testApp.server).get(`/api/tasks/${created.id}`).set(bearer(tokenFor({ tenant: 'in-process', sub: 'x' })));
+    const seen = await request(testApp.server)
+      .get(`/api/tasks/${created.id}`)
+      .set(bearer(tokenFor({ tenant: 'in-process', sub: 'x' })));
     expect(seen.status).toBe(200);
-    await request(testApp.server).get(`/api/tasks/${created.id}`).set(bearer(tokenFor({ tenant: 'elsewhere', sub: 'x' }))).expect(404);
+    await request(testApp.server)
+      .get(`/api/tasks/${created.id}`)
+      .set(bearer(tokenFor({ tenant: 'elsewhere', sub: 'x' })))
+      .expect(404);
   });
 
   it('opens each unit of work with the tenant and actor set for the database', async () => {
@@ -75,13 +80,21 @@ describe('tenant-scoped units of work', () => {
     await Promise.all(
       tenants.flatMap((tenant) =>
         Array.from({ length: 10 }, (_, i) =>
-          request(testApp.server).post('/api/tasks').set(bearer(tokenFor({ tenant, sub: 'u' }))).send({ prompt: `${tenant} ${i}` }).expect(201),
+          request(testApp.server)
+            .post('/api/tasks')
+            .set(bearer(tokenFor({ tenant, sub: 'u' })))
+            .send({ prompt: `${tenant} ${i}` })
+            .expect(201),
         ),
       ),
     );
     const pages = await Promise.all(
       tenants.flatMap((tenant) =>
-        Array.from({ length: 10 }, () => request(testApp.server).get('/api/tasks?limit=200').set(bearer(tokenFor({ tenant, sub: 'u' })))),
+        Array.from({ length: 10 }, () =>
+          request(testApp.server)
+            .get('/api/tasks?limit=200')
+            .set(bearer(tokenFor({ tenant, sub: 'u' }))),
+        ),
       ),
     );
     pages.forEach((page, index) => {

@@ -1,8 +1,8 @@
 import request from 'supertest';
 import { lockWaiters, waitFor } from '../support/lock-waiters.js';
-import { withAdminClient } from '../support/test-database.js';
-import { startTestApp, TestApp } from '../support/test-app.js';
 import { createTask } from '../support/tasks.js';
+import { startTestApp, TestApp } from '../support/test-app.js';
+import { withAdminClient } from '../support/test-database.js';
 import { bearer, tokenFor } from '../support/tokens.js';
 
 const greedy = bearer(tokenFor({ tenant: 'greedy', sub: 'alice' }));
@@ -24,7 +24,11 @@ describe("a tenant's share of the database pool", () => {
       await admin.query('begin');
       await admin.query('select id from tasks where id = $1 for update', [task.id]);
       const held = Array.from({ length: count }, () =>
-        request(testApp.server).patch(`/api/tasks/${task.id}`).set(greedy).send({ prompt: 'waits for the lock' }).then((response) => response),
+        request(testApp.server)
+          .patch(`/api/tasks/${task.id}`)
+          .set(greedy)
+          .send({ prompt: 'waits for the lock' })
+          .then((response) => response),
       );
       await waitFor(async () => (await lockWaiters(admin, testApp.database.name)).length === count);
       try {
@@ -58,7 +62,10 @@ describe("a tenant's share of the database pool", () => {
       // A lineage walk reads task_dependencies: a lock on the table keeps it waiting inside its transaction.
       await admin.query('begin');
       await admin.query('lock table task_dependencies in access exclusive mode');
-      const walking = request(testApp.server).get(`/api/tasks/${task.id}/lineage`).set(greedy).then((response) => response);
+      const walking = request(testApp.server)
+        .get(`/api/tasks/${task.id}/lineage`)
+        .set(greedy)
+        .then((response) => response);
       await waitFor(async () => (await lockWaiters(admin, testApp.database.name)).length === 1);
       const second = await request(testApp.server).get(`/api/tasks/${task.id}/lineage`).set(greedy);
       expect(second.status).toBe(429);
@@ -69,10 +76,13 @@ describe("a tenant's share of the database pool", () => {
     }, testApp.database.name);
   });
 
-  it('admits a waiting request as soon as one of the tenant\'s slots frees', async () => {
+  it("admits a waiting request as soon as one of the tenant's slots frees", async () => {
     let queued: Promise<request.Response> | undefined;
     await whileGreedyHoldsConnections(SHARE, async () => {
-      queued = request(testApp.server).get('/api/tasks').set(greedy).then((response) => response);
+      queued = request(testApp.server)
+        .get('/api/tasks')
+        .set(greedy)
+        .then((response) => response);
       await new Promise((resolve) => setTimeout(resolve, 100));
     });
     expect((await queued!).status).toBe(200);

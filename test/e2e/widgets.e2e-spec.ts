@@ -10,7 +10,8 @@ describe('widgets', () => {
   const admin = bearer(tokenFor({ tenant: 'widgets', sub: 'ada', roles: ['admin'] }));
   const api = () => request(testApp.server);
   const valid = { type: 'bar_chart', title: 'Valid', query: SALES_QUERY, position: { x: 0, y: 0, w: 4, h: 2 } };
-  const version = async (dashboardId: string) => (await api().get(`/api/dashboards/${dashboardId}`).set(alice).expect(200)).body.version as number;
+  const version = async (dashboardId: string) =>
+    (await api().get(`/api/dashboards/${dashboardId}`).set(alice).expect(200)).body.version as number;
 
   beforeAll(async () => {
     testApp = await startTestApp();
@@ -24,7 +25,13 @@ describe('widgets', () => {
         .post(`/api/dashboards/${dashboard.id}/widgets`)
         .set(alice)
         .set('If-Match', '"1"')
-        .send({ type: 'line_chart', title: 'Trend', query: SALES_QUERY, position: { x: 2, y: 1, w: 10, h: 3 }, config: { colors: ['#f00'] } })
+        .send({
+          type: 'line_chart',
+          title: 'Trend',
+          query: SALES_QUERY,
+          position: { x: 2, y: 1, w: 10, h: 3 },
+          config: { colors: ['#f00'] },
+        })
         .expect(201);
       expect(created.headers.location).toBe(`/api/widgets/${created.body.id}`);
       expect(created.headers.etag).toBe('"2"');
@@ -43,14 +50,32 @@ describe('widgets', () => {
       expect(read.headers.etag).toBe('"2"');
       expect(read.body).toEqual(created.body);
 
-      const updated = await api().patch(`/api/widgets/${created.body.id}`).set(alice).set('If-Match', '"2"').send({ title: 'Trend (paid)', position: { x: 0, y: 0, w: 12, h: 2 } }).expect(200);
-      expect(updated.body).toMatchObject({ title: 'Trend (paid)', position: { x: 0, y: 0, w: 12, h: 2 }, query: SALES_QUERY, dashboardVersion: 3 });
-      const toText = await api().patch(`/api/widgets/${created.body.id}`).set(alice).send({ type: 'text', config: { markdown: '# Hi' } }).expect(200);
+      const updated = await api()
+        .patch(`/api/widgets/${created.body.id}`)
+        .set(alice)
+        .set('If-Match', '"2"')
+        .send({ title: 'Trend (paid)', position: { x: 0, y: 0, w: 12, h: 2 } })
+        .expect(200);
+      expect(updated.body).toMatchObject({
+        title: 'Trend (paid)',
+        position: { x: 0, y: 0, w: 12, h: 2 },
+        query: SALES_QUERY,
+        dashboardVersion: 3,
+      });
+      const toText = await api()
+        .patch(`/api/widgets/${created.body.id}`)
+        .set(alice)
+        .send({ type: 'text', config: { markdown: '# Hi' } })
+        .expect(200);
       expect(toText.body).toMatchObject({ type: 'text', query: null, dashboardVersion: 4 });
       // A text widget turned into a chart without a query is a draft until its query comes.
       const draft = await api().patch(`/api/widgets/${created.body.id}`).set(alice).send({ type: 'metric' }).expect(200);
       expect(draft.body).toMatchObject({ type: 'metric', query: null, draft: true, dashboardVersion: 5 });
-      const built = await api().patch(`/api/widgets/${created.body.id}`).set(alice).send({ type: 'metric', query: SALES_QUERY }).expect(200);
+      const built = await api()
+        .patch(`/api/widgets/${created.body.id}`)
+        .set(alice)
+        .send({ type: 'metric', query: SALES_QUERY })
+        .expect(200);
       expect(built.body).toMatchObject({ draft: false, dashboardVersion: 6 });
 
       await api().delete(`/api/widgets/${created.body.id}`).set(alice).set('If-Match', '"1"').expect(412);
@@ -67,7 +92,11 @@ describe('widgets', () => {
       await api().get(`/api/widgets/${widget.id}`).set(viewer).expect(200);
       await api().patch(`/api/widgets/${widget.id}`).set(viewer).send({ title: 'mine' }).expect(403);
       await api().delete(`/api/widgets/${widget.id}`).set(viewer).expect(403);
-      await api().patch(`/api/dashboards/${dashboard.id}/layout`).set(viewer).send([{ widgetId: widget.id, position: { x: 1, y: 1, w: 1, h: 1 } }]).expect(403);
+      await api()
+        .patch(`/api/dashboards/${dashboard.id}/layout`)
+        .set(viewer)
+        .send([{ widgetId: widget.id, position: { x: 1, y: 1, w: 1, h: 1 } }])
+        .expect(403);
       await api().patch(`/api/widgets/${widget.id}`).set(admin).send({ title: 'by admin' }).expect(200);
       const hidden = await createDashboard(testApp, alice);
       const hiddenWidget = await createWidget(testApp, alice, hidden.id);
@@ -81,7 +110,12 @@ describe('widgets', () => {
       await api().patch(`/api/dashboards/${dashboard.id}`).set(alice).send({ description: 'moved on' }).expect(200);
       const stale = await api().patch(`/api/widgets/${widget.id}`).set(alice).send({ title: 'stale', version: 2 }).expect(412);
       expect(stale.body.currentVersion).toBe(3);
-      await api().post(`/api/dashboards/${dashboard.id}/widgets`).set(alice).set('If-Match', '"2"').send({ type: 'text', title: 't', position: { x: 0, y: 0, w: 1, h: 1 } }).expect(412);
+      await api()
+        .post(`/api/dashboards/${dashboard.id}/widgets`)
+        .set(alice)
+        .set('If-Match', '"2"')
+        .send({ type: 'text', title: 't', position: { x: 0, y: 0, w: 1, h: 1 } })
+        .expect(412);
       const read = await api().get(`/api/dashboards/${dashboard.id}`).set(alice).expect(200);
       expect(read.body).toMatchObject({ version: 3, widgets: [{ title: 'Sales by region' }] });
     });
@@ -102,14 +136,38 @@ describe('widgets', () => {
       ['a query without columns', { query: { ...SALES_QUERY, columns: [] } }, 'query.columns'],
       ['an unknown query key', { query: { ...SALES_QUERY, sql: 'drop table x' } }, 'query.sql'],
       ['an unknown table key', { query: { ...SALES_QUERY, tables: [{ table: 'orders', join: 'x' }] } }, 'query.tables.0.join'],
-      ['a table name that is not an identifier', { query: { ...SALES_QUERY, tables: [{ table: 'orders; drop', alias: 'o' }] } }, 'query.tables.0.table'],
-      ['an unknown aggregation', { query: { ...SALES_QUERY, columns: [{ table: 'o', column: 'amount', aggregation: 'median' }] } }, 'query.columns.0.aggregation'],
+      [
+        'a table name that is not an identifier',
+        { query: { ...SALES_QUERY, tables: [{ table: 'orders; drop', alias: 'o' }] } },
+        'query.tables.0.table',
+      ],
+      [
+        'an unknown aggregation',
+        { query: { ...SALES_QUERY, columns: [{ table: 'o', column: 'amount', aggregation: 'median' }] } },
+        'query.columns.0.aggregation',
+      ],
       ['a column of an unknown table', { query: { ...SALES_QUERY, columns: [{ table: 'x', column: 'amount' }] } }, 'query.columns.0.table'],
       ['* without count', { query: { ...SALES_QUERY, columns: [{ table: 'o', column: '*' }] } }, 'query.columns.0.column'],
-      ['an unknown operator', { query: { ...SALES_QUERY, filters: [{ table: 'o', column: 'a', operator: 'regex', value: 'x' }] } }, 'query.filters.0.operator'],
-      ['in without a list', { query: { ...SALES_QUERY, filters: [{ table: 'o', column: 'a', operator: 'in', value: 'x' }] } }, 'query.filters.0.value'],
-      ['between with one bound', { query: { ...SALES_QUERY, filters: [{ table: 'o', column: 'a', operator: 'between', value: [1] }] } }, 'query.filters.0.value'],
-      ['eq with an object', { query: { ...SALES_QUERY, filters: [{ table: 'o', column: 'a', operator: 'eq', value: { x: 1 } }] } }, 'query.filters.0.value'],
+      [
+        'an unknown operator',
+        { query: { ...SALES_QUERY, filters: [{ table: 'o', column: 'a', operator: 'regex', value: 'x' }] } },
+        'query.filters.0.operator',
+      ],
+      [
+        'in without a list',
+        { query: { ...SALES_QUERY, filters: [{ table: 'o', column: 'a', operator: 'in', value: 'x' }] } },
+        'query.filters.0.value',
+      ],
+      [
+        'between with one bound',
+        { query: { ...SALES_QUERY, filters: [{ table: 'o', column: 'a', operator: 'between', value: [1] }] } },
+        'query.filters.0.value',
+      ],
+      [
+        'eq with an object',
+        { query: { ...SALES_QUERY, filters: [{ table: 'o', column: 'a', operator: 'eq', value: { x: 1 } }] } },
+        'query.filters.0.value',
+      ],
       ['a bad direction', { query: { ...SALES_QUERY, orderBy: [{ column: 'total', direction: 'up' }] } }, 'query.orderBy.0.direction'],
       ['a zero limit', { query: { ...SALES_QUERY, limit: 0 } }, 'query.limit'],
       ['a query that is a string', { query: 'select 1' }, 'query'],
@@ -126,13 +184,21 @@ describe('widgets', () => {
       ['an unknown savedQueryId', { savedQueryId: '0190a5a0-0000-7000-8000-000000000000' }, 'savedQueryId'],
       ['a dashboardId in the body', { dashboardId: '0190a5a0-0000-7000-8000-000000000000' }, 'dashboardId'],
     ])('refuses %s with a 400 naming the field, and changes nothing', async (_case, body, field) => {
-      const response = await api().post(`/api/dashboards/${dashboardId}/widgets`).set(alice).send({ ...valid, ...body }).expect(400);
+      const response = await api()
+        .post(`/api/dashboards/${dashboardId}/widgets`)
+        .set(alice)
+        .send({ ...valid, ...body })
+        .expect(400);
       expect(errorFields(response.body)).toContain(field);
       expect(await version(dashboardId)).toBe(1);
     });
 
     it('refuses a widget config over 64 KiB with 413', async () => {
-      const response = await api().post(`/api/dashboards/${dashboardId}/widgets`).set(alice).send({ ...valid, config: { blob: 'x'.repeat(70_000) } }).expect(413);
+      const response = await api()
+        .post(`/api/dashboards/${dashboardId}/widgets`)
+        .set(alice)
+        .send({ ...valid, config: { blob: 'x'.repeat(70_000) } })
+        .expect(413);
       expect(response.body.detail).toMatch(/config is \d+ bytes/);
     });
 
@@ -146,14 +212,22 @@ describe('widgets', () => {
         { table: 'orders', column: 'a', operator: 'like', value: 'A%' },
         { table: 'o', column: 'a', operator: 'gte', value: 3.5 },
       ];
-      const widget = await createWidget(testApp, alice, board.id, { type: 'scatter_chart', query: { ...SALES_QUERY, filters, columns: [{ table: 'o', column: '*', aggregation: 'count' }] } });
+      const widget = await createWidget(testApp, alice, board.id, {
+        type: 'scatter_chart',
+        query: { ...SALES_QUERY, filters, columns: [{ table: 'o', column: '*', aggregation: 'count' }] },
+      });
       expect(widget.query).toMatchObject({ filters });
     });
 
     it('caps a dashboard at 100 widgets', async () => {
       const board = await createDashboard(testApp, alice);
-      for (let i = 0; i < 100; i++) await createWidget(testApp, alice, board.id, { type: 'text', query: null, position: { x: 0, y: i, w: 1, h: 1 } });
-      const refused = await api().post(`/api/dashboards/${board.id}/widgets`).set(alice).send({ ...valid }).expect(409);
+      for (let i = 0; i < 100; i++)
+        await createWidget(testApp, alice, board.id, { type: 'text', query: null, position: { x: 0, y: i, w: 1, h: 1 } });
+      const refused = await api()
+        .post(`/api/dashboards/${board.id}/widgets`)
+        .set(alice)
+        .send({ ...valid })
+        .expect(409);
       expect(refused.body.detail).toMatch(/at most 100 widgets/);
     }, 60_000);
   });
@@ -161,17 +235,30 @@ describe('widgets', () => {
   describe('saved query references', () => {
     it('references a saved query of the tenant, never another tenant’s; one in use cannot be deleted', async () => {
       const savedQuery = (await api().post('/api/saved-queries').set(alice).send({ name: 'Sales', query: SALES_QUERY }).expect(201)).body;
-      const foreign = (await api().post('/api/saved-queries').set(bearer(tokenFor({ tenant: 'other-widgets', sub: 'x' }))).send({ name: 'Sales', query: SALES_QUERY }).expect(201)).body;
+      const foreign = (
+        await api()
+          .post('/api/saved-queries')
+          .set(bearer(tokenFor({ tenant: 'other-widgets', sub: 'x' })))
+          .send({ name: 'Sales', query: SALES_QUERY })
+          .expect(201)
+      ).body;
       const dashboard = await createDashboard(testApp, alice);
       const widget = await createWidget(testApp, alice, dashboard.id, { savedQueryId: savedQuery.id });
       expect(widget.savedQueryId).toBe(savedQuery.id);
-      const refused = await api().post(`/api/dashboards/${dashboard.id}/widgets`).set(alice).send({ ...valid, savedQueryId: foreign.id }).expect(400);
+      const refused = await api()
+        .post(`/api/dashboards/${dashboard.id}/widgets`)
+        .set(alice)
+        .send({ ...valid, savedQueryId: foreign.id })
+        .expect(400);
       expect(refused.body.errors).toEqual([{ field: 'savedQueryId', messages: ['not a saved query of this tenant'] }]);
       const inUse = await api().delete(`/api/saved-queries/${savedQuery.id}`).set(alice).expect(409);
       expect(inUse.body.detail).toMatch(/Widgets still use this saved query/);
       await api().patch(`/api/widgets/${widget.id}`).set(alice).send({ savedQueryId: null }).expect(200);
       await api().delete(`/api/saved-queries/${savedQuery.id}`).set(alice).expect(204);
-      expect((await api().get(`/api/widgets/${widget.id}`).set(alice).expect(200)).body).toMatchObject({ savedQueryId: null, query: SALES_QUERY });
+      expect((await api().get(`/api/widgets/${widget.id}`).set(alice).expect(200)).body).toMatchObject({
+        savedQueryId: null,
+        query: SALES_QUERY,
+      });
     });
 
     it('caps what all of a dashboard’s widgets hold (each change copies it into the history)', async () => {
@@ -180,7 +267,11 @@ describe('widgets', () => {
       for (let index = 0; index < 16; index++) {
         await createWidget(testApp, alice, dashboard.id, { config: bulky });
       }
-      const refused = await api().post(`/api/dashboards/${dashboard.id}/widgets`).set(alice).send({ ...valid, config: bulky }).expect(413);
+      const refused = await api()
+        .post(`/api/dashboards/${dashboard.id}/widgets`)
+        .set(alice)
+        .send({ ...valid, config: bulky })
+        .expect(413);
       expect(refused.body.detail).toMatch(/at most 1024 KiB/);
       expect((await api().get(`/api/dashboards/${dashboard.id}`).set(alice).expect(200)).body.widgets).toHaveLength(16);
     });
@@ -206,7 +297,12 @@ describe('widgets', () => {
         ['b', { x: 0, y: 0, w: 12, h: 2 }],
         ['a', { x: 0, y: 2, w: 12, h: 2 }],
       ]);
-      await api().patch(`/api/dashboards/${dashboard.id}/layout`).set(alice).set('If-Match', '"3"').send([{ widgetId: a.id, position: { x: 0, y: 9, w: 1, h: 1 } }]).expect(412);
+      await api()
+        .patch(`/api/dashboards/${dashboard.id}/layout`)
+        .set(alice)
+        .set('If-Match', '"3"')
+        .send([{ widgetId: a.id, position: { x: 0, y: 9, w: 1, h: 1 } }])
+        .expect(412);
       const v3 = await api().get(`/api/dashboards/${dashboard.id}/versions/3`).set(alice).expect(200);
       expect(v3.body.dashboard.widgets.map((widget: { title: string }) => widget.title)).toEqual(['a', 'b']);
     });
@@ -234,12 +330,19 @@ describe('widgets', () => {
         [Array.from({ length: 101 }, () => good), 400],
       ];
       for (const [body, status] of cases) {
-        const response = await api().patch(`/api/dashboards/${dashboard.id}/layout`).set(alice).send(body as object);
+        const response = await api()
+          .patch(`/api/dashboards/${dashboard.id}/layout`)
+          .set(alice)
+          .send(body as object);
         expect([JSON.stringify(body).slice(0, 80), response.status]).toEqual([JSON.stringify(body).slice(0, 80), status]);
       }
       const read = await api().get(`/api/dashboards/${dashboard.id}`).set(alice).expect(200);
       expect(read.body).toMatchObject({ version: 2, widgets: [{ id: a.id, position: { x: 0, y: 0, w: 6, h: 2 } }] });
-      const errors = await api().patch(`/api/dashboards/${dashboard.id}/layout`).set(alice).send([good, { widgetId: a.id, position: { x: 0, y: 0, w: 1, h: 'x' } }]).expect(400);
+      const errors = await api()
+        .patch(`/api/dashboards/${dashboard.id}/layout`)
+        .set(alice)
+        .send([good, { widgetId: a.id, position: { x: 0, y: 0, w: 1, h: 'x' } }])
+        .expect(400);
       expect(errorFields(errors.body)).toEqual(['1.position.h']);
     });
 
@@ -247,7 +350,13 @@ describe('widgets', () => {
       const dashboard = await createDashboard(testApp, alice);
       const a = await createWidget(testApp, alice, dashboard.id);
       const responses = await Promise.all(
-        [1, 2].map((y) => api().patch(`/api/dashboards/${dashboard.id}/layout`).set(alice).set('If-Match', '"2"').send([{ widgetId: a.id, position: { x: 0, y, w: 1, h: 1 } }])),
+        [1, 2].map((y) =>
+          api()
+            .patch(`/api/dashboards/${dashboard.id}/layout`)
+            .set(alice)
+            .set('If-Match', '"2"')
+            .send([{ widgetId: a.id, position: { x: 0, y, w: 1, h: 1 } }]),
+        ),
       );
       expect(responses.map((response) => response.status).sort()).toEqual([200, 412]);
       expect(await version(dashboard.id)).toBe(3);
@@ -259,9 +368,17 @@ describe('widgets', () => {
 
     it.each(types)('saves a %s without a query (absent or null) as a draft, marked in every read', async (type) => {
       const board = await createDashboard(testApp, alice, { allowedViewers: ['vic'] });
-      const absent = await api().post(`/api/dashboards/${board.id}/widgets`).set(alice).send({ type, title: 'WIP', position: { x: 0, y: 0, w: 4, h: 2 } }).expect(201);
+      const absent = await api()
+        .post(`/api/dashboards/${board.id}/widgets`)
+        .set(alice)
+        .send({ type, title: 'WIP', position: { x: 0, y: 0, w: 4, h: 2 } })
+        .expect(201);
       expect(absent.body).toMatchObject({ type, query: null, draft: true });
-      const nulled = await api().post(`/api/dashboards/${board.id}/widgets`).set(alice).send({ type, title: 'WIP 2', query: null, position: { x: 4, y: 0, w: 4, h: 2 } }).expect(201);
+      const nulled = await api()
+        .post(`/api/dashboards/${board.id}/widgets`)
+        .set(alice)
+        .send({ type, title: 'WIP 2', query: null, position: { x: 4, y: 0, w: 4, h: 2 } })
+        .expect(201);
       expect(nulled.body).toMatchObject({ query: null, draft: true });
       expect((await api().get(`/api/widgets/${absent.body.id}`).set(viewer).expect(200)).body).toMatchObject({ draft: true });
       const read = await api().get(`/api/dashboards/${board.id}`).set(viewer).expect(200);
@@ -279,7 +396,11 @@ describe('widgets', () => {
       const text = await createWidget(testApp, alice, board.id, { type: 'text', query: null, position: { x: 6, y: 0, w: 6, h: 2 } });
       expect(text).toMatchObject({ draft: false });
       // A draft's query is still checked in full when it comes.
-      const bad = await api().patch(`/api/widgets/${widget.id}`).set(alice).send({ query: { ...SALES_QUERY, columns: [] } }).expect(400);
+      const bad = await api()
+        .patch(`/api/widgets/${widget.id}`)
+        .set(alice)
+        .send({ query: { ...SALES_QUERY, columns: [] } })
+        .expect(400);
       expect(errorFields(bad.body)).toContain('query.columns');
     });
 
@@ -308,7 +429,11 @@ describe('widgets', () => {
       const aggregations = (query: { columns: { aggregation?: string }[] }) => query.columns.map((column) => column.aggregation ?? 'none');
       expect(aggregations(created.query as never)).toEqual(stored);
       expect(aggregations((await api().get(`/api/dashboards/${board.id}`).set(alice)).body.widgets[0].query)).toEqual(stored);
-      const patched = await api().patch(`/api/widgets/${created.id}`).set(alice).send({ query: { ...SALES_QUERY, columns: [{ table: 'o', column: 'amount', aggregation: 'Max' }] } }).expect(200);
+      const patched = await api()
+        .patch(`/api/widgets/${created.id}`)
+        .set(alice)
+        .send({ query: { ...SALES_QUERY, columns: [{ table: 'o', column: 'amount', aggregation: 'Max' }] } })
+        .expect(200);
       expect(patched.body.query.columns[0].aggregation).toBe('max');
     });
 

@@ -1,12 +1,18 @@
-import { newPrincipal, startTestContext, type TestContext } from '../support/test-context.js';
 import { AssetRepository } from '../../src/modules/assets/asset.repository.js';
-import { AssetDependencyRepository } from '../../src/modules/assets/asset-dependency.repository.js';
 import type { AssetContent } from '../../src/modules/assets/asset-content.js';
-import { DEPENDENCY_TYPES } from '../../src/modules/assets/asset-type.js';
+import { AssetDependencyRepository } from '../../src/modules/assets/asset-dependency.repository.js';
 import type { LineageRequest } from '../../src/modules/assets/asset-graph.js';
+import { DEPENDENCY_TYPES } from '../../src/modules/assets/asset-type.js';
+import { newPrincipal, startTestContext, type TestContext } from '../support/test-context.js';
 
 const content = (name: string, extra: Partial<AssetContent> = {}): AssetContent => ({
-  name, description: null, assetType: 'table', owner: null, tags: [], metadata: null, ...extra,
+  name,
+  description: null,
+  assetType: 'table',
+  owner: null,
+  tags: [],
+  metadata: null,
+  ...extra,
 });
 const ALL: LineageRequest = { direction: 'both', maxDepth: 20, maxNodes: 1_000, types: DEPENDENCY_TYPES };
 
@@ -28,7 +34,9 @@ describe('asset repositories (cloned database, no HTTP)', () => {
   describe('list and count', () => {
     beforeAll(async () => {
       await asTenant(async () => {
-        await assets.add(content('sales.orders', { owner: 'finance', tags: ['sales', 'null', ' spaced '], description: 'One row per order' }));
+        await assets.add(
+          content('sales.orders', { owner: 'finance', tags: ['sales', 'null', ' spaced '], description: 'One row per order' }),
+        );
         await assets.add(content('sales.refunds', { owner: 'finance', tags: ['sales'] }));
         await assets.add(content('ml.churn', { assetType: 'model', owner: 'ml', metadata: { framework: 'xgboost' } }));
         await assets.add(content('100%_done', { assetType: 'metric' }));
@@ -36,7 +44,8 @@ describe('asset repositories (cloned database, no HTTP)', () => {
       await t.inTenant(other, () => assets.add(content('sales.orders', { owner: 'finance', tags: ['sales'] })));
     });
 
-    const names = (filters: object, limit = 50) => asTenant(async () => (await assets.page(filters, { limit })).items.map((asset) => asset.name));
+    const names = (filters: object, limit = 50) =>
+      asTenant(async () => (await assets.page(filters, { limit })).items.map((asset) => asset.name));
 
     it('lists newest first, filtered by type, owner, tag and text, and counts exactly the same', async () => {
       const cases: [object, string[]][] = [
@@ -146,7 +155,11 @@ describe('asset repositories (cloned database, no HTTP)', () => {
 
     it('pages an asset’s edges by direction and type', async () => {
       const page = (direction: 'upstream' | 'downstream' | 'both', type?: 'data' | 'metadata') =>
-        inGraph(async () => (await edges.page(ids.clean, direction, type, { limit: 10 })).items.map((edge) => `${name(edge.upstreamId)}→${name(edge.downstreamId)}`).sort());
+        inGraph(async () =>
+          (await edges.page(ids.clean, direction, type, { limit: 10 })).items
+            .map((edge) => `${name(edge.upstreamId)}→${name(edge.downstreamId)}`)
+            .sort(),
+        );
       expect(await page('upstream')).toEqual(['model→clean', 'raw→clean']);
       expect(await page('upstream', 'metadata')).toEqual(['model→clean']);
       expect(await page('downstream')).toEqual(['clean→features', 'clean→report']);
@@ -155,7 +168,9 @@ describe('asset repositories (cloned database, no HTTP)', () => {
 
     it('replaces the edges a workflow derives, leaving declared ones alone', async () => {
       // No workflow row exists in this tier's fixture: the foreign key refuses an unknown workflow.
-      await expect(inGraph(() => edges.replaceDerived('00000000-0000-7000-8000-0000000000ff', [ids.raw], [ids.report]))).rejects.toThrow(/foreign key/);
+      await expect(inGraph(() => edges.replaceDerived('00000000-0000-7000-8000-0000000000ff', [ids.raw], [ids.report]))).rejects.toThrow(
+        /foreign key/,
+      );
     });
   });
 });

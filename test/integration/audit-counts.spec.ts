@@ -3,8 +3,8 @@ import { AuditEntryRepository } from '../../src/modules/audit/audit-entry.reposi
 import type { AuditFilterQuery } from '../../src/modules/audit/dto/list-audit-logs.query.js';
 import type { Principal } from '../../src/platform/auth/principal.js';
 import { captureStatements } from '../support/statement-capture.js';
-import { withOwnerClient } from '../support/test-database.js';
 import { newPrincipal, startTestContext, type TestContext } from '../support/test-context.js';
+import { withOwnerClient } from '../support/test-database.js';
 
 let t: TestContext;
 let entries: AuditEntryRepository;
@@ -28,7 +28,9 @@ async function planOf(principal: Principal, work: () => Promise<unknown>): Promi
     await client.query("select set_config('app.tenant_id', $1, true)", [principal.tenantId]);
     const plans: string[] = [];
     for (const { text, values } of statements) {
-      plans.push((await client.query(`explain (costs off) ${text}`, values)).rows.map((row: Record<string, string>) => row['QUERY PLAN']).join('\n'));
+      plans.push(
+        (await client.query(`explain (costs off) ${text}`, values)).rows.map((row: Record<string, string>) => row['QUERY PLAN']).join('\n'),
+      );
     }
     await client.query('rollback');
     return plans.join('\n\n');

@@ -4,8 +4,8 @@ import { AuditRetentionRepository } from '../../src/modules/audit/audit-retentio
 import type { AuditFilterQuery } from '../../src/modules/audit/dto/list-audit-logs.query.js';
 import type { Principal } from '../../src/platform/auth/principal.js';
 import { TenantScope } from '../../src/platform/tenancy/tenant-scope.js';
-import { withOwnerClient } from '../support/test-database.js';
 import { newPrincipal, startTestContext, type TestContext } from '../support/test-context.js';
+import { withOwnerClient } from '../support/test-database.js';
 
 let t: TestContext;
 let entries: AuditEntryRepository;
@@ -41,7 +41,13 @@ async function allEntries(principal: Principal, filters: AuditFilterQuery = {}, 
 describe('AuditEntryRepository', () => {
   it('adds an event that the database seals with actor, origin, time and chain link', async () => {
     const actor = newPrincipal(['admin']);
-    await t.get(TenantScope).run(actor, () => entries.add(event('access.denied', { path: '/api/x' })), { requestId: 'req-1', ipAddress: '203.0.113.9', userAgent: 'spec' });
+    await t
+      .get(TenantScope)
+      .run(actor, () => entries.add(event('access.denied', { path: '/api/x' })), {
+        requestId: 'req-1',
+        ipAddress: '203.0.113.9',
+        userAgent: 'spec',
+      });
     const [entry] = await allEntries(actor);
     expect(entry).toMatchObject({
       tenantId: actor.tenantId,
@@ -70,7 +76,9 @@ describe('AuditEntryRepository', () => {
 
     beforeAll(async () => {
       for (const [index, action] of actions.entries()) {
-        await t.get(TenantScope).run(index % 2 ? other : admin, () => entries.add(event(action, { index })), { requestId: `req-${index}`, ipAddress: '::1' });
+        await t
+          .get(TenantScope)
+          .run(index % 2 ? other : admin, () => entries.add(event(action, { index })), { requestId: `req-${index}`, ipAddress: '::1' });
       }
       await t.inTenant(newPrincipal(), () => entries.add(event('task.create')));
     });
@@ -97,7 +105,11 @@ describe('AuditEntryRepository', () => {
 
     it('filters by actor and by time range (from inclusive, to exclusive)', async () => {
       const whole = (await allEntries(admin)).reverse();
-      expect(actionsOf(await allEntries(admin, { actorId: other.actorId }))).toEqual(['pattern.create', 'dashboard.update', 'task.transition']);
+      expect(actionsOf(await allEntries(admin, { actorId: other.actorId }))).toEqual([
+        'pattern.create',
+        'dashboard.update',
+        'task.transition',
+      ]);
       const from = new Date(whole[1].createdAt);
       const to = new Date(whole[4].createdAt);
       const inRange = await allEntries(admin, { from, to });
@@ -117,7 +129,10 @@ describe('AuditEntryRepository', () => {
       expect(await t.inTenant(admin, () => entries.checkChains({}))).toEqual({ checked: actions.length, broken: null });
       const oldestFirst = (await allEntries(admin)).reverse();
       const checkedFrom = await t.inTenant(admin, () => entries.checkChains({ from: new Date(oldestFirst[3].createdAt) }));
-      expect(checkedFrom).toEqual({ checked: oldestFirst.filter((entry) => entry.createdAt >= oldestFirst[3].createdAt).length, broken: null });
+      expect(checkedFrom).toEqual({
+        checked: oldestFirst.filter((entry) => entry.createdAt >= oldestFirst[3].createdAt).length,
+        broken: null,
+      });
       expect(await t.inTenant(newPrincipal(), () => entries.checkChains({}))).toEqual({ checked: 0, broken: null });
     });
 
@@ -129,13 +144,16 @@ describe('AuditEntryRepository', () => {
         await owner.query(`update audit_entries set details = '{"forged": true}' where id = $1`, [newest.id]);
         await owner.query('alter table audit_entries enable trigger audit_entries_immutable');
       });
-      expect(await t.inTenant(admin, () => entries.checkChains({}))).toEqual({ checked: actions.length, broken: { id: newest.id, problem: 'altered' } });
+      expect(await t.inTenant(admin, () => entries.checkChains({}))).toEqual({
+        checked: actions.length,
+        broken: { id: newest.id, problem: 'altered' },
+      });
     });
   });
 });
 
 describe('AuditRetentionRepository', () => {
-  it('deletes a tenant\'s entries before the cutoff and leaves a checkpoint the chains still verify from', async () => {
+  it("deletes a tenant's entries before the cutoff and leaves a checkpoint the chains still verify from", async () => {
     const retention = t.get(AuditRetentionRepository);
     const admin = newPrincipal(['admin']);
     const neighbour = newPrincipal();

@@ -22,17 +22,34 @@ describe('dashboard lists and reads at the repository (cloned database, no HTTP)
     contentsOf = (dashboard) => service.contentsOf(dashboard);
     await t.inTenant(owner, async () => {
       for (const name of ['beta', 'Alpha', 'gamma', 'ALPHA two']) ids[name] = (await dashboards.add({ name, ownerId: owner.actorId })).id;
-      for (const y of [0, 1, 2]) await widgets.add({ dashboardId: ids.gamma, type: 'text', title: `Note ${y}`, query: null, savedQueryId: null, config: {}, x: 0, y, w: 1, h: 1 });
+      for (const y of [0, 1, 2])
+        await widgets.add({
+          dashboardId: ids.gamma,
+          type: 'text',
+          title: `Note ${y}`,
+          query: null,
+          savedQueryId: null,
+          config: {},
+          x: 0,
+          y,
+          w: 1,
+          h: 1,
+        });
     });
     await t.inTenant(other, () => dashboards.add({ name: 'aaa other tenant' }));
   });
   afterAll(() => t.close());
 
-  const page = (query: Parameters<DashboardRepository['page']>[1], filters = {}) => t.inTenant(owner, () => dashboards.page(filters, query, countOf));
+  const page = (query: Parameters<DashboardRepository['page']>[1], filters = {}) =>
+    t.inTenant(owner, () => dashboards.page(filters, query, countOf));
 
   it('orders by name case-insensitively, pages without gaps, and counts widgets in the same statement', async () => {
     const first = await page({ limit: 3, sort: 'name' });
-    expect(first.items.map((item) => [item.name, item.widgetCount])).toEqual([['Alpha', 0], ['ALPHA two', 0], ['beta', 0]]);
+    expect(first.items.map((item) => [item.name, item.widgetCount])).toEqual([
+      ['Alpha', 0],
+      ['ALPHA two', 0],
+      ['beta', 0],
+    ]);
     const rest = await page({ limit: 3, sort: 'name', cursor: first.nextCursor! });
     expect(rest).toMatchObject({ items: [{ name: 'gamma', widgetCount: 3 }], nextCursor: null });
   });

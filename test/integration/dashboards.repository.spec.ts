@@ -1,15 +1,26 @@
-import { Role } from '../../src/platform/auth/principal.js';
-import type { Principal } from '../../src/platform/auth/principal.js';
 import { type CountOf, DashboardRepository } from '../../src/modules/dashboards/dashboard.repository.js';
-import { DashboardHistoryRepository, type ContentsShape } from '../../src/modules/dashboards/dashboard-history.repository.js';
+import { type ContentsShape, DashboardHistoryRepository } from '../../src/modules/dashboards/dashboard-history.repository.js';
 import { DashboardUserConfigRepository } from '../../src/modules/dashboards/dashboard-user-config.repository.js';
 import { DashboardWidgets, LARGE_WIDGET_MEMBERS } from '../../src/modules/widgets/dashboard-widgets.service.js';
 import { WidgetRepository } from '../../src/modules/widgets/widget.repository.js';
+import type { Principal } from '../../src/platform/auth/principal.js';
+import { Role } from '../../src/platform/auth/principal.js';
 import { newPrincipal, startTestContext, type TestContext } from '../support/test-context.js';
 import { withAdminClient } from '../support/test-database.js';
 
 const DAY = 86_400_000;
-const textWidget = (dashboardId: string, title: string, y = 0) => ({ dashboardId, type: 'text' as const, title, query: null, savedQueryId: null, config: { body: title }, x: 0, y, w: 6, h: 4 });
+const textWidget = (dashboardId: string, title: string, y = 0) => ({
+  dashboardId,
+  type: 'text' as const,
+  title,
+  query: null,
+  savedQueryId: null,
+  config: { body: title },
+  x: 0,
+  y,
+  w: 6,
+  h: 4,
+});
 
 describe('dashboard repositories (cloned database, no HTTP)', () => {
   let t: TestContext;
@@ -75,17 +86,29 @@ describe('dashboard repositories (cloned database, no HTTP)', () => {
       expect(first.items.map((dashboard) => dashboard.name)).toEqual(['Shared 100%_done', 'Public board']);
       const second = await t.inTenant(owner, () => dashboards.page({}, { limit: 2, cursor: first.nextCursor! }, countOf));
       expect(second).toMatchObject({ items: [{ name: 'Private sales' }], nextCursor: null });
-      await expect(t.inTenant(owner, () => dashboards.page({}, { limit: 2, cursor: 'garbage' }, countOf))).rejects.toMatchObject({ status: 400 });
+      await expect(t.inTenant(owner, () => dashboards.page({}, { limit: 2, cursor: 'garbage' }, countOf))).rejects.toMatchObject({
+        status: 400,
+      });
     });
 
     it('returns the fields as the views need them', async () => {
       const [shared] = (await t.inTenant(owner, () => dashboards.page({ nameContains: 'Shared' }, { limit: 1 }, countOf))).items;
-      expect(shared).toMatchObject({ allowedViewers: [' bob ', 'null'], isPublic: false, ownerId: owner.actorId, version: 1, layout: { columns: 12 }, filters: [], projectId: null, widgetCount: 0 });
+      expect(shared).toMatchObject({
+        allowedViewers: [' bob ', 'null'],
+        isPublic: false,
+        ownerId: owner.actorId,
+        version: 1,
+        layout: { columns: 12 },
+        filters: [],
+        projectId: null,
+        widgetCount: 0,
+      });
       expect(new Date(shared.createdAt).getTime()).toBeGreaterThan(Date.now() - DAY);
     });
 
     it('lists the trash since a cutoff, of an owner when given, recently deleted first', async () => {
-      const trash = (since: Date, ownerId?: string) => t.inTenant(owner, async () => (await dashboards.trashPage(since, ownerId, { limit: 10 })).items.map((item) => item.name));
+      const trash = (since: Date, ownerId?: string) =>
+        t.inTenant(owner, async () => (await dashboards.trashPage(since, ownerId, { limit: 10 })).items.map((item) => item.name));
       expect(await trash(new Date(Date.now() - DAY))).toEqual(['Trashed']);
       expect(await trash(new Date(Date.now() - DAY), owner.actorId)).toEqual(['Trashed']);
       expect(await trash(new Date(Date.now() - DAY), 'someone else')).toEqual([]);
@@ -155,8 +178,12 @@ describe('dashboard repositories (cloned database, no HTTP)', () => {
         await dashboards.flush();
       });
     const stored = async () => ({
-      lists: Number((await adminRows<{ n: string }>('select count(*) as n from dashboard_widget_lists where dashboard_id = $1', [id]))[0].n),
-      contents: Number((await adminRows<{ n: string }>('select count(*) as n from dashboard_widget_contents where dashboard_id = $1', [id]))[0].n),
+      lists: Number(
+        (await adminRows<{ n: string }>('select count(*) as n from dashboard_widget_lists where dashboard_id = $1', [id]))[0].n,
+      ),
+      contents: Number(
+        (await adminRows<{ n: string }>('select count(*) as n from dashboard_widget_contents where dashboard_id = $1', [id]))[0].n,
+      ),
     });
 
     beforeAll(async () => {
@@ -168,7 +195,12 @@ describe('dashboard repositories (cloned database, no HTTP)', () => {
 
     it('keeps each version whole, and each distinct widget list and content once', async () => {
       const v3 = await t.inTenant(owner, () => history.kept(id, 3, { admin: false, actorId: owner.actorId }));
-      expect(v3).toMatchObject({ version: 3, savedBy: owner.actorId, replacedBy: owner.actorId, dashboard: { name: 'Versioned', version: 3 } });
+      expect(v3).toMatchObject({
+        version: 3,
+        savedBy: owner.actorId,
+        replacedBy: owner.actorId,
+        dashboard: { name: 'Versioned', version: 3 },
+      });
       expect(v3!.savedAt).toBeInstanceOf(Date);
       expect((v3!.dashboard.widgets as { title: string; config: object }[]).map((widget) => [widget.title, widget.config])).toEqual([
         ['first', { body: 'first' }],
@@ -185,7 +217,9 @@ describe('dashboard repositories (cloned database, no HTTP)', () => {
       const first = await versions(owner, { admin: false, actorId: owner.actorId });
       expect(first.items.map((version) => version.version)).toEqual([3, 2]);
       expect(first.items[0].replacedAt).toBeInstanceOf(Date);
-      expect((await versions(owner, { admin: false, actorId: owner.actorId }, first.nextCursor!)).items.map((version) => version.version)).toEqual([1]);
+      expect(
+        (await versions(owner, { admin: false, actorId: owner.actorId }, first.nextCursor!)).items.map((version) => version.version),
+      ).toEqual([1]);
       expect((await versions(viewer, { admin: false, actorId: 'viewer' })).items).toEqual([]);
       expect((await versions(admin, { admin: true })).items).toHaveLength(2);
       expect((await versions(other, { admin: true })).items).toEqual([]);
@@ -229,9 +263,14 @@ describe('dashboard repositories (cloned database, no HTTP)', () => {
 
       const tablet = { ...alice, sessionId: 'tablet' };
       expect(await t.inTenant(owner, () => configs.of(tablet, false))).toBeNull();
-      expect(await t.inTenant(owner, () => configs.addFirst(tablet, { ...content, theme: null }, 1))).toMatchObject({ sessionId: 'tablet', theme: null });
+      expect(await t.inTenant(owner, () => configs.addFirst(tablet, { ...content, theme: null }, 1))).toMatchObject({
+        sessionId: 'tablet',
+        theme: null,
+      });
       expect(await t.inTenant(owner, () => configs.countHeldSessions(id, 'alice'))).toBe(1);
-      await t.inTenant(owner, () => configs.addFirst({ ...alice, sessionId: 'emptied' }, { chartCustomizations: {}, theme: null, layout: null, filters: [] }, 1));
+      await t.inTenant(owner, () =>
+        configs.addFirst({ ...alice, sessionId: 'emptied' }, { chartCustomizations: {}, theme: null, layout: null, filters: [] }, 1),
+      );
       expect(await t.inTenant(owner, () => configs.countHeldSessions(id, 'alice'))).toBe(1);
       expect(await t.inTenant(owner, () => configs.countHeldSessions(id, 'bob'))).toBe(0);
       expect(await t.inTenant(owner, () => configs.of(alice, false))).toMatchObject({ theme: { name: 'dark' } });

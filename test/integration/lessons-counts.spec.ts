@@ -6,8 +6,8 @@ import { LessonsService } from '../../src/modules/lessons/lessons.service.js';
 import { PatternRepository } from '../../src/modules/lessons/pattern.repository.js';
 import type { Principal } from '../../src/platform/auth/principal.js';
 import { captureStatements } from '../support/statement-capture.js';
-import { withOwnerClient } from '../support/test-database.js';
 import { newPrincipal, startTestContext, type TestContext } from '../support/test-context.js';
+import { withOwnerClient } from '../support/test-database.js';
 
 let t: TestContext;
 let lessons: LessonRepository;
@@ -26,7 +26,17 @@ afterAll(async () => {
 });
 
 function content(overrides: Partial<LessonContent> = {}): LessonContent {
-  return { category: 'testing', title: 'A lesson', summary: 'Something learned', details: null, tags: [], sourceAgent: null, taskId: null, confidence: 0.5, ...overrides };
+  return {
+    category: 'testing',
+    title: 'A lesson',
+    summary: 'Something learned',
+    details: null,
+    tags: [],
+    sourceAgent: null,
+    taskId: null,
+    confidence: 0.5,
+    ...overrides,
+  };
 }
 
 const filters = (overrides: Partial<LessonFiltersQuery> = {}) => ({ tagsMode: 'any', ...overrides }) as LessonFiltersQuery;
@@ -41,7 +51,10 @@ async function plansOf(principal: Principal, work: () => Promise<unknown>): Prom
   await client.connect();
   try {
     await client.query('begin');
-    await client.query("select set_config('app.tenant_id', $1, true), set_config('pg_trgm.word_similarity_threshold', $2, true)", [principal.tenantId, String(TYPO_SIMILARITY)]);
+    await client.query("select set_config('app.tenant_id', $1, true), set_config('pg_trgm.word_similarity_threshold', $2, true)", [
+      principal.tenantId,
+      String(TYPO_SIMILARITY),
+    ]);
     const plans: string[] = [];
     for (const { text, values } of statements) {
       const { rows } = await client.query(`explain (costs off) ${text}`, values);
@@ -60,12 +73,45 @@ describe('LessonRepository counts', () => {
 
   beforeAll(async () => {
     await t.inTenant(owner, async () => {
-      await lessons.add(content({ title: 'Timeout in the payment gateway', summary: 'Retries need a budget.', tags: ['payments'], confidence: 0.6, sourceAgent: 'backend_dev' }));
-      await lessons.add(content({ title: 'Flaky checkout tests', summary: 'Wall time.', details: 'A timeout hid here too.', tags: ['testing'], confidence: 0.9, sourceAgent: 'tester' }));
-      await lessons.add(content({ category: 'review', title: 'Reviewer wants down migrations', summary: 'Down-steps or rejection.', tags: ['review', 'migrations'], confidence: 0.3 }));
+      await lessons.add(
+        content({
+          title: 'Timeout in the payment gateway',
+          summary: 'Retries need a budget.',
+          tags: ['payments'],
+          confidence: 0.6,
+          sourceAgent: 'backend_dev',
+        }),
+      );
+      await lessons.add(
+        content({
+          title: 'Flaky checkout tests',
+          summary: 'Wall time.',
+          details: 'A timeout hid here too.',
+          tags: ['testing'],
+          confidence: 0.9,
+          sourceAgent: 'tester',
+        }),
+      );
+      await lessons.add(
+        content({
+          category: 'review',
+          title: 'Reviewer wants down migrations',
+          summary: 'Down-steps or rejection.',
+          tags: ['review', 'migrations'],
+          confidence: 0.3,
+        }),
+      );
     });
     await t.inTenant(stranger, async () => {
-      await lessons.add(content({ title: 'Timeout elsewhere', summary: 'Not yours.', tags: ['payments', 'review'], confidence: 0.95, sourceAgent: 'tester' }));
+      await lessons.add(
+        content({
+          title: 'Timeout elsewhere',
+          summary: 'Not yours.',
+          tags: ['payments', 'review'],
+          confidence: 0.95,
+          sourceAgent: 'tester',
+        }),
+      );
     });
   });
 
@@ -194,9 +240,21 @@ describe('count plans', () => {
   });
 
   it.each<[string, () => Promise<unknown>, RegExp]>([
-    ['a least confidence', () => lessons.countMatching(filters({ minConfidence: 0.99 })), /Index Only Scan using lessons_tenant_confidence_idx[\s\S]*Index Cond: \(\(tenant_id = .*\) AND \(confidence >= /],
-    ['a pattern type', () => patterns.countMatching({ type: 'type7' }), /Index Only Scan using patterns_identity_key[\s\S]*Index Cond: \(\(tenant_id = .*\) AND \(type = /],
-    ['a pattern type and agent type', () => patterns.countMatching({ type: 'type8', agentType: 'tester' }), /patterns_identity_key[\s\S]*AND \(agent_type = /],
+    [
+      'a least confidence',
+      () => lessons.countMatching(filters({ minConfidence: 0.99 })),
+      /Index Only Scan using lessons_tenant_confidence_idx[\s\S]*Index Cond: \(\(tenant_id = .*\) AND \(confidence >= /,
+    ],
+    [
+      'a pattern type',
+      () => patterns.countMatching({ type: 'type7' }),
+      /Index Only Scan using patterns_identity_key[\s\S]*Index Cond: \(\(tenant_id = .*\) AND \(type = /,
+    ],
+    [
+      'a pattern type and agent type',
+      () => patterns.countMatching({ type: 'type8', agentType: 'tester' }),
+      /patterns_identity_key[\s\S]*AND \(agent_type = /,
+    ],
   ])('reads %s as an index condition', async (_case, work, plan) => {
     const explained = await plansOf(small, work);
     tenantRange(explained, small);
@@ -205,7 +263,11 @@ describe('count plans', () => {
 
   it.each<[string, () => Promise<unknown>, RegExp]>([
     ['a search', () => lessons.countMatching(filters(), new LessonSearch('zeppelin')), /Filter: \(search_vector @@/],
-    ['the typo fallback', () => lessons.countResembling(filters(), new LessonSearch('zepelin')), /Filter: \('zepelin'::text <% search_text\)/],
+    [
+      'the typo fallback',
+      () => lessons.countResembling(filters(), new LessonSearch('zepelin')),
+      /Filter: \('zepelin'::text <% search_text\)/,
+    ],
     ['a tag', () => lessons.countMatching(filters({ tags: ['rare'] })), /Filter: \(tags && /],
     ['a category', () => lessons.countMatching(filters({ category: 'c7' })), /Filter: \(category = /],
     ['a source agent', () => lessons.countMatching(filters({ sourceAgent: 'tester' })), /Filter: \(source_agent = /],

@@ -1,9 +1,9 @@
-import type { Principal } from '../../src/platform/auth/principal.js';
-import type { Page } from '../../src/platform/pagination/page.js';
 import type { ListLessonsQuery } from '../../src/modules/lessons/dto/list-lessons.query.js';
 import { type LessonContent, type LessonOrdering, LessonRepository } from '../../src/modules/lessons/lesson.repository.js';
-import { LessonSearch } from '../../src/modules/lessons/lesson-search.js';
 import type { LessonView } from '../../src/modules/lessons/lesson.view.js';
+import { LessonSearch } from '../../src/modules/lessons/lesson-search.js';
+import type { Principal } from '../../src/platform/auth/principal.js';
+import type { Page } from '../../src/platform/pagination/page.js';
 import { newPrincipal, startTestContext, type TestContext } from '../support/test-context.js';
 
 let t: TestContext;
@@ -19,7 +19,17 @@ afterAll(async () => {
 });
 
 function content(overrides: Partial<LessonContent> = {}): LessonContent {
-  return { category: 'testing', title: 'A lesson', summary: 'Something learned', details: null, tags: [], sourceAgent: null, taskId: null, confidence: 0.5, ...overrides };
+  return {
+    category: 'testing',
+    title: 'A lesson',
+    summary: 'Something learned',
+    details: null,
+    tags: [],
+    sourceAgent: null,
+    taskId: null,
+    confidence: 0.5,
+    ...overrides,
+  };
 }
 
 function query(overrides: Partial<ListLessonsQuery> = {}): ListLessonsQuery {
@@ -29,7 +39,12 @@ function query(overrides: Partial<ListLessonsQuery> = {}): ListLessonsQuery {
 const ids = (page: Page<LessonView>) => page.items.map((lesson) => lesson.id);
 
 /** Every page of a list, `limit` at a time, following the cursors. */
-async function allPages(principal: Principal, read: (query: ListLessonsQuery) => Promise<Page<LessonView>>, filters: Partial<ListLessonsQuery>, limit: number): Promise<string[]> {
+async function allPages(
+  principal: Principal,
+  read: (query: ListLessonsQuery) => Promise<Page<LessonView>>,
+  filters: Partial<ListLessonsQuery>,
+  limit: number,
+): Promise<string[]> {
   const seen: string[] = [];
   let cursor: string | undefined;
   do {
@@ -48,8 +63,18 @@ describe('LessonRepository', () => {
 
     it('adds a lesson with its tags as given, whatever they hold, and reads it back the same', async () => {
       const tags = ['null', 'a,b', '"quoted"', "it's", '{braces}', 'back\\slash'];
-      const added = await t.inTenant(owner, () => lessons.add(content({ tags, details: 'Details', sourceAgent: 'tester', confidence: 0.75 })));
-      expect(added).toMatchObject({ tags, details: 'Details', sourceAgent: 'tester', confidence: 0.75, applicationCount: 0, successRate: null, humanValidated: false });
+      const added = await t.inTenant(owner, () =>
+        lessons.add(content({ tags, details: 'Details', sourceAgent: 'tester', confidence: 0.75 })),
+      );
+      expect(added).toMatchObject({
+        tags,
+        details: 'Details',
+        sourceAgent: 'tester',
+        confidence: 0.75,
+        applicationCount: 0,
+        successRate: null,
+        humanValidated: false,
+      });
       expect(added.createdAt).toBeInstanceOf(Date);
       expect(Math.abs(added.createdAt.getTime() - Date.now())).toBeLessThan(60_000);
       expect(added.updatedAt).toEqual(added.createdAt);
@@ -99,18 +124,51 @@ describe('LessonRepository', () => {
 
     beforeAll(async () => {
       const seeded: [string, Partial<LessonContent>][] = [
-        ['retry', { summary: 'Budget the gateway calls', details: 'Backoff with jitter', tags: ['network', 'payments'], sourceAgent: 'backend_dev', confidence: 0.9 }],
-        ['summaryOnly', { title: 'Sandbox accounts', summary: 'Use a retry budget per sandbox', tags: ['payments'], sourceAgent: 'tester', confidence: 0.4 }],
-        ['detailsOnly', { title: 'Clock skew', summary: 'Freeze the clock in tests', details: 'A retry hid the skew', tags: ['flaky'], confidence: 0.7 }],
-        ['unrelated', { title: 'Index the tenant first', summary: 'Composite indexes lead with tenant_id', category: 'database', tags: ['network'], confidence: 0.2 }],
+        [
+          'retry',
+          {
+            summary: 'Budget the gateway calls',
+            details: 'Backoff with jitter',
+            tags: ['network', 'payments'],
+            sourceAgent: 'backend_dev',
+            confidence: 0.9,
+          },
+        ],
+        [
+          'summaryOnly',
+          {
+            title: 'Sandbox accounts',
+            summary: 'Use a retry budget per sandbox',
+            tags: ['payments'],
+            sourceAgent: 'tester',
+            confidence: 0.4,
+          },
+        ],
+        [
+          'detailsOnly',
+          { title: 'Clock skew', summary: 'Freeze the clock in tests', details: 'A retry hid the skew', tags: ['flaky'], confidence: 0.7 },
+        ],
+        [
+          'unrelated',
+          {
+            title: 'Index the tenant first',
+            summary: 'Composite indexes lead with tenant_id',
+            category: 'database',
+            tags: ['network'],
+            confidence: 0.2,
+          },
+        ],
         ['validated', { title: 'Review migrations twice', summary: 'Locks are taken in order', category: 'database', confidence: 0.6 }],
       ];
       for (const [name, overrides] of seeded) {
-        const lesson = await t.inTenant(reader, () => lessons.add(content({ title: name === 'retry' ? 'Retry the payment gateway' : 'Untitled', ...overrides })));
+        const lesson = await t.inTenant(reader, () =>
+          lessons.add(content({ title: name === 'retry' ? 'Retry the payment gateway' : 'Untitled', ...overrides })),
+        );
         byTitle.set(name, lesson.id);
       }
       await t.inTenant(reader, () => lessons.change(byTitle.get('validated')!, { humanValidated: true }));
-      for (let applied = 0; applied < 3; applied++) await t.inTenant(reader, () => lessons.incrementApplication(byTitle.get('detailsOnly')!, null));
+      for (let applied = 0; applied < 3; applied++)
+        await t.inTenant(reader, () => lessons.incrementApplication(byTitle.get('detailsOnly')!, null));
       // Another tenant's lessons match every search and filter below: none of them may show.
       for (const overrides of seeded.map(([, lesson]) => lesson)) {
         await t.inTenant(neighbour, () => lessons.add(content({ title: 'Retry the payment gateway', ...overrides, confidence: 1 })));
@@ -153,9 +211,17 @@ describe('LessonRepository', () => {
 
     it('combines search and filters, in any ordering', async () => {
       const search = new LessonSearch('retry -sandbox');
-      expect(ids(await t.inTenant(reader, () => lessons.rankedPage(query({ tags: ['payments', 'flaky'] }), search))).map(name)).toEqual(['retry', 'detailsOnly']);
-      expect(ids(await t.inTenant(reader, () => lessons.sortedPage(query({ minConfidence: 0.8 }), 'confidence', search))).map(name)).toEqual(['retry']);
-      expect(ids(await t.inTenant(reader, () => lessons.sortedPage(query(), 'applications', search))).map(name)).toEqual(['detailsOnly', 'retry']);
+      expect(ids(await t.inTenant(reader, () => lessons.rankedPage(query({ tags: ['payments', 'flaky'] }), search))).map(name)).toEqual([
+        'retry',
+        'detailsOnly',
+      ]);
+      expect(
+        ids(await t.inTenant(reader, () => lessons.sortedPage(query({ minConfidence: 0.8 }), 'confidence', search))).map(name),
+      ).toEqual(['retry']);
+      expect(ids(await t.inTenant(reader, () => lessons.sortedPage(query(), 'applications', search))).map(name)).toEqual([
+        'detailsOnly',
+        'retry',
+      ]);
     });
 
     it('finds misspelt words by similarity, still honouring exclusions', async () => {
@@ -165,7 +231,10 @@ describe('LessonRepository', () => {
     });
 
     it('answers an empty page, not an error, when nothing matches', async () => {
-      expect(await t.inTenant(reader, () => lessons.rankedPage(query(), new LessonSearch('kubernetes')))).toEqual({ items: [], nextCursor: null });
+      expect(await t.inTenant(reader, () => lessons.rankedPage(query(), new LessonSearch('kubernetes')))).toEqual({
+        items: [],
+        nextCursor: null,
+      });
       expect(await t.inTenant(newPrincipal(), () => lessons.sortedPage(query(), 'recent'))).toEqual({ items: [], nextCursor: null });
     });
 
@@ -181,7 +250,9 @@ describe('LessonRepository', () => {
 
     it('refuses a cursor of another ordering', async () => {
       const first = await t.inTenant(reader, () => lessons.sortedPage(query({ limit: 1 }), 'confidence'));
-      await expect(t.inTenant(reader, () => lessons.sortedPage(query({ limit: 1, cursor: first.nextCursor! }), 'recent'))).rejects.toMatchObject({ status: 400 });
+      await expect(
+        t.inTenant(reader, () => lessons.sortedPage(query({ limit: 1, cursor: first.nextCursor! }), 'recent')),
+      ).rejects.toMatchObject({ status: 400 });
     });
   });
 });

@@ -23,7 +23,9 @@ describe('PatternRepository', () => {
     const reporter = newPrincipal();
     const results = await Promise.all(
       Array.from({ length: 10 }, (_, index) =>
-        t.inTenant(reporter, () => patterns.countOccurrence({ type: 'race', agentType: 'tester', pattern: index % 2 ? { a: 1, b: [1, 2] } : { b: [1, 2], a: 1 } })),
+        t.inTenant(reporter, () =>
+          patterns.countOccurrence({ type: 'race', agentType: 'tester', pattern: index % 2 ? { a: 1, b: [1, 2] } : { b: [1, 2], a: 1 } }),
+        ),
       ),
     );
     expect(results.filter((result) => result.created)).toHaveLength(1);
@@ -55,16 +57,23 @@ describe('PatternRepository', () => {
     const reader = newPrincipal();
 
     beforeAll(async () => {
-      const reports: [string, number][] = [['rare', 1], ['common', 4], ['middling', 2], ['also-middling', 2]];
+      const reports: [string, number][] = [
+        ['rare', 1],
+        ['common', 4],
+        ['middling', 2],
+        ['also-middling', 2],
+      ];
       for (const [type, times] of reports) {
-        for (let seen = 0; seen < times; seen++) await t.inTenant(reader, () => patterns.countOccurrence({ type, agentType: type === 'common' ? 'reviewer' : null, pattern: {} }));
+        for (let seen = 0; seen < times; seen++)
+          await t.inTenant(reader, () => patterns.countOccurrence({ type, agentType: type === 'common' ? 'reviewer' : null, pattern: {} }));
       }
       await t.inTenant(newPrincipal(), () => patterns.countOccurrence({ type: 'common', agentType: 'reviewer', pattern: {} }));
     });
 
-    const types = async (listed: ListPatternsQuery) => (await t.inTenant(reader, () => patterns.page(listed))).items.map((pattern) => pattern.type);
+    const types = async (listed: ListPatternsQuery) =>
+      (await t.inTenant(reader, () => patterns.page(listed))).items.map((pattern) => pattern.type);
 
-    it('orders by frequency or by when last seen, only the tenant\'s own', async () => {
+    it("orders by frequency or by when last seen, only the tenant's own", async () => {
       const byFrequency = await types(query());
       expect(byFrequency[0]).toBe('common');
       expect(byFrequency.slice(1, 3).sort()).toEqual(['also-middling', 'middling']);
@@ -78,16 +87,19 @@ describe('PatternRepository', () => {
       expect(await types(query({ agentType: 'tester' }))).toEqual([]);
     });
 
-    it.each<ListPatternsQuery['sort']>(['frequency', 'recent'])('pages by %s with cursors, neither skipping nor repeating', async (sort) => {
-      const whole = await types(query({ sort }));
-      const paged: string[] = [];
-      let cursor: string | undefined;
-      do {
-        const page = await t.inTenant(reader, () => patterns.page(query({ sort, limit: 1, cursor })));
-        paged.push(...page.items.map((pattern) => pattern.type));
-        cursor = page.nextCursor ?? undefined;
-      } while (cursor);
-      expect(paged).toEqual(whole);
-    });
+    it.each<ListPatternsQuery['sort']>(['frequency', 'recent'])(
+      'pages by %s with cursors, neither skipping nor repeating',
+      async (sort) => {
+        const whole = await types(query({ sort }));
+        const paged: string[] = [];
+        let cursor: string | undefined;
+        do {
+          const page = await t.inTenant(reader, () => patterns.page(query({ sort, limit: 1, cursor })));
+          paged.push(...page.items.map((pattern) => pattern.type));
+          cursor = page.nextCursor ?? undefined;
+        } while (cursor);
+        expect(paged).toEqual(whole);
+      },
+    );
   });
 });

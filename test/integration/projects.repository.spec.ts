@@ -1,8 +1,8 @@
-import type { Principal } from '../../src/platform/auth/principal.js';
+import { ListProjectsQuery } from '../../src/modules/projects/dto/list-projects.query.js';
 import { ProjectRepository } from '../../src/modules/projects/project.repository.js';
 import { ProjectsService } from '../../src/modules/projects/projects.service.js';
-import { ListProjectsQuery } from '../../src/modules/projects/dto/list-projects.query.js';
 import { TasksService } from '../../src/modules/tasks/tasks.service.js';
+import type { Principal } from '../../src/platform/auth/principal.js';
 import { captureStatements } from '../support/statement-capture.js';
 import { newPrincipal, startTestContext, type TestContext } from '../support/test-context.js';
 
@@ -71,14 +71,19 @@ describe('project repository and service (cloned database, no HTTP)', () => {
   it('counts what every project of a page holds in one statement per module, however long the page', async () => {
     const statementsFor = async (limit: number) => {
       let items: Awaited<ReturnType<ProjectsService['list']>>['items'] = [];
-      const captured = await captureStatements(owner, () => t.inTenant(owner, async () => void (items = (await service.list(pageOf({ limit }))).items)));
+      const captured = await captureStatements(owner, () =>
+        t.inTenant(owner, async () => void (items = (await service.list(pageOf({ limit }))).items)),
+      );
       return { captured, items };
     };
     const one = await statementsFor(1);
     const all = await statementsFor(50);
     expect(one.captured).toHaveLength(3);
     expect(all.captured).toHaveLength(3);
-    expect(all.items.find((item) => item.id === ids.Alpha)).toMatchObject({ taskCounts: { total: 3, byState: { pending: 2, cancelled: 1 } }, dashboardCount: 0 });
+    expect(all.items.find((item) => item.id === ids.Alpha)).toMatchObject({
+      taskCounts: { total: 3, byState: { pending: 2, cancelled: 1 } },
+      dashboardCount: 0,
+    });
     expect(all.items.find((item) => item.id === ids.Beta)).toMatchObject({ taskCounts: { total: 0 }, dashboardCount: 0 });
   });
 

@@ -1,7 +1,7 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
-import type { OwnedListQuery } from '../../src/platform/pagination/owned-list.query.js';
 import { type SavedQueryContent, SavedQueryRepository } from '../../src/modules/queries/saved-query.repository.js';
 import { SchemaConfigRepository } from '../../src/modules/queries/schema-config.repository.js';
+import type { OwnedListQuery } from '../../src/platform/pagination/owned-list.query.js';
 import { newPrincipal, startTestContext, type TestContext } from '../support/test-context.js';
 
 let t: TestContext;
@@ -62,12 +62,14 @@ describe('SavedQueryRepository', () => {
     const bob = newPrincipal([], tenantId);
 
     beforeAll(async () => {
-      for (const name of ['Orders by region', '50% off campaigns', '50 off by day']) await t.inTenant(alice, () => savedQueries.add(content(name)));
+      for (const name of ['Orders by region', '50% off campaigns', '50 off by day'])
+        await t.inTenant(alice, () => savedQueries.add(content(name)));
       await t.inTenant(bob, () => savedQueries.add(content('Bob orders')));
       await t.inTenant(newPrincipal(), () => savedQueries.add(content('Foreign orders')));
     });
 
-    const names = async (listed: OwnedListQuery) => (await t.inTenant(alice, () => savedQueries.page(listed))).items.map((saved) => saved.name);
+    const names = async (listed: OwnedListQuery) =>
+      (await t.inTenant(alice, () => savedQueries.page(listed))).items.map((saved) => saved.name);
 
     it("lists the tenant's saved queries newest first, with instants as the API writes them", async () => {
       const page = await t.inTenant(alice, () => savedQueries.page(query()));

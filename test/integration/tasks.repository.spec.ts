@@ -1,18 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import { ProblemException } from '../../src/platform/errors/problem.exception.js';
-import type { Principal } from '../../src/platform/auth/principal.js';
+import { ProjectRepository } from '../../src/modules/projects/project.repository.js';
 import type { LineageQuery } from '../../src/modules/tasks/dto/lineage.query.js';
 import { ListTasksQuery } from '../../src/modules/tasks/dto/list-tasks.query.js';
-import { ProjectRepository } from '../../src/modules/projects/project.repository.js';
 import { TaskRepository } from '../../src/modules/tasks/task.repository.js';
 import { TaskApprovalRepository } from '../../src/modules/tasks/task-approval.repository.js';
 import { TaskArtifactRepository } from '../../src/modules/tasks/task-artifact.repository.js';
 import { TaskDependencyRepository } from '../../src/modules/tasks/task-dependency.repository.js';
 import { TaskExecutionRepository } from '../../src/modules/tasks/task-execution.repository.js';
 import type { TaskState } from '../../src/modules/tasks/task-state.js';
+import type { Principal } from '../../src/platform/auth/principal.js';
+import { ProblemException } from '../../src/platform/errors/problem.exception.js';
 import { captureStatements } from '../support/statement-capture.js';
-import { withOwnerClient } from '../support/test-database.js';
 import { newPrincipal, startTestContext, type TestContext } from '../support/test-context.js';
+import { withOwnerClient } from '../support/test-database.js';
 
 const LINEAGE: LineageQuery = { direction: 'both', maxDepth: 5, maxNodes: 1_000 };
 
@@ -35,9 +35,17 @@ describe('task repositories (cloned database, no HTTP)', () => {
   afterAll(() => t.close());
 
   /** A new task of the principal's tenant, moved straight to `state` (the repositories do not check moves). */
-  const taskOf = (principal: Principal, fields: { prompt?: string; projectId?: string | null; state?: TaskState; currentAgent?: 'tester' | 'reviewer' } = {}) =>
+  const taskOf = (
+    principal: Principal,
+    fields: { prompt?: string; projectId?: string | null; state?: TaskState; currentAgent?: 'tester' | 'reviewer' } = {},
+  ) =>
     t.inTenant(principal, async () => {
-      const task = await tasks.add({ prompt: fields.prompt ?? 'do the thing', projectId: fields.projectId ?? null, config: { retries: 2 }, metadata: {} });
+      const task = await tasks.add({
+        prompt: fields.prompt ?? 'do the thing',
+        projectId: fields.projectId ?? null,
+        config: { retries: 2 },
+        metadata: {},
+      });
       if (fields.state || fields.currentAgent) {
         Object.assign(task, { state: fields.state ?? task.state, currentAgent: fields.currentAgent ?? null });
         await tasks.flush();
@@ -53,7 +61,10 @@ describe('task repositories (cloned database, no HTTP)', () => {
     /** Projects named a and b of the owner, and the stranger's own a. */
     const projects: Record<'a' | 'b' | 'strangersA', string> = { a: '', b: '', strangersA: '' };
     const projectOf = (principal: Principal, name: string) =>
-      t.inTenant(principal, async () => (await t.get(ProjectRepository).add({ name, description: null, settings: {}, archivedAt: null })).id);
+      t.inTenant(
+        principal,
+        async () => (await t.get(ProjectRepository).add({ name, description: null, settings: {}, archivedAt: null })).id,
+      );
 
     beforeAll(async () => {
       projects.a = await projectOf(owner, 'a');
@@ -167,7 +178,9 @@ describe('task repositories (cloned database, no HTTP)', () => {
         ]),
       );
       expect(counts).toHaveLength(4);
-      expect(await t.inTenant(owner, () => tasks.countsByState(projects.b))).toEqual([{ projectId: projects.b, state: 'completed', count: 1 }]);
+      expect(await t.inTenant(owner, () => tasks.countsByState(projects.b))).toEqual([
+        { projectId: projects.b, state: 'completed', count: 1 },
+      ]);
       expect(await t.inTenant(owner, () => tasks.countsByProject([projects.a, projects.strangersA]))).toEqual(
         expect.arrayContaining([
           { projectId: projects.a, state: 'pending', count: 1 },
@@ -187,7 +200,8 @@ describe('task repositories (cloned database, no HTTP)', () => {
     const ids: Record<string, string> = {};
 
     beforeAll(async () => {
-      for (const name of ['d', 'c', 'b', 'a', 'e']) ids[name] = await taskOf(owner, { prompt: name, state: name === 'd' ? 'completed' : 'pending' });
+      for (const name of ['d', 'c', 'b', 'a', 'e'])
+        ids[name] = await taskOf(owner, { prompt: name, state: name === 'd' ? 'completed' : 'pending' });
       await t.inTenant(owner, async () => {
         await graph.add(ids.a, [ids.b, ids.c]);
         await graph.add(ids.b, [ids.d]);
@@ -205,9 +219,7 @@ describe('task repositories (cloned database, no HTTP)', () => {
     });
 
     it('names the unfinished tasks a task depends on', async () => {
-      expect(await t.inTenant(owner, () => graph.blockersOf(ids.a))).toEqual(
-        [ids.b, ids.c].sort().map((id) => ({ id, state: 'pending' })),
-      );
+      expect(await t.inTenant(owner, () => graph.blockersOf(ids.a))).toEqual([ids.b, ids.c].sort().map((id) => ({ id, state: 'pending' })));
       expect(await t.inTenant(owner, () => graph.blockersOf(ids.b))).toEqual([]);
       expect(await t.inTenant(stranger, () => graph.blockersOf(ids.a))).toEqual([]);
     });
@@ -235,16 +247,19 @@ describe('task repositories (cloned database, no HTTP)', () => {
     });
 
     it('holds the graph lock re-entrantly within a unit of work', async () => {
-      await expect(t.inTenant(owner, async () => {
-        await graph.lockGraph();
-        await graph.lockGraph();
-      })).resolves.toBeUndefined();
+      await expect(
+        t.inTenant(owner, async () => {
+          await graph.lockGraph();
+          await graph.lockGraph();
+        }),
+      ).resolves.toBeUndefined();
     });
 
     describe('lineage', () => {
       const lineage = (id: string, query: Partial<LineageQuery> = {}, principal = owner) =>
         t.inTenant(principal, () => graph.lineage(id, { ...LINEAGE, ...query }));
-      const nodesOf = (result: Awaited<ReturnType<typeof lineage>>) => result.nodes.map(({ id, depth, direction }) => [id, depth, direction]);
+      const nodesOf = (result: Awaited<ReturnType<typeof lineage>>) =>
+        result.nodes.map(({ id, depth, direction }) => [id, depth, direction]);
 
       it('walks both ways, each task once at its nearest depth (a diamond reaches d once)', async () => {
         const down = await lineage(ids.a);
@@ -275,8 +290,14 @@ describe('task repositories (cloned database, no HTTP)', () => {
         const cut = await lineage(ids.a, { maxNodes: 2 });
         expect(cut.nodes).toHaveLength(2);
         expect(cut.truncated).toBe(true);
-        expect(cut.edges.every(({ from, to }) => cut.nodes.some((node) => node.id === from) && cut.nodes.some((node) => node.id === to))).toBe(true);
-        expect(await lineage(ids.a, { direction: 'downstream' })).toEqual({ nodes: [expect.objectContaining({ id: ids.a, depth: 0 })], edges: [], truncated: false });
+        expect(
+          cut.edges.every(({ from, to }) => cut.nodes.some((node) => node.id === from) && cut.nodes.some((node) => node.id === to)),
+        ).toBe(true);
+        expect(await lineage(ids.a, { direction: 'downstream' })).toEqual({
+          nodes: [expect.objectContaining({ id: ids.a, depth: 0 })],
+          edges: [],
+          truncated: false,
+        });
       });
 
       it('finds nothing of another tenant’s graph', async () => {
@@ -297,8 +318,24 @@ describe('task repositories (cloned database, no HTTP)', () => {
         started.push((await t.inTenant(owner, () => executions.start(taskId, 'tester', index === 0 ? { files: ['a.ts'] } : null))).id);
       }
       await t.inTenant(owner, async () => {
-        await executions.addReview(started[0], { iteration: 2, agentType: 'reviewer', qualityScore: 1, completenessScore: 1, correctnessScore: 1, overallScore: 1, decision: 'done' });
-        await executions.addReview(started[0], { iteration: 1, agentType: 'tester', qualityScore: 0.5, completenessScore: 0.5, correctnessScore: 0.5, overallScore: 0.5, decision: 'iterate' });
+        await executions.addReview(started[0], {
+          iteration: 2,
+          agentType: 'reviewer',
+          qualityScore: 1,
+          completenessScore: 1,
+          correctnessScore: 1,
+          overallScore: 1,
+          decision: 'done',
+        });
+        await executions.addReview(started[0], {
+          iteration: 1,
+          agentType: 'tester',
+          qualityScore: 0.5,
+          completenessScore: 0.5,
+          correctnessScore: 0.5,
+          overallScore: 0.5,
+          decision: 'iterate',
+        });
       });
     });
 
@@ -308,7 +345,14 @@ describe('task repositories (cloned database, no HTTP)', () => {
       const rest = await t.inTenant(owner, () => executions.summaries(taskId, { limit: 3, cursor: first.nextCursor! }));
       expect(rest.items.map((row) => row.id)).toEqual([started[0]]);
       expect(rest.nextCursor).toBeNull();
-      expect(rest.items[0]).toMatchObject({ taskId, agentType: 'tester', status: 'running', reviewCount: 2, finishedAt: null, sizes: { input: '{"files": ["a.ts"]}'.length, output: null, error: null } });
+      expect(rest.items[0]).toMatchObject({
+        taskId,
+        agentType: 'tester',
+        status: 'running',
+        reviewCount: 2,
+        finishedAt: null,
+        sizes: { input: '{"files": ["a.ts"]}'.length, output: null, error: null },
+      });
       expect(first.items[0]).toMatchObject({ reviewCount: 0, sizes: { input: null, output: null, error: null } });
       expect((await t.inTenant(stranger, () => executions.summaries(taskId, { limit: 3 }))).items).toEqual([]);
     });

@@ -1,7 +1,7 @@
-import type { Principal } from '../../src/platform/auth/principal.js';
 import { DashboardRepository } from '../../src/modules/dashboards/dashboard.repository.js';
 import { DashboardWidgets } from '../../src/modules/widgets/dashboard-widgets.service.js';
 import { type NewWidget, WidgetRepository } from '../../src/modules/widgets/widget.repository.js';
+import type { Principal } from '../../src/platform/auth/principal.js';
 import { newPrincipal, startTestContext, type TestContext } from '../support/test-context.js';
 
 describe('widget repository and API (cloned database, no HTTP)', () => {
@@ -12,12 +12,27 @@ describe('widget repository and API (cloned database, no HTTP)', () => {
   const owner = newPrincipal();
   const other = newPrincipal([], 'another-tenant-widgets');
   const as = <T>(principal: Principal, work: () => Promise<T>) => t.inTenant(principal, work);
-  const widget = (dashboardId: string, title: string, box = { x: 0, y: 0, w: 6, h: 4 }, config: Record<string, unknown> = {}): NewWidget => ({
-    dashboardId, type: 'text', title, query: null, savedQueryId: null, config, ...box,
+  const widget = (
+    dashboardId: string,
+    title: string,
+    box = { x: 0, y: 0, w: 6, h: 4 },
+    config: Record<string, unknown> = {},
+  ): NewWidget => ({
+    dashboardId,
+    type: 'text',
+    title,
+    query: null,
+    savedQueryId: null,
+    config,
+    ...box,
   });
   const newDashboard = (principal: Principal, name: string) => as(principal, async () => (await dashboards.add({ name })).id);
   const titles = (principal: Principal, dashboardId: string) =>
-    as(principal, async () => ((await dashboards.withContents(dashboardId, (dashboard) => api.contentsOf(dashboard)))?.contents as { title: string }[] | undefined)?.map((w) => w.title));
+    as(principal, async () =>
+      (
+        (await dashboards.withContents(dashboardId, (dashboard) => api.contentsOf(dashboard)))?.contents as { title: string }[] | undefined
+      )?.map((w) => w.title),
+    );
 
   beforeAll(async () => {
     t = await startTestContext();
@@ -51,12 +66,19 @@ describe('widget repository and API (cloned database, no HTTP)', () => {
 
   it('moves only widgets of the named dashboard and tenant, reporting which it found', async () => {
     const board = await newDashboard(owner, 'Moved');
-    const [mine, elsewhere] = await as(owner, async () => [await widgets.add(widget(board, 'mine')), await widgets.add(widget(await dashboards.add({ name: 'Elsewhere' }).then((d) => d.id), 'elsewhere'))]);
+    const [mine, elsewhere] = await as(owner, async () => [
+      await widgets.add(widget(board, 'mine')),
+      await widgets.add(widget(await dashboards.add({ name: 'Elsewhere' }).then((d) => d.id), 'elsewhere')),
+    ]);
     const foreignBoard = await newDashboard(other, 'Foreign');
     const foreign = await as(other, () => widgets.add(widget(foreignBoard, 'foreign')));
     const at = new Date('2026-06-01T00:00:00Z');
     const moved = await as(owner, () =>
-      widgets.move(board, [mine, elsewhere, foreign].map((w) => ({ widgetId: w.id, x: 1, y: 7, w: 2, h: 2 })), at),
+      widgets.move(
+        board,
+        [mine, elsewhere, foreign].map((w) => ({ widgetId: w.id, x: 1, y: 7, w: 2, h: 2 })),
+        at,
+      ),
     );
     expect(moved).toEqual([mine.id]);
     expect(await as(owner, () => widgets.byId(mine.id, true))).toMatchObject({ x: 1, y: 7, w: 2, h: 2, updatedAt: at });
@@ -74,7 +96,11 @@ describe('widget repository and API (cloned database, no HTTP)', () => {
     await as(owner, () => widgets.add(widget(board, 'added later', { x: 0, y: 0, w: 2, h: 2 })));
     expect(await titles(owner, board)).toEqual(['added later', 'kept']);
     await as(owner, () => api.replaceWith(board, kept as Parameters<DashboardWidgets['replaceWith']>[1]));
-    const restored = (await as(owner, () => dashboards.withContents(board, (dashboard) => api.contentsOf(dashboard))))!.contents as { id: string; createdAt: string; title: string }[];
+    const restored = (await as(owner, () => dashboards.withContents(board, (dashboard) => api.contentsOf(dashboard))))!.contents as {
+      id: string;
+      createdAt: string;
+      title: string;
+    }[];
     expect(restored.map((w) => [w.id, w.createdAt, w.title])).toEqual((kept as typeof restored).map((w) => [w.id, w.createdAt, w.title]));
     await as(owner, () => widgets.replaceAll(board, []));
     expect(await titles(owner, board)).toEqual([]);

@@ -32,12 +32,20 @@ export interface WidgetBody {
 let names = 0;
 
 export async function createDashboard(testApp: TestApp, auth: Headers, body: Record<string, unknown> = {}): Promise<DashboardBody> {
-  const response = await request(testApp.server).post('/api/dashboards').set(auth).send({ name: `Dashboard ${++names}`, ...body });
+  const response = await request(testApp.server)
+    .post('/api/dashboards')
+    .set(auth)
+    .send({ name: `Dashboard ${++names}`, ...body });
   if (response.status !== 201) throw new Error(`create dashboard failed: ${response.status} ${JSON.stringify(response.body)}`);
   return response.body;
 }
 
-export async function createWidget(testApp: TestApp, auth: Headers, dashboardId: string, body: Record<string, unknown> = {}): Promise<WidgetBody> {
+export async function createWidget(
+  testApp: TestApp,
+  auth: Headers,
+  dashboardId: string,
+  body: Record<string, unknown> = {},
+): Promise<WidgetBody> {
   const response = await request(testApp.server)
     .post(`/api/dashboards/${dashboardId}/widgets`)
     .set(auth)

@@ -47,14 +47,22 @@ function checkerOf(document: OpenAPIObject): Checker {
   const operations = new Map<string, OperationObject>();
   for (const [path, item] of Object.entries(document.paths)) {
     for (const [method, operation] of Object.entries(item)) {
-      if (typeof operation === 'object' && operation && 'responses' in operation) operations.set(`${method} ${path}`, operation as OperationObject);
+      if (typeof operation === 'object' && operation && 'responses' in operation)
+        operations.set(`${method} ${path}`, operation as OperationObject);
     }
   }
   const ajv = addFormats(new Ajv({ strict: false, allErrors: true }));
   return { operations, validators: new Map(), ajv, components: { schemas: jsonSchemaOf(document.components?.schemas ?? {}) } };
 }
 
-function violationOf(checker: Checker, key: string, operation: OperationObject, status: number, contentType: string, payload: unknown): string | undefined {
+function violationOf(
+  checker: Checker,
+  key: string,
+  operation: OperationObject,
+  status: number,
+  contentType: string,
+  payload: unknown,
+): string | undefined {
   const response = operation.responses[status] ?? operation.responses.default;
   if (!response) return `status ${status} is not documented for ${operation.operationId ?? key}`;
   const mediaType = contentType.split(';')[0]!.trim();
@@ -82,12 +90,19 @@ function jsonSchemaOf(schema: unknown): unknown {
   if (typeof schema !== 'object' || schema === null) return schema;
   const { nullable, example: _example, ...rest } = schema as Record<string, unknown>;
   const converted = Object.fromEntries(
-    Object.entries(rest).map(([name, value]) => [name, name === 'properties' || name === 'schemas' ? mapValues(value, jsonSchemaOf) : jsonSchemaOf(value)]),
+    Object.entries(rest).map(([name, value]) => [
+      name,
+      name === 'properties' || name === 'schemas' ? mapValues(value, jsonSchemaOf) : jsonSchemaOf(value),
+    ]),
   );
-  const constrained = ['type', 'enum', 'allOf', 'anyOf', 'oneOf', '$ref', 'properties', 'items', 'format'].some((name) => name in converted);
+  const constrained = ['type', 'enum', 'allOf', 'anyOf', 'oneOf', '$ref', 'properties', 'items', 'format'].some(
+    (name) => name in converted,
+  );
   return nullable === true && constrained ? { anyOf: [converted, { type: 'null' }] } : converted;
 }
 
 function mapValues(value: unknown, map: (entry: unknown) => unknown): unknown {
-  return typeof value === 'object' && value !== null ? Object.fromEntries(Object.entries(value).map(([name, entry]) => [name, map(entry)])) : value;
+  return typeof value === 'object' && value !== null
+    ? Object.fromEntries(Object.entries(value).map(([name, entry]) => [name, map(entry)]))
+    : value;
 }

@@ -1,4 +1,4 @@
-import { type IncomingHttpHeaders, request as httpRequest } from 'node:http';
+import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 
 export interface Answer {
   status: number;
@@ -12,7 +12,11 @@ export interface Answer {
  */
 export function startSlowPost(url: string, headers: Record<string, string>, body: unknown) {
   const payload = Buffer.from(JSON.stringify(body));
-  const request = httpRequest(url, { method: 'POST', agent: false, headers: { ...headers, 'content-type': 'application/json', 'content-length': payload.length } });
+  const request = httpRequest(url, {
+    method: 'POST',
+    agent: false,
+    headers: { ...headers, 'content-type': 'application/json', 'content-length': payload.length },
+  });
   const answer = new Promise<Answer>((resolve, reject) => {
     request.on('response', (response) => {
       let text = '';
@@ -34,7 +38,13 @@ export function startSlowPost(url: string, headers: Record<string, string>, body
 export async function waitForStatus(url: string, status = 200, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if ((await fetch(url).then((response) => response.status, () => 0)) === status) return;
+    if (
+      (await fetch(url).then(
+        (response) => response.status,
+        () => 0,
+      )) === status
+    )
+      return;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   throw new Error(`${url} did not answer ${status} within ${timeoutMs} ms`);

@@ -1,6 +1,6 @@
 import pg from 'pg';
-import { TenantContext } from '../../src/platform/tenancy/tenant-context.js';
 import type { Principal } from '../../src/platform/auth/principal.js';
+import { TenantContext } from '../../src/platform/tenancy/tenant-context.js';
 
 export interface CapturedStatement {
   text: string;

@@ -14,8 +14,15 @@ const PATH_TO: Record<string, { to: string; error?: string }[]> = {
   cancelled: [{ to: 'cancelled' }],
 };
 
-export async function createTask(testApp: TestApp, auth: Headers, body: Record<string, unknown> = {}): Promise<{ id: string } & Record<string, unknown>> {
-  const response = await request(testApp.server).post('/api/tasks').set(auth).send({ prompt: 'do the thing', ...body });
+export async function createTask(
+  testApp: TestApp,
+  auth: Headers,
+  body: Record<string, unknown> = {},
+): Promise<{ id: string } & Record<string, unknown>> {
+  const response = await request(testApp.server)
+    .post('/api/tasks')
+    .set(auth)
+    .send({ prompt: 'do the thing', ...body });
   if (response.status !== 201) throw new Error(`create failed: ${response.status} ${JSON.stringify(response.body)}`);
   return response.body;
 }
@@ -44,8 +51,16 @@ export async function seedAsTenant(testApp: TestApp, tenant: string, statements:
 }
 
 /** A new project of the token's tenant, through the API (tasks name projects by id). */
-export async function createProject(testApp: TestApp, auth: Headers, name: string, body: Record<string, unknown> = {}): Promise<{ id: string } & Record<string, unknown>> {
-  const response = await request(testApp.server).post('/api/projects').set(auth).send({ name, ...body });
+export async function createProject(
+  testApp: TestApp,
+  auth: Headers,
+  name: string,
+  body: Record<string, unknown> = {},
+): Promise<{ id: string } & Record<string, unknown>> {
+  const response = await request(testApp.server)
+    .post('/api/projects')
+    .set(auth)
+    .send({ name, ...body });
   if (response.status !== 201) throw new Error(`project create failed: ${response.status} ${JSON.stringify(response.body)}`);
   return response.body;
 }

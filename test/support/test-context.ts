@@ -23,7 +23,11 @@ export interface TestContext {
 export async function startTestContext(environment: Record<string, string> = {}): Promise<TestContext> {
   const database = await createTestDatabase();
   const context = await NestFactory.createApplicationContext(
-    AppModule.forRoot(parseEnvironment({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DB_MIGRATE_ON_START: 'false', ...environment }), database.runtimeUrl, database.ownerUrl),
+    AppModule.forRoot(
+      parseEnvironment({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DB_MIGRATE_ON_START: 'false', ...environment }),
+      database.runtimeUrl,
+      database.ownerUrl,
+    ),
     { logger: false },
   );
   const scope = context.get(TenantScope);

@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { createDatabaseIfMissing, databaseUrl, OWNER_ROLE, provisionRoles, RUNTIME_LOGIN_ROLE } from '../../src/platform/database/database-roles.js';
+import {
+  createDatabaseIfMissing,
+  databaseUrl,
+  OWNER_ROLE,
+  provisionRoles,
+  RUNTIME_LOGIN_ROLE,
+} from '../../src/platform/database/database-roles.js';
 
 /** The migrated database every test database is cloned from (CREATE DATABASE … TEMPLATE). */
 export const TEMPLATE_DATABASE = 'tessera_test_template';

@@ -37,4 +37,3 @@ async function assertEntitiesMatchMigrations(ownerUrl: string): Promise<void> {
     throw new Error('The entities differ from the migrations snapshot: run `npm run migration:create -- --name <what>`');
   }
 }
-

@@ -15,7 +15,12 @@ export function tokenFor(claims: TokenClaims, options: jwt.SignOptions = {}, key
   const payload: Record<string, unknown> = {};
   if (claims.tenant !== undefined) payload.tenant_id = claims.tenant;
   if (claims.roles !== undefined) payload.roles = claims.roles;
-  return jwt.sign(payload, key, { algorithm: 'HS256', expiresIn: '5m', ...(claims.sub !== undefined && { subject: claims.sub }), ...options });
+  return jwt.sign(payload, key, {
+    algorithm: 'HS256',
+    expiresIn: '5m',
+    ...(claims.sub !== undefined && { subject: claims.sub }),
+    ...options,
+  });
 }
 
 export const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
@@ -69,7 +74,11 @@ export async function startJwksIssuer(): Promise<JwksIssuer> {
     removeKey: (kid) => void keys.delete(kid),
     sign: (kid) => {
       const key = keys.get(kid);
-      return tokenFor({ tenant: 'acme', sub: 'alice' }, { ...claims, algorithm: key?.alg ?? 'ES256', keyid: kid }, key?.privateKey ?? unpublished);
+      return tokenFor(
+        { tenant: 'acme', sub: 'alice' },
+        { ...claims, algorithm: key?.alg ?? 'ES256', keyid: kid },
+        key?.privateKey ?? unpublished,
+      );
     },
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };

@@ -1,11 +1,11 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { Injectable } from '@nestjs/common';
 import type { Page } from '../../platform/pagination/page.js';
+import { GLOBAL_TENANT_ID } from '../../platform/tenancy/global-catalogue.js';
 import { AssetRepository } from './asset.repository.js';
 import { AssetDependencyRepository } from './asset-dependency.repository.js';
 import type { DependencyView, Lineage, LineageRequest } from './asset-graph.js';
 import { AssetProblems } from './asset-problems.js';
-import { GLOBAL_TENANT_ID } from '../../platform/tenancy/global-catalogue.js';
 import type { CreateDependencyDto } from './dto/create-dependency.dto.js';
 import type { ListDependenciesQuery } from './dto/list-dependencies.query.js';
 

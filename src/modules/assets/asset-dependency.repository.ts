@@ -1,14 +1,14 @@
-import { TenantRepository } from '../../platform/database/tenant-repository.js';
 import { v7 as uuidv7 } from 'uuid';
 import { EXAMPLE_ID, RecordSql } from '../../platform/database/sql/record-sql.decorator.js';
 import { isoInstant, queryRow, queryRows, sql } from '../../platform/database/sql/sql.js';
+import { TenantRepository } from '../../platform/database/tenant-repository.js';
 import { keysetPage, NEWEST_FIRST } from '../../platform/pagination/keyset.js';
 import type { Page, PageQuery } from '../../platform/pagination/page.js';
+import { GLOBAL_TENANT_ID } from '../../platform/tenancy/global-catalogue.js';
 import type { AssetDependency } from './asset-dependency.entity.js';
 import type { DependencyView, Lineage, LineageDirection, LineageRequest } from './asset-graph.js';
 import { DEPENDENCY_TYPES, type DependencyType } from './asset-type.js';
 import type { AssetTables } from './assets.tables.js';
-import { GLOBAL_TENANT_ID } from '../../platform/tenancy/global-catalogue.js';
 
 /** Edges returned per node asked for: keeps the largest lineage answer near half a megabyte of JSON. */
 export const LINEAGE_EDGES_PER_NODE = 5;
@@ -35,7 +35,14 @@ export class AssetDependencyRepository extends TenantRepository<AssetDependency>
   @RecordSql([EXAMPLE_ID, '00000000-0000-7000-8000-000000000002', 'example-tenant', 'data'])
   async declare(downstreamId: string, upstreamId: string, upstreamTenantId: string, type: DependencyType): Promise<DependencyView> {
     const row = {
-      id: uuidv7(), tenant_id: this.tenantId(), upstream_id: upstreamId, upstream_tenant_id: upstreamTenantId, downstream_id: downstreamId, type, workflow_id: null, created_at: new Date(),
+      id: uuidv7(),
+      tenant_id: this.tenantId(),
+      upstream_id: upstreamId,
+      upstream_tenant_id: upstreamTenantId,
+      downstream_id: downstreamId,
+      type,
+      workflow_id: null,
+      created_at: new Date(),
     };
     return (await queryRow(this.em, this.kysely().insertInto('asset_dependencies').values(row).returning(viewColumns())))!;
   }
@@ -53,11 +60,17 @@ export class AssetDependencyRepository extends TenantRepository<AssetDependency>
   }
 
   @RecordSql([EXAMPLE_ID, 'both', undefined, { limit: 50 }], [EXAMPLE_ID, 'upstream', 'data', { limit: 50 }])
-  async page(assetId: string, direction: LineageDirection, type: DependencyType | undefined, query: PageQuery): Promise<Page<DependencyView>> {
+  async page(
+    assetId: string,
+    direction: LineageDirection,
+    type: DependencyType | undefined,
+    query: PageQuery,
+  ): Promise<Page<DependencyView>> {
     let select = this.selectViews();
     if (direction === 'upstream') select = select.where('d.downstream_id', '=', assetId);
     if (direction === 'downstream') select = select.where('d.upstream_id', '=', assetId);
-    if (direction === 'both') select = select.where((where) => where.or([where('d.downstream_id', '=', assetId), where('d.upstream_id', '=', assetId)]));
+    if (direction === 'both')
+      select = select.where((where) => where.or([where('d.downstream_id', '=', assetId), where('d.upstream_id', '=', assetId)]));
     if (type) select = select.where('d.type', '=', type);
     return keysetPage(this.em, select, 'd', query, NEWEST_FIRST);
   }
@@ -69,13 +82,23 @@ export class AssetDependencyRepository extends TenantRepository<AssetDependency>
   @RecordSql([EXAMPLE_ID, [EXAMPLE_ID], ['00000000-0000-7000-8000-000000000002']])
   async replaceDerived(workflowId: string, inputs: readonly string[], outputs: readonly string[]): Promise<void> {
     const tenantId = this.tenantId();
-    await queryRows(this.em, this.kysely().deleteFrom('asset_dependencies').where('tenant_id', '=', tenantId).where('workflow_id', '=', workflowId));
+    await queryRows(
+      this.em,
+      this.kysely().deleteFrom('asset_dependencies').where('tenant_id', '=', tenantId).where('workflow_id', '=', workflowId),
+    );
     if (inputs.length === 0 || outputs.length === 0) return;
     const rows = inputs.flatMap((upstreamId) =>
       outputs
         .filter((downstreamId) => downstreamId !== upstreamId)
         .map((downstreamId) => ({
-          id: uuidv7(), tenant_id: tenantId, upstream_id: upstreamId, upstream_tenant_id: tenantId, downstream_id: downstreamId, type: 'data', workflow_id: workflowId, created_at: new Date(),
+          id: uuidv7(),
+          tenant_id: tenantId,
+          upstream_id: upstreamId,
+          upstream_tenant_id: tenantId,
+          downstream_id: downstreamId,
+          type: 'data',
+          workflow_id: workflowId,
+          created_at: new Date(),
         })),
     );
     if (rows.length > 0) await queryRows(this.em, this.kysely().insertInto('asset_dependencies').values(rows));
@@ -115,7 +138,9 @@ export class AssetDependencyRepository extends TenantRepository<AssetDependency>
         where w.depth < ${maxDepth} and cardinality(w.frontier) > 0 and cardinality(w.seen) <= ${maxNodes}
       )`;
     };
-    const row = await queryRow(this.em, sql<{ lineage: Lineage }>`
+    const row = await queryRow(
+      this.em,
+      sql<{ lineage: Lineage }>`
       with recursive ${walk('upstream')}, ${walk('downstream')},
       reached as (
         select id, min(depth) as depth from (
@@ -145,13 +170,17 @@ export class AssetDependencyRepository extends TenantRepository<AssetDependency>
             select * from kept_edges order by depth, upstream_id, downstream_id, type limit ${maxEdges}
           ) e),
         'truncated', (select nodes from cut) or (select count(*) from kept_edges) > ${maxEdges}
-      ) as lineage`);
+      ) as lineage`,
+    );
     return row!.lineage;
   }
 
   /** The tenant's edges and the global catalogue's (between global assets), never another tenant's. */
   private selectViews() {
-    return this.kysely().selectFrom('asset_dependencies as d').select(viewColumns('d')).where('d.tenant_id', 'in', [this.tenantId(), GLOBAL_TENANT_ID]);
+    return this.kysely()
+      .selectFrom('asset_dependencies as d')
+      .select(viewColumns('d'))
+      .where('d.tenant_id', 'in', [this.tenantId(), GLOBAL_TENANT_ID]);
   }
 
   private kysely() {

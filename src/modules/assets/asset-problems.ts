@@ -53,24 +53,43 @@ const { types } = AssetProblemTypes;
 /** The refusals of this module, each of a catalogued type. */
 export const AssetProblems = {
   notFound: (what: 'asset' | 'dependency' = 'asset') =>
-    new ProblemException(what === 'dependency' ? types['asset-dependency-not-found'] : types['asset-not-found'], `The ${what} does not exist.`),
+    new ProblemException(
+      what === 'dependency' ? types['asset-dependency-not-found'] : types['asset-not-found'],
+      `The ${what} does not exist.`,
+    ),
 
   nameTaken: (name: string) =>
-    new ProblemException(types['asset-name-taken'], `An asset named "${name}" already exists in this tenant.`, { errors: [{ field: 'name', messages: ['already taken'] }] }),
+    new ProblemException(types['asset-name-taken'], `An asset named "${name}" already exists in this tenant.`, {
+      errors: [{ field: 'name', messages: ['already taken'] }],
+    }),
 
-  duplicateDependency: () => new ProblemException(types['asset-dependency-exists'], 'The asset already depends on that upstream asset with this type.'),
+  duplicateDependency: () =>
+    new ProblemException(types['asset-dependency-exists'], 'The asset already depends on that upstream asset with this type.'),
 
-  selfDependency: () => new ValidationFailedException([{ field: 'upstreamId', messages: ['must differ from the asset'] }], 'An asset cannot depend on itself.'),
+  selfDependency: () =>
+    new ValidationFailedException([{ field: 'upstreamId', messages: ['must differ from the asset'] }], 'An asset cannot depend on itself.'),
 
   unknownUpstream: () =>
-    new ProblemException(types['upstream-asset-not-found'], 'The upstream asset does not exist.', { errors: [{ field: 'upstreamId', messages: ['unknown asset'] }] }),
+    new ProblemException(types['upstream-asset-not-found'], 'The upstream asset does not exist.', {
+      errors: [{ field: 'upstreamId', messages: ['unknown asset'] }],
+    }),
 
   derivedDependency: (workflowId: string) =>
-    new ProblemException(types['asset-dependency-derived'], 'The dependency is derived from a workflow’s declared inputs and outputs; change the workflow instead.', { workflowId }),
+    new ProblemException(
+      types['asset-dependency-derived'],
+      'The dependency is derived from a workflow’s declared inputs and outputs; change the workflow instead.',
+      { workflowId },
+    ),
 
   globalReadOnly: () =>
-    new ProblemException(types['asset-global-read-only'], 'The asset is a global catalogue entry: every tenant reads it, none changes it through the API.'),
+    new ProblemException(
+      types['asset-global-read-only'],
+      'The asset is a global catalogue entry: every tenant reads it, none changes it through the API.',
+    ),
 
   declaredByWorkflows: () =>
-    new ProblemException(types['asset-declared-by-workflows'], 'Workflow versions declare the asset as an input or output; delete those workflows first.'),
+    new ProblemException(
+      types['asset-declared-by-workflows'],
+      'Workflow versions declare the asset as an input or output; delete those workflows first.',
+    ),
 };

@@ -1,15 +1,22 @@
-import { TenantRepository } from '../../platform/database/tenant-repository.js';
 import { v7 as uuidv7 } from 'uuid';
 import { EXAMPLE_ID, RecordSql } from '../../platform/database/sql/record-sql.decorator.js';
 import { containsPattern, isoInstant, queryRow, queryRows, type SqlFragment, sql } from '../../platform/database/sql/sql.js';
+import { TenantRepository } from '../../platform/database/tenant-repository.js';
 import { keysetPage, NEWEST_FIRST } from '../../platform/pagination/keyset.js';
 import type { Page, PageQuery } from '../../platform/pagination/page.js';
-import type { AssetContent, AssetFilters, AssetView } from './asset-content.js';
-import type { Asset } from './asset.entity.js';
-import type { AssetTables } from './assets.tables.js';
 import { GLOBAL_TENANT_ID } from '../../platform/tenancy/global-catalogue.js';
+import type { Asset } from './asset.entity.js';
+import type { AssetContent, AssetFilters, AssetView } from './asset-content.js';
+import type { AssetTables } from './assets.tables.js';
 
-const EXAMPLE_CONTENT: AssetContent = { name: 'orders', description: 'Orders, one row each', assetType: 'table', owner: 'data-eng', tags: ['sales'], metadata: { rows: 1 } };
+const EXAMPLE_CONTENT: AssetContent = {
+  name: 'orders',
+  description: 'Orders, one row each',
+  assetType: 'table',
+  owner: 'data-eng',
+  tags: ['sales'],
+  metadata: { rows: 1 },
+};
 const EXAMPLE_FILTERS: AssetFilters = { assetType: 'table', owner: 'data-eng', tag: 'sales', q: 'ord' };
 
 /**
@@ -40,21 +47,38 @@ export class AssetRepository extends TenantRepository<Asset> {
   /** The asset, the tenant's own or a global one. */
   @RecordSql([EXAMPLE_ID])
   async view(id: string): Promise<AssetView | undefined> {
-    return queryRow(this.em, this.kysely().selectFrom('assets as a').select(this.viewColumns('a')).where('a.id', '=', id).where('a.tenant_id', 'in', this.readableTenants()));
+    return queryRow(
+      this.em,
+      this.kysely()
+        .selectFrom('assets as a')
+        .select(this.viewColumns('a'))
+        .where('a.id', '=', id)
+        .where('a.tenant_id', 'in', this.readableTenants()),
+    );
   }
 
   /** Of `ids`, those the tenant can read, with the tenant each belongs to (its own, or the global catalogue). */
   @RecordSql([[EXAMPLE_ID]])
   async visible(ids: readonly string[]): Promise<{ id: string; tenantId: string }[]> {
     if (ids.length === 0) return [];
-    return queryRows(this.em, this.kysely().selectFrom('assets as a').select(['a.id', 'a.tenant_id as tenantId']).where('a.id', 'in', ids).where('a.tenant_id', 'in', this.readableTenants()));
+    return queryRows(
+      this.em,
+      this.kysely()
+        .selectFrom('assets as a')
+        .select(['a.id', 'a.tenant_id as tenantId'])
+        .where('a.id', 'in', ids)
+        .where('a.tenant_id', 'in', this.readableTenants()),
+    );
   }
 
   /** The assets of `ids` that the tenant has (for checks before a write names them). */
   @RecordSql([[EXAMPLE_ID]])
   async existing(ids: readonly string[]): Promise<string[]> {
     if (ids.length === 0) return [];
-    const rows = await queryRows(this.em, this.kysely().selectFrom('assets as a').select('a.id').where('a.tenant_id', '=', this.tenantId()).where('a.id', 'in', ids));
+    const rows = await queryRows(
+      this.em,
+      this.kysely().selectFrom('assets as a').select('a.id').where('a.tenant_id', '=', this.tenantId()).where('a.id', 'in', ids),
+    );
     return rows.map((row: { id: string }) => row.id);
   }
 
@@ -68,7 +92,9 @@ export class AssetRepository extends TenantRepository<Asset> {
     const tenantId = this.tenantId();
     const now = new Date();
     const distinct = [...new Set(names)];
-    return queryRows(this.em, sql<{ id: string; name: string }>`
+    return queryRows(
+      this.em,
+      sql<{ id: string; name: string }>`
       with wanted as (select * from unnest(cast(${distinct} as text[]), cast(${distinct.map(() => uuidv7())} as uuid[])) as wanted(name, id)),
       inserted as (
         insert into assets (id, tenant_id, name, asset_type, tags, created_at, updated_at)
@@ -78,7 +104,8 @@ export class AssetRepository extends TenantRepository<Asset> {
       )
       select id, name from inserted
       union all
-      select a.id, a.name from assets a join wanted on wanted.name = a.name where a.tenant_id = ${tenantId}`);
+      select a.id, a.name from assets a join wanted on wanted.name = a.name where a.tenant_id = ${tenantId}`,
+    );
   }
 
   /** Changes the asset in one statement; undefined when the tenant has no such asset. */
@@ -98,21 +125,30 @@ export class AssetRepository extends TenantRepository<Asset> {
   /** Deletes the asset; its edges go with it (foreign keys on delete cascade, each row audited). */
   @RecordSql([EXAMPLE_ID])
   async remove(id: string): Promise<boolean> {
-    const rows = await queryRows(this.em, this.kysely().deleteFrom('assets').where('tenant_id', '=', this.tenantId()).where('id', '=', id).returning('id'));
+    const rows = await queryRows(
+      this.em,
+      this.kysely().deleteFrom('assets').where('tenant_id', '=', this.tenantId()).where('id', '=', id).returning('id'),
+    );
     return rows.length > 0;
   }
 
   /** The tenant's assets, or with `global` the global catalogue's, newest first. */
   @RecordSql([{}, { limit: 50 }], [{ ...EXAMPLE_FILTERS, global: true }, { limit: 50 }])
   async page(filters: AssetFilters, query: PageQuery): Promise<Page<AssetView>> {
-    const select = this.kysely().selectFrom('assets as a').select(this.viewColumns('a')).where('a.tenant_id', '=', this.listedTenant(filters));
+    const select = this.kysely()
+      .selectFrom('assets as a')
+      .select(this.viewColumns('a'))
+      .where('a.tenant_id', '=', this.listedTenant(filters));
     return keysetPage(this.em, select.where(this.matching(filters)), 'a', query, NEWEST_FIRST);
   }
 
   /** Exact; index-only on the tenant's created-at (or type, or owner) index when the filters allow it. */
   @RecordSql([{}], [EXAMPLE_FILTERS])
   async countMatching(filters: AssetFilters): Promise<number> {
-    const select = this.kysely().selectFrom('assets as a').select(sql<number>`count(*)::int`.as('count')).where('a.tenant_id', '=', this.listedTenant(filters));
+    const select = this.kysely()
+      .selectFrom('assets as a')
+      .select(sql<number>`count(*)::int`.as('count'))
+      .where('a.tenant_id', '=', this.listedTenant(filters));
     return (await queryRow(this.em, select.where(this.matching(filters))))!.count;
   }
 

@@ -1,17 +1,23 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
-import { ApiProblems, CountSchema } from '../../platform/http/openapi.js';
-import { AssetDependencyPageSchema, AssetDependencySchema, AssetLineageSchema, AssetPageSchema, AssetSchema } from './dto/asset.response.js';
 import type { FastifyReply } from 'fastify';
+import { ApiProblems, CountSchema } from '../../platform/http/openapi.js';
 import { Idempotent } from '../../platform/idempotency/idempotent.decorator.js';
 import { ExpensiveRead } from '../../platform/tenancy/expensive-read.decorator.js';
 import { AssetDependenciesService } from './asset-dependencies.service.js';
 import { AssetsService } from './assets.service.js';
+import {
+  AssetDependencyPageSchema,
+  AssetDependencySchema,
+  AssetLineageSchema,
+  AssetPageSchema,
+  AssetSchema,
+} from './dto/asset.response.js';
 import { CreateAssetDto } from './dto/create-asset.dto.js';
 import { CreateDependencyDto } from './dto/create-dependency.dto.js';
+import { LineageQuery } from './dto/lineage.query.js';
 import { AssetFiltersQuery, ListAssetsQuery } from './dto/list-assets.query.js';
 import { ListDependenciesQuery } from './dto/list-dependencies.query.js';
-import { LineageQuery } from './dto/lineage.query.js';
 import { UpdateAssetDto } from './dto/update-asset.dto.js';
 import { lineageAsDot, lineageAsMermaid } from './lineage-text.js';
 
@@ -72,7 +78,11 @@ export class AssetsController {
   @Idempotent()
   @ApiCreatedResponse({ description: 'The dependency (`Location` names it).', schema: AssetDependencySchema })
   @ApiProblems(403, 409, 422)
-  async declareDependency(@Param('id', ParseUUIDPipe) id: string, @Body() input: CreateDependencyDto, @Res({ passthrough: true }) reply: FastifyReply) {
+  async declareDependency(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() input: CreateDependencyDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
     const dependency = await this.dependencies.declare(id, input);
     void reply.header('Location', `/api/assets/${id}/dependencies/${dependency.id}`);
     return dependency;
@@ -88,7 +98,10 @@ export class AssetsController {
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'Removed.' })
   @ApiProblems(403, 409)
-  async removeDependency(@Param('id', ParseUUIDPipe) id: string, @Param('dependencyId', ParseUUIDPipe) dependencyId: string): Promise<void> {
+  async removeDependency(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Param('dependencyId', ParseUUIDPipe) dependencyId: string,
+  ): Promise<void> {
     await this.dependencies.remove(id, dependencyId);
   }
 

@@ -1,5 +1,5 @@
-import { Module } from '@nestjs/common';
 import { MikroOrmModule } from '@mikro-orm/nestjs';
+import { Module } from '@nestjs/common';
 import { Asset } from './asset.entity.js';
 import { AssetDependenciesService } from './asset-dependencies.service.js';
 import { AssetDependency } from './asset-dependency.entity.js';

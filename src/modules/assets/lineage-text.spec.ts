@@ -13,13 +13,23 @@ const lineage: Lineage = {
 describe('lineage as text', () => {
   it('writes Mermaid with the asset first and the names only inside escaped labels', () => {
     expect(lineageAsMermaid(lineage)).toBe(
-      ['flowchart LR', '  n0["orders<br/>table"]', '  n1["say #34;hi#34;]; n0 --#62; evil\\<br/>view"]', '  n1 -->|data| n0', ''].join('\n'),
+      ['flowchart LR', '  n0["orders<br/>table"]', '  n1["say #34;hi#34;]; n0 --#62; evil\\<br/>view"]', '  n1 -->|data| n0', ''].join(
+        '\n',
+      ),
     );
   });
 
   it('writes DOT with quoted, escaped labels', () => {
     expect(lineageAsDot(lineage)).toBe(
-      ['digraph lineage {', '  rankdir=LR;', '  n0 [label="orders\\ntable"];', '  n1 [label="say \\"hi\\"]; n0 --> evil\\\\\\nview"];', '  n1 -> n0 [label="data"];', '}', ''].join('\n'),
+      [
+        'digraph lineage {',
+        '  rankdir=LR;',
+        '  n0 [label="orders\\ntable"];',
+        '  n1 [label="say \\"hi\\"]; n0 --> evil\\\\\\nview"];',
+        '  n1 -> n0 [label="data"];',
+        '}',
+        '',
+      ].join('\n'),
     );
   });
 

@@ -1,12 +1,12 @@
 import type { Expression, SqlBool } from 'kysely';
-import { TenantRepository } from '../../platform/database/tenant-repository.js';
 import { EXAMPLE_ID, RecordSql } from '../../platform/database/sql/record-sql.decorator.js';
 import { isoInstant, queryRow, queryRows, sql } from '../../platform/database/sql/sql.js';
+import { TenantRepository } from '../../platform/database/tenant-repository.js';
 import { encodeCursor, keysetPage, NEWEST_FIRST } from '../../platform/pagination/keyset.js';
 import type { Page, PageQuery } from '../../platform/pagination/page.js';
+import type { AuditTables } from './audit.tables.js';
 import type { AuditEntry } from './audit-entry.entity.js';
 import type { AuditEntryRow } from './audit-entry.view.js';
-import type { AuditTables } from './audit.tables.js';
 import type { FamilyCount } from './audit-stats.js';
 import type { StatsBucket } from './dto/audit-stats.query.js';
 import type { AuditFilterQuery, AuditRangeQuery } from './dto/list-audit-logs.query.js';
@@ -74,7 +74,13 @@ export class AuditEntryRepository extends TenantRepository<AuditEntry> {
       this.em,
       this.kysely()
         .insertInto('audit_entries')
-        .values({ tenant_id: this.tenantId(), action: event.action, resource_type: event.resourceType, resource_id: null, details: JSON.stringify(event.details) }),
+        .values({
+          tenant_id: this.tenantId(),
+          action: event.action,
+          resource_type: event.resourceType,
+          resource_id: null,
+          details: JSON.stringify(event.details),
+        }),
     );
   }
 
@@ -84,7 +90,11 @@ export class AuditEntryRepository extends TenantRepository<AuditEntry> {
   }
 
   /** Matching entries, newest first. */
-  @RecordSql([{}, { limit: 50 }], [EXAMPLE_FILTERS, { limit: 1000, cursor: EXAMPLE_CURSOR }], [{ action: 'task.transition' }, { limit: 50 }])
+  @RecordSql(
+    [{}, { limit: 50 }],
+    [EXAMPLE_FILTERS, { limit: 1000, cursor: EXAMPLE_CURSOR }],
+    [{ action: 'task.transition' }, { limit: 50 }],
+  )
   page(filters: AuditFilterQuery, query: PageQuery): Promise<Page<AuditEntryRow>> {
     const select = auditFilters(filters).reduce((statement, condition) => statement.where(condition), this.selectRows());
     return keysetPage(this.em, select, 'a', query, NEWEST_FIRST);
@@ -99,7 +109,10 @@ export class AuditEntryRepository extends TenantRepository<AuditEntry> {
   async countMatching(filters: AuditFilterQuery): Promise<number> {
     const select = auditFilters(filters).reduce(
       (statement, condition) => statement.where(condition),
-      this.kysely().selectFrom('audit_entries as a').select(sql<number>`count(*)::int`.as('count')).where('a.tenant_id', '=', this.tenantId()),
+      this.kysely()
+        .selectFrom('audit_entries as a')
+        .select(sql<number>`count(*)::int`.as('count'))
+        .where('a.tenant_id', '=', this.tenantId()),
     );
     return (await queryRow(this.em, select))!.count;
   }

@@ -48,6 +48,8 @@ function camelCaseChanges(details: Record<string, unknown>): Record<string, unkn
   if (!changes) {
     return details;
   }
-  const renamed = Object.fromEntries(Object.entries(changes).map(([column, change]) => [column.replace(/_([a-z])/g, (_, letter: string) => letter.toUpperCase()), change]));
+  const renamed = Object.fromEntries(
+    Object.entries(changes).map(([column, change]) => [column.replace(/_([a-z])/g, (_, letter: string) => letter.toUpperCase()), change]),
+  );
   return { ...details, changes: renamed };
 }

@@ -2,8 +2,21 @@ import type { AuditEntryView } from './audit-entry.view.js';
 import type { ExportFormat } from './dto/list-audit-logs.query.js';
 
 const CSV_COLUMNS = [
-  'id', 'createdAt', 'actorId', 'actorRoles', 'action', 'resourceType', 'resourceId',
-  'details', 'ipAddress', 'userAgent', 'requestId', 'chain', 'chainSeq', 'prevHash', 'hash',
+  'id',
+  'createdAt',
+  'actorId',
+  'actorRoles',
+  'action',
+  'resourceType',
+  'resourceId',
+  'details',
+  'ipAddress',
+  'userAgent',
+  'requestId',
+  'chain',
+  'chainSeq',
+  'prevHash',
+  'hash',
 ] as const satisfies readonly (keyof AuditEntryView)[];
 
 export const EXPORT_CONTENT_TYPES: Record<ExportFormat, string> = {

@@ -3,9 +3,9 @@ import type { Page } from '../../platform/pagination/page.js';
 import { TenantContext } from '../../platform/tenancy/tenant-context.js';
 import { TenantScope } from '../../platform/tenancy/tenant-scope.js';
 import { AuditEntryRepository } from './audit-entry.repository.js';
+import { type AuditEntryView, auditEntryView } from './audit-entry.view.js';
 import { AuditProblems } from './audit-problems.js';
-import { auditEntryView, type AuditEntryView } from './audit-entry.view.js';
-import { activityStats, STATS_LIMITS, type ActivityStats } from './audit-stats.js';
+import { type ActivityStats, activityStats, STATS_LIMITS } from './audit-stats.js';
 import type { AuditStatsQuery } from './dto/audit-stats.query.js';
 import type { AuditFilterQuery, ListAuditLogsQuery } from './dto/list-audit-logs.query.js';
 

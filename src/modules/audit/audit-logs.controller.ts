@@ -1,20 +1,20 @@
 import { once } from 'node:events';
-import { setTimeout as delay } from 'node:timers/promises';
 import type { OutgoingHttpHeaders } from 'node:http';
+import { setTimeout as delay } from 'node:timers/promises';
 import { Controller, Get, Logger, Param, ParseUUIDPipe, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { ApiProblems, CountSchema } from '../../platform/http/openapi.js';
 import { Role } from '../../platform/auth/principal.js';
 import { RequireRoles } from '../../platform/auth/roles.decorator.js';
+import { ApiProblems, CountSchema } from '../../platform/http/openapi.js';
 import { ExpensiveRead } from '../../platform/tenancy/expensive-read.decorator.js';
 import { OwnUnitsOfWork } from '../../platform/tenancy/own-units-of-work.decorator.js';
 import { TenantContext } from '../../platform/tenancy/tenant-context.js';
 import type { AuditEntryView } from './audit-entry.view.js';
 import { AuditEvents } from './audit-events.js';
+import { EXPORT_CONTENT_TYPES, exportHeader, exportLine } from './audit-export.js';
 import { AuditLogService } from './audit-log.service.js';
 import { AuditVerification } from './audit-verification.js';
-import { EXPORT_CONTENT_TYPES, exportHeader, exportLine } from './audit-export.js';
 import { AuditEntryPageSchema, AuditEntrySchema, AuditStatsSchema, AuditVerificationSchema } from './dto/audit-log.response.js';
 import { AuditStatsQuery } from './dto/audit-stats.query.js';
 import { AuditFilterQuery, AuditRangeQuery, ExportAuditLogsQuery, ListAuditLogsQuery } from './dto/list-audit-logs.query.js';
@@ -62,7 +62,8 @@ export class AuditLogsController {
   @Get('export')
   @OwnUnitsOfWork()
   @ApiOkResponse({
-    description: 'Every matching entry, newest first, as an attachment (`Content-Disposition`): NDJSON (`format=ndjson`, one `AuditEntry` per line) or CSV (`format=csv`, RFC 4180, a header line first; `actorRoles` and `details` as JSON text).',
+    description:
+      'Every matching entry, newest first, as an attachment (`Content-Disposition`): NDJSON (`format=ndjson`, one `AuditEntry` per line) or CSV (`format=csv`, RFC 4180, a header line first; `actorRoles` and `details` as JSON text).',
     content: {
       [EXPORT_CONTENT_TYPES.ndjson.split(';')[0]!]: {
         schema: { type: 'string', description: 'One JSON `AuditEntry` per line.' },
@@ -132,7 +133,10 @@ export class AuditLogsController {
   }
 
   @Get('verify')
-  @ApiOkResponse({ description: 'Whether the hash chains over the range are intact (a broken chain is a 200 with `ok: false`).', schema: AuditVerificationSchema })
+  @ApiOkResponse({
+    description: 'Whether the hash chains over the range are intact (a broken chain is a 200 with `ok: false`).',
+    schema: AuditVerificationSchema,
+  })
   verify(@Query() range: AuditRangeQuery) {
     return this.verification.verify(range);
   }

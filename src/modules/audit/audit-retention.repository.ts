@@ -1,9 +1,9 @@
-import { Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
+import { Injectable } from '@nestjs/common';
 import type pg from 'pg';
-import { EXAMPLE_ID, RecordSql } from '../../platform/database/sql/record-sql.decorator.js';
-import { sql, type SqlStatement } from '../../platform/database/sql/sql.js';
 import { MaintenanceDatabase } from '../../platform/database/maintenance-database.js';
+import { EXAMPLE_ID, RecordSql } from '../../platform/database/sql/record-sql.decorator.js';
+import { type SqlStatement, sql } from '../../platform/database/sql/sql.js';
 import { ACTOR_SETTING, TENANT_SETTING } from '../../platform/tenancy/tenant-scope.js';
 
 const RETENTION_ACTOR = 'system:audit-retention';

@@ -52,5 +52,12 @@ export function activityStats(from: Date, to: Date, bucket: StatsBucket, rows: F
   }
   const families = [...familyTotals.entries()].sort(([a, x], [b, y]) => y - x || a.localeCompare(b)).map(([family]) => family);
   const buckets = [...byStart.values()];
-  return { from: from.toISOString(), to: to.toISOString(), bucket, families, total: buckets.reduce((sum, slot) => sum + slot.total, 0), buckets };
+  return {
+    from: from.toISOString(),
+    to: to.toISOString(),
+    bucket,
+    families,
+    total: buckets.reduce((sum, slot) => sum + slot.total, 0),
+    buckets,
+  };
 }

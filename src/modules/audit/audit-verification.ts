@@ -41,6 +41,12 @@ export class AuditVerification {
     if (!result.broken) {
       return { ok: true, checked: result.checked, ...progress };
     }
-    return { ok: false, checked: result.checked, firstBrokenEntryId: result.broken.id, problem: PROBLEMS[result.broken.problem], ...progress };
+    return {
+      ok: false,
+      checked: result.checked,
+      firstBrokenEntryId: result.broken.id,
+      problem: PROBLEMS[result.broken.problem],
+      ...progress,
+    };
   }
 }

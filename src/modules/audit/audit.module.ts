@@ -1,5 +1,5 @@
-import { Module } from '@nestjs/common';
 import { MikroOrmModule } from '@mikro-orm/nestjs';
+import { Module } from '@nestjs/common';
 import { ACCESS_DENIED_RECORDER } from '../../platform/auth/access-denied.js';
 import { AccessDeniedAuditRecorder } from './access-denied.recorder.js';
 import { AuditEntry } from './audit-entry.entity.js';
@@ -18,7 +18,14 @@ import { AuditVerification } from './audit-verification.js';
 @Module({
   imports: [MikroOrmModule.forFeature([AuditEntry])],
   controllers: [AuditLogsController],
-  providers: [AuditLogService, AuditVerification, AuditRetentionRepository, AuditRetentionJob, AuditEvents, { provide: ACCESS_DENIED_RECORDER, useClass: AccessDeniedAuditRecorder }],
+  providers: [
+    AuditLogService,
+    AuditVerification,
+    AuditRetentionRepository,
+    AuditRetentionJob,
+    AuditEvents,
+    { provide: ACCESS_DENIED_RECORDER, useClass: AccessDeniedAuditRecorder },
+  ],
   exports: [ACCESS_DENIED_RECORDER],
 })
 export class AuditModule {}

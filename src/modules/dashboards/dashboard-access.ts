@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
+import { isAdmin, mayChange, notOwner } from '../../platform/auth/ownership.js';
 import type { Principal } from '../../platform/auth/principal.js';
 import { ProblemException } from '../../platform/errors/problem.exception.js';
-import { TenantContext } from '../../platform/tenancy/tenant-context.js';
-import { isAdmin, mayChange, notOwner } from '../../platform/auth/ownership.js';
 import { assertPrecondition, type Precondition } from '../../platform/http/preconditions.js';
+import { TenantContext } from '../../platform/tenancy/tenant-context.js';
 import type { Dashboard } from './dashboard.entity.js';
 import { DashboardRepository } from './dashboard.repository.js';
 import { DashboardProblems } from './dashboard-problems.js';
@@ -21,7 +21,12 @@ export class DashboardAccess {
   constructor(private readonly dashboards: DashboardRepository) {}
 
   static canSee(principal: Principal, dashboard: Visibility): boolean {
-    return isAdmin(principal) || dashboard.ownerId === principal.actorId || dashboard.isPublic || dashboard.allowedViewers.includes(principal.actorId);
+    return (
+      isAdmin(principal) ||
+      dashboard.ownerId === principal.actorId ||
+      dashboard.isPublic ||
+      dashboard.allowedViewers.includes(principal.actorId)
+    );
   }
 
   /** A live dashboard the caller may see, else 404. */

@@ -1,10 +1,10 @@
-import { Injectable } from '@nestjs/common';
 import { ForeignKeyConstraintViolationException, UniqueConstraintViolationException } from '@mikro-orm/core';
+import { Injectable } from '@nestjs/common';
 import type { Precondition } from '../../platform/http/preconditions.js';
 import { TenantContext } from '../../platform/tenancy/tenant-context.js';
-import { DashboardAccess } from './dashboard-access.js';
 import type { Dashboard } from './dashboard.entity.js';
 import { DashboardRepository } from './dashboard.repository.js';
+import { DashboardAccess } from './dashboard-access.js';
 import { DashboardHistory } from './dashboard-history.js';
 import { DashboardProblems } from './dashboard-problems.js';
 
@@ -25,7 +25,11 @@ export class DashboardChanges {
   ) {}
 
   /** Runs `apply` as a change of the dashboard; returns its result and the new version. */
-  async run<T>(id: string, precondition: Precondition | undefined, apply: (dashboard: Dashboard) => Promise<T>): Promise<{ result: T; version: number }> {
+  async run<T>(
+    id: string,
+    precondition: Precondition | undefined,
+    apply: (dashboard: Dashboard) => Promise<T>,
+  ): Promise<{ result: T; version: number }> {
     const dashboard = await this.access.lockForChange(id, precondition);
     const now = new Date();
     await this.history.archive(id, now);

@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { TenantContext } from '../../platform/tenancy/tenant-context.js';
 import { assertJsonWithin, hasInexactNumber, KIB } from '../../platform/http/json-size.js';
 import { assertPrecondition, type Precondition } from '../../platform/http/preconditions.js';
+import { TenantContext } from '../../platform/tenancy/tenant-context.js';
 import { DashboardAccess } from './dashboard-access.js';
+import { DashboardProblems } from './dashboard-problems.js';
 import type { DashboardUserConfig } from './dashboard-user-config.entity.js';
 import { type ConfigContent, type ConfigKey, DashboardUserConfigRepository } from './dashboard-user-config.repository.js';
 import type { PutDashboardConfigDto } from './dto/put-dashboard-config.dto.js';
-import { DashboardProblems } from './dashboard-problems.js';
 
 /** A user's whole config of one dashboard is stored as at most this much JSON. */
 export const MAX_USER_CONFIG_BYTES = 256 * KIB;
@@ -54,7 +54,12 @@ export class DashboardConfigs {
   }
 
   /** Replaces the config; `version` 0 (or If-Match "0") means "only if none is saved yet". */
-  async put(dashboardId: string, sessionId: string | undefined, input: PutDashboardConfigDto, precondition: Precondition | undefined): Promise<DashboardConfigView> {
+  async put(
+    dashboardId: string,
+    sessionId: string | undefined,
+    input: PutDashboardConfigDto,
+    precondition: Precondition | undefined,
+  ): Promise<DashboardConfigView> {
     const dashboard = await this.access.visible(dashboardId);
     const values: ConfigContent = {
       chartCustomizations: input.chartCustomizations ?? {},
@@ -100,7 +105,11 @@ export class DashboardConfigs {
     const config = await this.configs.of(key, true);
     assertPrecondition(precondition, config?.version ?? 0, 'config');
     if (!config || isEmpty(config)) return;
-    Object.assign(config, { ...EMPTY, chartCustomizations: {}, filters: [] }, { version: config.version + 1, dashboardVersion: dashboard.version, updatedAt: new Date() });
+    Object.assign(
+      config,
+      { ...EMPTY, chartCustomizations: {}, filters: [] },
+      { version: config.version + 1, dashboardVersion: dashboard.version, updatedAt: new Date() },
+    );
     await this.configs.flush();
   }
 }

@@ -26,6 +26,8 @@ export class DashboardHistoryRetentionJob {
   /** Returns how many versions were removed. */
   @Cron(CronExpression.EVERY_HOUR, { name: 'dashboard-history-retention' })
   run(): Promise<number> {
-    return this.sweep.run(this.history.tenantsWithExpiredVersions(), EXPIRER, () => this.history.pruneExpired(DASHBOARDS_PER_TENANT_AND_RUN));
+    return this.sweep.run(this.history.tenantsWithExpiredVersions(), EXPIRER, () =>
+      this.history.pruneExpired(DASHBOARDS_PER_TENANT_AND_RUN),
+    );
   }
 }

@@ -1,8 +1,8 @@
-import { TenantRepository } from '../../platform/database/tenant-repository.js';
 import type { CompiledQuery, Expression } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import { EXAMPLE_ID, RecordSql } from '../../platform/database/sql/record-sql.decorator.js';
-import { isoInstant, queryRow, queryRows, sql, type SqlFragment } from '../../platform/database/sql/sql.js';
+import { isoInstant, queryRow, queryRows, type SqlFragment, sql } from '../../platform/database/sql/sql.js';
+import { TenantRepository } from '../../platform/database/tenant-repository.js';
 import { keysetPage, type SortKey } from '../../platform/pagination/keyset.js';
 import type { Page, PageQuery } from '../../platform/pagination/page.js';
 import { TenantContext } from '../../platform/tenancy/tenant-context.js';
@@ -111,7 +111,8 @@ export class DashboardHistoryRepository extends TenantRepository<DashboardVersio
   @RecordSql([EXAMPLE_ID, 10, EXAMPLE_INSTANT])
   async prune(dashboardId: string, oldestKept: number, cutoff: Date): Promise<number> {
     const { tenantId } = TenantContext.current();
-    const keptBy = (version: string) => sql<boolean>`(${sql.ref(`${version}.version`)} >= ${oldestKept} and ${sql.ref(`${version}.replaced_at`)} >= ${cutoff})`;
+    const keptBy = (version: string) =>
+      sql<boolean>`(${sql.ref(`${version}.version`)} >= ${oldestKept} and ${sql.ref(`${version}.replaced_at`)} >= ${cutoff})`;
     // Every part of one statement sees the rows as they were before it: a list still looks used by
     // the versions being pruned, and a content by the lists being deleted. Hence "kept" versions
     // and "not dead" lists below.
@@ -148,7 +149,14 @@ export class DashboardHistoryRepository extends TenantRepository<DashboardVersio
     const select = this.em
       .getKysely<DashboardTables>()
       .selectFrom('dashboard_versions as v')
-      .select(['v.id', 'v.version', 'v.saved_by as savedBy', 'v.saved_at as savedAt', 'v.replaced_by as replacedBy', 'v.replaced_at as replacedAt'])
+      .select([
+        'v.id',
+        'v.version',
+        'v.saved_by as savedBy',
+        'v.saved_at as savedAt',
+        'v.replaced_by as replacedBy',
+        'v.replaced_at as replacedAt',
+      ])
       .where('v.tenant_id', '=', TenantContext.current().tenantId)
       .where('v.dashboard_id', '=', dashboardId)
       .where(visibleTo('v', reader));
@@ -161,7 +169,9 @@ export class DashboardHistoryRepository extends TenantRepository<DashboardVersio
   async kept(dashboardId: string, version: number, reader: VersionReader): Promise<KeptVersion | undefined> {
     const row = await queryRow(
       this.em,
-      sql<KeptVersion & { savedAt: string; replacedAt: string }>`select v.version, v.saved_by as "savedBy", v.saved_at as "savedAt", v.replaced_by as "replacedBy", v.replaced_at as "replacedAt",
+      sql<
+        KeptVersion & { savedAt: string; replacedAt: string }
+      >`select v.version, v.saved_by as "savedBy", v.saved_at as "savedAt", v.replaced_by as "replacedBy", v.replaced_at as "replacedAt",
               v.snapshot || jsonb_build_object('widgets', coalesce((
                 select jsonb_agg((w.item - 'contentSha256') || c.content order by w.position)
                 from dashboard_widget_lists l
@@ -194,7 +204,9 @@ export class DashboardHistoryRepository extends TenantRepository<DashboardVersio
    * owner (MaintenanceDatabase), whose maintenance policy allows this one read.
    */
   tenantsWithVersionsBefore(cutoff: Date): CompiledQuery<{ tenant_id: string }> {
-    return sql<{ tenant_id: string }>`select distinct tenant_id from dashboard_versions where replaced_at < ${cutoff}`.compile(this.em.getKysely());
+    return sql<{ tenant_id: string }>`select distinct tenant_id from dashboard_versions where replaced_at < ${cutoff}`.compile(
+      this.em.getKysely(),
+    );
   }
 }
 

@@ -1,16 +1,28 @@
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { Environment } from '../../config/environment.js';
+import { isAdmin } from '../../platform/auth/ownership.js';
 import type { Page, PageQuery } from '../../platform/pagination/page.js';
 import { TenantContext } from '../../platform/tenancy/tenant-context.js';
-import { isAdmin } from '../../platform/auth/ownership.js';
-import { DashboardAccess } from './dashboard-access.js';
 import { DashboardWidgets, LARGE_WIDGET_MEMBERS, type WidgetJson } from '../widgets/dashboard-widgets.service.js';
-import { type ContentsShape, DashboardHistoryRepository, type KeptVersion, type VersionReader, type VersionSummary } from './dashboard-history.repository.js';
+import { DashboardAccess } from './dashboard-access.js';
+import {
+  type ContentsShape,
+  DashboardHistoryRepository,
+  type KeptVersion,
+  type VersionReader,
+  type VersionSummary,
+} from './dashboard-history.repository.js';
 import { DashboardProblems } from './dashboard-problems.js';
 
 function versionView(version: Omit<VersionSummary, 'id'>) {
-  return { version: version.version, savedBy: version.savedBy, savedAt: version.savedAt, replacedBy: version.replacedBy, replacedAt: version.replacedAt };
+  return {
+    version: version.version,
+    savedBy: version.savedBy,
+    savedAt: version.savedAt,
+    replacedBy: version.replacedBy,
+    replacedAt: version.replacedAt,
+  };
 }
 export type DashboardVersionView = ReturnType<typeof versionView>;
 

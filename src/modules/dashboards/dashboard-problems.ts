@@ -44,7 +44,9 @@ export const DashboardProblems = {
   versionNotFound: () => new ProblemException(types['dashboard-version-not-found'], `That version is not in the dashboard's history.`),
 
   nameTaken: (name: string) =>
-    new ProblemException(types['dashboard-name-taken'], `A dashboard named "${name}" already exists in this tenant.`, { errors: [{ field: 'name', messages: ['already taken'] }] }),
+    new ProblemException(types['dashboard-name-taken'], `A dashboard named "${name}" already exists in this tenant.`, {
+      errors: [{ field: 'name', messages: ['already taken'] }],
+    }),
 
   unknownProject: () =>
     new ProblemException(PlatformProblems.types['unknown-reference'], 'projectId: not a project of this tenant.', {
@@ -52,10 +54,14 @@ export const DashboardProblems = {
     }),
 
   layoutTooNarrow: (columns: number, widest: number) =>
-    new ProblemException(types['dashboard-layout-too-narrow'], `layout.columns cannot be ${columns}: a widget reaches column ${widest}; move or resize it first.`, {
-      errors: [{ field: 'layout.columns', messages: [`must be at least ${widest}, the widest widget's x + w`] }],
-      minColumns: widest,
-    }),
+    new ProblemException(
+      types['dashboard-layout-too-narrow'],
+      `layout.columns cannot be ${columns}: a widget reaches column ${widest}; move or resize it first.`,
+      {
+        errors: [{ field: 'layout.columns', messages: [`must be at least ${widest}, the widest widget's x + w`] }],
+        minColumns: widest,
+      },
+    ),
 
   sessionConfigLimitReached: (maxSessionConfigs: number) =>
     new ProblemException(
@@ -64,15 +70,30 @@ export const DashboardProblems = {
       { maxSessionConfigs },
     ),
 
-  inexactFilters: () => new ValidationFailedException([{ field: 'filters', messages: [INEXACT] }], 'filters hold a number JSON cannot carry exactly (beyond ±2^53, or not finite).'),
+  inexactFilters: () =>
+    new ValidationFailedException(
+      [{ field: 'filters', messages: [INEXACT] }],
+      'filters hold a number JSON cannot carry exactly (beyond ±2^53, or not finite).',
+    ),
 
-  inexactConfig: () => new ValidationFailedException([{ field: 'config', messages: [INEXACT] }], 'The config holds a number JSON cannot carry exactly (beyond ±2^53, or not finite).'),
+  inexactConfig: () =>
+    new ValidationFailedException(
+      [{ field: 'config', messages: [INEXACT] }],
+      'The config holds a number JSON cannot carry exactly (beyond ±2^53, or not finite).',
+    ),
 
   invalidCursor: () =>
-    new ProblemException(PlatformProblems.types['invalid-cursor'], 'The cursor is invalid; pass the nextCursor of a previous page unchanged, with the same sort.'),
+    new ProblemException(
+      PlatformProblems.types['invalid-cursor'],
+      'The cursor is invalid; pass the nextCursor of a previous page unchanged, with the same sort.',
+    ),
 
   malformedIfNoneMatch: () =>
-    new ProblemException(PlatformProblems.types['invalid-precondition-header'], 'If-None-Match must be * or a list of entity tags, e.g. "3" or W/"3".', {
-      errors: [{ field: 'If-None-Match', messages: ['expected * or a comma-separated list of quoted entity tags'] }],
-    }),
+    new ProblemException(
+      PlatformProblems.types['invalid-precondition-header'],
+      'If-None-Match must be * or a list of entity tags, e.g. "3" or W/"3".',
+      {
+        errors: [{ field: 'If-None-Match', messages: ['expected * or a comma-separated list of quoted entity tags'] }],
+      },
+    ),
 };

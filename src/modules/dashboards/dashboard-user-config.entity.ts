@@ -1,12 +1,15 @@
 import { EntityRepositoryType, type Opt } from '@mikro-orm/core';
 import { Entity, PrimaryKey, Property, Unique } from '@mikro-orm/decorators/legacy';
 import { v7 as uuidv7 } from 'uuid';
-import { DashboardUserConfigRepository } from './dashboard-user-config.repository.js';
 import { TENANT_ISOLATION, TenantScopedEntity } from '../../platform/tenancy/tenant-scoped.entity.js';
+import { DashboardUserConfigRepository } from './dashboard-user-config.repository.js';
 
 /** One user's own view of a dashboard (customisations, theme, layout overrides, filter values), on every device. */
 @Entity({ tableName: 'dashboard_user_configs', repository: () => DashboardUserConfigRepository, ...TENANT_ISOLATION })
-@Unique({ name: 'dashboard_user_configs_tenant_dashboard_user_session_key', properties: ['tenantId', 'dashboardId', 'userId', 'sessionId'] })
+@Unique({
+  name: 'dashboard_user_configs_tenant_dashboard_user_session_key',
+  properties: ['tenantId', 'dashboardId', 'userId', 'sessionId'],
+})
 export class DashboardUserConfig extends TenantScopedEntity {
   [EntityRepositoryType]?: DashboardUserConfigRepository;
 

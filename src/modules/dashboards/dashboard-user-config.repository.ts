@@ -1,8 +1,8 @@
-import { TenantRepository } from '../../platform/database/tenant-repository.js';
 import { LockMode } from '@mikro-orm/core';
 import { v7 as uuidv7 } from 'uuid';
 import { EXAMPLE_ID, RecordSql } from '../../platform/database/sql/record-sql.decorator.js';
 import { queryEntities, queryRow, sql } from '../../platform/database/sql/sql.js';
+import { TenantRepository } from '../../platform/database/tenant-repository.js';
 import { TenantContext } from '../../platform/tenancy/tenant-context.js';
 import type { DashboardUserConfig } from './dashboard-user-config.entity.js';
 

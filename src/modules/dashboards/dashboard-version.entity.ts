@@ -1,8 +1,8 @@
 import { EntityRepositoryType, type Opt } from '@mikro-orm/core';
 import { Entity, Index, PrimaryKey, Property, Unique } from '@mikro-orm/decorators/legacy';
 import { v7 as uuidv7 } from 'uuid';
-import { DashboardHistoryRepository } from './dashboard-history.repository.js';
 import { TENANT_ISOLATION, TenantScopedEntity } from '../../platform/tenancy/tenant-scoped.entity.js';
+import { DashboardHistoryRepository } from './dashboard-history.repository.js';
 
 /**
  * A previous state of a dashboard, kept when a change replaced it: its own fields, and its widgets

@@ -1,13 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { changesAnything } from '../../platform/http/patch-body.js';
 import type { Precondition } from '../../platform/http/preconditions.js';
+import { DashboardWidgets, type WidgetGrid, type WidgetView } from '../widgets/dashboard-widgets.service.js';
 import type { CreateWidgetDto } from '../widgets/dto/create-widget.dto.js';
 import type { LayoutMoveDto } from '../widgets/dto/layout-move.dto.js';
 import type { UpdateWidgetDto } from '../widgets/dto/update-widget.dto.js';
-import { DashboardWidgets, type WidgetGrid, type WidgetView } from '../widgets/dashboard-widgets.service.js';
+import type { Dashboard } from './dashboard.entity.js';
 import { DashboardAccess } from './dashboard-access.js';
 import { DashboardChanges } from './dashboard-changes.js';
-import type { Dashboard } from './dashboard.entity.js';
 
 /** A widget with the version of its dashboard: widget responses carry it as their ETag. */
 export type VersionedWidget = WidgetView & { dashboardVersion: number };
@@ -27,7 +27,9 @@ export class DashboardWidgetChanges {
 
   async create(dashboardId: string, input: CreateWidgetDto, precondition: Precondition | undefined): Promise<VersionedWidget> {
     const checked = await this.widgets.checked(input);
-    const { result, version } = await this.changes.run(dashboardId, precondition, (dashboard) => this.widgets.add(gridOf(dashboard), checked));
+    const { result, version } = await this.changes.run(dashboardId, precondition, (dashboard) =>
+      this.widgets.add(gridOf(dashboard), checked),
+    );
     return { ...result, dashboardVersion: version };
   }
 
@@ -45,7 +47,9 @@ export class DashboardWidgetChanges {
       await this.access.lockForChange(dashboardId, precondition);
       return this.get(id);
     }
-    const { result, version } = await this.changes.run(dashboardId, precondition, (dashboard) => this.widgets.change(gridOf(dashboard), id, changes));
+    const { result, version } = await this.changes.run(dashboardId, precondition, (dashboard) =>
+      this.widgets.change(gridOf(dashboard), id, changes),
+    );
     return { ...result, dashboardVersion: version };
   }
 

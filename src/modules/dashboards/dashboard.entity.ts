@@ -2,8 +2,8 @@ import { EntityRepositoryType, type Opt } from '@mikro-orm/core';
 import { Check, Entity, Index, PrimaryKey, Property, Unique } from '@mikro-orm/decorators/legacy';
 import { v7 as uuidv7 } from 'uuid';
 import { TenantContext } from '../../platform/tenancy/tenant-context.js';
-import { DashboardRepository } from './dashboard.repository.js';
 import { TENANT_ISOLATION, TenantScopedEntity } from '../../platform/tenancy/tenant-scoped.entity.js';
+import { DashboardRepository } from './dashboard.repository.js';
 import { TextArrayType } from './text-array.type.js';
 
 export interface DashboardLayout {

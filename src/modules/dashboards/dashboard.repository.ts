@@ -1,8 +1,8 @@
-import { TenantRepository } from '../../platform/database/tenant-repository.js';
 import { LockMode, type RequiredEntityData } from '@mikro-orm/core';
 import type { CompiledQuery } from 'kysely';
 import { EXAMPLE_ID, RecordSql } from '../../platform/database/sql/record-sql.decorator.js';
-import { containsPattern, queryRow, queryRows, sql, type SqlFragment } from '../../platform/database/sql/sql.js';
+import { containsPattern, queryRow, queryRows, type SqlFragment, sql } from '../../platform/database/sql/sql.js';
+import { TenantRepository } from '../../platform/database/tenant-repository.js';
 import { keysetPage, NEWEST_FIRST, type SortKey } from '../../platform/pagination/keyset.js';
 import type { Page, PageQuery } from '../../platform/pagination/page.js';
 import { TenantContext } from '../../platform/tenancy/tenant-context.js';
@@ -90,7 +90,11 @@ export class DashboardRepository extends TenantRepository<Dashboard> {
    * them as a correlated expression (the widgets module's), so the hot read makes one round trip.
    */
   @RecordSql([EXAMPLE_ID, NO_CONTENTS], [EXAMPLE_ID, NO_CONTENTS, [3, 4]])
-  async withContents(id: string, contentsOf: ContentsOf, unchangedAt?: NoneMatch): Promise<(DashboardFields & { contents: unknown[] | null }) | undefined> {
+  async withContents(
+    id: string,
+    contentsOf: ContentsOf,
+    unchangedAt?: NoneMatch,
+  ): Promise<(DashboardFields & { contents: unknown[] | null }) | undefined> {
     const contents = contentsUnless(contentsOf({ tenantId: sql.ref('d.tenant_id'), id: sql.ref('d.id') }), unchangedAt);
     return queryRow(this.em, this.selectFields().select(contents.as('contents')).where('d.id', '=', id).where('d.deleted_at', 'is', null));
   }
@@ -140,9 +144,17 @@ export class DashboardRepository extends TenantRepository<Dashboard> {
         if (query.cursor) {
           const last = decodeNameCursor(query.cursor);
           const lastName = sql<string>`lower(cast(${last.name} as text))`;
-          statement = statement.where(sql<boolean>`${name} >= ${lastName} and (${name} > ${lastName} or ${sql.ref('d.id')} > cast(${last.id} as uuid))`);
+          statement = statement.where(
+            sql<boolean>`${name} >= ${lastName} and (${name} > ${lastName} or ${sql.ref('d.id')} > cast(${last.id} as uuid))`,
+          );
         }
-        const rows = await queryRows(this.em, statement.orderBy(name, 'asc').orderBy('d.id', 'asc').limit(query.limit + 1));
+        const rows = await queryRows(
+          this.em,
+          statement
+            .orderBy(name, 'asc')
+            .orderBy('d.id', 'asc')
+            .limit(query.limit + 1),
+        );
         const items = rows.slice(0, query.limit);
         const lastRow = items.at(-1);
         return { items, nextCursor: rows.length > query.limit && lastRow ? encodeNameCursor(lastRow) : null };
@@ -226,11 +238,14 @@ function matching(filters: DashboardFilters): SqlFragment<boolean> {
   const conditions: SqlFragment<boolean>[] = [sql<boolean>`true`];
   if (filters.visibleTo !== undefined) {
     const user = filters.visibleTo;
-    conditions.push(sql<boolean>`(${sql.ref('d.owner_id')} = ${user} or ${sql.ref('d.is_public')} or ${sql.ref('d.allowed_viewers')} @> cast(${[user]} as text[]))`);
+    conditions.push(
+      sql<boolean>`(${sql.ref('d.owner_id')} = ${user} or ${sql.ref('d.is_public')} or ${sql.ref('d.allowed_viewers')} @> cast(${[user]} as text[]))`,
+    );
   }
   if (filters.ownerId !== undefined) conditions.push(sql<boolean>`${sql.ref('d.owner_id')} = ${filters.ownerId}`);
   if (filters.projectId !== undefined) conditions.push(sql<boolean>`${sql.ref('d.project_id')} = cast(${filters.projectId} as uuid)`);
-  if (filters.nameContains !== undefined) conditions.push(sql<boolean>`${sql.ref('d.name')} ilike ${containsPattern(filters.nameContains)}`);
+  if (filters.nameContains !== undefined)
+    conditions.push(sql<boolean>`${sql.ref('d.name')} ilike ${containsPattern(filters.nameContains)}`);
   return sql<boolean>`${sql.join(conditions, sql` and `)}`;
 }
 

@@ -1,18 +1,13 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Param, ParseUUIDPipe, Patch, Post, Put, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { PageQuery } from '../../platform/pagination/page.js';
 import { ApiProblems, CountSchema } from '../../platform/http/openapi.js';
 import { etagOf, ParseVersionPipe, preconditionOf } from '../../platform/http/preconditions.js';
+import { PageQuery } from '../../platform/pagination/page.js';
 import { DashboardConfigs } from './dashboard-configs.service.js';
 import { DashboardHistory } from './dashboard-history.js';
 import { DashboardsService } from './dashboards.service.js';
 import { CreateDashboardDto } from './dto/create-dashboard.dto.js';
-import { DeleteDashboardQuery } from './dto/delete-dashboard.query.js';
-import { DashboardFiltersQuery, ListDashboardsQuery } from './dto/list-dashboards.query.js';
-import { DashboardConfigQuery, PutDashboardConfigDto } from './dto/put-dashboard-config.dto.js';
-import { isUnchanged, parseIfNoneMatch } from './if-none-match.js';
-import { UpdateDashboardDto } from './dto/update-dashboard.dto.js';
 import {
   DashboardConfigSchema,
   DashboardPageSchema,
@@ -21,13 +16,19 @@ import {
   DashboardVersionSchema,
   TrashedDashboardPageSchema,
 } from './dto/dashboard.response.js';
+import { DeleteDashboardQuery } from './dto/delete-dashboard.query.js';
+import { DashboardFiltersQuery, ListDashboardsQuery } from './dto/list-dashboards.query.js';
+import { DashboardConfigQuery, PutDashboardConfigDto } from './dto/put-dashboard-config.dto.js';
+import { UpdateDashboardDto } from './dto/update-dashboard.dto.js';
+import { isUnchanged, parseIfNoneMatch } from './if-none-match.js';
 
 const IF_MATCH = { name: 'If-Match', required: false, description: 'The ETag ("<version>") this change is based on; stale → 412.' };
 
 const IF_NONE_MATCH = {
   name: 'If-None-Match',
   required: false,
-  description: 'ETags the client already has ("<version>", W/"<version>", a list, or *): when one is current, 304 without a body (cheap polling).',
+  description:
+    'ETags the client already has ("<version>", W/"<version>", a list, or *): when one is current, 304 without a body (cheap polling).',
 };
 
 /** Sets the strong ETag of a versioned response and returns it. */
@@ -114,7 +115,11 @@ export class DashboardsController {
   @ApiHeader(IF_MATCH)
   @ApiNoContentResponse({ description: 'Trashed (or deleted for good).' })
   @ApiProblems(403, 412)
-  async delete(@Param('id', ParseUUIDPipe) id: string, @Query() query: DeleteDashboardQuery, @Headers('if-match') ifMatch: string | undefined): Promise<void> {
+  async delete(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Query() query: DeleteDashboardQuery,
+    @Headers('if-match') ifMatch: string | undefined,
+  ): Promise<void> {
     const precondition = preconditionOf(ifMatch);
     await (query.permanent ? this.dashboards.purge(id, precondition) : this.dashboards.trash(id, precondition));
   }

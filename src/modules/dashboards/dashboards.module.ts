@@ -1,12 +1,13 @@
-import { Module } from '@nestjs/common';
 import { MikroOrmModule } from '@mikro-orm/nestjs';
+import { Module } from '@nestjs/common';
 import { WidgetsModule } from '../widgets/widgets.module.js';
+import { Dashboard } from './dashboard.entity.js';
 import { DashboardAccess } from './dashboard-access.js';
 import { DashboardChanges } from './dashboard-changes.js';
 import { DashboardConfigs } from './dashboard-configs.service.js';
-import { Dashboard } from './dashboard.entity.js';
 import { DashboardHistory } from './dashboard-history.js';
 import { DashboardHistoryRetentionJob } from './dashboard-history-retention.job.js';
+import { DashboardTrashPurgeJob } from './dashboard-trash-purge.job.js';
 import { DashboardUserConfig } from './dashboard-user-config.entity.js';
 import { DashboardVersion } from './dashboard-version.entity.js';
 import { DashboardWidgetChanges } from './dashboard-widget-changes.service.js';
@@ -14,7 +15,6 @@ import { DashboardWidgetContent } from './dashboard-widget-content.entity.js';
 import { DashboardWidgetList } from './dashboard-widget-list.entity.js';
 import { DashboardsController } from './dashboards.controller.js';
 import { DashboardsService } from './dashboards.service.js';
-import { DashboardTrashPurgeJob } from './dashboard-trash-purge.job.js';
 import { TenantSweep } from './tenant-sweep.js';
 import { WidgetsController } from './widgets.controller.js';
 
@@ -25,7 +25,10 @@ import { WidgetsController } from './widgets.controller.js';
  * the dependency runs dashboards → widgets only. Exports DashboardsService (projects count their dashboards through it).
  */
 @Module({
-  imports: [MikroOrmModule.forFeature([Dashboard, DashboardVersion, DashboardWidgetList, DashboardWidgetContent, DashboardUserConfig]), WidgetsModule],
+  imports: [
+    MikroOrmModule.forFeature([Dashboard, DashboardVersion, DashboardWidgetList, DashboardWidgetContent, DashboardUserConfig]),
+    WidgetsModule,
+  ],
   controllers: [DashboardsController, WidgetsController],
   providers: [
     DashboardsService,

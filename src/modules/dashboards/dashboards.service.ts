@@ -1,24 +1,30 @@
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { Environment } from '../../config/environment.js';
-import type { Page, PageQuery } from '../../platform/pagination/page.js';
-import { TenantContext } from '../../platform/tenancy/tenant-context.js';
 import { isAdmin } from '../../platform/auth/ownership.js';
 import { assertJsonWithin, hasInexactNumber, KIB } from '../../platform/http/json-size.js';
 import { changesAnything } from '../../platform/http/patch-body.js';
 import type { Precondition } from '../../platform/http/preconditions.js';
+import type { Page, PageQuery } from '../../platform/pagination/page.js';
+import { TenantContext } from '../../platform/tenancy/tenant-context.js';
 import { DashboardWidgets, type WidgetJson } from '../widgets/dashboard-widgets.service.js';
+import { type DashboardLayout, DEFAULT_LAYOUT } from './dashboard.entity.js';
+import { type DashboardFilters, DashboardRepository } from './dashboard.repository.js';
+import {
+  type DashboardWithWidgets,
+  dashboardView,
+  type ListedDashboardView,
+  listedDashboardView,
+  trashedDashboardView,
+} from './dashboard.view.js';
 import { DashboardAccess, dashboardNotFound } from './dashboard-access.js';
 import { DashboardChanges } from './dashboard-changes.js';
-import { DEFAULT_LAYOUT, type DashboardLayout } from './dashboard.entity.js';
-import { type DashboardFilters, DashboardRepository } from './dashboard.repository.js';
 import { DashboardHistory } from './dashboard-history.js';
-import { dashboardView, type DashboardWithWidgets, type ListedDashboardView, listedDashboardView, trashedDashboardView } from './dashboard.view.js';
-import type { DashboardFiltersQuery, ListDashboardsQuery } from './dto/list-dashboards.query.js';
-import { isUnchanged, type NoneMatch } from './if-none-match.js';
-import type { CreateDashboardDto, DashboardLayoutDto } from './dto/create-dashboard.dto.js';
-import type { UpdateDashboardDto } from './dto/update-dashboard.dto.js';
 import { DashboardProblems } from './dashboard-problems.js';
+import type { CreateDashboardDto, DashboardLayoutDto } from './dto/create-dashboard.dto.js';
+import type { DashboardFiltersQuery, ListDashboardsQuery } from './dto/list-dashboards.query.js';
+import type { UpdateDashboardDto } from './dto/update-dashboard.dto.js';
+import { isUnchanged, type NoneMatch } from './if-none-match.js';
 
 /** Each of a dashboard's JSON fields (layout, filters) is stored as at most this much JSON. */
 export const MAX_DASHBOARD_JSON_BYTES = 64 * KIB;
@@ -202,7 +208,12 @@ export class DashboardsService {
 /** The list's filters: what the caller may see, narrowed by the query's. */
 function filtersOf(query: DashboardFiltersQuery): DashboardFilters {
   const principal = TenantContext.current();
-  return { visibleTo: isAdmin(principal) ? undefined : principal.actorId, ownerId: query.ownerId, projectId: query.projectId, nameContains: query.q };
+  return {
+    visibleTo: isAdmin(principal) ? undefined : principal.actorId,
+    ownerId: query.ownerId,
+    projectId: query.projectId,
+    nameContains: query.q,
+  };
 }
 
 /** The layout the input describes; members it leaves out keep their value in `base` (the defaults on create). */
@@ -223,4 +234,3 @@ function checkedFilters(filters: readonly object[]): unknown[] {
   assertJsonWithin('filters', plain, MAX_DASHBOARD_JSON_BYTES);
   return plain;
 }
-

@@ -19,13 +19,16 @@ describe('If-None-Match', () => {
     expect(parseIfNoneMatch('"a,b", "5"')).toEqual([5]);
   });
 
-  it.each(['', ',', '3', '"3', 'W/3', '"3" "4"', '*, "3"', 'w/"3"', '"a"b'])('refuses the malformed %j with a 400 naming the header', (header) => {
-    try {
-      parseIfNoneMatch(header);
-      throw new Error('accepted');
-    } catch (error) {
-      expect(error).toMatchObject({ status: 400 });
-      expect((error as { getResponse(): { errors: { field: string }[] } }).getResponse().errors[0].field).toBe('If-None-Match');
-    }
-  });
+  it.each(['', ',', '3', '"3', 'W/3', '"3" "4"', '*, "3"', 'w/"3"', '"a"b'])(
+    'refuses the malformed %j with a 400 naming the header',
+    (header) => {
+      try {
+        parseIfNoneMatch(header);
+        throw new Error('accepted');
+      } catch (error) {
+        expect(error).toMatchObject({ status: 400 });
+        expect((error as { getResponse(): { errors: { field: string }[] } }).getResponse().errors[0].field).toBe('If-None-Match');
+      }
+    },
+  );
 });

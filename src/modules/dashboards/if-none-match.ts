@@ -42,7 +42,7 @@ export function parseIfNoneMatch(header: string | undefined): NoneMatch | undefi
 
 /** Whether a representation at `version` is one the client already has: then a GET answers 304. */
 export function isUnchanged(noneMatch: NoneMatch | undefined, version: number): boolean {
-  return noneMatch === '*' || (noneMatch !== undefined && noneMatch.includes(version));
+  return noneMatch === '*' || noneMatch?.includes(version) === true;
 }
 
 function malformed(): ProblemException {

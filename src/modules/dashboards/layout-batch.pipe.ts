@@ -1,6 +1,6 @@
 import { Injectable, PipeTransform } from '@nestjs/common';
-import type { FieldError } from '../../platform/errors/problem.js';
 import { ValidationFailedException } from '../../platform/errors/problem.exception.js';
+import type { FieldError } from '../../platform/errors/problem.js';
 import { createValidationPipe } from '../../platform/http/validation.pipe.js';
 import { LayoutMoveDto } from '../widgets/dto/layout-move.dto.js';
 
@@ -16,7 +16,9 @@ export class LayoutBatchPipe implements PipeTransform<unknown, Promise<LayoutMov
 
   async transform(value: unknown): Promise<LayoutMoveDto[]> {
     if (!Array.isArray(value) || value.length === 0 || value.length > MAX_LAYOUT_BATCH) {
-      throw new ValidationFailedException([{ field: 'body', messages: [`must be an array of 1 to ${MAX_LAYOUT_BATCH} { widgetId, position } items`] }]);
+      throw new ValidationFailedException([
+        { field: 'body', messages: [`must be an array of 1 to ${MAX_LAYOUT_BATCH} { widgetId, position } items`] },
+      ]);
     }
     const moves: LayoutMoveDto[] = [];
     const errors: FieldError[] = [];

@@ -1,6 +1,6 @@
 import { encodeCursor } from '../../platform/pagination/keyset.js';
-import { MAX_NAME_LENGTH } from './dto/create-dashboard.dto.js';
 import { DashboardProblems } from './dashboard-problems.js';
+import { MAX_NAME_LENGTH } from './dto/create-dashboard.dto.js';
 
 /**
  * Cursors of the name order (A–Z, case-insensitive, then id), which the platform's keyset pages

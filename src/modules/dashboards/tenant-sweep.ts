@@ -21,7 +21,9 @@ export class TenantSweep implements OnApplicationBootstrap {
 
   onApplicationBootstrap(): void {
     if (!this.maintenance.available) {
-      this.logger.warn('No DATABASE_OWNER_URL: expired dashboard trash is hidden but not purged, and dashboard history expires only when its dashboard changes');
+      this.logger.warn(
+        'No DATABASE_OWNER_URL: expired dashboard trash is hidden but not purged, and dashboard history expires only when its dashboard changes',
+      );
     }
   }
 
@@ -33,13 +35,19 @@ export class TenantSweep implements OnApplicationBootstrap {
     if (!this.maintenance.available) {
       return 0;
     }
-    const listed = await this.maintenance.transaction({}, async (owner) => (await owner.query<{ tenant_id: string }>(tenants.sql, [...tenants.parameters])).rows);
+    const listed = await this.maintenance.transaction(
+      {},
+      async (owner) => (await owner.query<{ tenant_id: string }>(tenants.sql, [...tenants.parameters])).rows,
+    );
     let total = 0;
     for (const { tenant_id: tenant } of listed) {
       try {
         total += await this.tenantScope.run(principalOf(tenant, actor, [Role.Service]), work);
       } catch (error) {
-        this.logger.error({ err: error, tenantId: tenant, actor }, 'A dashboards maintenance job failed for a tenant; it is retried next hour');
+        this.logger.error(
+          { err: error, tenantId: tenant, actor },
+          'A dashboards maintenance job failed for a tenant; it is retried next hour',
+        );
       }
     }
     return total;

@@ -1,18 +1,22 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Param, ParseUUIDPipe, Patch, Post, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { ApiProblems } from '../../platform/http/openapi.js';
 import type { FastifyReply } from 'fastify';
+import { ApiProblems } from '../../platform/http/openapi.js';
 import { etagOf, preconditionOf } from '../../platform/http/preconditions.js';
 import { CreateWidgetDto } from '../widgets/dto/create-widget.dto.js';
 import { LayoutMoveDto } from '../widgets/dto/layout-move.dto.js';
 import { UpdateWidgetDto } from '../widgets/dto/update-widget.dto.js';
+import { WidgetSchema } from '../widgets/dto/widget.response.js';
 import { DashboardWidgetChanges } from './dashboard-widget-changes.service.js';
 import { DashboardsService } from './dashboards.service.js';
-import { WidgetSchema } from '../widgets/dto/widget.response.js';
 import { DashboardSchema } from './dto/dashboard.response.js';
 import { LayoutBatchPipe } from './layout-batch.pipe.js';
 
-const IF_MATCH = { name: 'If-Match', required: false, description: 'The dashboard ETag ("<version>") this change is based on; stale → 412.' };
+const IF_MATCH = {
+  name: 'If-Match',
+  required: false,
+  description: 'The dashboard ETag ("<version>") this change is based on; stale → 412.',
+};
 
 /**
  * The widget routes. They live with the dashboards because a widget change is a change of its
@@ -29,7 +33,7 @@ export class WidgetsController {
 
   @Post('dashboards/:id/widgets')
   @ApiHeader(IF_MATCH)
-  @ApiCreatedResponse({ description: 'The widget (`Location` names it; `ETag`: its dashboard\'s version).', schema: WidgetSchema })
+  @ApiCreatedResponse({ description: "The widget (`Location` names it; `ETag`: its dashboard's version).", schema: WidgetSchema })
   @ApiProblems(403, 409, 412)
   async create(
     @Param('id', ParseUUIDPipe) dashboardId: string,
@@ -61,7 +65,7 @@ export class WidgetsController {
   }
 
   @Get('widgets/:id')
-  @ApiOkResponse({ description: 'The widget (`ETag`: its dashboard\'s version).', schema: WidgetSchema })
+  @ApiOkResponse({ description: "The widget (`ETag`: its dashboard's version).", schema: WidgetSchema })
   async get(@Param('id', ParseUUIDPipe) id: string, @Res({ passthrough: true }) reply: FastifyReply) {
     const widget = await this.widgets.get(id);
     void reply.header('ETag', etagOf(widget.dashboardVersion));

@@ -8,7 +8,9 @@ export function lessonFilters(query: Partial<LessonFiltersQuery>, alias: string)
   const filters: Expression<SqlBool>[] = [];
   if (query.category !== undefined) filters.push(sql`${column('category')} = ${query.category}::text`);
   if (query.tags?.length) {
-    filters.push(query.tagsMode === 'all' ? sql`${column('tags')} @> ${query.tags}::text[]` : sql`${column('tags')} && ${query.tags}::text[]`);
+    filters.push(
+      query.tagsMode === 'all' ? sql`${column('tags')} @> ${query.tags}::text[]` : sql`${column('tags')} && ${query.tags}::text[]`,
+    );
   }
   if (query.sourceAgent !== undefined) filters.push(sql`${column('source_agent')} = ${query.sourceAgent}::text`);
   if (query.humanValidated !== undefined) filters.push(sql`${column('human_validated')} = ${query.humanValidated}::boolean`);

@@ -24,10 +24,13 @@ export const LessonProblems = {
 
   patternNotFound: () => new ProblemException(types['pattern-not-found'], 'The pattern does not exist.'),
 
-  relevanceWithoutSearch: () => new ValidationFailedException([{ field: 'sort', messages: ['relevance needs q'] }], 'sort=relevance needs a search text q.'),
+  relevanceWithoutSearch: () =>
+    new ValidationFailedException([{ field: 'sort', messages: ['relevance needs q'] }], 'sort=relevance needs a search text q.'),
 
   unknownTask: () =>
-    new ProblemException(PlatformProblems.types['unknown-reference'], 'taskId is not a task of this tenant.', { errors: [{ field: 'taskId', messages: ['unknown task'] }] }),
+    new ProblemException(PlatformProblems.types['unknown-reference'], 'taskId is not a task of this tenant.', {
+      errors: [{ field: 'taskId', messages: ['unknown task'] }],
+    }),
 
   inexactPattern: () =>
     new ValidationFailedException(

@@ -76,16 +76,23 @@ describe('LessonSearch', () => {
 });
 
 describe('lessonFilters', () => {
-  const compile = (query: Parameters<typeof lessonFilters>[0]) =>
-    sql`${sql.join(lessonFilters(query, 'l'), sql` and `)}`.compile(compiler);
+  const compile = (query: Parameters<typeof lessonFilters>[0]) => sql`${sql.join(lessonFilters(query, 'l'), sql` and `)}`.compile(compiler);
 
   it('filters nothing without filters', () => {
     expect(lessonFilters({}, 'l')).toEqual([]);
   });
 
   it('binds every value, tags as one array', () => {
-    const { sql: text, parameters } = compile({ category: "x' or 1=1", tags: ['a,b', 'null'], sourceAgent: 'tester', humanValidated: false, minConfidence: 0.25 });
-    expect(text).toBe('"l"."category" = $1::text and "l"."tags" && $2::text[] and "l"."source_agent" = $3::text and "l"."human_validated" = $4::boolean and "l"."confidence" >= $5::float8');
+    const { sql: text, parameters } = compile({
+      category: "x' or 1=1",
+      tags: ['a,b', 'null'],
+      sourceAgent: 'tester',
+      humanValidated: false,
+      minConfidence: 0.25,
+    });
+    expect(text).toBe(
+      '"l"."category" = $1::text and "l"."tags" && $2::text[] and "l"."source_agent" = $3::text and "l"."human_validated" = $4::boolean and "l"."confidence" >= $5::float8',
+    );
     expect(parameters).toEqual(["x' or 1=1", ['a,b', 'null'], 'tester', false, 0.25]);
   });
 

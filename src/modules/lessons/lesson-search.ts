@@ -142,6 +142,16 @@ function matching(tsQuery: Expression<unknown>): LessonCondition {
 /** The non-relevance orderings of the lessons list. */
 export const LESSON_SORT_KEYS: Record<Exclude<LessonSort, 'relevance'>, SortKey<RankedLesson>> = {
   recent: NEWEST_FIRST,
-  confidence: { name: 'confidence', expression: (alias) => sql.ref(`${alias}.confidence`), type: 'float8', valueOf: (row) => row.confidence },
-  applications: { name: 'applications', expression: (alias) => sql.ref(`${alias}.application_count`), type: 'int4', valueOf: (row) => row.applicationCount },
+  confidence: {
+    name: 'confidence',
+    expression: (alias) => sql.ref(`${alias}.confidence`),
+    type: 'float8',
+    valueOf: (row) => row.confidence,
+  },
+  applications: {
+    name: 'applications',
+    expression: (alias) => sql.ref(`${alias}.application_count`),
+    type: 'int4',
+    valueOf: (row) => row.applicationCount,
+  },
 };

@@ -1,15 +1,22 @@
-import { TenantRepository } from '../../platform/database/tenant-repository.js';
 import { v7 as uuidv7 } from 'uuid';
 import { EXAMPLE_ID, RecordSql } from '../../platform/database/sql/record-sql.decorator.js';
 import { queryRow, queryRows, sql } from '../../platform/database/sql/sql.js';
+import { TenantRepository } from '../../platform/database/tenant-repository.js';
 import { encodeCursor, keysetPage } from '../../platform/pagination/keyset.js';
 import type { Page } from '../../platform/pagination/page.js';
 import type { AgentType } from '../shared/agent-type.js';
 import type { LessonFiltersQuery, LessonSort, ListLessonsQuery } from './dto/list-lessons.query.js';
 import type { Lesson } from './lesson.entity.js';
-import { lessonFilters } from './lesson-filters.js';
-import { type LessonCondition, LESSON_SORT_KEYS, LessonSearch, type LessonSelection, type RankedLesson, TYPO_SIMILARITY } from './lesson-search.js';
 import { type LessonView, lessonView } from './lesson.view.js';
+import { lessonFilters } from './lesson-filters.js';
+import {
+  LESSON_SORT_KEYS,
+  type LessonCondition,
+  LessonSearch,
+  type LessonSelection,
+  type RankedLesson,
+  TYPO_SIMILARITY,
+} from './lesson-search.js';
 import type { LessonTables } from './lessons.tables.js';
 
 /** What a client writes of a lesson. */
@@ -40,7 +47,15 @@ const EXAMPLE_CONTENT: LessonContent = {
   taskId: null,
   confidence: 0.8,
 };
-const EXAMPLE_FILTERS = { limit: 50, category: 'testing', tags: ['payments', 'flaky'], tagsMode: 'all', sourceAgent: 'tester', humanValidated: true, minConfidence: 0.5 } as const;
+const EXAMPLE_FILTERS = {
+  limit: 50,
+  category: 'testing',
+  tags: ['payments', 'flaky'],
+  tagsMode: 'all',
+  sourceAgent: 'tester',
+  humanValidated: true,
+  minConfidence: 0.5,
+} as const;
 const EXAMPLE_CURSOR = encodeCursor(LESSON_SORT_KEYS.recent, { id: EXAMPLE_ID, createdAt: '2026-01-01 00:00:00+00' } as RankedLesson);
 const EXAMPLE_SEARCH = new LessonSearch('"payment gateway" retry -sandbox');
 
@@ -100,7 +115,10 @@ export class LessonRepository extends TenantRepository<Lesson> {
 
   @RecordSql([EXAMPLE_ID])
   async remove(id: string): Promise<boolean> {
-    const rows = await queryRows(this.em, this.kysely().deleteFrom('lessons').where('tenant_id', '=', this.tenantId()).where('id', '=', id).returning('id'));
+    const rows = await queryRows(
+      this.em,
+      this.kysely().deleteFrom('lessons').where('tenant_id', '=', this.tenantId()).where('id', '=', id).returning('id'),
+    );
     return rows.length > 0;
   }
 
@@ -130,7 +148,11 @@ export class LessonRepository extends TenantRepository<Lesson> {
   }
 
   /** A page of the lessons the filters (and the search, if any) match, in a fixed order. */
-  @RecordSql([{ limit: 50 }, 'recent'], [{ limit: 50, cursor: EXAMPLE_CURSOR }, 'recent'], [EXAMPLE_FILTERS, 'applications', EXAMPLE_SEARCH])
+  @RecordSql(
+    [{ limit: 50 }, 'recent'],
+    [{ limit: 50, cursor: EXAMPLE_CURSOR }, 'recent'],
+    [EXAMPLE_FILTERS, 'applications', EXAMPLE_SEARCH],
+  )
   sortedPage(query: ListLessonsQuery, ordering: LessonOrdering, search?: LessonSearch): Promise<Page<LessonView>> {
     const key = LESSON_SORT_KEYS[ordering];
     return this.page(query, search ? search.sortedBy(key) : { key });
@@ -186,7 +208,10 @@ export class LessonRepository extends TenantRepository<Lesson> {
   private async page(query: ListLessonsQuery, { key, condition, score }: LessonSelection): Promise<Page<LessonView>> {
     const conditions = [...(condition ? [condition('l')] : []), ...lessonFilters(query, 'l')];
     const lessons = conditions
-      .reduce((statement, where) => statement.where(where), this.kysely().selectFrom('lessons as l').selectAll('l').where('l.tenant_id', '=', this.tenantId()))
+      .reduce(
+        (statement, where) => statement.where(where),
+        this.kysely().selectFrom('lessons as l').selectAll('l').where('l.tenant_id', '=', this.tenantId()),
+      )
       .$if(score !== undefined, (statement) => statement.select(sql<number>`${score!('l')}`.as('rank')));
     const select = this.kysely()
       .selectFrom(lessons.as('l'))

@@ -1,12 +1,12 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Put, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { ApiProblems, CountSchema } from '../../platform/http/openapi.js';
-import { LessonPageSchema, LessonSchema } from './dto/lesson.response.js';
 import type { FastifyReply } from 'fastify';
 import { Role } from '../../platform/auth/principal.js';
 import { RequireRoles } from '../../platform/auth/roles.decorator.js';
+import { ApiProblems, CountSchema } from '../../platform/http/openapi.js';
 import { ExpensiveRead } from '../../platform/tenancy/expensive-read.decorator.js';
 import { CreateLessonDto } from './dto/create-lesson.dto.js';
+import { LessonPageSchema, LessonSchema } from './dto/lesson.response.js';
 import { LessonFiltersQuery, ListLessonsQuery } from './dto/list-lessons.query.js';
 import { RecordApplicationDto } from './dto/record-application.dto.js';
 import { UpdateLessonDto } from './dto/update-lesson.dto.js';

@@ -1,17 +1,24 @@
-import { Injectable } from '@nestjs/common';
 import { ForeignKeyConstraintViolationException } from '@mikro-orm/core';
+import { Injectable } from '@nestjs/common';
 import { sortNameOf } from '../../platform/pagination/keyset.js';
 import type { Page } from '../../platform/pagination/page.js';
 import type { CreateLessonDto } from './dto/create-lesson.dto.js';
 import type { LessonFiltersQuery, ListLessonsQuery } from './dto/list-lessons.query.js';
 import type { UpdateLessonDto } from './dto/update-lesson.dto.js';
 import { type LessonContent, LessonRepository } from './lesson.repository.js';
+import type { LessonView } from './lesson.view.js';
 import { LessonProblems } from './lesson-problems.js';
 import { BY_SIMILARITY, LessonSearch } from './lesson-search.js';
-import type { LessonView } from './lesson.view.js';
 
 /** What a human validates: changing any of it withdraws the validation. */
-const VALIDATED_FIELDS = ['category', 'title', 'summary', 'details', 'tags', 'confidence'] as const satisfies readonly (keyof LessonContent)[];
+const VALIDATED_FIELDS = [
+  'category',
+  'title',
+  'summary',
+  'details',
+  'tags',
+  'confidence',
+] as const satisfies readonly (keyof LessonContent)[];
 
 /** The lessons of the current tenant; every method runs inside a tenant scope. */
 @Injectable()

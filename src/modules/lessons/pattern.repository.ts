@@ -1,15 +1,15 @@
 import type { Expression, SqlBool } from 'kysely';
-import { TenantRepository } from '../../platform/database/tenant-repository.js';
 import { v7 as uuidv7 } from 'uuid';
 import { EXAMPLE_ID, RecordSql } from '../../platform/database/sql/record-sql.decorator.js';
 import { isoInstant, queryRow, queryRows, sql } from '../../platform/database/sql/sql.js';
+import { TenantRepository } from '../../platform/database/tenant-repository.js';
 import { keysetPage, type SortKey } from '../../platform/pagination/keyset.js';
 import type { Page } from '../../platform/pagination/page.js';
 import type { AgentType } from '../shared/agent-type.js';
 import type { ListPatternsQuery, PatternFiltersQuery } from './dto/list-patterns.query.js';
+import type { LessonTables } from './lessons.tables.js';
 import type { Pattern } from './pattern.entity.js';
 import type { PatternView } from './pattern.view.js';
-import type { LessonTables } from './lessons.tables.js';
 
 /** One occurrence of a pattern, as reported. */
 export interface PatternOccurrence {
@@ -55,7 +55,10 @@ export class PatternRepository extends TenantRepository<Pattern> {
 
   @RecordSql([EXAMPLE_ID])
   async remove(id: string): Promise<boolean> {
-    const rows = await queryRows(this.em, this.kysely().deleteFrom('patterns').where('tenant_id', '=', this.tenantId()).where('id', '=', id).returning('id'));
+    const rows = await queryRows(
+      this.em,
+      this.kysely().deleteFrom('patterns').where('tenant_id', '=', this.tenantId()).where('id', '=', id).returning('id'),
+    );
     return rows.length > 0;
   }
 

@@ -1,10 +1,10 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { ApiProblems, CountSchema } from '../../platform/http/openapi.js';
-import { PatternPageSchema, PatternSchema } from './dto/lesson.response.js';
 import type { FastifyReply } from 'fastify';
 import { Role } from '../../platform/auth/principal.js';
 import { RequireRoles } from '../../platform/auth/roles.decorator.js';
+import { ApiProblems, CountSchema } from '../../platform/http/openapi.js';
+import { PatternPageSchema, PatternSchema } from './dto/lesson.response.js';
 import { ListPatternsQuery, PatternFiltersQuery } from './dto/list-patterns.query.js';
 import { RecordPatternDto } from './dto/record-pattern.dto.js';
 import { PatternsService } from './patterns.service.js';

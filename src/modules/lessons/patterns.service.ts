@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
+import { assertJsonWithin, hasInexactNumber, KIB } from '../../platform/http/json-size.js';
 import type { Page } from '../../platform/pagination/page.js';
 import type { ListPatternsQuery, PatternFiltersQuery } from './dto/list-patterns.query.js';
 import type { RecordPatternDto } from './dto/record-pattern.dto.js';
-import { assertJsonWithin, hasInexactNumber, KIB } from '../../platform/http/json-size.js';
 import { LessonProblems } from './lesson-problems.js';
 import { PatternRepository } from './pattern.repository.js';
 import type { PatternView } from './pattern.view.js';

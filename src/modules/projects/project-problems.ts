@@ -34,7 +34,9 @@ export const ProjectProblems = {
   notFound: () => new ProblemException(types['project-not-found'], 'The project does not exist.'),
 
   nameTaken: (name: string) =>
-    new ProblemException(types['project-name-taken'], `A project named "${name}" already exists in this tenant.`, { errors: [{ field: 'name', messages: ['already taken'] }] }),
+    new ProblemException(types['project-name-taken'], `A project named "${name}" already exists in this tenant.`, {
+      errors: [{ field: 'name', messages: ['already taken'] }],
+    }),
 
   archiveTwice: () =>
     new ProblemException(PlatformProblems.types['validation-failed'], 'Give archived or archivedAt, not both.', {

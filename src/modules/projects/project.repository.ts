@@ -1,14 +1,19 @@
 import { v7 as uuidv7 } from 'uuid';
-import { TenantRepository } from '../../platform/database/tenant-repository.js';
 import { EXAMPLE_ID, RecordSql } from '../../platform/database/sql/record-sql.decorator.js';
 import { containsPattern, isoInstant, queryRow, queryRows, type SqlFragment, sql } from '../../platform/database/sql/sql.js';
+import { TenantRepository } from '../../platform/database/tenant-repository.js';
 import { keysetPage, NEWEST_FIRST } from '../../platform/pagination/keyset.js';
 import type { Page, PageQuery } from '../../platform/pagination/page.js';
 import type { Project } from './project.entity.js';
 import type { ProjectContent, ProjectFilters, ProjectRow } from './project.view.js';
 import type { ProjectTables } from './projects.tables.js';
 
-const EXAMPLE_CONTENT: ProjectContent = { name: 'billing', description: 'The billing rewrite', settings: { model: 'large' }, archivedAt: null };
+const EXAMPLE_CONTENT: ProjectContent = {
+  name: 'billing',
+  description: 'The billing rewrite',
+  settings: { model: 'large' },
+  archivedAt: null,
+};
 const EXAMPLE_FILTERS: ProjectFilters = { q: 'bill', archived: false };
 
 /**
@@ -35,7 +40,10 @@ export class ProjectRepository extends TenantRepository<Project> {
 
   @RecordSql([EXAMPLE_ID])
   view(id: string): Promise<ProjectRow | undefined> {
-    return queryRow(this.em, this.kysely().selectFrom('projects').select(viewColumns()).where('tenant_id', '=', this.tenantId()).where('id', '=', id));
+    return queryRow(
+      this.em,
+      this.kysely().selectFrom('projects').select(viewColumns()).where('tenant_id', '=', this.tenantId()).where('id', '=', id),
+    );
   }
 
   /**
@@ -77,21 +85,31 @@ export class ProjectRepository extends TenantRepository<Project> {
   /** Deletes the project; its tasks' and dashboards' foreign keys refuse while any names it. */
   @RecordSql([EXAMPLE_ID])
   async remove(id: string): Promise<boolean> {
-    const rows = await queryRows(this.em, this.kysely().deleteFrom('projects').where('tenant_id', '=', this.tenantId()).where('id', '=', id).returning('id'));
+    const rows = await queryRows(
+      this.em,
+      this.kysely().deleteFrom('projects').where('tenant_id', '=', this.tenantId()).where('id', '=', id).returning('id'),
+    );
     return rows.length > 0;
   }
 
   /** The tenant's projects, newest first (projects_tenant_created_idx). */
   @RecordSql([{}, { limit: 50 }], [EXAMPLE_FILTERS, { limit: 50 }])
   page(filters: ProjectFilters, query: PageQuery): Promise<Page<ProjectRow>> {
-    const select = this.kysely().selectFrom('projects as p').select(viewColumns('p')).where('p.tenant_id', '=', this.tenantId()).where(matching(filters));
+    const select = this.kysely()
+      .selectFrom('projects as p')
+      .select(viewColumns('p'))
+      .where('p.tenant_id', '=', this.tenantId())
+      .where(matching(filters));
     return keysetPage(this.em, select, 'p', query, NEWEST_FIRST);
   }
 
   /** Exact, over the tenant's projects only (the tenant-first indexes). */
   @RecordSql([{}], [EXAMPLE_FILTERS])
   async countMatching(filters: ProjectFilters): Promise<number> {
-    const select = this.kysely().selectFrom('projects as p').select(sql<number>`count(*)::int`.as('count')).where('p.tenant_id', '=', this.tenantId());
+    const select = this.kysely()
+      .selectFrom('projects as p')
+      .select(sql<number>`count(*)::int`.as('count'))
+      .where('p.tenant_id', '=', this.tenantId());
     return (await queryRow(this.em, select.where(matching(filters))))!.count;
   }
 
@@ -116,7 +134,9 @@ function viewColumns(alias?: string) {
     sql.ref<string>(column('name')).as('name'),
     sql.ref<string | null>(column('description')).as('description'),
     sql.ref<Record<string, unknown>>(column('settings')).as('settings'),
-    isoInstant(sql.ref(column('archived_at'))).$castTo<string | null>().as('archivedAt'),
+    isoInstant(sql.ref(column('archived_at')))
+      .$castTo<string | null>()
+      .as('archivedAt'),
     isoInstant(sql.ref(column('created_at'))).as('createdAt'),
     isoInstant(sql.ref(column('updated_at'))).as('updatedAt'),
   ];

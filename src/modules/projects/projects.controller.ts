@@ -1,11 +1,11 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiProblems, CountSchema } from '../../platform/http/openapi.js';
-import { ProjectPageSchema, ProjectSchema, RecentTasksSchema } from './dto/project.response.js';
 import type { FastifyReply } from 'fastify';
+import { ApiProblems, CountSchema } from '../../platform/http/openapi.js';
 import { Idempotent } from '../../platform/idempotency/idempotent.decorator.js';
 import { CreateProjectDto } from './dto/create-project.dto.js';
 import { ListProjectsQuery, ProjectFiltersQuery } from './dto/list-projects.query.js';
+import { ProjectPageSchema, ProjectSchema, RecentTasksSchema } from './dto/project.response.js';
 import { RecentTasksQuery } from './dto/recent-tasks.query.js';
 import { UpdateProjectDto } from './dto/update-project.dto.js';
 import { ProjectsService } from './projects.service.js';

@@ -1,5 +1,5 @@
-import { Module } from '@nestjs/common';
 import { MikroOrmModule } from '@mikro-orm/nestjs';
+import { Module } from '@nestjs/common';
 import { DashboardsModule } from '../dashboards/dashboards.module.js';
 import { TasksModule } from '../tasks/tasks.module.js';
 import { Project } from './project.entity.js';

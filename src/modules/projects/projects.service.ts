@@ -6,10 +6,10 @@ import { TasksService } from '../tasks/tasks.service.js';
 import type { CreateProjectDto } from './dto/create-project.dto.js';
 import type { ListProjectsQuery, ProjectFiltersQuery } from './dto/list-projects.query.js';
 import type { UpdateProjectDto } from './dto/update-project.dto.js';
+import { ProjectRepository } from './project.repository.js';
+import { type ProjectContent, type ProjectFilters, type ProjectRow, type ProjectView, projectView } from './project.view.js';
 import { assertStorableSettings } from './project-limits.js';
 import { ProjectProblems } from './project-problems.js';
-import { ProjectRepository } from './project.repository.js';
-import { type ProjectContent, type ProjectFilters, type ProjectRow, projectView, type ProjectView } from './project.view.js';
 
 /**
  * The projects of the current tenant: what tasks (and optionally dashboards) belong to. What a project
@@ -26,7 +26,12 @@ export class ProjectsService {
 
   async create(input: CreateProjectDto): Promise<ProjectView> {
     assertStorableSettings(input.settings);
-    const content: ProjectContent = { name: input.name, description: input.description ?? null, settings: input.settings ?? {}, archivedAt: null };
+    const content: ProjectContent = {
+      name: input.name,
+      description: input.description ?? null,
+      settings: input.settings ?? {},
+      archivedAt: null,
+    };
     const row = await refusingTakenName(input.name, () => this.projects.add(content));
     return (await this.withCounts([row]))[0];
   }

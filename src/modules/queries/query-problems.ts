@@ -28,7 +28,13 @@ export const QueryProblems = {
   notFound: () => new ProblemException(types['saved-query-not-found'], 'The saved query does not exist.'),
 
   nameTaken: (name: string) =>
-    new ProblemException(types['saved-query-name-taken'], `A saved query named "${name}" already exists in this tenant.`, { errors: [{ field: 'name', messages: ['already taken'] }] }),
+    new ProblemException(types['saved-query-name-taken'], `A saved query named "${name}" already exists in this tenant.`, {
+      errors: [{ field: 'name', messages: ['already taken'] }],
+    }),
 
-  inUse: () => new ProblemException(types['saved-query-in-use'], 'Widgets still use this saved query; point them elsewhere (savedQueryId: null) first.'),
+  inUse: () =>
+    new ProblemException(
+      types['saved-query-in-use'],
+      'Widgets still use this saved query; point them elsewhere (savedQueryId: null) first.',
+    ),
 };

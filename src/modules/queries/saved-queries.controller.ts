@@ -1,11 +1,11 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { ApiProblems, CountSchema } from '../../platform/http/openapi.js';
-import { SavedQueryPageSchema, SavedQuerySchema } from './dto/query.response.js';
 import type { FastifyReply } from 'fastify';
+import { ApiProblems, CountSchema } from '../../platform/http/openapi.js';
 import { Idempotent } from '../../platform/idempotency/idempotent.decorator.js';
-import { CreateSavedQueryDto } from './dto/create-saved-query.dto.js';
 import { OwnedListQuery } from '../../platform/pagination/owned-list.query.js';
+import { CreateSavedQueryDto } from './dto/create-saved-query.dto.js';
+import { SavedQueryPageSchema, SavedQuerySchema } from './dto/query.response.js';
 import { SavedQueryFiltersQuery } from './dto/saved-query-filters.query.js';
 import { UpdateSavedQueryDto } from './dto/update-saved-query.dto.js';
 import { SavedQueriesService } from './saved-queries.service.js';

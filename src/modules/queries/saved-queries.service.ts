@@ -1,13 +1,13 @@
-import { Injectable } from '@nestjs/common';
 import { ForeignKeyConstraintViolationException, UniqueConstraintViolationException } from '@mikro-orm/core';
+import { Injectable } from '@nestjs/common';
+import { mayChange, notOwner } from '../../platform/auth/ownership.js';
 import { ValidationFailedException } from '../../platform/errors/problem.exception.js';
+import { assertJsonWithin, hasInexactNumber, KIB } from '../../platform/http/json-size.js';
+import type { OwnedListQuery } from '../../platform/pagination/owned-list.query.js';
 import type { Page } from '../../platform/pagination/page.js';
 import { TenantContext } from '../../platform/tenancy/tenant-context.js';
-import { mayChange, notOwner } from '../../platform/auth/ownership.js';
-import type { OwnedListQuery } from '../../platform/pagination/owned-list.query.js';
-import { assertJsonWithin, hasInexactNumber, KIB } from '../../platform/http/json-size.js';
-import { plainQuery, type QueryDefinitionDto, queryReferenceErrors } from './dto/query-definition.dto.js';
 import type { CreateSavedQueryDto } from './dto/create-saved-query.dto.js';
+import { plainQuery, type QueryDefinitionDto, queryReferenceErrors } from './dto/query-definition.dto.js';
 import type { SavedQueryFiltersQuery } from './dto/saved-query-filters.query.js';
 import type { UpdateSavedQueryDto } from './dto/update-saved-query.dto.js';
 import { QueryProblems } from './query-problems.js';
@@ -29,7 +29,9 @@ export class SavedQueriesService {
 
   async create(input: CreateSavedQueryDto): Promise<SavedQueryView> {
     const query = await this.checkedQuery(input.query, 'query');
-    const savedQuery = await refusingDuplicateName(input.name, () => this.savedQueries.add({ name: input.name, description: input.description ?? null, query }));
+    const savedQuery = await refusingDuplicateName(input.name, () =>
+      this.savedQueries.add({ name: input.name, description: input.description ?? null, query }),
+    );
     return savedQueryView(savedQuery);
   }
 

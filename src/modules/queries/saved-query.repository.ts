@@ -1,7 +1,7 @@
 import type { Expression, SqlBool } from 'kysely';
-import { TenantRepository } from '../../platform/database/tenant-repository.js';
 import { EXAMPLE_ID, RecordSql } from '../../platform/database/sql/record-sql.decorator.js';
 import { containsPattern, isoInstant, queryRow, sql } from '../../platform/database/sql/sql.js';
+import { TenantRepository } from '../../platform/database/tenant-repository.js';
 import { keysetPage, NEWEST_FIRST } from '../../platform/pagination/keyset.js';
 import type { OwnedListQuery } from '../../platform/pagination/owned-list.query.js';
 import type { Page } from '../../platform/pagination/page.js';
@@ -20,7 +20,11 @@ export interface SavedQueryContent {
 
 /** Newest first, over rows that hold instants as ISO text (node-postgres hands the ORM's connection timestamps as text). */
 
-const EXAMPLE_CONTENT: SavedQueryContent = { name: 'Revenue by region', description: null, query: { tables: [{ table: 'orders' }], columns: [{ column: 'region' }] } };
+const EXAMPLE_CONTENT: SavedQueryContent = {
+  name: 'Revenue by region',
+  description: null,
+  query: { tables: [{ table: 'orders' }], columns: [{ column: 'region' }] },
+};
 
 /**
  * Saved queries. Single rows go through the ORM (its tenant filter scopes them; the owner is stamped
@@ -57,7 +61,7 @@ export class SavedQueryRepository extends TenantRepository<SavedQuery> {
 
   @RecordSql([{ limit: 50 }], [{ limit: 50, ownerId: 'user-1', q: '50%_off' }])
   page(query: OwnedListQuery): Promise<Page<SavedQueryView>> {
-    let select = this.kysely()
+    const select = this.kysely()
       .selectFrom('saved_queries as q')
       .select([
         sql.ref<string>('q.id').as('id'),
@@ -69,7 +73,13 @@ export class SavedQueryRepository extends TenantRepository<SavedQuery> {
         isoInstant(sql.ref('q.updated_at')).as('updatedAt'),
       ])
       .where('q.tenant_id', '=', TenantContext.current().tenantId);
-    return keysetPage(this.em, savedQueryFilters(query).reduce((statement, condition) => statement.where(condition), select), 'q', query, NEWEST_FIRST);
+    return keysetPage(
+      this.em,
+      savedQueryFilters(query).reduce((statement, condition) => statement.where(condition), select),
+      'q',
+      query,
+      NEWEST_FIRST,
+    );
   }
 
   /**
@@ -81,7 +91,10 @@ export class SavedQueryRepository extends TenantRepository<SavedQuery> {
   async countMatching(filters: SavedQueryFiltersQuery): Promise<number> {
     const select = savedQueryFilters(filters).reduce(
       (statement, condition) => statement.where(condition),
-      this.kysely().selectFrom('saved_queries as q').select(sql<number>`count(*)::int`.as('count')).where('q.tenant_id', '=', TenantContext.current().tenantId),
+      this.kysely()
+        .selectFrom('saved_queries as q')
+        .select(sql<number>`count(*)::int`.as('count'))
+        .where('q.tenant_id', '=', TenantContext.current().tenantId),
     );
     return (await queryRow(this.em, select))!.count;
   }

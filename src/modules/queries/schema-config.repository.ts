@@ -1,8 +1,8 @@
-import { TenantRepository } from '../../platform/database/tenant-repository.js';
 import { LockMode } from '@mikro-orm/core';
 import { v7 as uuidv7 } from 'uuid';
 import { RecordSql } from '../../platform/database/sql/record-sql.decorator.js';
 import { isoInstant, queryRow, sql } from '../../platform/database/sql/sql.js';
+import { TenantRepository } from '../../platform/database/tenant-repository.js';
 import { TenantContext } from '../../platform/tenancy/tenant-context.js';
 import type { QueryTables } from './queries.tables.js';
 import type { SchemaConfig } from './schema-config.entity.js';
@@ -42,7 +42,14 @@ export class SchemaConfigRepository extends TenantRepository<SchemaConfig> {
       this.em
         .getKysely<QueryTables>()
         .insertInto('schema_configs')
-        .values({ id: uuidv7(), tenant_id: tenantId, tables: JSON.stringify(tables), version: 1, updated_by: actorId, updated_at: new Date() })
+        .values({
+          id: uuidv7(),
+          tenant_id: tenantId,
+          tables: JSON.stringify(tables),
+          version: 1,
+          updated_by: actorId,
+          updated_at: new Date(),
+        })
         .onConflict((conflict) => conflict.column('tenant_id').doNothing())
         .returning([
           sql.ref<unknown[]>('tables').as('tables'),

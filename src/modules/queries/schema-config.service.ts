@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import type { FieldError } from '../../platform/errors/problem.js';
-import { TenantContext } from '../../platform/tenancy/tenant-context.js';
 import { assertJsonWithin, KIB } from '../../platform/http/json-size.js';
 import { assertPrecondition, type Precondition } from '../../platform/http/preconditions.js';
-import type { QueryDefinitionDto } from './dto/query-definition.dto.js';
+import { TenantContext } from '../../platform/tenancy/tenant-context.js';
 import type { PutSchemaConfigDto, SchemaTableDto } from './dto/put-schema-config.dto.js';
+import type { QueryDefinitionDto } from './dto/query-definition.dto.js';
 import type { SchemaConfig } from './schema-config.entity.js';
 import { SchemaConfigRepository, type StoredSchemaConfig } from './schema-config.repository.js';
 
@@ -55,19 +55,28 @@ export class SchemaConfigService {
   async unknownReferences(query: QueryDefinitionDto, field: string): Promise<FieldError[]> {
     const { tables } = await this.get();
     if (tables.length === 0) return [];
-    const allowed = new Map(tables.map((table) => [`${table.schema ?? ''}.${table.name}`, new Set(table.columns.map((column) => column.name))]));
+    const allowed = new Map(
+      tables.map((table) => [`${table.schema ?? ''}.${table.name}`, new Set(table.columns.map((column) => column.name))]),
+    );
     const errors: FieldError[] = [];
     const columnsOf = new Map<string, Set<string> | undefined>();
     query.tables.forEach((table, index) => {
       const columns = allowed.get(`${table.schema ?? ''}.${table.table}`);
-      if (!columns) errors.push({ field: `${field}.tables.${index}.table`, messages: [`table ${table.table} is not in the tenant's schema configuration`] });
+      if (!columns)
+        errors.push({
+          field: `${field}.tables.${index}.table`,
+          messages: [`table ${table.table} is not in the tenant's schema configuration`],
+        });
       columnsOf.set(table.table, columns);
       if (table.alias) columnsOf.set(table.alias, columns);
     });
     const check = (path: string, table: string | undefined, column: string) => {
       const columns = table === undefined ? undefined : columnsOf.get(table);
       if (columns && column !== '*' && !columns.has(column)) {
-        errors.push({ field: `${field}.${path}.column`, messages: [`column ${column} of ${table} is not in the tenant's schema configuration`] });
+        errors.push({
+          field: `${field}.${path}.column`,
+          messages: [`column ${column} of ${table} is not in the tenant's schema configuration`],
+        });
       }
     };
     query.columns.forEach((column, index) => check(`columns.${index}`, column.table, column.column));

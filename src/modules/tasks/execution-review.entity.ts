@@ -1,15 +1,16 @@
 import type { Opt } from '@mikro-orm/core';
 import { Check, Entity, Enum, Index, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
-import { AGENT_TYPES, type AgentType } from '../shared/agent-type.js';
 import { v7 as uuidv7 } from 'uuid';
 import { TENANT_ISOLATION, TenantScopedEntity } from '../../platform/tenancy/tenant-scoped.entity.js';
+import { AGENT_TYPES, type AgentType } from '../shared/agent-type.js';
 
 /** An agent's self-review of one execution. Scores are fractions from 0 to 1. */
 @Entity({ tableName: 'execution_reviews', ...TENANT_ISOLATION })
 @Index({ name: 'execution_reviews_tenant_execution_idx', properties: ['tenantId', 'executionId', 'iteration'] })
 @Check({
   name: 'execution_reviews_scores_check',
-  expression: 'least(quality_score, completeness_score, correctness_score, overall_score) >= 0 and greatest(quality_score, completeness_score, correctness_score, overall_score) <= 1',
+  expression:
+    'least(quality_score, completeness_score, correctness_score, overall_score) >= 0 and greatest(quality_score, completeness_score, correctness_score, overall_score) <= 1',
 })
 export class ExecutionReview extends TenantScopedEntity {
   @PrimaryKey({ type: 'uuid' })

@@ -1,5 +1,5 @@
-import { TenantRepository } from '../../platform/database/tenant-repository.js';
 import { EXAMPLE_ID, RecordSql } from '../../platform/database/sql/record-sql.decorator.js';
+import { TenantRepository } from '../../platform/database/tenant-repository.js';
 import { type ApprovalDecision, TaskApproval } from './task-approval.entity.js';
 
 export interface NewApproval {

@@ -1,5 +1,5 @@
-import { TenantRepository } from '../../platform/database/tenant-repository.js';
 import { EXAMPLE_ID, RecordSql } from '../../platform/database/sql/record-sql.decorator.js';
+import { TenantRepository } from '../../platform/database/tenant-repository.js';
 import { TaskArtifact } from './task-artifact.entity.js';
 
 export interface NewArtifact {
@@ -11,7 +11,14 @@ export interface NewArtifact {
   metadata: Record<string, unknown>;
 }
 
-const EXAMPLE_ARTIFACT: NewArtifact = { taskId: EXAMPLE_ID, executionId: null, type: 'source_file', path: 'src/app.ts', content: 'export {};', metadata: {} };
+const EXAMPLE_ARTIFACT: NewArtifact = {
+  taskId: EXAMPLE_ID,
+  executionId: null,
+  type: 'source_file',
+  path: 'src/app.ts',
+  content: 'export {};',
+  metadata: {},
+};
 
 /** What the current tenant's tasks produced. */
 export class TaskArtifactRepository extends TenantRepository<TaskArtifact> {

@@ -12,7 +12,15 @@ describe('traceCycle', () => {
   });
 
   it('gives the two-step cycle of a task that a new dependency already depends on', () => {
-    expect(traceCycle([{ id: 'a', via: 't' }, { id: 't', via: 'a' }], 't')).toEqual(['t', 'a', 't']);
+    expect(
+      traceCycle(
+        [
+          { id: 'a', via: 't' },
+          { id: 't', via: 'a' },
+        ],
+        't',
+      ),
+    ).toEqual(['t', 'a', 't']);
   });
 
   it('finds no cycle when the walk did not reach the task', () => {

@@ -1,10 +1,10 @@
-import { TenantRepository } from '../../platform/database/tenant-repository.js';
 import { AdvisoryLockClass } from '../../platform/database/advisory-locks.js';
 import { EXAMPLE_ID, RecordSql } from '../../platform/database/sql/record-sql.decorator.js';
 import { queryRow, queryRows, sql } from '../../platform/database/sql/sql.js';
+import { TenantRepository } from '../../platform/database/tenant-repository.js';
 import type { LineageQuery } from './dto/lineage.query.js';
-import { TaskDependency } from './task-dependency.entity.js';
 import { traceCycle } from './task-cycle.js';
+import { TaskDependency } from './task-dependency.entity.js';
 import { type Lineage, type LineageDirection, maxEdgesOf } from './task-lineage.js';
 import type { TaskState } from './task-state.js';
 import type { TaskTables } from './task-tables.js';
@@ -12,7 +12,10 @@ import type { TaskTables } from './task-tables.js';
 const OTHER_EXAMPLE_ID = '00000000-0000-7000-8000-000000000002';
 
 /** The names of a lineage walk and its edge's columns: from the task reached to the next. */
-const WALKS: Record<LineageDirection, { name: ReturnType<typeof sql.ref>; from: ReturnType<typeof sql.ref>; to: ReturnType<typeof sql.ref> }> = {
+const WALKS: Record<
+  LineageDirection,
+  { name: ReturnType<typeof sql.ref>; from: ReturnType<typeof sql.ref>; to: ReturnType<typeof sql.ref> }
+> = {
   upstream: { name: sql.ref('upstream'), from: sql.ref('d.task_id'), to: sql.ref('d.depends_on_id') },
   downstream: { name: sql.ref('downstream'), from: sql.ref('d.depends_on_id'), to: sql.ref('d.task_id') },
 };
@@ -40,7 +43,10 @@ export class TaskDependencyRepository extends TenantRepository<TaskDependency> {
   async replace(taskId: string, dependsOn: readonly string[]): Promise<void> {
     await this.nativeDelete(dependsOn.length > 0 ? { taskId, dependsOnId: { $nin: [...dependsOn] } } : { taskId });
     const kept = new Set((await this.find({ taskId }, { fields: ['dependsOnId'] })).map((edge) => edge.dependsOnId));
-    await this.add(taskId, dependsOn.filter((id) => !kept.has(id)));
+    await this.add(
+      taskId,
+      dependsOn.filter((id) => !kept.has(id)),
+    );
   }
 
   /**
@@ -128,7 +134,10 @@ export class TaskDependencyRepository extends TenantRepository<TaskDependency> {
    * `maxDepth` or as soon as it has seen more than `maxNodes` tasks. Without a hint: that is the
    * service's to give.
    */
-  @RecordSql([EXAMPLE_ID, { direction: 'both', maxDepth: 5, maxNodes: 1_000 }], [EXAMPLE_ID, { direction: 'upstream', maxDepth: 2, maxNodes: 10 }])
+  @RecordSql(
+    [EXAMPLE_ID, { direction: 'both', maxDepth: 5, maxNodes: 1_000 }],
+    [EXAMPLE_ID, { direction: 'upstream', maxDepth: 2, maxNodes: 10 }],
+  )
   async lineage(taskId: string, query: LineageQuery): Promise<Lineage> {
     const tenantId = this.tenantId();
     const { maxDepth, maxNodes } = query;

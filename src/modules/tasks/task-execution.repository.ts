@@ -1,7 +1,7 @@
-import { TenantRepository } from '../../platform/database/tenant-repository.js';
 import { LockMode } from '@mikro-orm/core';
 import { EXAMPLE_ID, RecordSql } from '../../platform/database/sql/record-sql.decorator.js';
 import { isoInstant, sql } from '../../platform/database/sql/sql.js';
+import { TenantRepository } from '../../platform/database/tenant-repository.js';
 import { encodeCursor, keysetPage, NEWEST_FIRST, type SortKey } from '../../platform/pagination/keyset.js';
 import type { Page, PageQuery } from '../../platform/pagination/page.js';
 import type { AgentType } from '../shared/agent-type.js';
@@ -88,7 +88,9 @@ export class TaskExecutionRepository extends TenantRepository<TaskExecution> {
         'e.tokens_used as tokensUsed',
         isoInstant(eb.ref('e.started_at')).as('startedAt'),
         isoInstant(eb.ref('e.finished_at')).$castTo<string | null>().as('finishedAt'),
-        sql<ExecutionSummary['sizes']>`json_build_object('input', e.input_bytes, 'output', e.output_bytes, 'error', e.error_bytes)`.as('sizes'),
+        sql<ExecutionSummary['sizes']>`json_build_object('input', e.input_bytes, 'output', e.output_bytes, 'error', e.error_bytes)`.as(
+          'sizes',
+        ),
         eb
           .selectFrom('execution_reviews as r')
           .select(sql<number>`count(*)::int`.as('count'))
@@ -144,7 +146,12 @@ export class TaskExecutionRepository extends TenantRepository<TaskExecution> {
 
   @RecordSql([EXAMPLE_ID, EXAMPLE_REVIEW])
   async addReview(executionId: string, review: CreateReviewDto): Promise<ExecutionReview> {
-    const added = this.em.create(ExecutionReview, { executionId, ...review, gaps: review.gaps ?? [], requirements: review.requirements ?? [] });
+    const added = this.em.create(ExecutionReview, {
+      executionId,
+      ...review,
+      gaps: review.gaps ?? [],
+      requirements: review.requirements ?? [],
+    });
     await this.em.flush();
     return added;
   }

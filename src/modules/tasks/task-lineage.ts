@@ -4,7 +4,14 @@ import type { TaskState } from './task-state.js';
 export type LineageDirection = 'upstream' | 'downstream';
 
 export interface Lineage {
-  nodes: { id: string; state: TaskState; projectId: string | null; currentAgent: string | null; depth: number; direction: 'self' | LineageDirection }[];
+  nodes: {
+    id: string;
+    state: TaskState;
+    projectId: string | null;
+    currentAgent: string | null;
+    depth: number;
+    direction: 'self' | LineageDirection;
+  }[];
   edges: { from: string; to: string }[];
   truncated: boolean;
   hint?: string;

@@ -99,7 +99,10 @@ export const TaskProblems = {
   artifactNotFound: () => new ProblemException(types['task-artifact-not-found'], 'The artifact does not exist.'),
 
   illegalTransition: (current: TaskState, to: TaskState) =>
-    new ProblemException(types['task-transition-not-allowed'], `A ${current} task cannot move to ${to}.`, { currentState: current, allowedStates: allowedNextStates(current) }),
+    new ProblemException(types['task-transition-not-allowed'], `A ${current} task cannot move to ${to}.`, {
+      currentState: current,
+      allowedStates: allowedNextStates(current),
+    }),
 
   blockedByDependencies: (blockers: { id: string; state: TaskState }[]) =>
     new ProblemException(types['task-blocked-by-dependencies'], 'The task depends on tasks that have not completed.', { blockers }),
@@ -130,31 +133,48 @@ export const TaskProblems = {
     }),
 
   notFinal: (current: TaskState) =>
-    new ProblemException(types['task-not-deletable'], `A ${current} task cannot be deleted; only completed, failed or cancelled ones can (cancel it first).`, {
-      currentState: current,
-      deletableStates: FINAL_STATES,
-    }),
+    new ProblemException(
+      types['task-not-deletable'],
+      `A ${current} task cannot be deleted; only completed, failed or cancelled ones can (cancel it first).`,
+      {
+        currentState: current,
+        deletableStates: FINAL_STATES,
+      },
+    ),
 
   hasDependents: (dependents: { id: string; state: TaskState }[]) =>
-    new ProblemException(types['task-has-dependents'], 'Other tasks depend on this task; delete them or change what they depend on first.', { dependents }),
+    new ProblemException(
+      types['task-has-dependents'],
+      'Other tasks depend on this task; delete them or change what they depend on first.',
+      { dependents },
+    ),
 
   wrongState: (action: string, current: TaskState, required: TaskState) =>
-    new ProblemException(types['task-wrong-state'], `Cannot ${action} while the task is ${current}; it must be ${required}.`, { currentState: current }),
+    new ProblemException(types['task-wrong-state'], `Cannot ${action} while the task is ${current}; it must be ${required}.`, {
+      currentState: current,
+    }),
 
-  selfDependency: (taskId: string) => new ProblemException(types['task-dependency-cycle'], 'A task cannot depend on itself.', { cycle: [taskId, taskId] }),
+  selfDependency: (taskId: string) =>
+    new ProblemException(types['task-dependency-cycle'], 'A task cannot depend on itself.', { cycle: [taskId, taskId] }),
 
-  dependencyCycle: (cycle: string[]) => new ProblemException(types['task-dependency-cycle'], 'These dependencies would create a cycle.', { cycle }),
+  dependencyCycle: (cycle: string[]) =>
+    new ProblemException(types['task-dependency-cycle'], 'These dependencies would create a cycle.', { cycle }),
 
   executionLimitReached: (executionCount: number, maxExecutions: number) =>
-    new ProblemException(types['task-execution-limit-reached'], `The task has had ${executionCount} executions, the most a task may have; create a new task.`, {
-      executionCount,
-      maxExecutions,
-    }),
+    new ProblemException(
+      types['task-execution-limit-reached'],
+      `The task has had ${executionCount} executions, the most a task may have; create a new task.`,
+      {
+        executionCount,
+        maxExecutions,
+      },
+    ),
 
   executionFinished: (executionStatus: string) =>
     new ProblemException(types['task-execution-finished'], `The execution already finished as ${executionStatus}.`, { executionStatus }),
 
-  closedToArtifacts: (current: TaskState) => new ProblemException(types['task-closed-to-artifacts'], `A ${current} task takes no more artifacts.`, { currentState: current }),
+  closedToArtifacts: (current: TaskState) =>
+    new ProblemException(types['task-closed-to-artifacts'], `A ${current} task takes no more artifacts.`, { currentState: current }),
 
   approvalNeedsPerson: () => new ProblemException(types['task-approval-needs-person'], 'Services cannot decide approvals; a person must.'),
 };

@@ -34,14 +34,23 @@ describe('taskStats', () => {
 
 describe('counts per project', () => {
   it('gives every project asked for every state, zeros where it has no tasks, and ignores others', () => {
-    const counts = countsPerProject(['p1', 'p2'], [
-      { projectId: 'p1', state: 'pending', count: 2 },
-      { projectId: 'p1', state: 'failed', count: 1 },
-      { projectId: 'p3', state: 'pending', count: 5 },
-      { projectId: null, state: 'pending', count: 7 },
-    ]);
+    const counts = countsPerProject(
+      ['p1', 'p2'],
+      [
+        { projectId: 'p1', state: 'pending', count: 2 },
+        { projectId: 'p1', state: 'failed', count: 1 },
+        { projectId: 'p3', state: 'pending', count: 5 },
+        { projectId: null, state: 'pending', count: 7 },
+      ],
+    );
     expect([...counts.keys()]).toEqual(['p1', 'p2']);
-    expect(counts.get('p1')).toEqual({ total: 3, byState: { pending: 2, running: 0, awaiting_approval: 0, completed: 0, failed: 1, cancelled: 0 } });
-    expect(counts.get('p2')).toEqual({ total: 0, byState: { pending: 0, running: 0, awaiting_approval: 0, completed: 0, failed: 0, cancelled: 0 } });
+    expect(counts.get('p1')).toEqual({
+      total: 3,
+      byState: { pending: 2, running: 0, awaiting_approval: 0, completed: 0, failed: 1, cancelled: 0 },
+    });
+    expect(counts.get('p2')).toEqual({
+      total: 0,
+      byState: { pending: 0, running: 0, awaiting_approval: 0, completed: 0, failed: 0, cancelled: 0 },
+    });
   });
 });

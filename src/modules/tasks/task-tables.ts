@@ -60,4 +60,6 @@ export interface TaskTables {
 }
 
 /** A large field's preview (its first characters) and size in bytes, both null when the field is. */
-type LargeFieldExtents<Field extends string> = { [F in Field as `${F}_preview`]: string | null } & { [F in Field as `${F}_bytes`]: number | null };
+type LargeFieldExtents<Field extends string> = { [F in Field as `${F}_preview`]: string | null } & {
+  [F in Field as `${F}_bytes`]: number | null;
+};

@@ -1,16 +1,23 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
+import { ApiProblems } from '../../platform/http/openapi.js';
 import { PageQuery } from '../../platform/pagination/page.js';
 import { CreateApprovalDto } from './dto/create-approval.dto.js';
 import { CreateArtifactDto } from './dto/create-artifact.dto.js';
 import { CreateReviewDto } from './dto/create-review.dto.js';
-import { ListReviewsQuery } from './dto/list-reviews.query.js';
 import { FinishExecutionDto } from './dto/finish-execution.dto.js';
+import { ListReviewsQuery } from './dto/list-reviews.query.js';
 import { StartExecutionDto } from './dto/start-execution.dto.js';
+import {
+  ApprovalOutcomeSchema,
+  ArtifactSchema,
+  ExecutionSchema,
+  ExecutionSummaryPageSchema,
+  ReviewPageSchema,
+  ReviewSchema,
+} from './dto/task.response.js';
 import { TaskWorkService } from './task-work.service.js';
-import { ApiProblems } from '../../platform/http/openapi.js';
-import { ApprovalOutcomeSchema, ArtifactSchema, ExecutionSchema, ExecutionSummaryPageSchema, ReviewPageSchema, ReviewSchema } from './dto/task.response.js';
 
 @ApiTags('tasks')
 @ApiBearerAuth()
@@ -63,7 +70,11 @@ export class TaskWorkController {
   @Post('tasks/:id/artifacts')
   @ApiCreatedResponse({ description: 'The artifact (`Location` names it).', schema: ArtifactSchema })
   @ApiProblems(409)
-  async addArtifact(@Param('id', ParseUUIDPipe) taskId: string, @Body() input: CreateArtifactDto, @Res({ passthrough: true }) reply: FastifyReply) {
+  async addArtifact(
+    @Param('id', ParseUUIDPipe) taskId: string,
+    @Body() input: CreateArtifactDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
     const artifact = await this.work.addArtifact(taskId, input);
     void reply.header('Location', `/api/artifacts/${artifact.id}`);
     return artifact;

@@ -1,8 +1,8 @@
-import { TenantRepository } from '../../platform/database/tenant-repository.js';
 import { LockMode } from '@mikro-orm/core';
 import { jsonBuildObject } from 'kysely/helpers/postgres';
 import { EXAMPLE_ID, RecordSql } from '../../platform/database/sql/record-sql.decorator.js';
 import { isoInstant, queryRow, queryRows, type SqlFragment, sql } from '../../platform/database/sql/sql.js';
+import { TenantRepository } from '../../platform/database/tenant-repository.js';
 import { encodeCursor, keysetPage, NEWEST_FIRST } from '../../platform/pagination/keyset.js';
 import type { Page } from '../../platform/pagination/page.js';
 import type { ListTasksQuery, TaskFiltersQuery } from './dto/list-tasks.query.js';
@@ -80,7 +80,7 @@ export class TaskRepository extends TenantRepository<Task> {
    */
   @RecordSql([{ limit: 20 }], [EXAMPLE_FILTERS])
   page(query: ListTasksQuery): Promise<Page<TaskListRow & LargeTaskFields>> {
-    let select = this.em
+    const select = this.em
       .getKysely<TaskTables>()
       .selectFrom('tasks as t')
       .select((eb) => [
@@ -133,7 +133,10 @@ export class TaskRepository extends TenantRepository<Task> {
   /** Deletes the task; its executions (with their reviews), artifacts, approvals and own dependency edges go with it (foreign keys on delete cascade, each row audited). */
   @RecordSql([EXAMPLE_ID])
   async remove(id: string): Promise<void> {
-    await queryRows(this.em, this.em.getKysely<TaskTables>().deleteFrom('tasks').where('tenant_id', '=', this.tenantId()).where('id', '=', id));
+    await queryRows(
+      this.em,
+      this.em.getKysely<TaskTables>().deleteFrom('tasks').where('tenant_id', '=', this.tenantId()).where('id', '=', id),
+    );
   }
 
   /** Per project of `projectIds`, how many of its tasks are in each state (states without tasks left out): one statement. */

@@ -1,17 +1,17 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
+import { ApiProblems, CountSchema } from '../../platform/http/openapi.js';
 import { Idempotent } from '../../platform/idempotency/idempotent.decorator.js';
 import { ExpensiveRead } from '../../platform/tenancy/expensive-read.decorator.js';
 import { CreateTaskDto } from './dto/create-task.dto.js';
 import { LineageQuery } from './dto/lineage.query.js';
 import { ListTasksQuery, TaskFiltersQuery } from './dto/list-tasks.query.js';
+import { LineageSchema, TaskDetailSchema, TaskPageSchema, TaskSchema, TaskStatsSchema } from './dto/task.response.js';
 import { TaskStatsQuery } from './dto/task-stats.query.js';
 import { TransitionTaskDto } from './dto/transition-task.dto.js';
 import { UpdateTaskDto } from './dto/update-task.dto.js';
 import { TasksService } from './tasks.service.js';
-import { ApiProblems, CountSchema } from '../../platform/http/openapi.js';
-import { LineageSchema, TaskDetailSchema, TaskPageSchema, TaskSchema, TaskStatsSchema } from './dto/task.response.js';
 
 @ApiTags('tasks')
 @ApiBearerAuth()

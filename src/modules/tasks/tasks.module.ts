@@ -1,5 +1,5 @@
-import { Module } from '@nestjs/common';
 import { MikroOrmModule } from '@mikro-orm/nestjs';
+import { Module } from '@nestjs/common';
 import { ExecutionReview } from './execution-review.entity.js';
 import { Task } from './task.entity.js';
 import { TaskApproval } from './task-approval.entity.js';

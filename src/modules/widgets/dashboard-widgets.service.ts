@@ -1,7 +1,7 @@
-import { Injectable } from '@nestjs/common';
 import { ForeignKeyConstraintViolationException } from '@mikro-orm/core';
-import type { FieldError } from '../../platform/errors/problem.js';
+import { Injectable } from '@nestjs/common';
 import { ValidationFailedException } from '../../platform/errors/problem.exception.js';
+import type { FieldError } from '../../platform/errors/problem.js';
 import type { QueryDefinitionDto } from '../queries/dto/query-definition.dto.js';
 import { SavedQueriesService } from '../queries/saved-queries.service.js';
 import type { CreateWidgetDto } from './dto/create-widget.dto.js';
@@ -9,10 +9,17 @@ import type { LayoutMoveDto } from './dto/layout-move.dto.js';
 import type { UpdateWidgetDto } from './dto/update-widget.dto.js';
 import type { Widget } from './widget.entity.js';
 import { type DashboardRef, type NewWidget, WidgetRepository } from './widget.repository.js';
-import { assertContentWithinCap, checkedConfig, fittedBox, invalidWidget, MAX_WIDGETS_PER_DASHBOARD, widgetNotFound } from './widget-rules.js';
-import { WidgetProblems } from './widget-problems.js';
-import { TEXT_WIDGET, type WidgetType } from './widget-type.js';
 import { type ShownWidget, shownWidget, type WidgetJson, type WidgetView, widgetView } from './widget.view.js';
+import { WidgetProblems } from './widget-problems.js';
+import {
+  assertContentWithinCap,
+  checkedConfig,
+  fittedBox,
+  invalidWidget,
+  MAX_WIDGETS_PER_DASHBOARD,
+  widgetNotFound,
+} from './widget-rules.js';
+import { TEXT_WIDGET, type WidgetType } from './widget-type.js';
 
 export type { DashboardRef } from './widget.repository.js';
 export type { ShownWidget, WidgetJson, WidgetView } from './widget.view.js';

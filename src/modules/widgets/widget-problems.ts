@@ -1,7 +1,7 @@
 import { PlatformProblems } from '../../platform/errors/platform-problems.js';
 import { ProblemException, ValidationFailedException } from '../../platform/errors/problem.exception.js';
-import { defineProblemTypes } from '../../platform/errors/problem-type.js';
 import type { FieldError } from '../../platform/errors/problem.js';
+import { defineProblemTypes } from '../../platform/errors/problem-type.js';
 
 /** The problem types this module raises (documented in docs/problems.md). */
 export const WidgetProblemTypes = defineProblemTypes('widgets', {
@@ -32,7 +32,10 @@ export const WidgetProblemTypes = defineProblemTypes('widgets', {
     status: 400,
     title: 'Widget queries not restorable',
     when: 'A dashboard version cannot be restored because the queries of some of its widgets are no longer valid (a table or column left the schema configuration, a saved query was deleted); nothing was restored.',
-    members: { errors: 'what is invalid in each widget’s query: `[{ field, messages }]`', widgetIds: 'the widgets whose queries are invalid' },
+    members: {
+      errors: 'what is invalid in each widget’s query: `[{ field, messages }]`',
+      widgetIds: 'the widgets whose queries are invalid',
+    },
   },
 });
 
@@ -43,9 +46,14 @@ export const WidgetProblems = {
   notFound: () => new ProblemException(types['widget-not-found'], 'The widget does not exist.'),
 
   notOnDashboard: (missingWidgetIds: string[]) =>
-    new ProblemException(types['widgets-not-on-dashboard'], `Not widgets of this dashboard: ${missingWidgetIds.join(', ')}. Nothing was moved.`, { missingWidgetIds }),
+    new ProblemException(
+      types['widgets-not-on-dashboard'],
+      `Not widgets of this dashboard: ${missingWidgetIds.join(', ')}. Nothing was moved.`,
+      { missingWidgetIds },
+    ),
 
-  limitReached: (maxWidgets: number) => new ProblemException(types['widget-limit-reached'], `A dashboard holds at most ${maxWidgets} widgets.`, { maxWidgets }),
+  limitReached: (maxWidgets: number) =>
+    new ProblemException(types['widget-limit-reached'], `A dashboard holds at most ${maxWidgets} widgets.`, { maxWidgets }),
 
   contentTooLarge: (bytes: number, maxBytes: number, kib: number) =>
     new ProblemException(
@@ -55,10 +63,14 @@ export const WidgetProblems = {
     ),
 
   queriesNotRestorable: (named: string, errors: FieldError[], widgetIds: string[]) =>
-    new ProblemException(types['widget-queries-not-restorable'], `The version cannot be restored: the queries of ${named} are no longer valid (see errors). Nothing was restored.`, {
-      errors,
-      widgetIds,
-    }),
+    new ProblemException(
+      types['widget-queries-not-restorable'],
+      `The version cannot be restored: the queries of ${named} are no longer valid (see errors). Nothing was restored.`,
+      {
+        errors,
+        widgetIds,
+      },
+    ),
 
   /** One invalid field of a widget (its box, config or query), as a validation problem. */
   invalid: (field: string, message: string) => new ValidationFailedException([{ field, messages: [message] }], `${field}: ${message}.`),

@@ -2,8 +2,8 @@ import { EntityRepositoryType, type Opt } from '@mikro-orm/core';
 import { Check, Entity, Enum, Index, PrimaryKey, Property, Unique } from '@mikro-orm/decorators/legacy';
 import { v7 as uuidv7 } from 'uuid';
 import { TENANT_ISOLATION, TenantScopedEntity } from '../../platform/tenancy/tenant-scoped.entity.js';
-import { WIDGET_TYPES, type WidgetType } from './widget-type.js';
 import { WidgetRepository } from './widget.repository.js';
+import { WIDGET_TYPES, type WidgetType } from './widget-type.js';
 
 /**
  * A widget of a dashboard, placed on its grid at (x, y) with size w × h. Its dashboard and saved

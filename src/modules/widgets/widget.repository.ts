@@ -1,7 +1,7 @@
-import { TenantRepository } from '../../platform/database/tenant-repository.js';
 import type { Expression } from 'kysely';
 import { EXAMPLE_ID, RecordSql } from '../../platform/database/sql/record-sql.decorator.js';
-import { isoInstant, queryRow, queryRows, sql, type SqlFragment } from '../../platform/database/sql/sql.js';
+import { isoInstant, queryRow, queryRows, type SqlFragment, sql } from '../../platform/database/sql/sql.js';
+import { TenantRepository } from '../../platform/database/tenant-repository.js';
 import type { Widget } from './widget.entity.js';
 import type { WidgetJson } from './widget.view.js';
 
@@ -14,7 +14,9 @@ export interface GridBox {
 }
 
 /** The fields of a widget to insert (ids and instants default like the entity's). */
-export type NewWidget = Pick<Widget, 'dashboardId' | 'type' | 'title' | 'query' | 'savedQueryId' | 'config'> & GridBox & Partial<Pick<Widget, 'id' | 'createdAt' | 'updatedAt'>>;
+export type NewWidget = Pick<Widget, 'dashboardId' | 'type' | 'title' | 'query' | 'savedQueryId' | 'config'> &
+  GridBox &
+  Partial<Pick<Widget, 'id' | 'createdAt' | 'updatedAt'>>;
 
 /** How a statement of another module names the dashboard whose widgets it embeds. */
 export interface DashboardRef {
@@ -22,7 +24,18 @@ export interface DashboardRef {
   id: Expression<string>;
 }
 
-const EXAMPLE_WIDGET: NewWidget = { dashboardId: EXAMPLE_ID, type: 'text', title: 'Notes', query: null, savedQueryId: null, config: {}, x: 0, y: 0, w: 6, h: 4 };
+const EXAMPLE_WIDGET: NewWidget = {
+  dashboardId: EXAMPLE_ID,
+  type: 'text',
+  title: 'Notes',
+  query: null,
+  savedQueryId: null,
+  config: {},
+  x: 0,
+  y: 0,
+  w: 6,
+  h: 4,
+};
 
 /**
  * The SQL of widgets. Statements written in SQL name the tenant themselves (they are not filtered by
@@ -97,7 +110,9 @@ export class WidgetRepository extends TenantRepository<Widget> {
   async widestExtent(dashboardId: string): Promise<number> {
     const row = await queryRow(
       this.em,
-      sql<{ widest: number }>`select coalesce(max(x + w), 0)::int as widest from widgets where tenant_id = ${this.tenantId()} and dashboard_id = ${dashboardId}`,
+      sql<{
+        widest: number;
+      }>`select coalesce(max(x + w), 0)::int as widest from widgets where tenant_id = ${this.tenantId()} and dashboard_id = ${dashboardId}`,
     );
     return row?.widest ?? 0;
   }

@@ -1,5 +1,5 @@
-import { Module } from '@nestjs/common';
 import { MikroOrmModule } from '@mikro-orm/nestjs';
+import { Module } from '@nestjs/common';
 import { QueriesModule } from '../queries/queries.module.js';
 import { DashboardWidgets } from './dashboard-widgets.service.js';
 import { Widget } from './widget.entity.js';

@@ -1,7 +1,7 @@
 import { Controller, Get, Param, ParseUUIDPipe } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { AssetImpactSchema } from '../assets/dto/asset.response.js';
 import { ExpensiveRead } from '../../platform/tenancy/expensive-read.decorator.js';
+import { AssetImpactSchema } from '../assets/dto/asset.response.js';
 import { AssetImpactService } from './asset-impact.service.js';
 
 @ApiTags('assets')

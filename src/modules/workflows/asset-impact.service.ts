@@ -28,7 +28,12 @@ export class AssetImpactService {
   ) {}
 
   async of(assetId: string): Promise<AssetImpact> {
-    const lineage = await this.dependencies.lineage(assetId, { direction: 'downstream', maxDepth: IMPACT_DEPTH, maxNodes: IMPACT_NODES, types: DEPENDENCY_TYPES });
+    const lineage = await this.dependencies.lineage(assetId, {
+      direction: 'downstream',
+      maxDepth: IMPACT_DEPTH,
+      maxNodes: IMPACT_NODES,
+      types: DEPENDENCY_TYPES,
+    });
     const workflows = await this.workflows.using(lineage.nodes.map((node) => node.id));
     return { assets: lineage.nodes.filter((node) => node.depth > 0), workflows, truncated: lineage.truncated };
   }

@@ -11,7 +11,8 @@ export function definitionErrors(definition: WorkflowDefinition): FieldError[] {
   if (duplicates.length > 0) return [{ field: 'definition.steps', messages: [`step names must be unique: ${duplicates.join(', ')}`] }];
   const known = new Set(names);
   const unknown = definition.steps.flatMap((step) => (step.dependsOn ?? []).filter((name) => !known.has(name)));
-  if (unknown.length > 0) return [{ field: 'definition.steps', messages: [`dependsOn names unknown steps: ${[...new Set(unknown)].join(', ')}`] }];
+  if (unknown.length > 0)
+    return [{ field: 'definition.steps', messages: [`dependsOn names unknown steps: ${[...new Set(unknown)].join(', ')}`] }];
   const cyclic = stepsInCycles(definition);
   return cyclic.length > 0 ? [{ field: 'definition.steps', messages: [`the steps form a cycle through: ${cyclic.join(', ')}`] }] : [];
 }

@@ -1,14 +1,14 @@
-import { TenantRepository } from '../../platform/database/tenant-repository.js';
 import { v7 as uuidv7 } from 'uuid';
 import { EXAMPLE_ID, RecordSql } from '../../platform/database/sql/record-sql.decorator.js';
 import { isoInstant, queryRow, sql } from '../../platform/database/sql/sql.js';
+import { TenantRepository } from '../../platform/database/tenant-repository.js';
 import { keysetPage, NEWEST_FIRST } from '../../platform/pagination/keyset.js';
 import type { Page, PageQuery } from '../../platform/pagination/page.js';
+import { GLOBAL_TENANT_ID } from '../../platform/tenancy/global-catalogue.js';
 import { ExecutionState, isFinal } from './execution-state.js';
 import type { WorkflowExecution } from './workflow-execution.entity.js';
 import type { ExecutionView } from './workflow-views.js';
 import type { WorkflowTables } from './workflows.tables.js';
-import { GLOBAL_TENANT_ID } from '../../platform/tenancy/global-catalogue.js';
 
 export interface ExecutionFilters {
   state?: ExecutionState;
@@ -43,19 +43,37 @@ export class WorkflowExecutionRepository extends TenantRepository<WorkflowExecut
    * is no such version. The workflow is the tenant's or a global catalogue template (ADR 0006): the
    * execution is the tenant's own either way, and records whose workflow it runs.
    */
-  @RecordSql([EXAMPLE_ID, { parameters: { date: '2026-12-01' } }], [EXAMPLE_ID, { version: 2, parameters: null, runId: EXAMPLE_ID, state: 'running', at: new Date(0) }])
+  @RecordSql(
+    [EXAMPLE_ID, { parameters: { date: '2026-12-01' } }],
+    [EXAMPLE_ID, { version: 2, parameters: null, runId: EXAMPLE_ID, state: 'running', at: new Date(0) }],
+  )
   async add(workflowId: string, start: ExecutionStart): Promise<ExecutionView | undefined> {
     const tenantId = this.tenantId();
     const state = start.state ?? ExecutionState.Pending;
     const at = start.at ?? new Date();
     const workflowTenants = [tenantId, GLOBAL_TENANT_ID];
     const versionNumber =
-      start.version ?? sql<number>`(select w.latest_version from workflows w where w.tenant_id = any(cast(${workflowTenants} as text[])) and w.id = ${workflowId})`;
+      start.version ??
+      sql<number>`(select w.latest_version from workflows w where w.tenant_id = any(cast(${workflowTenants} as text[])) and w.id = ${workflowId})`;
     const inserted = await queryRow(
       this.em,
       this.kysely()
         .insertInto('workflow_executions')
-        .columns(['id', 'tenant_id', 'workflow_id', 'workflow_tenant_id', 'version_id', 'version', 'state', 'parameters', 'error_message', 'run_id', 'created_at', 'started_at', 'completed_at'])
+        .columns([
+          'id',
+          'tenant_id',
+          'workflow_id',
+          'workflow_tenant_id',
+          'version_id',
+          'version',
+          'state',
+          'parameters',
+          'error_message',
+          'run_id',
+          'created_at',
+          'started_at',
+          'completed_at',
+        ])
         .expression(
           this.kysely()
             .selectFrom('workflow_versions as v')
@@ -67,7 +85,9 @@ export class WorkflowExecutionRepository extends TenantRepository<WorkflowExecut
               'v.id',
               'v.version',
               sql.val(state).as('state'),
-              sql`cast(${start.parameters === undefined || start.parameters === null ? null : JSON.stringify(start.parameters)} as jsonb)`.as('parameters'),
+              sql`cast(${start.parameters === undefined || start.parameters === null ? null : JSON.stringify(start.parameters)} as jsonb)`.as(
+                'parameters',
+              ),
               sql.val(start.errorMessage ?? null).as('error_message'),
               sql`cast(${start.runId ?? null} as uuid)`.as('run_id'),
               sql.val(at).as('created_at'),
@@ -88,7 +108,11 @@ export class WorkflowExecutionRepository extends TenantRepository<WorkflowExecut
   async ofRun(runId: string): Promise<{ id: string; state: ExecutionState } | undefined> {
     return queryRow(
       this.em,
-      this.kysely().selectFrom('workflow_executions').select(['id', sql<ExecutionState>`state`.as('state')]).where('tenant_id', '=', this.tenantId()).where('run_id', '=', runId),
+      this.kysely()
+        .selectFrom('workflow_executions')
+        .select(['id', sql<ExecutionState>`state`.as('state')])
+        .where('tenant_id', '=', this.tenantId())
+        .where('run_id', '=', runId),
     );
   }
 
@@ -137,7 +161,10 @@ export class WorkflowExecutionRepository extends TenantRepository<WorkflowExecut
   @RecordSql([undefined, undefined], ['running', 'orders-nightly'])
   async countMatching(state: ExecutionState | undefined, workflowName: string | undefined): Promise<number> {
     const tenantId = this.tenantId();
-    let select = this.kysely().selectFrom('workflow_executions as e').select(sql<number>`count(*)::int`.as('count')).where('e.tenant_id', '=', tenantId);
+    let select = this.kysely()
+      .selectFrom('workflow_executions as e')
+      .select(sql<number>`count(*)::int`.as('count'))
+      .where('e.tenant_id', '=', tenantId);
     if (state) select = select.where('e.state', '=', state);
     if (workflowName !== undefined) {
       select = select.where('e.workflow_id', '=', (sub) =>
@@ -155,24 +182,26 @@ export class WorkflowExecutionRepository extends TenantRepository<WorkflowExecut
 
   private selectViews() {
     const tenantId = this.tenantId();
-    return this.kysely()
-      .selectFrom('workflow_executions as e')
-      // The workflow is the tenant's or a global template (e.workflow_tenant_id); the execution is the tenant's.
-      .innerJoin('workflows as w', (join) => join.onRef('w.id', '=', 'e.workflow_id').onRef('w.tenant_id', '=', 'e.workflow_tenant_id'))
-      .select([
-        'e.id as id',
-        'e.workflow_id as workflowId',
-        'w.name as workflowName',
-        sql<boolean>`e.workflow_tenant_id <> e.tenant_id`.as('workflowGlobal'),
-        'e.version as version',
-        sql<ExecutionState>`e.state`.as('state'),
-        sql<unknown>`e.parameters`.as('parameters'),
-        'e.error_message as errorMessage',
-        isoInstant(sql.ref('e.created_at')).as('createdAt'),
-        sql<string | null>`${isoInstant(sql.ref('e.started_at'))}`.as('startedAt'),
-        sql<string | null>`${isoInstant(sql.ref('e.completed_at'))}`.as('completedAt'),
-      ])
-      .where('e.tenant_id', '=', tenantId);
+    return (
+      this.kysely()
+        .selectFrom('workflow_executions as e')
+        // The workflow is the tenant's or a global template (e.workflow_tenant_id); the execution is the tenant's.
+        .innerJoin('workflows as w', (join) => join.onRef('w.id', '=', 'e.workflow_id').onRef('w.tenant_id', '=', 'e.workflow_tenant_id'))
+        .select([
+          'e.id as id',
+          'e.workflow_id as workflowId',
+          'w.name as workflowName',
+          sql<boolean>`e.workflow_tenant_id <> e.tenant_id`.as('workflowGlobal'),
+          'e.version as version',
+          sql<ExecutionState>`e.state`.as('state'),
+          sql<unknown>`e.parameters`.as('parameters'),
+          'e.error_message as errorMessage',
+          isoInstant(sql.ref('e.created_at')).as('createdAt'),
+          sql<string | null>`${isoInstant(sql.ref('e.started_at'))}`.as('startedAt'),
+          sql<string | null>`${isoInstant(sql.ref('e.completed_at'))}`.as('completedAt'),
+        ])
+        .where('e.tenant_id', '=', tenantId)
+    );
   }
 
   private kysely() {

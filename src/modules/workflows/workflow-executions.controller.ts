@@ -1,9 +1,9 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { ApiProblems, CountSchema } from '../../platform/http/openapi.js';
-import { WorkflowExecutionSchema } from './dto/workflow.response.js';
 import { CountExecutionsQuery } from './dto/list-executions.query.js';
 import { TransitionExecutionDto } from './dto/transition-execution.dto.js';
+import { WorkflowExecutionSchema } from './dto/workflow.response.js';
 import { WorkflowExecutionsService } from './workflow-executions.service.js';
 
 @ApiTags('workflows')

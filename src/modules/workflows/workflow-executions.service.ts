@@ -27,7 +27,10 @@ export class WorkflowExecutionsService {
   async start(workflowName: string, input: StartExecutionDto): Promise<ExecutionView> {
     assertJsonWithin('parameters', input.parameters, MAX_PARAMETERS_BYTES);
     const workflow = (await this.workflows.view(workflowName)) ?? notFound();
-    return (await this.executions.add(workflow.id, { version: input.version, parameters: input.parameters ?? null })) ?? notFound('workflow version');
+    return (
+      (await this.executions.add(workflow.id, { version: input.version, parameters: input.parameters ?? null })) ??
+      notFound('workflow version')
+    );
   }
 
   async get(id: string): Promise<ExecutionView> {

@@ -54,9 +54,13 @@ export const WorkflowProblems = {
     new ProblemException(NOT_FOUND[what] ?? types['workflow-not-found'], `The ${what} does not exist.`),
 
   nameTaken: (name: string) =>
-    new ProblemException(types['workflow-name-taken'], `A workflow named "${name}" already exists in this tenant; PUT /api/workflows/${name} writes its next version.`, {
-      errors: [{ field: 'name', messages: ['already taken'] }],
-    }),
+    new ProblemException(
+      types['workflow-name-taken'],
+      `A workflow named "${name}" already exists in this tenant; PUT /api/workflows/${name} writes its next version.`,
+      {
+        errors: [{ field: 'name', messages: ['already taken'] }],
+      },
+    ),
 
   globalReadOnly: () =>
     new ProblemException(
@@ -69,7 +73,8 @@ export const WorkflowProblems = {
   unknownAssets: (field: 'inputs' | 'outputs', ids: string[]) =>
     new ValidationFailedException([{ field, messages: [`not assets of this tenant: ${ids.join(', ')}`] }]),
 
-  misplacedErrorMessage: () => new ValidationFailedException([{ field: 'errorMessage', messages: ['errorMessage is only accepted when moving to failed'] }]),
+  misplacedErrorMessage: () =>
+    new ValidationFailedException([{ field: 'errorMessage', messages: ['errorMessage is only accepted when moving to failed'] }]),
 
   illegalTransition: (current: ExecutionState, to: ExecutionState) =>
     new ProblemException(types['workflow-execution-transition-not-allowed'], `A ${current} execution cannot move to ${to}.`, {

@@ -1,5 +1,5 @@
-import type { SortKey } from '../../platform/pagination/keyset.js';
 import { sql } from '../../platform/database/sql/sql.js';
+import type { SortKey } from '../../platform/pagination/keyset.js';
 
 /**
  * A workflow's versions, newest first, over a select whose root is the workflow (alias `w`, joined to

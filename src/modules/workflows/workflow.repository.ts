@@ -1,11 +1,11 @@
-import { TenantRepository } from '../../platform/database/tenant-repository.js';
 import { v7 as uuidv7 } from 'uuid';
 import { EXAMPLE_ID, RecordSql } from '../../platform/database/sql/record-sql.decorator.js';
 import { isoInstant, queryRow, queryRows, sql } from '../../platform/database/sql/sql.js';
+import { TenantRepository } from '../../platform/database/tenant-repository.js';
 import { keysetPage, NEWEST_FIRST } from '../../platform/pagination/keyset.js';
 import type { Page, PageQuery } from '../../platform/pagination/page.js';
-import { TenantContext } from '../../platform/tenancy/tenant-context.js';
 import { GLOBAL_TENANT_ID } from '../../platform/tenancy/global-catalogue.js';
+import { TenantContext } from '../../platform/tenancy/tenant-context.js';
 import type { Workflow } from './workflow.entity.js';
 import { HIGHEST_VERSION_FIRST } from './workflow-sort-keys.js';
 import type { VersionContent, WorkflowUse, WorkflowVersionView } from './workflow-views.js';
@@ -29,7 +29,12 @@ export class WorkflowRepository extends TenantRepository<Workflow> {
   async add(name: string, content: VersionContent): Promise<string> {
     const now = new Date();
     const id = uuidv7();
-    await queryRows(this.em, this.kysely().insertInto('workflows').values({ id, tenant_id: this.tenantId(), name, latest_version: 1, created_at: now, updated_at: now }));
+    await queryRows(
+      this.em,
+      this.kysely()
+        .insertInto('workflows')
+        .values({ id, tenant_id: this.tenantId(), name, latest_version: 1, created_at: now, updated_at: now }),
+    );
     await this.addVersion(id, 1, content);
     return id;
   }
@@ -39,7 +44,12 @@ export class WorkflowRepository extends TenantRepository<Workflow> {
   async lockedByName(name: string): Promise<{ id: string; latestVersion: number } | undefined> {
     return queryRow(
       this.em,
-      this.kysely().selectFrom('workflows').select(['id', 'latest_version as latestVersion']).where('tenant_id', '=', this.tenantId()).where('name', '=', name).forUpdate(),
+      this.kysely()
+        .selectFrom('workflows')
+        .select(['id', 'latest_version as latestVersion'])
+        .where('tenant_id', '=', this.tenantId())
+        .where('name', '=', name)
+        .forUpdate(),
     );
   }
 
@@ -49,7 +59,11 @@ export class WorkflowRepository extends TenantRepository<Workflow> {
     await this.addVersion(workflowId, version, content);
     await queryRows(
       this.em,
-      this.kysely().updateTable('workflows').set({ latest_version: version, updated_at: new Date() }).where('tenant_id', '=', this.tenantId()).where('id', '=', workflowId),
+      this.kysely()
+        .updateTable('workflows')
+        .set({ latest_version: version, updated_at: new Date() })
+        .where('tenant_id', '=', this.tenantId())
+        .where('id', '=', workflowId),
     );
   }
 
@@ -82,7 +96,10 @@ export class WorkflowRepository extends TenantRepository<Workflow> {
   /** Deletes the workflow; its versions, executions and derived edges go with it (foreign keys, each row audited). */
   @RecordSql(['orders-nightly'])
   async remove(name: string): Promise<boolean> {
-    const rows = await queryRows(this.em, this.kysely().deleteFrom('workflows').where('tenant_id', '=', this.tenantId()).where('name', '=', name).returning('id'));
+    const rows = await queryRows(
+      this.em,
+      this.kysely().deleteFrom('workflows').where('tenant_id', '=', this.tenantId()).where('name', '=', name).returning('id'),
+    );
     return rows.length > 0;
   }
 
@@ -91,7 +108,9 @@ export class WorkflowRepository extends TenantRepository<Workflow> {
   async using(assetIds: readonly string[]): Promise<WorkflowUse[]> {
     if (assetIds.length === 0) return [];
     const tenantId = this.tenantId();
-    return queryRows(this.em, sql<WorkflowUse>`
+    return queryRows(
+      this.em,
+      sql<WorkflowUse>`
       select w.id, w.name, w.latest_version as version,
         coalesce(array_agg(u.asset_id order by u.asset_id) filter (where u.role = 'input'), '{}') as reads,
         coalesce(array_agg(u.asset_id order by u.asset_id) filter (where u.role = 'output'), '{}') as produces
@@ -100,7 +119,8 @@ export class WorkflowRepository extends TenantRepository<Workflow> {
       join workflows w on w.tenant_id = ${tenantId} and w.id = v.workflow_id and w.latest_version = v.version
       where u.tenant_id = ${tenantId} and u.asset_id = any(cast(${[...assetIds]} as uuid[]))
       group by w.id, w.name, w.latest_version
-      order by w.name`);
+      order by w.name`,
+    );
   }
 
   private async addVersion(workflowId: string, version: number, content: VersionContent): Promise<void> {
@@ -108,16 +128,18 @@ export class WorkflowRepository extends TenantRepository<Workflow> {
     const versionId = uuidv7();
     await queryRows(
       this.em,
-      this.kysely().insertInto('workflow_versions').values({
-        id: versionId,
-        tenant_id: tenantId,
-        workflow_id: workflowId,
-        version,
-        description: content.description,
-        definition: JSON.stringify(content.definition),
-        created_by: TenantContext.current().actorId,
-        created_at: new Date(),
-      }),
+      this.kysely()
+        .insertInto('workflow_versions')
+        .values({
+          id: versionId,
+          tenant_id: tenantId,
+          workflow_id: workflowId,
+          version,
+          description: content.description,
+          definition: JSON.stringify(content.definition),
+          created_by: TenantContext.current().actorId,
+          created_at: new Date(),
+        }),
     );
     const declared = [
       ...content.inputs.map((assetId) => ({ assetId, role: 'input' as const })),
@@ -128,13 +150,17 @@ export class WorkflowRepository extends TenantRepository<Workflow> {
       this.em,
       this.kysely()
         .insertInto('workflow_version_assets')
-        .values(declared.map(({ assetId, role }) => ({ id: uuidv7(), tenant_id: tenantId, version_id: versionId, asset_id: assetId, role }))),
+        .values(
+          declared.map(({ assetId, role }) => ({ id: uuidv7(), tenant_id: tenantId, version_id: versionId, asset_id: assetId, role })),
+        ),
     );
   }
 
   private selectViews() {
     const declared = (role: 'input' | 'output') =>
-      sql<string[]>`array(select a.asset_id from workflow_version_assets a where a.tenant_id = v.tenant_id and a.version_id = v.id and a.role = ${role} order by a.asset_id)`;
+      sql<
+        string[]
+      >`array(select a.asset_id from workflow_version_assets a where a.tenant_id = v.tenant_id and a.version_id = v.id and a.role = ${role} order by a.asset_id)`;
     return this.kysely()
       .selectFrom('workflows as w')
       .innerJoin('workflow_versions as v', (join) => join.onRef('v.workflow_id', '=', 'w.id').onRef('v.tenant_id', '=', 'w.tenant_id'))

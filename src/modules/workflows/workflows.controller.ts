@@ -1,8 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseIntPipe, Post, Put, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { ApiProblems } from '../../platform/http/openapi.js';
-import { WorkflowExecutionPageSchema, WorkflowExecutionSchema, WorkflowVersionPageSchema, WorkflowVersionSchema } from './dto/workflow.response.js';
 import type { FastifyReply } from 'fastify';
+import { ApiProblems } from '../../platform/http/openapi.js';
 import { Idempotent } from '../../platform/idempotency/idempotent.decorator.js';
 import { PageQuery } from '../../platform/pagination/page.js';
 import { CreateWorkflowDto } from './dto/create-workflow.dto.js';
@@ -10,8 +9,14 @@ import { ListExecutionsQuery } from './dto/list-executions.query.js';
 import { ListWorkflowsQuery } from './dto/list-workflows.query.js';
 import { PutWorkflowDto } from './dto/put-workflow.dto.js';
 import { StartExecutionDto } from './dto/start-execution.dto.js';
-import { ParseWorkflowNamePipe } from './workflow-name.js';
+import {
+  WorkflowExecutionPageSchema,
+  WorkflowExecutionSchema,
+  WorkflowVersionPageSchema,
+  WorkflowVersionSchema,
+} from './dto/workflow.response.js';
 import { WorkflowExecutionsService } from './workflow-executions.service.js';
+import { ParseWorkflowNamePipe } from './workflow-name.js';
 import { WorkflowsService } from './workflows.service.js';
 
 @ApiTags('workflows')
@@ -39,7 +44,11 @@ export class WorkflowsController {
   @ApiCreatedResponse({ description: 'The content changed: the next version (`Location` names it).', schema: WorkflowVersionSchema })
   @ApiOkResponse({ description: 'The content did not change: the latest version.', schema: WorkflowVersionSchema })
   @ApiProblems(403, 409)
-  async put(@Param('name', ParseWorkflowNamePipe) name: string, @Body() input: PutWorkflowDto, @Res({ passthrough: true }) reply: FastifyReply) {
+  async put(
+    @Param('name', ParseWorkflowNamePipe) name: string,
+    @Body() input: PutWorkflowDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
     const { workflow, created } = await this.workflows.put(name, input);
     void reply.status(created ? 201 : 200).header('Location', `/api/workflows/${name}/versions/${workflow.version}`);
     return workflow;
@@ -83,7 +92,11 @@ export class WorkflowsController {
   @Idempotent()
   @ApiCreatedResponse({ description: 'The execution (`Location` names it).', schema: WorkflowExecutionSchema })
   @ApiProblems(409, 422)
-  async start(@Param('name', ParseWorkflowNamePipe) name: string, @Body() input: StartExecutionDto, @Res({ passthrough: true }) reply: FastifyReply) {
+  async start(
+    @Param('name', ParseWorkflowNamePipe) name: string,
+    @Body() input: StartExecutionDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
     const execution = await this.executions.start(name, input);
     void reply.header('Location', `/api/workflow-executions/${execution.id}`);
     return execution;

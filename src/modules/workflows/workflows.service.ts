@@ -1,7 +1,7 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { Injectable } from '@nestjs/common';
-import { canonicalJson } from '../../platform/idempotency/canonical-json.js';
 import { assertJsonWithin, KIB } from '../../platform/http/json-size.js';
+import { canonicalJson } from '../../platform/idempotency/canonical-json.js';
 import type { Page, PageQuery } from '../../platform/pagination/page.js';
 import { AssetDependenciesService } from '../assets/asset-dependencies.service.js';
 import { AssetsService } from '../assets/assets.service.js';

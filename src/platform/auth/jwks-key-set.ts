@@ -88,7 +88,9 @@ function signingKeyOf(jwk: unknown): SigningKey[] {
   const { kid, alg, use } = jwk as Record<string, unknown>;
   if (use !== undefined && use !== 'sig') return [];
   try {
-    const pem = createPublicKey({ key: jwk as JsonWebKey, format: 'jwk' }).export({ type: 'spki', format: 'pem' }).toString();
+    const pem = createPublicKey({ key: jwk as JsonWebKey, format: 'jwk' })
+      .export({ type: 'spki', format: 'pem' })
+      .toString();
     return [{ kid: typeof kid === 'string' ? kid : undefined, alg: typeof alg === 'string' ? alg : undefined, pem }];
   } catch {
     return [];

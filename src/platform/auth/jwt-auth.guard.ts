@@ -1,10 +1,10 @@
 import { ExecutionContext, ForbiddenException, Injectable, Logger, UnauthorizedException } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
+import { AuthFailureLimiter } from '../rate-limit/auth-failure-limiter.js';
 import type { Principal, Role } from './principal.js';
 import { IS_PUBLIC } from './public.decorator.js';
 import { REQUIRED_ROLES } from './roles.decorator.js';
-import { AuthFailureLimiter } from '../rate-limit/auth-failure-limiter.js';
 
 /**
  * The global guard: every route needs a valid bearer token unless marked @Public(), and the roles
@@ -63,6 +63,11 @@ const COMPACT_TOKEN = /[\w-]{8,}\.[\w-]{8,}\.[\w-]*/g;
 /** Why passport-jwt refused: its error or info ("jwt expired", "No auth token"…), or the claims check. */
 function failureReason(error: unknown, info: unknown): string {
   const cause = error ?? info;
-  const reason = cause instanceof Error ? `${cause.name}: ${cause.message}` : typeof cause === 'string' ? cause : 'the token\'s claims are not acceptable (sub, tenant_id, roles, exp or lifetime)';
+  const reason =
+    cause instanceof Error
+      ? `${cause.name}: ${cause.message}`
+      : typeof cause === 'string'
+        ? cause
+        : "the token's claims are not acceptable (sub, tenant_id, roles, exp or lifetime)";
   return reason.replace(COMPACT_TOKEN, '[token]').slice(0, 300);
 }

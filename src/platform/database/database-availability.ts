@@ -1,6 +1,6 @@
+import { MikroORM, PostgreSqlConnection } from '@mikro-orm/postgresql';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { MikroORM, PostgreSqlConnection } from '@mikro-orm/postgresql';
 import pg from 'pg';
 import type { Environment } from '../../config/environment.js';
 import { PlatformProblems } from '../errors/platform-problems.js';

@@ -1,7 +1,7 @@
-import { DynamicModule, Injectable, Module, OnModuleInit } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
 import { MikroOrmModule } from '@mikro-orm/nestjs';
 import { EntityManager, PostgreSqlDriver } from '@mikro-orm/postgresql';
+import { DynamicModule, Injectable, Module, OnModuleInit } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
 import type { Environment } from '../../config/environment.js';
 import { DatabaseAvailability, RUNTIME_DATABASE_URL } from './database-availability.js';
 import { MaintenanceDatabase, OWNER_DATABASE_URL } from './maintenance-database.js';
@@ -20,7 +20,10 @@ class RuntimeRoleCheck implements OnModuleInit {
     try {
       await assertRuntimeRoleEnforcesRls(this.em.fork());
     } catch (error) {
-      throw explainConnectionFailure(error, { DB_SSL: this.config.get('DB_SSL', { infer: true }), DB_SSL_CA: this.config.get('DB_SSL_CA', { infer: true }) });
+      throw explainConnectionFailure(error, {
+        DB_SSL: this.config.get('DB_SSL', { infer: true }),
+        DB_SSL_CA: this.config.get('DB_SSL_CA', { infer: true }),
+      });
     }
   }
 }

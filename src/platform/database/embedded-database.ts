@@ -1,7 +1,7 @@
-import { Logger, type LoggerService } from '@nestjs/common';
 import { existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { Logger, type LoggerService } from '@nestjs/common';
 import pg from 'pg';
 import { createDatabaseIfMissing, databaseUrl, OWNER_ROLE, provisionRoles, RUNTIME_LOGIN_ROLE } from './database-roles.js';
 import { claimDataFolder } from './embedded/data-folder-claim.js';
@@ -50,7 +50,9 @@ export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions): P
       onError: (error) => log.write(`${error instanceof Error ? error.message : String(error)}\n`),
     });
     await initdb.initialise().catch((error: unknown) => {
-      throw new Error(`Could not initialise the embedded PostgreSQL in ${dataDir}: ${error instanceof Error ? error.message : 'initdb failed'}. Its last log lines:\n${log.text()}`);
+      throw new Error(
+        `Could not initialise the embedded PostgreSQL in ${dataDir}: ${error instanceof Error ? error.message : 'initdb failed'}. Its last log lines:\n${log.text()}`,
+      );
     });
   }
   await claimDataFolder(dataDir, logger);

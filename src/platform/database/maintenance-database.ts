@@ -17,7 +17,10 @@ export class MaintenanceDatabase implements OnApplicationShutdown {
   private pool?: pg.Pool;
   private readonly connection: ConnectionSettings;
 
-  constructor(@Inject(OWNER_DATABASE_URL) private readonly ownerUrl: string | undefined, config: ConfigService<Environment, true>) {
+  constructor(
+    @Inject(OWNER_DATABASE_URL) private readonly ownerUrl: string | undefined,
+    config: ConfigService<Environment, true>,
+  ) {
     this.connection = {
       DB_SSL: config.get('DB_SSL', { infer: true }),
       DB_SSL_CA: config.get('DB_SSL_CA', { infer: true }),

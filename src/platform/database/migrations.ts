@@ -1,5 +1,5 @@
-import { MikroORM } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
+import { MikroORM } from '@mikro-orm/postgresql';
 import { migrationsList } from '../../../migrations/index.js';
 import { type ConnectionSettings, explainConnectionFailure, ormOptions, PLAIN_CONNECTIONS, type PoolSettings } from './orm-options.js';
 

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import type { ConnectionOptions } from 'node:tls';
 import { types } from 'node:util';
-import { defineConfig, PostgreSqlDriver } from '@mikro-orm/postgresql';
 import { ReflectMetadataProvider } from '@mikro-orm/decorators/legacy';
+import { defineConfig, PostgreSqlDriver } from '@mikro-orm/postgresql';
 import type pg from 'pg';
 import type { Environment } from '../../config/environment.js';
 import { discardUnfinishedConnections } from './pool-guard.js';
@@ -16,7 +16,8 @@ export type ConnectionSettings = Pick<Environment, 'DB_SSL' | 'DB_SSL_CA' | 'DB_
 /** Without settings: plain connections, pg's default idle timeout. */
 export const PLAIN_CONNECTIONS: ConnectionSettings = { DB_SSL: 'disable', DB_IDLE_TIMEOUT_MS: 10_000 };
 
-export type PoolSettings = Pick<Environment, 'DB_POOL_MAX' | 'DB_STATEMENT_TIMEOUT_MS' | 'DB_CONNECT_TIMEOUT_MS'> & Partial<ConnectionSettings>;
+export type PoolSettings = Pick<Environment, 'DB_POOL_MAX' | 'DB_STATEMENT_TIMEOUT_MS' | 'DB_CONNECT_TIMEOUT_MS'> &
+  Partial<ConnectionSettings>;
 
 /**
  * How long the client waits beyond the statement timeout before it gives a query up: the server
@@ -101,10 +102,14 @@ export function explainConnectionFailure(error: unknown, settings: Pick<Connecti
       : error;
   }
   if (/does not support SSL/i.test(error.message)) {
-    return explained(`DB_SSL=${settings.DB_SSL} requires TLS, and the database server does not offer it: enable ssl on the server, or set DB_SSL=disable`);
+    return explained(
+      `DB_SSL=${settings.DB_SSL} requires TLS, and the database server does not offer it: enable ssl on the server, or set DB_SSL=disable`,
+    );
   }
   if (settings.DB_SSL === 'verify-full' && code === 'ERR_TLS_CERT_ALTNAME_INVALID') {
-    return explained("DB_SSL=verify-full refused the database server's certificate: it does not name the host of the database URL; connect by a name it carries");
+    return explained(
+      "DB_SSL=verify-full refused the database server's certificate: it does not name the host of the database URL; connect by a name it carries",
+    );
   }
   if (settings.DB_SSL === 'verify-full' && CERTIFICATE_REFUSED.test(code)) {
     const trusted = settings.DB_SSL_CA === undefined ? "Node's trusted CAs (DB_SSL_CA is not set)" : `DB_SSL_CA (${settings.DB_SSL_CA})`;

@@ -18,7 +18,9 @@ interface RuntimeRoleFacts {
  * a SECURITY DEFINER function or a view running with its owner's rights.
  */
 export async function assertRuntimeRoleEnforcesRls(em: EntityManager): Promise<void> {
-  const [facts] = await queryRows(em, sql<RuntimeRoleFacts>`
+  const [facts] = await queryRows(
+    em,
+    sql<RuntimeRoleFacts>`
     select r.rolname as role, r.rolsuper as superuser, r.rolbypassrls as bypassrls,
       array(
         select c.relname::text from pg_class c
@@ -40,7 +42,8 @@ export async function assertRuntimeRoleEnforcesRls(em: EntityManager): Promise<v
         where c.relnamespace = current_schema()::regnamespace and c.relkind in ('v', 'm')
           and not coalesce('security_invoker=true' = any (c.reloptions), false) and has_table_privilege(current_user, c.oid, 'SELECT')
       ) as unsafe_views
-    from pg_roles r where r.rolname = current_user`);
+    from pg_roles r where r.rolname = current_user`,
+  );
   const reasons = [
     facts.superuser && 'it is a superuser',
     facts.bypassrls && 'it has BYPASSRLS',

@@ -7,7 +7,7 @@ import { TenantContext } from '../tenancy/tenant-context.js';
  */
 export abstract class TenantRepository<T extends object> extends EntityRepository<T> {
   /** The PostgreSQL manager it is (MikroORM's base class types it as any SQL driver's). */
-  protected declare readonly em: EntityManager;
+  declare protected readonly em: EntityManager;
 
   /** Writes the changes made to entities read in this unit of work (and any added but not yet written). */
   async flush(): Promise<void> {

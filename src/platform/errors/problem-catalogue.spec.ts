@@ -3,15 +3,19 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PROBLEMS_DOC_PATH, problemsDoc } from '../../../scripts/problems-doc.js';
 import { ALL_PROBLEM_TYPES, PROBLEM_CATALOGUES } from '../../problem-catalogues.js';
-import { codeOfSlug, defineProblemTypes, PROBLEM_TYPE_BASE_URI } from './problem-type.js';
 import { PlatformProblems, problemTypeForStatus } from './platform-problems.js';
 import { ProblemException, ValidationFailedException } from './problem.exception.js';
+import { codeOfSlug, defineProblemTypes, PROBLEM_TYPE_BASE_URI } from './problem-type.js';
 
 const SRC = fileURLToPath(new URL('../..', import.meta.url));
 
 function sourceFiles(folder: string): string[] {
   return readdirSync(folder, { withFileTypes: true }).flatMap((entry) =>
-    entry.isDirectory() ? sourceFiles(join(folder, entry.name)) : entry.name.endsWith('.ts') && !entry.name.endsWith('.spec.ts') ? [join(folder, entry.name)] : [],
+    entry.isDirectory()
+      ? sourceFiles(join(folder, entry.name))
+      : entry.name.endsWith('.ts') && !entry.name.endsWith('.spec.ts')
+        ? [join(folder, entry.name)]
+        : [],
   );
 }
 
@@ -30,7 +34,10 @@ describe('the problem catalogue', () => {
 
   it('gives every type an error status, a title and a sentence saying when it happens', () => {
     for (const type of ALL_PROBLEM_TYPES) {
-      expect({ slug: type.slug, statusIsError: type.status >= 400 && type.status <= 599 }).toEqual({ slug: type.slug, statusIsError: true });
+      expect({ slug: type.slug, statusIsError: type.status >= 400 && type.status <= 599 }).toEqual({
+        slug: type.slug,
+        statusIsError: true,
+      });
       expect(type.title.length).toBeGreaterThan(0);
       expect(type.when).toMatch(/\.$/);
     }
@@ -39,7 +46,10 @@ describe('the problem catalogue', () => {
   it('lists every catalogue of the source tree (a new *-problems.ts must be added to src/problem-catalogues.ts)', () => {
     const areas = new Set(PROBLEM_CATALOGUES.map((catalogue) => catalogue.area));
     const defined = sourceFiles(SRC).flatMap((file) =>
-      [...readFileSync(file, 'utf8').matchAll(/defineProblemTypes\('([^']+)'/g)].map((match) => ({ file: relative(SRC, file), area: match[1] })),
+      [...readFileSync(file, 'utf8').matchAll(/defineProblemTypes\('([^']+)'/g)].map((match) => ({
+        file: relative(SRC, file),
+        area: match[1],
+      })),
     );
     expect(defined.length).toBeGreaterThanOrEqual(PROBLEM_CATALOGUES.length);
     expect(defined.filter(({ area }) => !areas.has(area))).toEqual([]);
@@ -77,7 +87,14 @@ describe('ProblemException', () => {
     const type = PlatformProblems.types['precondition-failed'];
     const exception = new ProblemException(type, 'Changed.', { currentVersion: 3, code: 'MINE', status: 200 }, { ETag: '"3"' });
     expect(exception.getStatus()).toBe(412);
-    expect(exception.getResponse()).toEqual({ type: type.uri, code: 'PRECONDITION_FAILED', title: 'Precondition failed', status: 412, detail: 'Changed.', currentVersion: 3 });
+    expect(exception.getResponse()).toEqual({
+      type: type.uri,
+      code: 'PRECONDITION_FAILED',
+      title: 'Precondition failed',
+      status: 412,
+      detail: 'Changed.',
+      currentVersion: 3,
+    });
     expect(exception.headers).toEqual({ ETag: '"3"' });
   });
 

@@ -1,4 +1,3 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Inject, Logger, Optional } from '@nestjs/common';
 import {
   ConnectionException,
   ConstraintViolationException,
@@ -9,15 +8,16 @@ import {
   RowLevelSecurityViolationException,
   UniqueConstraintViolationException,
 } from '@mikro-orm/core';
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Inject, Logger, Optional } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ACCESS_DENIED_RECORDER, type AccessDeniedRecorder } from '../auth/access-denied.js';
 import { AccessDeniedLimit } from '../auth/access-denied-limit.js';
 import type { Principal } from '../auth/principal.js';
 import { requestOriginOf } from '../tenancy/tenant-context.js';
 import { PlatformProblems, problemTypeForStatus } from './platform-problems.js';
-import { Problem, PROBLEM_CONTENT_TYPE, problem } from './problem.js';
-import type { ProblemType } from './problem-type.js';
 import { ProblemException } from './problem.exception.js';
+import { PROBLEM_CONTENT_TYPE, Problem, problem } from './problem.js';
+import type { ProblemType } from './problem-type.js';
 
 /**
  * SQLSTATEs that mean "the database cannot serve right now", not "the request is wrong": lost or
@@ -121,7 +121,10 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       return problem(types.busy, 'The resource is busy; retry the request.');
     }
     if (sqlStateOf(error) === STATEMENT_TIMEOUT) {
-      return problem(types['statement-timeout'], 'The request took longer than the database allows and was cancelled; narrow it or retry later.');
+      return problem(
+        types['statement-timeout'],
+        'The request took longer than the database allows and was cancelled; narrow it or retry later.',
+      );
     }
     if (isDatabaseUnavailable(error)) {
       this.logger.warn({ err: error, requestId: request.id }, 'Database unavailable');
@@ -179,7 +182,10 @@ function isDatabaseUnavailable(error: unknown): boolean {
   if (severity === 'FATAL' || severity === 'PANIC') {
     return true;
   }
-  if (typeof code === 'string' && (NETWORK_ERROR_CODES.has(code) || UNAVAILABLE_SQLSTATES.has(code) || isSqlStateOfClass(code, UNAVAILABLE_SQLSTATE_CLASSES))) {
+  if (
+    typeof code === 'string' &&
+    (NETWORK_ERROR_CODES.has(code) || UNAVAILABLE_SQLSTATES.has(code) || isSqlStateOfClass(code, UNAVAILABLE_SQLSTATE_CLASSES))
+  ) {
     return true;
   }
   return error instanceof Error && LOST_CONNECTION_MESSAGES.test(error.message);
@@ -190,7 +196,8 @@ function isDatabaseUnavailable(error: unknown): boolean {
  * when the connection it held is gone (the server restarted, a backend was terminated, the socket
  * died); and what Kysely says of a pool already closed (a request still queued as the server stops).
  */
-const LOST_CONNECTION_MESSAGES = /timeout exceeded when trying to connect|Connection terminated|not queryable|Query read timeout|driver has already been destroyed/i;
+const LOST_CONNECTION_MESSAGES =
+  /timeout exceeded when trying to connect|Connection terminated|not queryable|Query read timeout|driver has already been destroyed/i;
 
 /** A lock not granted within lock_timeout, a deadlock, a serialization failure: retrying can succeed. */
 const BUSY_SQLSTATES = new Set(['55P03', '40P01', '40001']);
@@ -228,8 +235,15 @@ function fastifyProblem(status: number, request: FastifyRequest): Problem {
     }
     case 415:
       // Media types are refused before parsing (platform/http/http-manners.ts); this is Fastify's own check.
-      return problem(types['unsupported-media-type'], 'The request body must be application/json.', { acceptedMediaTypes: ['application/json'] });
+      return problem(types['unsupported-media-type'], 'The request body must be application/json.', {
+        acceptedMediaTypes: ['application/json'],
+      });
     default:
-      return problem(status === 400 ? types['malformed-request'] : problemTypeForStatus(status), 'The request could not be parsed.', {}, status);
+      return problem(
+        status === 400 ? types['malformed-request'] : problemTypeForStatus(status),
+        'The request could not be parsed.',
+        {},
+        status,
+      );
   }
 }

@@ -34,7 +34,9 @@ export function renderProblemDocs(catalogues: readonly ProblemCatalogue[]): stri
     '',
     '| Type | Status | Code |',
     '|---|---|---|',
-    ...catalogues.flatMap((catalogue) => Object.values<ProblemType>(catalogue.types).map((type) => `| [${type.slug}](#${type.slug}) | ${type.status} | \`${type.code}\` |`)),
+    ...catalogues.flatMap((catalogue) =>
+      Object.values<ProblemType>(catalogue.types).map((type) => `| [${type.slug}](#${type.slug}) | ${type.status} | \`${type.code}\` |`),
+    ),
   ];
   for (const catalogue of catalogues) {
     lines.push('', `## ${areaTitle(catalogue.area)}`);

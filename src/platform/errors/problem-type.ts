@@ -43,12 +43,23 @@ export const codeOfSlug = (slug: string): string => slug.toUpperCase().replaceAl
  * Defines a catalogue; the slugs are checked (kebab-case) and the URI and code derived from them,
  * so the three can never disagree.
  */
-export function defineProblemTypes<const Slug extends string>(area: string, specs: { [S in Slug]: ProblemTypeSpec }): ProblemCatalogue<Slug> {
+export function defineProblemTypes<const Slug extends string>(
+  area: string,
+  specs: { [S in Slug]: ProblemTypeSpec },
+): ProblemCatalogue<Slug> {
   const types = {} as Record<Slug, ProblemType>;
   for (const slug of Object.keys(specs) as Slug[]) {
     if (!SLUG.test(slug)) throw new Error(`Problem type slug must be kebab-case: ${slug}`);
     const { status, title, when, members = {} } = specs[slug];
-    types[slug] = Object.freeze({ slug, uri: PROBLEM_TYPE_BASE_URI + slug, code: codeOfSlug(slug), status, title, when, members: Object.freeze({ ...members }) });
+    types[slug] = Object.freeze({
+      slug,
+      uri: PROBLEM_TYPE_BASE_URI + slug,
+      code: codeOfSlug(slug),
+      status,
+      title,
+      when,
+      members: Object.freeze({ ...members }),
+    });
   }
   return Object.freeze({ area, types: Object.freeze(types) });
 }

@@ -1,14 +1,14 @@
 import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { ApiProblems } from '../http/openapi.js';
-import { HealthSchema } from './dto/health.response.js';
 import { HealthCheck, HealthCheckResult, HealthCheckService, HealthIndicatorFunction, HealthIndicatorService } from '@nestjs/terminus';
 import { SkipThrottle } from '@nestjs/throttler';
 import { Public } from '../auth/public.decorator.js';
 import { DatabaseAvailability } from '../database/database-availability.js';
 import { PlatformProblems } from '../errors/platform-problems.js';
 import { ProblemException } from '../errors/problem.exception.js';
+import { ApiProblems } from '../http/openapi.js';
 import { ShutdownState } from '../lifecycle/shutdown-state.js';
+import { HealthSchema } from './dto/health.response.js';
 
 @ApiTags('health')
 @Public()
@@ -66,7 +66,9 @@ export class HealthController {
     } catch (error) {
       if (!(error instanceof ServiceUnavailableException)) throw error;
       const result = error.getResponse() as HealthCheckResult;
-      const failed = Object.entries(result.error ?? {}).map(([name, outcome]) => (outcome?.message ? `${name} (${String(outcome.message)})` : name));
+      const failed = Object.entries(result.error ?? {}).map(([name, outcome]) =>
+        outcome?.message ? `${name} (${String(outcome.message)})` : name,
+      );
       throw new ProblemException(PlatformProblems.types['not-ready'], `Failed checks: ${failed.join(', ')}.`, { checks: result.details });
     }
   }

@@ -36,12 +36,22 @@ export function registerHttpManners(fastify: FastifyInstance): void {
       if (request.method === 'OPTIONS') {
         return reply.header('Allow', allow).code(204).send();
       }
-      throw new ProblemException(PlatformProblems.types['method-not-allowed'], `${request.method} is not allowed on ${pathOf(request.url)}; it allows ${allow}.`, { allowedMethods: allowed }, { Allow: allow });
+      throw new ProblemException(
+        PlatformProblems.types['method-not-allowed'],
+        `${request.method} is not allowed on ${pathOf(request.url)}; it allows ${allow}.`,
+        { allowedMethods: allowed },
+        { Allow: allow },
+      );
     }
     if (BODY_METHODS.has(request.method) && carriesBody(request)) {
       const contentType = request.headers['content-type'];
       if (!isJson(contentType)) {
-        throw new ProblemException(PlatformProblems.types['unsupported-media-type'], unsupportedMediaTypeDetail(contentType), { acceptedMediaTypes: [JSON_MEDIA_TYPE] }, acceptHeaders(request.method));
+        throw new ProblemException(
+          PlatformProblems.types['unsupported-media-type'],
+          unsupportedMediaTypeDetail(contentType),
+          { acceptedMediaTypes: [JSON_MEDIA_TYPE] },
+          acceptHeaders(request.method),
+        );
       }
     }
   });
@@ -104,7 +114,10 @@ export function relaxDocsUpgrade(fastify: FastifyInstance, docsPath: string): vo
     if (path !== prefix && !path.startsWith(`${prefix}/`)) return;
     const policy = reply.raw.getHeader('content-security-policy');
     if (typeof policy !== 'string') return;
-    const directives = policy.split(';').map((directive) => directive.trim()).filter((directive) => directive && directive !== 'upgrade-insecure-requests');
+    const directives = policy
+      .split(';')
+      .map((directive) => directive.trim())
+      .filter((directive) => directive && directive !== 'upgrade-insecure-requests');
     reply.raw.setHeader('content-security-policy', directives.join(';'));
   });
 }

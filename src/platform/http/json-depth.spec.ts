@@ -14,12 +14,21 @@ describe('someJsonValue', () => {
       if (value === null || typeof value !== 'object') seen.push([value, depth]);
       return false;
     });
-    expect(seen.sort((a, b) => String(a[0]).localeCompare(String(b[0])))).toEqual([[1, 2], [null, 3], ['x', 1]]);
+    expect(seen.sort((a, b) => String(a[0]).localeCompare(String(b[0])))).toEqual([
+      [1, 2],
+      [null, 3],
+      ['x', 1],
+    ]);
   });
 
   it('stops at the first match', () => {
     let visited = 0;
-    expect(someJsonValue(Array.from({ length: 10 }, (_, i) => i), (value) => (visited++, value === 3))).toBe(true);
+    expect(
+      someJsonValue(
+        Array.from({ length: 10 }, (_, i) => i),
+        (value) => (visited++, value === 3),
+      ),
+    ).toBe(true);
     expect(visited).toBeLessThan(11);
   });
 

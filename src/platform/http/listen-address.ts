@@ -30,7 +30,9 @@ export function explainListenFailure(error: unknown, host: string, port: number)
     case 'EADDRNOTAVAIL':
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
-      return new Error(`HOST ${host} is not an address of this machine: set HOST (127.0.0.1 for this machine only, 0.0.0.0 for every interface)`);
+      return new Error(
+        `HOST ${host} is not an address of this machine: set HOST (127.0.0.1 for this machine only, 0.0.0.0 for every interface)`,
+      );
     default:
       return error;
   }

@@ -1,6 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
-import { ApiResponse } from '@nestjs/swagger';
 import type { OpenAPIObject, OperationObject, ReferenceObject, SchemaObject } from '@nestjs/swagger';
+import { ApiResponse } from '@nestjs/swagger';
 import { PROBLEM_CONTENT_TYPE } from '../errors/problem.js';
 
 /**
@@ -22,7 +22,10 @@ export function namedSchema(name: string, schema: SchemaObject): ReferenceObject
 }
 
 /** An object whose listed properties are all present; `optional` names those that may be absent. */
-export function objectOf(properties: Record<string, Schema>, options: { optional?: string[]; description?: string; example?: unknown } = {}): SchemaObject {
+export function objectOf(
+  properties: Record<string, Schema>,
+  options: { optional?: string[]; description?: string; example?: unknown } = {},
+): SchemaObject {
   const optional = new Set(options.optional ?? []);
   return {
     type: 'object',
@@ -61,15 +64,23 @@ export function pageOf(name: string, item: Schema): ReferenceObject {
     objectOf(
       {
         items: arrayOf(item),
-        nextCursor: { type: 'string', nullable: true, description: 'Pass as `cursor` for the next page; null on the last page.', example: null },
+        nextCursor: {
+          type: 'string',
+          nullable: true,
+          description: 'Pass as `cursor` for the next page; null on the last page.',
+          example: null,
+        },
       },
-      { description: 'One page of the list, in the list\'s order.' },
+      { description: "One page of the list, in the list's order." },
     ),
   );
 }
 
 /** `{ count }` of the rows a list's filters select. */
-export const CountSchema = namedSchema('Count', objectOf({ count: { type: 'integer', minimum: 0, example: 42 } }, { description: 'An exact count.' }));
+export const CountSchema = namedSchema(
+  'Count',
+  objectOf({ count: { type: 'integer', minimum: 0, example: 42 } }, { description: 'An exact count.' }),
+);
 
 /** RFC 9457 problem details: every 4xx and 5xx of the API. */
 export const ProblemSchema = namedSchema('Problem', {
@@ -78,7 +89,11 @@ export const ProblemSchema = namedSchema('Problem', {
     'RFC 9457 problem details (`application/problem+json`). Problems may carry further members (extensions) such as `allowedStates`, `currentVersion` or limits.',
   required: ['type', 'title', 'status', 'detail'],
   properties: {
-    type: { type: 'string', description: 'A URI naming the kind of problem (`about:blank` when only the status says it).', example: 'about:blank' },
+    type: {
+      type: 'string',
+      description: 'A URI naming the kind of problem (`about:blank` when only the status says it).',
+      example: 'about:blank',
+    },
     code: { type: 'string', description: 'A stable, machine-readable name of the kind of problem, when it has one.' },
     title: { type: 'string', example: 'Not Found' },
     status: { type: 'integer', minimum: 400, maximum: 599, example: 404 },
@@ -96,10 +111,10 @@ export const ProblemSchema = namedSchema('Problem', {
 const PROBLEM_DESCRIPTIONS: Record<number, string> = {
   400: 'The request is invalid: `errors` lists the invalid fields.',
   401: 'The bearer token is missing or invalid.',
-  403: 'The caller may not do this (a role is missing, or the resource is another user\'s).',
+  403: "The caller may not do this (a role is missing, or the resource is another user's).",
   404: 'The resource does not exist in this tenant.',
   405: 'The path exists but not with this method (`Allow` lists the methods).',
-  409: 'The request conflicts with the resource\'s current state.',
+  409: "The request conflicts with the resource's current state.",
   412: 'The `If-Match` precondition failed: the resource changed since it was read.',
   413: 'The body is larger than the limit the problem names.',
   415: 'The body is not JSON.',
@@ -145,7 +160,22 @@ export function operationIdOf(controllerKey: string, methodKey: string): string 
   return `get${singular}${methodKey[0]!.toUpperCase()}${methodKey.slice(1)}`;
 }
 
-const VERBS = new Set(['create', 'get', 'update', 'delete', 'put', 'transition', 'restore', 'record', 'approve', 'validate', 'invalidate', 'ingest', 'verify', 'export']);
+const VERBS = new Set([
+  'create',
+  'get',
+  'update',
+  'delete',
+  'put',
+  'transition',
+  'restore',
+  'record',
+  'approve',
+  'validate',
+  'invalidate',
+  'ingest',
+  'verify',
+  'export',
+]);
 
 /**
  * Completes the generated document: the named response schemas as components, and on every

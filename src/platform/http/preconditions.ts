@@ -27,7 +27,8 @@ export function preconditionOf(ifMatch: string | undefined, bodyVersion?: number
   const tags = ifMatch === undefined ? undefined : parseIfMatch(ifMatch);
   if (tags === undefined && bodyVersion === undefined) return undefined;
   return {
-    matches: (version) => (tags === undefined || tags === '*' || tags.includes(version)) && (bodyVersion === undefined || bodyVersion === version),
+    matches: (version) =>
+      (tags === undefined || tags === '*' || tags.includes(version)) && (bodyVersion === undefined || bodyVersion === version),
   };
 }
 
@@ -36,9 +37,13 @@ function parseIfMatch(header: string): number[] | '*' {
   if (value === '*') return '*';
   const tags = value.split(',').map((tag) => ENTITY_TAG.exec(tag.trim()));
   if (value === '' || tags.some((tag) => tag === null || Number(tag[2]) > MAX_VERSION)) {
-    throw new ProblemException(PlatformProblems.types['invalid-precondition-header'], 'If-Match must be * or a list of the strong ETags this API sends, e.g. "3".', {
-      errors: [{ field: 'If-Match', messages: ['expected * or quoted versions such as "3"'] }],
-    });
+    throw new ProblemException(
+      PlatformProblems.types['invalid-precondition-header'],
+      'If-Match must be * or a list of the strong ETags this API sends, e.g. "3".',
+      {
+        errors: [{ field: 'If-Match', messages: ['expected * or quoted versions such as "3"'] }],
+      },
+    );
   }
   return tags.filter((tag) => !tag![1]).map((tag) => Number(tag![2]));
 }
@@ -63,9 +68,13 @@ export function assertPrecondition(precondition: Precondition | undefined, curre
 export class ParseVersionPipe implements PipeTransform<string, number> {
   transform(value: string, metadata: ArgumentMetadata): number {
     if (!/^\d{1,10}$/.test(value) || Number(value) < 1 || Number(value) > MAX_VERSION) {
-      throw new ProblemException(PlatformProblems.types['validation-failed'], `${metadata.data ?? 'version'} must be an integer from 1 to ${MAX_VERSION}.`, {
-        errors: [{ field: metadata.data ?? 'version', messages: ['must be a positive 32-bit integer'] }],
-      });
+      throw new ProblemException(
+        PlatformProblems.types['validation-failed'],
+        `${metadata.data ?? 'version'} must be an integer from 1 to ${MAX_VERSION}.`,
+        {
+          errors: [{ field: metadata.data ?? 'version', messages: ['must be a positive 32-bit integer'] }],
+        },
+      );
     }
     return Number(value);
   }

@@ -1,6 +1,6 @@
 import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
-import type { FieldError } from '../errors/problem.js';
 import { ValidationFailedException } from '../errors/problem.exception.js';
+import type { FieldError } from '../errors/problem.js';
 import { someJsonValue } from './json-depth.js';
 
 /**

@@ -24,8 +24,15 @@ export class ExpiredIdempotencyKeysSweep {
     let deleted = 0;
     let batch: number;
     do {
-      batch = await this.maintenance.transaction({}, async (owner) =>
-        (await owner.query('delete from idempotency_keys where id in (select id from idempotency_keys where expires_at <= $1 limit $2)', [now, BATCH_SIZE])).rowCount ?? 0,
+      batch = await this.maintenance.transaction(
+        {},
+        async (owner) =>
+          (
+            await owner.query(
+              'delete from idempotency_keys where id in (select id from idempotency_keys where expires_at <= $1 limit $2)',
+              [now, BATCH_SIZE],
+            )
+          ).rowCount ?? 0,
       );
       deleted += batch;
     } while (batch === BATCH_SIZE);

@@ -23,9 +23,14 @@ export class IdempotencyInterceptor implements NestInterceptor {
       return next.handle();
     }
     if (typeof key !== 'string' || !ACCEPTABLE_KEY.test(key)) {
-      throw new ProblemException(PlatformProblems.types['invalid-idempotency-key'], 'Idempotency-Key must be 1 to 255 visible ASCII characters.');
+      throw new ProblemException(
+        PlatformProblems.types['invalid-idempotency-key'],
+        'Idempotency-Key must be 1 to 255 visible ASCII characters.',
+      );
     }
-    const fingerprint = createHash('sha256').update(`${request.method} ${request.url}\n${canonicalJson(request.body)}`).digest('hex');
+    const fingerprint = createHash('sha256')
+      .update(`${request.method} ${request.url}\n${canonicalJson(request.body)}`)
+      .digest('hex');
     const outcome = this.idempotency.run(key, fingerprint, async () => {
       const body = await lastValueFrom(next.handle(), { defaultValue: undefined });
       const location = reply.getHeader('location');

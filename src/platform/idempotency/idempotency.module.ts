@@ -1,9 +1,9 @@
-import { Global, Module } from '@nestjs/common';
 import { MikroOrmModule } from '@mikro-orm/nestjs';
+import { Global, Module } from '@nestjs/common';
 import { ExpiredIdempotencyKeysSweep } from './expired-keys-sweep.job.js';
-import { IdempotencyKey } from './idempotency-key.entity.js';
 import { IdempotencyInterceptor } from './idempotency.interceptor.js';
 import { IdempotencyService } from './idempotency.service.js';
+import { IdempotencyKey } from './idempotency-key.entity.js';
 
 @Global()
 @Module({

@@ -1,6 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
+import { Injectable } from '@nestjs/common';
 import { AdvisoryLockClass } from '../database/advisory-locks.js';
 import { queryRow, sql } from '../database/sql/sql.js';
 import { PlatformProblems } from '../errors/platform-problems.js';
@@ -36,16 +36,25 @@ export class IdempotencyService {
 
   async run(key: string, fingerprint: string, work: () => Promise<Omit<IdempotentOutcome, 'replayed'>>): Promise<IdempotentOutcome> {
     const { tenantId, actorId } = TenantContext.current();
-    const lock = await queryRow(this.em, sql<{ locked: boolean }>`
-      select pg_try_advisory_xact_lock(${AdvisoryLockClass.Idempotency}::int4, ${this.lockKey(tenantId, actorId, key)}::int4) as locked`);
+    const lock = await queryRow(
+      this.em,
+      sql<{ locked: boolean }>`
+      select pg_try_advisory_xact_lock(${AdvisoryLockClass.Idempotency}::int4, ${this.lockKey(tenantId, actorId, key)}::int4) as locked`,
+    );
     if (!lock?.locked) {
-      throw new ProblemException(PlatformProblems.types['idempotency-key-in-use'], 'A request with this Idempotency-Key is still in progress; retry it later.');
+      throw new ProblemException(
+        PlatformProblems.types['idempotency-key-in-use'],
+        'A request with this Idempotency-Key is still in progress; retry it later.',
+      );
     }
 
     const remembered = await this.em.findOne(IdempotencyKey, { actorId, key });
     if (remembered && remembered.expiresAt > new Date()) {
       if (remembered.fingerprint !== fingerprint) {
-        throw new ProblemException(PlatformProblems.types['idempotency-key-reused'], 'This Idempotency-Key was already used with a different request.');
+        throw new ProblemException(
+          PlatformProblems.types['idempotency-key-reused'],
+          'This Idempotency-Key was already used with a different request.',
+        );
       }
       return { body: remembered.responseBody, location: remembered.responseLocation ?? undefined, replayed: true };
     }
@@ -62,6 +71,9 @@ export class IdempotencyService {
 
   /** The second key of the lock, within the idempotency lock class: 32 bits of a keyed hash. */
   private lockKey(tenantId: string, actorId: string, key: string): number {
-    return createHmac('sha256', this.lockSecret).update(JSON.stringify([tenantId, actorId, key])).digest().readInt32BE(0);
+    return createHmac('sha256', this.lockSecret)
+      .update(JSON.stringify([tenantId, actorId, key]))
+      .digest()
+      .readInt32BE(0);
   }
 }

@@ -9,6 +9,7 @@ export const Idempotent = () =>
     ApiHeader({
       name: 'Idempotency-Key',
       required: false,
-      description: 'Retry-safe key: the same key and body replay the first response; another body is 422; a retry while the first runs is 409.',
+      description:
+        'Retry-safe key: the same key and body replay the first response; another body is 422; a retry while the first runs is 409.',
     }),
   );

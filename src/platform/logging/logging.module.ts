@@ -12,7 +12,13 @@ function prettyTransport(nodeEnv: Environment['NODE_ENV']) {
   if (!process.stdout.isTTY || nodeEnv === 'production') return undefined;
   return {
     target: 'pino-pretty',
-    options: { colorize: true, singleLine: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,context', messageFormat: '{if context}[{context}] {end}{msg}' },
+    options: {
+      colorize: true,
+      singleLine: true,
+      translateTime: 'SYS:HH:MM:ss.l',
+      ignore: 'pid,hostname,context',
+      messageFormat: '{if context}[{context}] {end}{msg}',
+    },
   };
 }
 
@@ -29,7 +35,8 @@ function prettyTransport(nodeEnv: Environment['NODE_ENV']) {
           // The Fastify adapter's request id generator already stored the id on the raw request: reuse it.
           genReqId: (request: { id?: string }) => request.id ?? 'unknown',
           // What an untrusted caller offered as X-Request-Id: logged beside the server's own id.
-          customProps: (request: { id?: string; clientRequestId?: string }) => (request.clientRequestId ? { clientRequestId: request.clientRequestId } : {}),
+          customProps: (request: { id?: string; clientRequestId?: string }) =>
+            request.clientRequestId ? { clientRequestId: request.clientRequestId } : {},
           // One short line per request; never headers (they carry bearer tokens).
           serializers: {
             req: (request: { id: string; method: string; url: string }) => ({ id: request.id, method: request.method, url: request.url }),

@@ -49,7 +49,13 @@ export async function keysetPage<T extends { id: string }>(
     const [value, lastId] = decodeCursor(query.cursor, key);
     statement = statement.where(sql<boolean>`(${expression}, ${id}) < (cast(${value} as ${sql.raw(key.type)}), cast(${lastId} as uuid))`);
   }
-  const rows = await queryRows(em, statement.orderBy(expression, 'desc').orderBy(id, 'desc').limit(query.limit + 1));
+  const rows = await queryRows(
+    em,
+    statement
+      .orderBy(expression, 'desc')
+      .orderBy(id, 'desc')
+      .limit(query.limit + 1),
+  );
   const items = rows.slice(0, query.limit);
   const last = items.at(-1);
   return { items, nextCursor: rows.length > query.limit && last ? encodeCursor(key, last) : null };
@@ -78,7 +84,10 @@ function decodeCursor(cursor: string, key: Pick<SortKey<never>, 'name' | 'type'>
   } catch {
     // fall through: any malformed cursor gets the same answer
   }
-  throw new ProblemException(PlatformProblems.types['invalid-cursor'], 'The cursor is invalid; pass the nextCursor of a previous page unchanged, with the same sort.');
+  throw new ProblemException(
+    PlatformProblems.types['invalid-cursor'],
+    'The cursor is invalid; pass the nextCursor of a previous page unchanged, with the same sort.',
+  );
 }
 
 /** Only what encodeCursor writes: e.g. an instant that round-trips exactly (PostgreSQL parses fewer dates than JS). */

@@ -27,9 +27,14 @@ export class AuthFailureLimiter {
   async recordFailure(ip: string): Promise<void> {
     const record = await this.storage.increment(`auth-failure:${ip}`, WINDOW_MS, this.limit, WINDOW_MS, 'auth-failures');
     if (record.isBlocked) {
-      throw new ProblemException(PlatformProblems.types['authentication-failures-limited'], 'Too many failed authentications from this address; retry later.', {}, {
-        'Retry-After': String(Math.max(1, record.timeToBlockExpire)),
-      });
+      throw new ProblemException(
+        PlatformProblems.types['authentication-failures-limited'],
+        'Too many failed authentications from this address; retry later.',
+        {},
+        {
+          'Retry-After': String(Math.max(1, record.timeToBlockExpire)),
+        },
+      );
     }
   }
 }

@@ -39,7 +39,12 @@ const MINUTE_MS = 60_000;
               getTracker: ({ user }: Caller) => JSON.stringify([user?.tenantId, user?.actorId]),
               skipIf: (context) => !context.switchToHttp().getRequest<Caller>().user,
             },
-            { name: 'tenant', ttl: MINUTE_MS, limit: perTenant, getTracker: ({ user, ip }: Caller) => (user ? `tenant:${user.tenantId}` : `ip:${ip}`) },
+            {
+              name: 'tenant',
+              ttl: MINUTE_MS,
+              limit: perTenant,
+              getTracker: ({ user, ip }: Caller) => (user ? `tenant:${user.tenantId}` : `ip:${ip}`),
+            },
           ],
           generateKey: (_context, tracker, name) => `${name}:${tracker}`,
           storage: new FixedWindowThrottlerStorage(),

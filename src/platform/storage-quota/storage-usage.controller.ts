@@ -1,9 +1,9 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { ApiProblems } from '../http/openapi.js';
-import { StorageUsageSchema } from './dto/storage-usage.response.js';
 import { Role } from '../auth/principal.js';
 import { RequireRoles } from '../auth/roles.decorator.js';
+import { ApiProblems } from '../http/openapi.js';
+import { StorageUsageSchema } from './dto/storage-usage.response.js';
 import { StorageUsageService } from './storage-usage.js';
 
 @ApiTags('usage')

@@ -1,7 +1,7 @@
+import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { Interval } from '@nestjs/schedule';
-import { EntityManager } from '@mikro-orm/postgresql';
 import type { Environment } from '../../config/environment.js';
 import { MaintenanceDatabase } from '../database/maintenance-database.js';
 import { queryRows, sql } from '../database/sql/sql.js';
@@ -50,11 +50,14 @@ export class StorageUsageService implements OnApplicationBootstrap {
 
   /** The current tenant's usage, by table. Call inside a tenant scope. */
   async usage(): Promise<StorageUsage> {
-    const rows = await queryRows(this.em, sql<{ table_name: string; bytes: string }>`
+    const rows = await queryRows(
+      this.em,
+      sql<{ table_name: string; bytes: string }>`
       select table_name, sum(bytes)::text as bytes from (
         select table_name, bytes from tenant_storage
         union all select table_name, bytes from tenant_storage_deltas
-      ) accounted group by table_name having sum(bytes) <> 0 order by table_name`);
+      ) accounted group by table_name having sum(bytes) <> 0 order by table_name`,
+    );
     const tables = rows.map((row) => ({ table: row.table_name, bytes: Number(row.bytes) }));
     const usedBytes = tables.reduce((sum, { bytes }) => sum + bytes, 0);
     return { quotaBytes: this.quotaBytes, usedBytes, overQuota: usedBytes > this.quotaBytes, tables };

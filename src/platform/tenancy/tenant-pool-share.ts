@@ -108,6 +108,11 @@ export class TenantPoolShare {
 
 export class TenantShareExhaustedException extends ProblemException {
   constructor(limit: number, what: string) {
-    super(PlatformProblems.types['tenant-share-exhausted'], `This tenant already has ${limit} ${what} using the database at once (its share of the pool); retry shortly.`, { limit }, { 'Retry-After': '1' });
+    super(
+      PlatformProblems.types['tenant-share-exhausted'],
+      `This tenant already has ${limit} ${what} using the database at once (its share of the pool); retry shortly.`,
+      { limit },
+      { 'Retry-After': '1' },
+    );
   }
 }

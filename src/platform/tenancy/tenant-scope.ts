@@ -1,6 +1,6 @@
+import { MikroORM, RequestContext } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { MikroORM, RequestContext } from '@mikro-orm/postgresql';
 import type { Environment } from '../../config/environment.js';
 import type { Principal } from '../auth/principal.js';
 import { DatabaseAvailability, DatabaseUnavailableException } from '../database/database-availability.js';
@@ -70,7 +70,12 @@ export class TenantScope {
     });
   }
 
-  private transaction<T>(principal: Principal, work: () => Promise<T>, origin: RequestOrigin | undefined, options: UnitOfWorkOptions): Promise<T> {
+  private transaction<T>(
+    principal: Principal,
+    work: () => Promise<T>,
+    origin: RequestOrigin | undefined,
+    options: UnitOfWorkOptions,
+  ): Promise<T> {
     return RequestContext.create(this.orm.em, async () => {
       const em = this.orm.em.getContext();
       em.setFilterParams(TENANT_FILTER, { tenantId: principal.tenantId });

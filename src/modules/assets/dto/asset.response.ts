@@ -1,4 +1,15 @@
-import { AnyJson, arrayOf, enumOf, Instant, Integer, namedSchema, nullable, objectOf, pageOf, Uuid } from '../../../platform/http/openapi.js';
+import {
+  AnyJson,
+  arrayOf,
+  enumOf,
+  Instant,
+  Integer,
+  namedSchema,
+  nullable,
+  objectOf,
+  pageOf,
+  Uuid,
+} from '../../../platform/http/openapi.js';
 import { DEPENDENCY_TYPES } from '../asset-type.js';
 
 /** The response schemas of the assets module, matching asset-content.ts and asset-graph.ts. */
@@ -12,7 +23,11 @@ export const AssetSchema = namedSchema(
     id: Uuid,
     name: { type: 'string', example: 'warehouse.orders' },
     description: { type: 'string', nullable: true },
-    assetType: { type: 'string', example: 'table', description: 'A documented type (table, view, file, …) or any other lower-case identifier.' },
+    assetType: {
+      type: 'string',
+      example: 'table',
+      description: 'A documented type (table, view, file, …) or any other lower-case identifier.',
+    },
     owner: { type: 'string', nullable: true },
     tags: arrayOf({ type: 'string' }),
     metadata: AnyJson,
@@ -31,7 +46,7 @@ export const AssetDependencySchema = namedSchema(
     upstreamId: Uuid,
     downstreamId: Uuid,
     type: DependencyType,
-    workflowId: nullable({ ...Uuid, description: 'Set when a workflow\'s declared inputs and outputs made this edge.' }),
+    workflowId: nullable({ ...Uuid, description: "Set when a workflow's declared inputs and outputs made this edge." }),
     createdAt: Instant,
     global: Global,
   }),
@@ -43,7 +58,15 @@ export const AssetLineageSchema = namedSchema(
   'AssetLineage',
   objectOf(
     {
-      nodes: arrayOf(objectOf({ id: Uuid, name: { type: 'string' }, assetType: { type: 'string' }, depth: { type: 'integer', minimum: 0 }, global: { type: 'boolean' } })),
+      nodes: arrayOf(
+        objectOf({
+          id: Uuid,
+          name: { type: 'string' },
+          assetType: { type: 'string' },
+          depth: { type: 'integer', minimum: 0 },
+          global: { type: 'boolean' },
+        }),
+      ),
       edges: arrayOf(objectOf({ upstreamId: Uuid, downstreamId: Uuid, type: DependencyType })),
       truncated: { type: 'boolean', description: 'A cap (depth or nodes) cut the graph.' },
     },
@@ -55,7 +78,10 @@ export const AssetImpactSchema = namedSchema(
   'AssetImpact',
   objectOf(
     {
-      assets: arrayOf(objectOf({ id: Uuid, name: { type: 'string' }, assetType: { type: 'string' }, depth: Integer }), 'The assets downstream, nearest first.'),
+      assets: arrayOf(
+        objectOf({ id: Uuid, name: { type: 'string' }, assetType: { type: 'string' }, depth: Integer }),
+        'The assets downstream, nearest first.',
+      ),
       workflows: arrayOf(
         objectOf({ id: Uuid, name: { type: 'string' }, version: Integer, reads: arrayOf(Uuid), produces: arrayOf(Uuid) }),
         'The workflows whose latest version reads or produces the asset or one downstream of it.',

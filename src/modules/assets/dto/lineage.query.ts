@@ -1,8 +1,8 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { ArrayNotEmpty, IsArray, IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
-import type { LineageDirection } from '../asset-graph.js';
 import { LINEAGE_EDGES_PER_NODE } from '../asset-dependency.repository.js';
+import type { LineageDirection } from '../asset-graph.js';
 import { DEPENDENCY_TYPES, type DependencyType } from '../asset-type.js';
 import { LINEAGE_DIRECTIONS } from './list-dependencies.query.js';
 
@@ -13,11 +13,16 @@ export type LineageFormat = (typeof LINEAGE_FORMATS)[number];
 
 export class LineageQuery {
   @ApiPropertyOptional({ enum: LINEAGE_DIRECTIONS, default: 'both' })
-  @IsOptional() @IsIn(LINEAGE_DIRECTIONS)
+  @IsOptional()
+  @IsIn(LINEAGE_DIRECTIONS)
   direction: LineageDirection = 'both';
 
   @ApiPropertyOptional({ minimum: 1, maximum: MAX_LINEAGE_DEPTH, default: 5 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(MAX_LINEAGE_DEPTH)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_LINEAGE_DEPTH)
   maxDepth = 5;
 
   @ApiPropertyOptional({
@@ -26,14 +31,31 @@ export class LineageQuery {
     default: MAX_LINEAGE_NODES,
     description: `Most assets returned (the asset itself included), nearest first; at most ${LINEAGE_EDGES_PER_NODE} × maxNodes edges. Beyond either, \`truncated\` is true.`,
   })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(MAX_LINEAGE_NODES)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_LINEAGE_NODES)
   maxNodes = MAX_LINEAGE_NODES;
 
-  @ApiPropertyOptional({ type: String, example: 'data,control', description: `Comma-separated dependency types to follow; all (${DEPENDENCY_TYPES.join(', ')}) by default.` })
-  @IsOptional() @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.split(',') : value)) @IsArray() @ArrayNotEmpty() @IsIn(DEPENDENCY_TYPES, { each: true })
+  @ApiPropertyOptional({
+    type: String,
+    example: 'data,control',
+    description: `Comma-separated dependency types to follow; all (${DEPENDENCY_TYPES.join(', ')}) by default.`,
+  })
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.split(',') : value))
+  @IsArray()
+  @ArrayNotEmpty()
+  @IsIn(DEPENDENCY_TYPES, { each: true })
   types: DependencyType[] = [...DEPENDENCY_TYPES];
 
-  @ApiPropertyOptional({ enum: LINEAGE_FORMATS, default: 'json', description: 'mermaid or dot: the same graph as text to paste into a renderer.' })
-  @IsOptional() @IsIn(LINEAGE_FORMATS)
+  @ApiPropertyOptional({
+    enum: LINEAGE_FORMATS,
+    default: 'json',
+    description: 'mermaid or dot: the same graph as text to paste into a renderer.',
+  })
+  @IsOptional()
+  @IsIn(LINEAGE_FORMATS)
   format: LineageFormat = 'json';
 }

@@ -22,11 +22,11 @@ export const AuditEntrySchema = namedSchema(
       requestId: { type: 'string', nullable: true },
       createdAt: Instant,
       chain: { ...Integer, description: 'The hash chain the entry belongs to.' },
-      chainSeq: { ...Integer, description: 'The entry\'s position in its chain.' },
-      prevHash: { ...Hex, nullable: true, description: 'The hash of the entry before it in its chain; null for a chain\'s first.' },
+      chainSeq: { ...Integer, description: "The entry's position in its chain." },
+      prevHash: { ...Hex, nullable: true, description: "The hash of the entry before it in its chain; null for a chain's first." },
       hash: Hex,
     },
-    { description: 'One entry of the tenant\'s audit trail (an NDJSON export line has the same shape).' },
+    { description: "One entry of the tenant's audit trail (an NDJSON export line has the same shape)." },
   ),
 );
 
@@ -40,14 +40,21 @@ export const AuditVerificationSchema = namedSchema(
       checked: { type: 'integer', minimum: 0, description: 'Entries whose hash and chain link were recomputed.' },
       firstBrokenEntryId: { ...Uuid, description: 'The earliest entry found altered or unlinked (when `ok` is false).' },
       problem: { type: 'string', description: 'What is wrong with that entry (when `ok` is false).' },
-      complete: { type: 'boolean', description: 'False when the range held more than one call checks: call again with `from` = `nextFrom`.' },
+      complete: {
+        type: 'boolean',
+        description: 'False when the range held more than one call checks: call again with `from` = `nextFrom`.',
+      },
       nextFrom: { ...Instant, description: 'Where to resume (when `complete` is false).' },
     },
     { optional: ['firstBrokenEntryId', 'problem', 'nextFrom'] },
   ),
 );
 
-const counts = { type: 'object', additionalProperties: Integer, description: 'Entries per action family; families without entries are absent.' } as const;
+const counts = {
+  type: 'object',
+  additionalProperties: Integer,
+  description: 'Entries per action family; families without entries are absent.',
+} as const;
 
 export const AuditStatsSchema = namedSchema(
   'AuditStats',

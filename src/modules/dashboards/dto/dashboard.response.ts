@@ -1,4 +1,15 @@
-import { AnyJson, arrayOf, Instant, Integer, JsonObject, namedSchema, nullable, objectOf, pageOf, Uuid } from '../../../platform/http/openapi.js';
+import {
+  AnyJson,
+  arrayOf,
+  Instant,
+  Integer,
+  JsonObject,
+  namedSchema,
+  nullable,
+  objectOf,
+  pageOf,
+  Uuid,
+} from '../../../platform/http/openapi.js';
 import { DashboardWidgetSchema } from '../../widgets/dto/widget.response.js';
 
 /** The response schemas of the dashboards module, matching dashboard.view.ts, dashboard-history.ts and dashboard-configs.service.ts. */
@@ -44,7 +55,12 @@ export const DashboardPageSchema = pageOf('DashboardPage', DashboardListItemSche
 export const TrashedDashboardSchema = namedSchema(
   'TrashedDashboard',
   objectOf(
-    { ...dashboardFields, deletedAt: Instant, deletedBy: { type: 'string' }, purgeAt: { ...Instant, description: 'When it leaves the trash for good.' } },
+    {
+      ...dashboardFields,
+      deletedAt: Instant,
+      deletedBy: { type: 'string' },
+      purgeAt: { ...Instant, description: 'When it leaves the trash for good.' },
+    },
     { description: 'A dashboard in the trash, restorable until purgeAt.' },
   ),
 );
@@ -75,10 +91,10 @@ export const DashboardVersionSchema = namedSchema(
           { optional: Object.keys(dashboardFields).filter((name) => name !== 'id' && name !== 'name') },
         ),
         additionalProperties: true,
-        description: 'The dashboard\'s whole state at this version, as the dashboard read showed it.',
+        description: "The dashboard's whole state at this version, as the dashboard read showed it.",
       },
     },
-    { description: 'A kept version with the dashboard\'s full state at it.' },
+    { description: "A kept version with the dashboard's full state at it." },
   ),
 );
 
@@ -87,15 +103,15 @@ export const DashboardConfigSchema = namedSchema(
   objectOf(
     {
       dashboardId: Uuid,
-      sessionId: { type: 'string', nullable: true, description: 'The device session\'s config; null for the shared one.' },
+      sessionId: { type: 'string', nullable: true, description: "The device session's config; null for the shared one." },
       chartCustomizations: JsonObject,
       theme: nullable(JsonObject),
       layout: nullable(JsonObject),
       filters: arrayOf(AnyJson),
       version: { type: 'integer', minimum: 0, description: '0 before the first PUT; the ETag is "<version>".' },
-      dashboardVersion: { type: 'integer', nullable: true, description: 'The dashboard\'s version when the config was saved.' },
+      dashboardVersion: { type: 'integer', nullable: true, description: "The dashboard's version when the config was saved." },
       updatedAt: nullable(Instant),
     },
-    { description: 'The caller\'s own config of a dashboard (empty, version 0, before the first PUT).' },
+    { description: "The caller's own config of a dashboard (empty, version 0, before the first PUT)." },
   ),
 );

@@ -10,6 +10,9 @@ export class UpdateDashboardDto extends PartialType(CreateDashboardDto, {
   skipNullProperties: false,
 }) {
   @ApiPropertyOptional({ minimum: 1, description: 'The version this change is based on; stale → 412.' })
-  @IsOmittable() @IsInt() @Min(1) @Max(MAX_VERSION)
+  @IsOmittable()
+  @IsInt()
+  @Min(1)
+  @Max(MAX_VERSION)
   version?: number;
 }

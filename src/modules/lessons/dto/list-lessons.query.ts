@@ -13,38 +13,61 @@ const commaSeparated = ({ value }: { value: unknown }) => (typeof value === 'str
 /** The filters of the lessons list and of its count. */
 export class LessonFiltersQuery {
   @ApiPropertyOptional({ description: 'Free text, web-search syntax: "quoted phrase", -excluded, or.' })
-  @IsOptional() @IsString() @IsNotEmpty() @MaxLength(500)
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(500)
   q?: string;
 
   @ApiPropertyOptional({ maxLength: 50 })
-  @IsOptional() @IsString() @IsNotEmpty() @MaxLength(50)
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(50)
   category?: string;
 
-  @ApiPropertyOptional({ type: [String], description: 'Comma-separated, or one whole tag per repeated parameter (for a tag holding a comma); lessons with any of them (all with tagsMode=all).' })
-  @IsOptional() @Transform((params) => normaliseTags({ value: commaSeparated(params) })) @ArrayMaxSize(MAX_TAGS)
-  @IsString({ each: true }) @IsNotEmpty({ each: true }) @MaxLength(MAX_TAG_LENGTH, { each: true })
+  @ApiPropertyOptional({
+    type: [String],
+    description:
+      'Comma-separated, or one whole tag per repeated parameter (for a tag holding a comma); lessons with any of them (all with tagsMode=all).',
+  })
+  @IsOptional()
+  @Transform((params) => normaliseTags({ value: commaSeparated(params) }))
+  @ArrayMaxSize(MAX_TAGS)
+  @IsString({ each: true })
+  @IsNotEmpty({ each: true })
+  @MaxLength(MAX_TAG_LENGTH, { each: true })
   tags?: string[];
 
   @ApiPropertyOptional({ enum: ['any', 'all'], default: 'any' })
-  @IsOptional() @IsIn(['any', 'all'])
+  @IsOptional()
+  @IsIn(['any', 'all'])
   tagsMode: 'any' | 'all' = 'any';
 
   @ApiPropertyOptional({ enum: AGENT_TYPES })
-  @IsOptional() @IsIn(AGENT_TYPES)
+  @IsOptional()
+  @IsIn(AGENT_TYPES)
   sourceAgent?: AgentType;
 
   @ApiPropertyOptional()
-  @IsOptional() @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value)) @IsBoolean()
+  @IsOptional()
+  @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @IsBoolean()
   humanValidated?: boolean;
 
   @ApiPropertyOptional({ minimum: 0, maximum: 1 })
-  @IsOptional() @Type(() => Number) @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(0) @Max(1)
+  @IsOptional()
+  @Type(() => Number)
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0)
+  @Max(1)
   minConfidence?: number;
 }
 
 /** `?limit=&cursor=`, the filters and the order. */
 export class ListLessonsQuery extends IntersectionType(PageQuery, LessonFiltersQuery) {
   @ApiPropertyOptional({ enum: LESSON_SORTS, description: 'Default: relevance with q, recent without.' })
-  @IsOptional() @IsIn(LESSON_SORTS)
+  @IsOptional()
+  @IsIn(LESSON_SORTS)
   sort?: LessonSort;
 }

@@ -3,6 +3,7 @@ import { IsBoolean, IsOptional } from 'class-validator';
 
 export class RecordApplicationDto {
   @ApiPropertyOptional({ description: 'Whether applying the lesson helped; moves successRate.' })
-  @IsOptional() @IsBoolean()
+  @IsOptional()
+  @IsBoolean()
   success?: boolean;
 }

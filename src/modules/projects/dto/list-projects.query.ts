@@ -6,12 +6,20 @@ import { MAX_PROJECT_NAME_LENGTH } from '../project-limits.js';
 
 /** The filters of the project list and of its count. */
 export class ProjectFiltersQuery {
-  @ApiPropertyOptional({ maxLength: MAX_PROJECT_NAME_LENGTH, description: 'Part of the name, case-insensitive (% and _ match themselves).' })
-  @IsOptional() @IsString() @IsNotEmpty() @MaxLength(MAX_PROJECT_NAME_LENGTH)
+  @ApiPropertyOptional({
+    maxLength: MAX_PROJECT_NAME_LENGTH,
+    description: 'Part of the name, case-insensitive (% and _ match themselves).',
+  })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(MAX_PROJECT_NAME_LENGTH)
   q?: string;
 
   @ApiPropertyOptional({ description: 'Only archived projects (true) or only active ones (false); absent: both.' })
-  @IsOptional() @Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value)) @IsBoolean()
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @IsBoolean()
   archived?: boolean;
 }
 

@@ -28,4 +28,7 @@ export const ProjectSchema = namedSchema(
 );
 
 export const ProjectPageSchema = pageOf('ProjectPage', ProjectSchema);
-export const RecentTasksSchema = namedSchema('RecentTasks', objectOf({ items: arrayOf(TaskListItem, 'The project\'s latest tasks, newest first.') }));
+export const RecentTasksSchema = namedSchema(
+  'RecentTasks',
+  objectOf({ items: arrayOf(TaskListItem, "The project's latest tasks, newest first.") }),
+);

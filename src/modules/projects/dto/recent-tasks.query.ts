@@ -5,6 +5,10 @@ import { DEFAULT_RECENT_TASKS, MAX_RECENT_TASKS } from '../project-limits.js';
 
 export class RecentTasksQuery {
   @ApiPropertyOptional({ minimum: 1, maximum: MAX_RECENT_TASKS, default: DEFAULT_RECENT_TASKS })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(MAX_RECENT_TASKS)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_RECENT_TASKS)
   limit: number = DEFAULT_RECENT_TASKS;
 }

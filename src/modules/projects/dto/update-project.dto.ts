@@ -10,10 +10,13 @@ export class UpdateProjectDto extends PartialType(CreateProjectDto, {
   skipNullProperties: false,
 }) {
   @ApiPropertyOptional({ description: 'true archives the project (now, unless it already is); false unarchives it.' })
-  @IsOmittable() @IsBoolean()
+  @IsOmittable()
+  @IsBoolean()
   archived?: boolean;
 
   @ApiPropertyOptional({ format: 'date-time', nullable: true, description: 'When it was archived; null unarchives it.' })
-  @IsOptional() @Type(() => Date) @IsDate()
+  @IsOptional()
+  @Type(() => Date)
+  @IsDate()
   archivedAt?: Date | null;
 }

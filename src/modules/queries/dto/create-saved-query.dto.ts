@@ -8,14 +8,20 @@ export const MAX_DESCRIPTION_LENGTH = 10_000;
 
 export class CreateSavedQueryDto {
   @ApiProperty({ minLength: 1, maxLength: 255, description: 'Unique within the tenant.' })
-  @IsString() @Matches(NOT_BLANK, { message: 'name must not be blank' }) @MaxLength(255)
+  @IsString()
+  @Matches(NOT_BLANK, { message: 'name must not be blank' })
+  @MaxLength(255)
   name!: string;
 
   @ApiPropertyOptional({ maxLength: MAX_DESCRIPTION_LENGTH, nullable: true })
-  @IsOptional() @IsString() @MaxLength(MAX_DESCRIPTION_LENGTH)
+  @IsOptional()
+  @IsString()
+  @MaxLength(MAX_DESCRIPTION_LENGTH)
   description?: string | null;
 
   @ApiProperty({ type: QueryDefinitionDto })
-  @IsObject() @ValidateNested() @Type(() => QueryDefinitionDto)
+  @IsObject()
+  @ValidateNested()
+  @Type(() => QueryDefinitionDto)
   query!: QueryDefinitionDto;
 }

@@ -11,11 +11,11 @@ import {
   Max,
   MaxLength,
   Min,
+  Validate,
   ValidateNested,
   ValidationArguments,
   ValidatorConstraint,
   ValidatorConstraintInterface,
-  Validate,
 } from 'class-validator';
 import type { FieldError } from '../../../platform/errors/problem.js';
 import { IsOmittable } from '../../../platform/http/omittable.decorator.js';
@@ -67,11 +67,15 @@ export class QueryColumnDto {
   table!: string;
 
   @ApiProperty({ maxLength: 63, description: 'A column name, or `*` with the count aggregation.' })
-  @IsString() @MaxLength(63) @Matches(/^([A-Za-z_][A-Za-z0-9_]*|\*)$/, { message: 'column must be an identifier or *' })
+  @IsString()
+  @MaxLength(63)
+  @Matches(/^([A-Za-z_][A-Za-z0-9_]*|\*)$/, { message: 'column must be an identifier or *' })
   column!: string;
 
   @ApiPropertyOptional({ enum: AGGREGATIONS, default: 'none', description: 'Case-insensitive (`SUM` = `sum`); stored in lower case.' })
-  @IsOmittable() @Transform(canonicalAggregation) @IsIn(AGGREGATIONS)
+  @IsOmittable()
+  @Transform(canonicalAggregation)
+  @IsIn(AGGREGATIONS)
   aggregation?: (typeof AGGREGATIONS)[number];
 
   @ApiPropertyOptional({ maxLength: 63 })
@@ -93,7 +97,9 @@ class FilterValueFitsOperator implements ValidatorConstraintInterface {
 }
 
 const isScalar = (value: unknown) =>
-  (typeof value === 'string' && value.length <= MAX_VALUE_LENGTH) || (typeof value === 'number' && Number.isFinite(value)) || typeof value === 'boolean';
+  (typeof value === 'string' && value.length <= MAX_VALUE_LENGTH) ||
+  (typeof value === 'number' && Number.isFinite(value)) ||
+  typeof value === 'boolean';
 
 export function filterValueProblem(operator: FilterOperator, value: unknown): string | undefined {
   switch (operator) {
@@ -104,11 +110,15 @@ export function filterValueProblem(operator: FilterOperator, value: unknown): st
         ? undefined
         : `value of in must be an array of 1–${MAX_IN_VALUES} strings, numbers or booleans`;
     case 'between':
-      return Array.isArray(value) && value.length === 2 && value.every(isScalar) ? undefined : 'value of between must be an array of two bounds';
+      return Array.isArray(value) && value.length === 2 && value.every(isScalar)
+        ? undefined
+        : 'value of between must be an array of two bounds';
     case 'like':
       return typeof value === 'string' && value.length <= MAX_VALUE_LENGTH ? undefined : 'value of like must be a string';
     default:
-      return isScalar(value) ? undefined : `value of ${operator} must be a string (≤ ${MAX_VALUE_LENGTH} characters), a finite number or a boolean`;
+      return isScalar(value)
+        ? undefined
+        : `value of ${operator} must be a string (≤ ${MAX_VALUE_LENGTH} characters), a finite number or a boolean`;
   }
 }
 
@@ -156,27 +166,50 @@ apply(QueryOrderByDto.prototype, 'table', [IsOmittable(), ...Identifier('table')
 
 export class QueryDefinitionDto {
   @ApiProperty({ type: [QueryTableDto], minItems: 1, maxItems: MAX_QUERY_ITEMS })
-  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(MAX_QUERY_ITEMS) @ValidateNested({ each: true }) @Type(() => QueryTableDto)
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(MAX_QUERY_ITEMS)
+  @ValidateNested({ each: true })
+  @Type(() => QueryTableDto)
   tables!: QueryTableDto[];
 
   @ApiProperty({ type: [QueryColumnDto], minItems: 1, maxItems: MAX_QUERY_ITEMS })
-  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(MAX_QUERY_ITEMS) @ValidateNested({ each: true }) @Type(() => QueryColumnDto)
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(MAX_QUERY_ITEMS)
+  @ValidateNested({ each: true })
+  @Type(() => QueryColumnDto)
   columns!: QueryColumnDto[];
 
   @ApiPropertyOptional({ type: [QueryFilterDto], maxItems: MAX_QUERY_ITEMS })
-  @IsOmittable() @IsArray() @ArrayMaxSize(MAX_QUERY_ITEMS) @ValidateNested({ each: true }) @Type(() => QueryFilterDto)
+  @IsOmittable()
+  @IsArray()
+  @ArrayMaxSize(MAX_QUERY_ITEMS)
+  @ValidateNested({ each: true })
+  @Type(() => QueryFilterDto)
   filters?: QueryFilterDto[];
 
   @ApiPropertyOptional({ type: [QueryGroupByDto], maxItems: MAX_QUERY_ITEMS })
-  @IsOmittable() @IsArray() @ArrayMaxSize(MAX_QUERY_ITEMS) @ValidateNested({ each: true }) @Type(() => QueryGroupByDto)
+  @IsOmittable()
+  @IsArray()
+  @ArrayMaxSize(MAX_QUERY_ITEMS)
+  @ValidateNested({ each: true })
+  @Type(() => QueryGroupByDto)
   groupBy?: QueryGroupByDto[];
 
   @ApiPropertyOptional({ type: [QueryOrderByDto], maxItems: MAX_QUERY_ITEMS })
-  @IsOmittable() @IsArray() @ArrayMaxSize(MAX_QUERY_ITEMS) @ValidateNested({ each: true }) @Type(() => QueryOrderByDto)
+  @IsOmittable()
+  @IsArray()
+  @ArrayMaxSize(MAX_QUERY_ITEMS)
+  @ValidateNested({ each: true })
+  @Type(() => QueryOrderByDto)
   orderBy?: QueryOrderByDto[];
 
   @ApiPropertyOptional({ minimum: 1, maximum: MAX_QUERY_LIMIT })
-  @IsOmittable() @IsInt() @Min(1) @Max(MAX_QUERY_LIMIT)
+  @IsOmittable()
+  @IsInt()
+  @Min(1)
+  @Max(MAX_QUERY_LIMIT)
   limit?: number;
 }
 
@@ -193,7 +226,8 @@ export function queryReferenceErrors(query: QueryDefinitionDto, field: string): 
   const known = new Set(query.tables.flatMap((table) => (table.alias ? [table.table, table.alias] : [table.table])));
   const errors: FieldError[] = [];
   const check = (path: string, table: string | undefined) => {
-    if (table !== undefined && !known.has(table)) errors.push({ field: `${field}.${path}.table`, messages: [`table ${table} is not one of the query's tables (by name or alias)`] });
+    if (table !== undefined && !known.has(table))
+      errors.push({ field: `${field}.${path}.table`, messages: [`table ${table} is not one of the query's tables (by name or alias)`] });
   };
   query.columns.forEach((column, index) => {
     check(`columns.${index}`, column.table);

@@ -22,7 +22,11 @@ describe('query definitions', () => {
   it('finds references to tables the query does not name, and * outside count', () => {
     const query = {
       tables: [{ table: 'orders', alias: 'o' }],
-      columns: [{ table: 'o', column: '*', aggregation: 'count' }, { table: 'orders', column: 'id' }, { table: 'users', column: '*' }],
+      columns: [
+        { table: 'o', column: '*', aggregation: 'count' },
+        { table: 'orders', column: 'id' },
+        { table: 'users', column: '*' },
+      ],
       filters: [{ table: 'x', column: 'a', operator: 'eq', value: 1 }],
       orderBy: [{ column: 'id', direction: 'asc' }],
     } as QueryDefinitionDto;

@@ -39,6 +39,6 @@ export const SchemaConfigSchema = namedSchema(
       updatedBy: { type: 'string', nullable: true },
       updatedAt: { type: 'string', format: 'date-time', nullable: true },
     },
-    { description: 'The tenant\'s schema configuration.' },
+    { description: "The tenant's schema configuration." },
   ),
 );

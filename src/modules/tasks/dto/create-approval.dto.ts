@@ -10,10 +10,17 @@ export class CreateApprovalDto {
   decision!: ApprovalDecision;
 
   @ApiPropertyOptional({ maxLength: 10_000 })
-  @IsOptional() @IsString() @MaxLength(10_000)
+  @IsOptional()
+  @IsString()
+  @MaxLength(10_000)
   reason?: string;
 
   @ApiPropertyOptional({ type: [String], format: 'uuid', description: 'Artifacts of this task to mark approved or rejected.' })
-  @IsOptional() @Transform(lowerCaseIds) @IsArray() @ArrayMaxSize(200) @ArrayUnique() @IsUUID('all', { each: true })
+  @IsOptional()
+  @Transform(lowerCaseIds)
+  @IsArray()
+  @ArrayMaxSize(200)
+  @ArrayUnique()
+  @IsUUID('all', { each: true })
   artifactIds?: string[];
 }

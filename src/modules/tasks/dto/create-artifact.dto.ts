@@ -6,22 +6,30 @@ export const MAX_ARTIFACT_CONTENT_CHARS = 512 * 1024;
 
 export class CreateArtifactDto {
   @ApiProperty({ maxLength: 50, example: 'source_file' })
-  @IsString() @IsNotEmpty() @MaxLength(50)
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(50)
   type!: string;
 
   @ApiProperty({ maxLength: 1024, example: 'src/app.ts' })
-  @IsString() @IsNotEmpty() @MaxLength(1024)
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(1024)
   path!: string;
 
   @ApiPropertyOptional({ maxLength: MAX_ARTIFACT_CONTENT_CHARS })
-  @IsOptional() @IsString() @MaxLength(MAX_ARTIFACT_CONTENT_CHARS, { message: `content must be at most ${MAX_ARTIFACT_CONTENT_CHARS} characters` })
+  @IsOptional()
+  @IsString()
+  @MaxLength(MAX_ARTIFACT_CONTENT_CHARS, { message: `content must be at most ${MAX_ARTIFACT_CONTENT_CHARS} characters` })
   content?: string;
 
   @ApiPropertyOptional({ type: 'object', additionalProperties: true })
-  @IsOptional() @IsObject()
+  @IsOptional()
+  @IsObject()
   metadata?: Record<string, unknown>;
 
   @ApiPropertyOptional({ format: 'uuid', description: 'The execution of this task that produced it.' })
-  @IsOptional() @IsUUID()
+  @IsOptional()
+  @IsUUID()
   executionId?: string;
 }

@@ -13,7 +13,9 @@ function IsScore(): PropertyDecorator {
 
 export class CreateReviewDto {
   @ApiProperty({ minimum: 1 })
-  @IsInt() @Min(1) @Max(10_000)
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
   iteration!: number;
 
   @ApiProperty({ enum: AGENT_TYPES, description: 'The agent that wrote the review.' })
@@ -37,22 +39,37 @@ export class CreateReviewDto {
   overallScore!: number;
 
   @ApiPropertyOptional({ type: [String] })
-  @IsOptional() @IsArray() @ArrayMaxSize(100) @IsString({ each: true }) @MaxLength(2_000, { each: true })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @IsString({ each: true })
+  @MaxLength(2_000, { each: true })
   gaps?: string[];
 
   @ApiPropertyOptional({ type: [String] })
-  @IsOptional() @IsArray() @ArrayMaxSize(100) @IsString({ each: true }) @MaxLength(2_000, { each: true })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @IsString({ each: true })
+  @MaxLength(2_000, { each: true })
   requirements?: string[];
 
   @ApiProperty({ maxLength: 50, example: 'iterate' })
-  @IsString() @IsNotEmpty() @MaxLength(50)
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(50)
   decision!: string;
 
   @ApiPropertyOptional({ maxLength: 20_000 })
-  @IsOptional() @IsString() @MaxLength(20_000)
+  @IsOptional()
+  @IsString()
+  @MaxLength(20_000)
   reasoning?: string;
 
   @ApiPropertyOptional({ minimum: 0 })
-  @IsOptional() @IsInt() @Min(0) @Max(2_147_483_647)
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(2_147_483_647)
   durationMs?: number;
 }

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsOmittable } from '../../../platform/http/omittable.decorator.js';
 import { ArrayMaxSize, ArrayUnique, IsArray, IsNotEmpty, IsObject, IsString, IsUUID, MaxLength } from 'class-validator';
+import { IsOmittable } from '../../../platform/http/omittable.decorator.js';
 
 export const MAX_PROMPT_LENGTH = 100_000;
 export const MAX_DEPENDENCIES = 100;
@@ -18,22 +18,33 @@ export function lowerCaseIds({ value }: { value: unknown }): unknown {
 
 export class CreateTaskDto {
   @ApiProperty({ maxLength: MAX_PROMPT_LENGTH })
-  @IsString() @IsNotEmpty() @MaxLength(MAX_PROMPT_LENGTH)
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(MAX_PROMPT_LENGTH)
   prompt!: string;
 
   @ApiPropertyOptional({ format: 'uuid', description: 'A project of the tenant (`POST /api/projects`); unknown → 400.' })
-  @IsOmittable() @Transform(lowerCaseId) @IsUUID()
+  @IsOmittable()
+  @Transform(lowerCaseId)
+  @IsUUID()
   projectId?: string;
 
   @ApiPropertyOptional({ type: 'object', additionalProperties: true })
-  @IsOmittable() @IsObject()
+  @IsOmittable()
+  @IsObject()
   config?: Record<string, unknown>;
 
   @ApiPropertyOptional({ type: 'object', additionalProperties: true })
-  @IsOmittable() @IsObject()
+  @IsOmittable()
+  @IsObject()
   metadata?: Record<string, unknown>;
 
   @ApiPropertyOptional({ type: [String], format: 'uuid', description: 'Tasks of the same tenant that must complete before this one runs.' })
-  @IsOmittable() @Transform(lowerCaseIds) @IsArray() @ArrayMaxSize(MAX_DEPENDENCIES) @ArrayUnique() @IsUUID('all', { each: true })
+  @IsOmittable()
+  @Transform(lowerCaseIds)
+  @IsArray()
+  @ArrayMaxSize(MAX_DEPENDENCIES)
+  @ArrayUnique()
+  @IsUUID('all', { each: true })
   dependsOn?: string[];
 }

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ExecutionStatus, FINISHED_STATUSES } from '../task-execution.entity.js';
 import { IsDefined, IsIn, IsInt, IsOptional, Max, Min, ValidateIf } from 'class-validator';
+import { ExecutionStatus, FINISHED_STATUSES } from '../task-execution.entity.js';
 
 export class FinishExecutionDto {
   @ApiProperty({ enum: FINISHED_STATUSES })
@@ -12,11 +12,17 @@ export class FinishExecutionDto {
   output?: unknown;
 
   @ApiPropertyOptional({ minimum: 0 })
-  @IsOptional() @IsInt() @Min(0) @Max(2_147_483_647)
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(2_147_483_647)
   durationMs?: number;
 
   @ApiPropertyOptional({ minimum: 0 })
-  @IsOptional() @IsInt() @Min(0) @Max(2_147_483_647)
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(2_147_483_647)
   tokensUsed?: number;
 
   @ApiPropertyOptional({ description: 'Any JSON; required when status is failed.' })

@@ -9,11 +9,16 @@ export const LINEAGE_EDGES_PER_NODE = 5;
 
 export class LineageQuery {
   @ApiPropertyOptional({ enum: ['upstream', 'downstream', 'both'], default: 'both' })
-  @IsOptional() @IsIn(['upstream', 'downstream', 'both'])
+  @IsOptional()
+  @IsIn(['upstream', 'downstream', 'both'])
   direction: 'upstream' | 'downstream' | 'both' = 'both';
 
   @ApiPropertyOptional({ minimum: 1, maximum: MAX_LINEAGE_DEPTH, default: 5 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(MAX_LINEAGE_DEPTH)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_LINEAGE_DEPTH)
   maxDepth = 5;
 
   @ApiPropertyOptional({
@@ -22,6 +27,10 @@ export class LineageQuery {
     default: MAX_LINEAGE_NODES,
     description: `Most tasks returned (the task itself included), nearest first; at most ${LINEAGE_EDGES_PER_NODE} × maxNodes edges. Beyond either, \`truncated\` is true.`,
   })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(MAX_LINEAGE_NODES)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_LINEAGE_NODES)
   maxNodes = MAX_LINEAGE_NODES;
 }

@@ -1,6 +1,6 @@
 import { ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
-import { IsDate, IsIn, IsOptional, IsUUID } from 'class-validator';
 import { Transform, Type } from 'class-transformer';
+import { IsDate, IsIn, IsOptional, IsUUID } from 'class-validator';
 import { PageQuery } from '../../../platform/pagination/page.js';
 import { AGENT_TYPES, type AgentType } from '../../shared/agent-type.js';
 import { TASK_STATES, type TaskState } from '../task-state.js';
@@ -11,23 +11,32 @@ const commaSeparated = ({ value }: { value: unknown }) => (typeof value === 'str
 /** The filters of the task list and of its count. */
 export class TaskFiltersQuery {
   @ApiPropertyOptional({ enum: TASK_STATES, isArray: true, description: 'One state, or several comma-separated.' })
-  @IsOptional() @Transform(commaSeparated) @IsIn(TASK_STATES, { each: true })
+  @IsOptional()
+  @Transform(commaSeparated)
+  @IsIn(TASK_STATES, { each: true })
   state?: TaskState[];
 
   @ApiPropertyOptional({ format: 'uuid' })
-  @IsOptional() @Transform(lowerCaseId) @IsUUID()
+  @IsOptional()
+  @Transform(lowerCaseId)
+  @IsUUID()
   projectId?: string;
 
   @ApiPropertyOptional({ enum: AGENT_TYPES })
-  @IsOptional() @IsIn(AGENT_TYPES)
+  @IsOptional()
+  @IsIn(AGENT_TYPES)
   currentAgent?: AgentType;
 
   @ApiPropertyOptional({ format: 'date-time', description: 'Created at or after.' })
-  @IsOptional() @Type(() => Date) @IsDate()
+  @IsOptional()
+  @Type(() => Date)
+  @IsDate()
   createdFrom?: Date;
 
   @ApiPropertyOptional({ format: 'date-time', description: 'Created before.' })
-  @IsOptional() @Type(() => Date) @IsDate()
+  @IsOptional()
+  @Type(() => Date)
+  @IsDate()
   createdTo?: Date;
 }
 

@@ -23,7 +23,9 @@ const Agent = enumOf(AGENT_TYPES);
 const Status = enumOf(ExecutionStatus);
 const Bytes = { type: 'integer', minimum: 0, nullable: true, description: 'Size in bytes of the JSON text; null when absent.' } as const;
 
-const countsByState = objectOf(Object.fromEntries(TASK_STATES.map((state) => [state, Integer])), { description: 'Every state, with 0 where none.' });
+const countsByState = objectOf(Object.fromEntries(TASK_STATES.map((state) => [state, Integer])), {
+  description: 'Every state, with 0 where none.',
+});
 
 export const TaskCountsSchema = namedSchema('TaskCounts', objectOf({ total: Integer, byState: countsByState }));
 
@@ -115,7 +117,10 @@ const artifactFields = {
   createdAt: Instant,
 } as const;
 
-export const ArtifactSummarySchema = namedSchema('ArtifactSummary', objectOf(artifactFields, { description: 'An artifact without its content.' }));
+export const ArtifactSummarySchema = namedSchema(
+  'ArtifactSummary',
+  objectOf(artifactFields, { description: 'An artifact without its content.' }),
+);
 export const ArtifactSchema = namedSchema('Artifact', objectOf({ ...artifactFields, content: { type: 'string', nullable: true } }));
 
 export const ApprovalSchema = namedSchema(
@@ -156,7 +161,10 @@ export const TaskListItemSchema = namedSchema(
       prompt: { type: 'string', nullable: true, description: 'A preview of the prompt.' },
       state: State,
       currentAgent: nullable(Agent),
-      previews: objectOf({ config: preview, metadata: preview, result: preview, error: preview }, { description: 'Previews of the JSON fields\' text.' }),
+      previews: objectOf(
+        { config: preview, metadata: preview, result: preview, error: preview },
+        { description: "Previews of the JSON fields' text." },
+      ),
       sizes: objectOf({ prompt: Bytes, config: Bytes, metadata: Bytes, result: Bytes, error: Bytes }),
       dependsOn: arrayOf(Uuid),
       createdAt: Instant,

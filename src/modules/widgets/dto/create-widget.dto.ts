@@ -12,19 +12,27 @@ export const MAX_WIDGET_HEIGHT = 1_000;
 
 export class WidgetPositionDto {
   @ApiProperty({ minimum: 0, description: 'x + w ≤ the dashboard layout’s columns.' })
-  @IsInt() @Min(0) @Max(MAX_GRID_COLUMNS - 1)
+  @IsInt()
+  @Min(0)
+  @Max(MAX_GRID_COLUMNS - 1)
   x!: number;
 
   @ApiProperty({ minimum: 0, maximum: MAX_GRID_ROW })
-  @IsInt() @Min(0) @Max(MAX_GRID_ROW)
+  @IsInt()
+  @Min(0)
+  @Max(MAX_GRID_ROW)
   y!: number;
 
   @ApiProperty({ minimum: 1, maximum: MAX_GRID_COLUMNS })
-  @IsInt() @Min(1) @Max(MAX_GRID_COLUMNS)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_GRID_COLUMNS)
   w!: number;
 
   @ApiProperty({ minimum: 1, maximum: MAX_WIDGET_HEIGHT })
-  @IsInt() @Min(1) @Max(MAX_WIDGET_HEIGHT)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_WIDGET_HEIGHT)
   h!: number;
 }
 
@@ -34,22 +42,31 @@ export class CreateWidgetDto {
   type!: WidgetType;
 
   @ApiProperty({ minLength: 1, maxLength: 255 })
-  @IsString() @Matches(/\S/, { message: 'title must not be blank' }) @MaxLength(255)
+  @IsString()
+  @Matches(/\S/, { message: 'title must not be blank' })
+  @MaxLength(255)
   title!: string;
 
   @ApiPropertyOptional({ type: QueryDefinitionDto, nullable: true, description: 'Required, except for text widgets, which have none.' })
-  @IsOptional() @IsObject() @ValidateNested() @Type(() => QueryDefinitionDto)
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => QueryDefinitionDto)
   query?: QueryDefinitionDto | null;
 
   @ApiPropertyOptional({ format: 'uuid', nullable: true, description: 'A saved query of the same tenant.' })
-  @IsOptional() @IsUUID()
+  @IsOptional()
+  @IsUUID()
   savedQueryId?: string | null;
 
   @ApiProperty({ type: WidgetPositionDto })
-  @IsObject() @ValidateNested() @Type(() => WidgetPositionDto)
+  @IsObject()
+  @ValidateNested()
+  @Type(() => WidgetPositionDto)
   position!: WidgetPositionDto;
 
   @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'Presentation settings; at most 64 KiB of JSON.' })
-  @IsOmittable() @IsObject()
+  @IsOmittable()
+  @IsObject()
   config?: Record<string, unknown>;
 }

@@ -10,6 +10,8 @@ export class LayoutMoveDto {
   widgetId!: string;
 
   @ApiProperty({ type: WidgetPositionDto })
-  @IsObject() @ValidateNested() @Type(() => WidgetPositionDto)
+  @IsObject()
+  @ValidateNested()
+  @Type(() => WidgetPositionDto)
   position!: WidgetPositionDto;
 }

@@ -10,6 +10,9 @@ export class UpdateWidgetDto extends PartialType(CreateWidgetDto, {
   skipNullProperties: false,
 }) {
   @ApiPropertyOptional({ minimum: 1, description: 'The dashboard version this change is based on; stale → 412.' })
-  @IsOmittable() @IsInt() @Min(1) @Max(MAX_VERSION)
+  @IsOmittable()
+  @IsInt()
+  @Min(1)
+  @Max(MAX_VERSION)
   version?: number;
 }

@@ -8,7 +8,7 @@ export const widgetFields = {
   dashboardId: Uuid,
   type: enumOf(WIDGET_TYPES),
   title: { type: 'string', example: 'Open tasks' },
-  query: nullable({ ...JsonObject, description: 'The widget\'s query; null for text widgets and drafts.' }),
+  query: nullable({ ...JsonObject, description: "The widget's query; null for text widgets and drafts." }),
   savedQueryId: nullable(Uuid),
   position: objectOf({ x: Integer, y: Integer, w: Integer, h: Integer }, { description: 'Grid cells: column, row, width, height.' }),
   config: JsonObject,
@@ -23,7 +23,7 @@ export const DashboardWidgetSchema = namedSchema('DashboardWidget', objectOf(wid
 export const WidgetSchema = namedSchema(
   'Widget',
   objectOf(
-    { ...widgetFields, dashboardVersion: { type: 'integer', minimum: 1, description: 'Its dashboard\'s version (also the ETag).' } },
-    { description: 'A widget, with its dashboard\'s version.' },
+    { ...widgetFields, dashboardVersion: { type: 'integer', minimum: 1, description: "Its dashboard's version (also the ETag)." } },
+    { description: "A widget, with its dashboard's version." },
   ),
 );

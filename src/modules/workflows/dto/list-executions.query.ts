@@ -7,20 +7,27 @@ import { WORKFLOW_NAME_PATTERN } from '../workflow-name.js';
 
 export class ListExecutionsQuery extends PageQuery {
   @ApiPropertyOptional({ enum: EXECUTION_STATES })
-  @IsOptional() @IsIn(EXECUTION_STATES)
+  @IsOptional()
+  @IsIn(EXECUTION_STATES)
   state?: ExecutionState;
 
   @ApiPropertyOptional({ minimum: 1 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
   version?: number;
 }
 
 export class CountExecutionsQuery {
   @ApiPropertyOptional({ enum: EXECUTION_STATES })
-  @IsOptional() @IsIn(EXECUTION_STATES)
+  @IsOptional()
+  @IsIn(EXECUTION_STATES)
   state?: ExecutionState;
 
   @ApiPropertyOptional({ description: 'A workflow name.' })
-  @IsOptional() @IsString() @Matches(WORKFLOW_NAME_PATTERN)
+  @IsOptional()
+  @IsString()
+  @Matches(WORKFLOW_NAME_PATTERN)
   workflow?: string;
 }

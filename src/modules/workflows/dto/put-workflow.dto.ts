@@ -13,18 +13,41 @@ function lowerCaseIds({ value }: { value: unknown }): unknown {
 /** The content of a workflow version: `PUT /api/workflows/:name` writes the next one when it differs. */
 export class PutWorkflowDto {
   @ApiPropertyOptional({ maxLength: 10_000, nullable: true })
-  @IsOptional() @IsString() @MaxLength(10_000)
+  @IsOptional()
+  @IsString()
+  @MaxLength(10_000)
   description?: string | null;
 
   @ApiProperty({ type: WorkflowDefinitionDto })
-  @ValidateNested() @Type(() => WorkflowDefinitionDto)
+  @ValidateNested()
+  @Type(() => WorkflowDefinitionDto)
   definition!: WorkflowDefinitionDto;
 
-  @ApiPropertyOptional({ type: [String], format: 'uuid', maxItems: MAX_DECLARED_ASSETS, description: 'Assets of the tenant the workflow reads.' })
-  @IsOmittable() @Transform(lowerCaseIds) @IsArray() @ArrayMaxSize(MAX_DECLARED_ASSETS) @ArrayUnique() @IsUUID('all', { each: true })
+  @ApiPropertyOptional({
+    type: [String],
+    format: 'uuid',
+    maxItems: MAX_DECLARED_ASSETS,
+    description: 'Assets of the tenant the workflow reads.',
+  })
+  @IsOmittable()
+  @Transform(lowerCaseIds)
+  @IsArray()
+  @ArrayMaxSize(MAX_DECLARED_ASSETS)
+  @ArrayUnique()
+  @IsUUID('all', { each: true })
   inputs?: string[];
 
-  @ApiPropertyOptional({ type: [String], format: 'uuid', maxItems: MAX_DECLARED_ASSETS, description: 'Assets of the tenant the workflow produces.' })
-  @IsOmittable() @Transform(lowerCaseIds) @IsArray() @ArrayMaxSize(MAX_DECLARED_ASSETS) @ArrayUnique() @IsUUID('all', { each: true })
+  @ApiPropertyOptional({
+    type: [String],
+    format: 'uuid',
+    maxItems: MAX_DECLARED_ASSETS,
+    description: 'Assets of the tenant the workflow produces.',
+  })
+  @IsOmittable()
+  @Transform(lowerCaseIds)
+  @IsArray()
+  @ArrayMaxSize(MAX_DECLARED_ASSETS)
+  @ArrayUnique()
+  @IsUUID('all', { each: true })
   outputs?: string[];
 }

@@ -9,6 +9,8 @@ export class TransitionExecutionDto {
 
   @ApiPropertyOptional({ maxLength: 10_000, description: 'Required when moving to failed, and only then.' })
   @ValidateIf((move: TransitionExecutionDto) => move.to === ExecutionState.Failed || move.errorMessage !== undefined)
-  @IsString() @IsNotEmpty({ message: 'errorMessage is required when moving to failed' }) @MaxLength(10_000)
+  @IsString()
+  @IsNotEmpty({ message: 'errorMessage is required when moving to failed' })
+  @MaxLength(10_000)
   errorMessage?: string;
 }

@@ -1,4 +1,16 @@
-import { AnyJson, arrayOf, enumOf, Instant, Integer, JsonObject, namedSchema, nullable, objectOf, pageOf, Uuid } from '../../../platform/http/openapi.js';
+import {
+  AnyJson,
+  arrayOf,
+  enumOf,
+  Instant,
+  Integer,
+  JsonObject,
+  namedSchema,
+  nullable,
+  objectOf,
+  pageOf,
+  Uuid,
+} from '../../../platform/http/openapi.js';
 import { EXECUTION_STATES } from '../execution-state.js';
 import { RUN_EVENT_TYPES } from '../openlineage/run-event.dto.js';
 

@@ -1,7 +1,7 @@
-import { TenantRepository } from '../../../platform/database/tenant-repository.js';
 import { v7 as uuidv7 } from 'uuid';
 import { EXAMPLE_ID, RecordSql } from '../../../platform/database/sql/record-sql.decorator.js';
 import { queryRows } from '../../../platform/database/sql/sql.js';
+import { TenantRepository } from '../../../platform/database/tenant-repository.js';
 import { TenantContext } from '../../../platform/tenancy/tenant-context.js';
 import type { WorkflowTables } from '../workflows.tables.js';
 import type { OpenLineageEvent } from './openlineage-event.entity.js';

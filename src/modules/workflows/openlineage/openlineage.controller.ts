@@ -20,7 +20,14 @@ export class OpenLineageController {
   @HttpCode(200)
   @ApiOkResponse({ description: 'What each event did.', schema: OpenLineageIngestionSchema })
   @ApiProblems(409)
-  @ApiBody({ schema: { oneOf: [{ $ref: '#/components/schemas/RunEventDto' }, { type: 'array', maxItems: MAX_EVENTS_PER_BATCH, items: { $ref: '#/components/schemas/RunEventDto' } }] } })
+  @ApiBody({
+    schema: {
+      oneOf: [
+        { $ref: '#/components/schemas/RunEventDto' },
+        { type: 'array', maxItems: MAX_EVENTS_PER_BATCH, items: { $ref: '#/components/schemas/RunEventDto' } },
+      ],
+    },
+  })
   ingest(@Body(RunEventsPipe) events: RunEventDto[]) {
     return this.openLineage.ingest(events);
   }

@@ -73,17 +73,33 @@ export class OpenLineageService {
     const latest = await this.workflows.find(name);
     // A global template of the same name stays the catalogue's: the job gets a workflow of the tenant's own.
     if (!latest || latest.global) {
-      return this.workflows.create({ name, description: `OpenLineage job ${event.job.namespace} ${event.job.name}`, definition: REPORTED_DEFINITION, ...declared });
+      return this.workflows.create({
+        name,
+        description: `OpenLineage job ${event.job.namespace} ${event.job.name}`,
+        definition: REPORTED_DEFINITION,
+        ...declared,
+      });
     }
     if (declared.inputs.length === 0 && declared.outputs.length === 0) return latest;
     return (await this.workflows.put(name, { description: latest.description, definition: latest.definition, ...declared })).workflow;
   }
 
   /** The run's execution, created at the state its first event reports, else moved when the move is legal (late events change nothing). */
-  private async recordRun(workflow: WorkflowVersionView, key: RunEventKey, state: ExecutionState | undefined, errorMessage: string | undefined) {
+  private async recordRun(
+    workflow: WorkflowVersionView,
+    key: RunEventKey,
+    state: ExecutionState | undefined,
+    errorMessage: string | undefined,
+  ) {
     const existing = await this.executions.ofRun(key.runId);
     if (!existing) {
-      const created = await this.executions.add(workflow.id, { parameters: null, runId: key.runId, state: state ?? ExecutionState.Pending, errorMessage, at: key.eventTime });
+      const created = await this.executions.add(workflow.id, {
+        parameters: null,
+        runId: key.runId,
+        state: state ?? ExecutionState.Pending,
+        errorMessage,
+        at: key.eventTime,
+      });
       return { id: created!.id, state: created!.state };
     }
     if (!state || !canTransition(existing.state, state)) return existing;
@@ -96,5 +112,7 @@ export class OpenLineageService {
 function errorMessageOf(event: RunEventDto): string | undefined {
   if (event.eventType !== 'FAIL') return undefined;
   const facet = event.run.facets?.errorMessage as { message?: unknown } | undefined;
-  return typeof facet?.message === 'string' && facet.message.trim() ? facet.message.slice(0, 10_000) : 'The run failed (reported by an OpenLineage FAIL event).';
+  return typeof facet?.message === 'string' && facet.message.trim()
+    ? facet.message.slice(0, 10_000)
+    : 'The run failed (reported by an OpenLineage FAIL event).';
 }

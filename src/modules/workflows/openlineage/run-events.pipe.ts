@@ -1,6 +1,6 @@
 import type { PipeTransform } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
-import { validate, type ValidationError } from 'class-validator';
+import { type ValidationError, validate } from 'class-validator';
 import { ValidationFailedException } from '../../../platform/errors/problem.exception.js';
 import type { FieldError } from '../../../platform/errors/problem.js';
 import { RunEventDto } from './run-event.dto.js';
@@ -16,8 +16,14 @@ export class RunEventsPipe implements PipeTransform<unknown, Promise<RunEventDto
   async transform(body: unknown): Promise<RunEventDto[]> {
     const batch = Array.isArray(body);
     const events: unknown[] = batch ? body : [body];
-    if (events.length === 0 || events.length > MAX_EVENTS_PER_BATCH || events.some((event) => event === null || typeof event !== 'object' || Array.isArray(event))) {
-      throw new ValidationFailedException([{ field: 'body', messages: [`a RunEvent object, or an array of 1 to ${MAX_EVENTS_PER_BATCH} of them`] }]);
+    if (
+      events.length === 0 ||
+      events.length > MAX_EVENTS_PER_BATCH ||
+      events.some((event) => event === null || typeof event !== 'object' || Array.isArray(event))
+    ) {
+      throw new ValidationFailedException([
+        { field: 'body', messages: [`a RunEvent object, or an array of 1 to ${MAX_EVENTS_PER_BATCH} of them`] },
+      ]);
     }
     const instances = events.map((event) => plainToInstance(RunEventDto, event));
     const errors: FieldError[] = [];

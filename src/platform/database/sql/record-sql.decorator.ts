@@ -17,7 +17,11 @@ export function RecordSql(...examples: unknown[][]): MethodDecorator {
 /** The recorded methods of a repository instance and their example argument lists. */
 export function recordedMethodsOf(repository: object): { method: string; examples: unknown[][] }[] {
   const recorded: { method: string; examples: unknown[][] }[] = [];
-  for (let prototype = Object.getPrototypeOf(repository); prototype && prototype !== Object.prototype; prototype = Object.getPrototypeOf(prototype)) {
+  for (
+    let prototype = Object.getPrototypeOf(repository);
+    prototype && prototype !== Object.prototype;
+    prototype = Object.getPrototypeOf(prototype)
+  ) {
     for (const method of Object.getOwnPropertyNames(prototype)) {
       const value: unknown = Object.getOwnPropertyDescriptor(prototype, method)?.value;
       const examples = typeof value === 'function' ? (Reflect.getMetadata(RECORDED_SQL, value) as unknown[][] | undefined) : undefined;

@@ -35,14 +35,23 @@ export async function queryRow<R>(em: EntityManager, statement: SqlStatement<R>)
 }
 
 /** Rows of an entity's table, with the entity's property names and types (not managed by the unit of work). */
-export async function queryEntities<T extends object>(em: EntityManager, entity: EntityName<T>, statement: SqlStatement<unknown>): Promise<T[]> {
+export async function queryEntities<T extends object>(
+  em: EntityManager,
+  entity: EntityName<T>,
+  statement: SqlStatement<unknown>,
+): Promise<T[]> {
   const rows = await queryRows(em, statement);
   const meta = em.getMetadata().get(entity);
   return rows.map((row) => em.getDriver().mapResult(row as EntityData<T>, meta) as T);
 }
 
 /** The columns of some of an entity's properties, for `select`/`returning`/`insert`: `"id", "created_at"` … */
-export function columnsOf<T extends object>(em: EntityManager, entity: EntityName<T>, fields: readonly EntityKey<T>[], alias?: string): SqlFragment {
+export function columnsOf<T extends object>(
+  em: EntityManager,
+  entity: EntityName<T>,
+  fields: readonly EntityKey<T>[],
+  alias?: string,
+): SqlFragment {
   const { properties } = em.getMetadata().get(entity);
   return sql.join(fields.map((field) => sql.ref(alias ? `${alias}.${properties[field].fieldNames[0]}` : properties[field].fieldNames[0])));
 }

@@ -13,6 +13,6 @@ export const StorageUsageSchema = namedSchema(
       overQuota: { type: 'boolean', description: 'Writes are refused (507) while true.' },
       tables: arrayOf(objectOf({ table: { type: 'string' }, bytes: Bytes }), 'The stored bytes by table.'),
     },
-    { description: 'The tenant\'s stored bytes against its quota.' },
+    { description: "The tenant's stored bytes against its quota." },
   ),
 );
