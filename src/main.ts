@@ -100,7 +100,9 @@ function withoutPassword(url: string): string {
 async function main(): Promise<void> {
   // A signal during start-up (Ctrl-C, or `npm run dev` restarting) is kept until the database can be stopped.
   let pendingSignal: string | undefined;
-  let onSignal = (signal: string) => void (pendingSignal = signal);
+  let onSignal = (signal: string): void => {
+    pendingSignal = signal;
+  };
   for (const signal of SIGNALS) process.on(signal, () => onSignal(signal));
 
   loadEnvFile();

@@ -502,6 +502,10 @@ async function loadChart(): Promise<void> {
 }
 $('bucket').addEventListener('change', () => void loadChart());
 
+function setAttributes(element: Element, attributes: Record<string, string | number>): void {
+  for (const [name, value] of Object.entries(attributes)) element.setAttribute(name, String(value));
+}
+
 function drawChart(chart: HTMLElement, stats: Stats): void {
   const width = 800;
   const height = 180;
@@ -517,9 +521,7 @@ function drawChart(chart: HTMLElement, stats: Stats): void {
     `Entries per ${stats.bucket}: ${stats.total} in all; ${stats.families.map((family) => `${family} ${stats.buckets.reduce((sum, slot) => sum + (slot.counts[family] ?? 0), 0)}`).join(', ') || 'none'}`,
   );
   const line = document.createElementNS(SVG, 'line');
-  Object.entries({ x1: left, x2: width, y1: height - bottom, y2: height - bottom, class: 'axis' }).forEach(([key, value]) =>
-    line.setAttribute(key, String(value)),
-  );
+  setAttributes(line, { x1: left, x2: width, y1: height - bottom, y2: height - bottom, class: 'axis' });
   svg.append(line);
   const label = document.createElementNS(SVG, 'text');
   label.setAttribute('x', '0');
@@ -535,13 +537,13 @@ function drawChart(chart: HTMLElement, stats: Stats): void {
       const barHeight = (count / max) * (height - bottom - 16);
       y -= barHeight;
       const rect = document.createElementNS(SVG, 'rect');
-      Object.entries({
+      setAttributes(rect, {
         x: left + index * slotWidth + 1,
         y,
         width: Math.max(slotWidth - 2, 1),
         height: barHeight,
         class: `f${familyIndex % 8}`,
-      }).forEach(([key, value]) => rect.setAttribute(key, String(value)));
+      });
       const title = document.createElementNS(SVG, 'title');
       title.textContent = `${formatTime(slot.start)}: ${family} ${count}`;
       rect.append(title);

@@ -89,7 +89,7 @@ describe('database crash and freeze under load', () => {
 
     await sleep(500);
     const frozen = await processTree(postmasterPid());
-    frozen.forEach((pid) => process.kill(pid, 'SIGSTOP'));
+    for (const pid of frozen) process.kill(pid, 'SIGSTOP');
     try {
       await waitFor(async () => (await request(testApp.server).get('/health/ready')).status === 503, 3_000);
       for (let attempt = 0; attempt < 3; attempt++) {
@@ -99,7 +99,7 @@ describe('database crash and freeze under load', () => {
         expect(Date.now() - started).toBeLessThan(1_000);
       }
     } finally {
-      frozen.forEach((pid) => process.kill(pid, 'SIGCONT'));
+      for (const pid of frozen) process.kill(pid, 'SIGCONT');
     }
     expect(await timeUntilReady()).toBeLessThan(2_000);
     await sleep(500);

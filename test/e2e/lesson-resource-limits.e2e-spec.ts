@@ -49,7 +49,10 @@ describe('lessons and patterns under oversized input', () => {
       const read = api()
         .get(`/api/lessons/${lessonId}`)
         .set(auth)
-        .then((response) => ((readSettled = true), response));
+        .then((response) => {
+          readSettled = true;
+          return response;
+        });
       const search = await api().get('/api/lessons?q=timeouts').set(auth);
       const searchMs = Date.now() - started;
       const readWasWaiting = !readSettled;

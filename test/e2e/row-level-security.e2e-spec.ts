@@ -132,7 +132,7 @@ describe('row-level security (as the runtime role, no ORM)', () => {
       (row) =>
         !(row.policy === 'tenant_isolation' && row.permissive === 'PERMISSIVE') &&
         !(row.permissive === 'RESTRICTIVE' && row.policy.startsWith('global_') && row.cmd !== 'SELECT') &&
-        !(row.policy === 'global_read' && row.cmd === 'SELECT' && /tenant_id = '\x1fglobal'::text/.test(row.qual)),
+        !(row.policy === 'global_read' && row.cmd === 'SELECT' && row.qual.includes("tenant_id = '\u001fglobal'::text")),
     );
     expect(unexpected).toEqual([]);
     const globalTables = rows.filter((row) => row.policy === 'global_read').map((row) => row.table);

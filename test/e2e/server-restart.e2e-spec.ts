@@ -79,7 +79,10 @@ describe('the server with its embedded database', () => {
 async function canConnect(port: number): Promise<boolean> {
   const socket = connect({ host: '127.0.0.1', port });
   return once(socket, 'connect').then(
-    () => (socket.destroy(), true),
+    () => {
+      socket.destroy();
+      return true;
+    },
     () => false,
   );
 }

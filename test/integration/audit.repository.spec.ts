@@ -41,13 +41,11 @@ async function allEntries(principal: Principal, filters: AuditFilterQuery = {}, 
 describe('AuditEntryRepository', () => {
   it('adds an event that the database seals with actor, origin, time and chain link', async () => {
     const actor = newPrincipal(['admin']);
-    await t
-      .get(TenantScope)
-      .run(actor, () => entries.add(event('access.denied', { path: '/api/x' })), {
-        requestId: 'req-1',
-        ipAddress: '203.0.113.9',
-        userAgent: 'spec',
-      });
+    await t.get(TenantScope).run(actor, () => entries.add(event('access.denied', { path: '/api/x' })), {
+      requestId: 'req-1',
+      ipAddress: '203.0.113.9',
+      userAgent: 'spec',
+    });
     const [entry] = await allEntries(actor);
     expect(entry).toMatchObject({
       tenantId: actor.tenantId,

@@ -72,7 +72,9 @@ describe('project repository and service (cloned database, no HTTP)', () => {
     const statementsFor = async (limit: number) => {
       let items: Awaited<ReturnType<ProjectsService['list']>>['items'] = [];
       const captured = await captureStatements(owner, () =>
-        t.inTenant(owner, async () => void (items = (await service.list(pageOf({ limit }))).items)),
+        t.inTenant(owner, async () => {
+          items = (await service.list(pageOf({ limit }))).items;
+        }),
       );
       return { captured, items };
     };

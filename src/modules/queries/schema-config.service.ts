@@ -79,10 +79,10 @@ export class SchemaConfigService {
         });
       }
     };
-    query.columns.forEach((column, index) => check(`columns.${index}`, column.table, column.column));
-    query.filters?.forEach((filter, index) => check(`filters.${index}`, filter.table, filter.column));
-    query.groupBy?.forEach((group, index) => check(`groupBy.${index}`, group.table, group.column));
-    query.orderBy?.forEach((order, index) => check(`orderBy.${index}`, order.table, order.column));
+    for (const [index, column] of query.columns.entries()) check(`columns.${index}`, column.table, column.column);
+    for (const [index, filter] of (query.filters ?? []).entries()) check(`filters.${index}`, filter.table, filter.column);
+    for (const [index, group] of (query.groupBy ?? []).entries()) check(`groupBy.${index}`, group.table, group.column);
+    for (const [index, order] of (query.orderBy ?? []).entries()) check(`orderBy.${index}`, order.table, order.column);
     return errors;
   }
 }

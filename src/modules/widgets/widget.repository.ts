@@ -71,7 +71,7 @@ export class WidgetRepository extends TenantRepository<Widget> {
   @RecordSql([EXAMPLE_ID, [{ ...EXAMPLE_WIDGET, id: EXAMPLE_ID }]])
   async replaceAll(dashboardId: string, widgets: readonly NewWidget[]): Promise<void> {
     await this.nativeDelete({ dashboardId });
-    widgets.forEach((widget) => this.create({ ...widget, dashboardId }));
+    for (const widget of widgets) this.create({ ...widget, dashboardId });
     await this.em.flush();
   }
 

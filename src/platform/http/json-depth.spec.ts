@@ -26,7 +26,10 @@ describe('someJsonValue', () => {
     expect(
       someJsonValue(
         Array.from({ length: 10 }, (_, i) => i),
-        (value) => (visited++, value === 3),
+        (value) => {
+          visited++;
+          return value === 3;
+        },
       ),
     ).toBe(true);
     expect(visited).toBeLessThan(11);

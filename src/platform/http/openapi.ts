@@ -199,9 +199,9 @@ export function finishOpenApiDocument(document: OpenAPIObject): OpenAPIObject {
         operationIds.add(operation.operationId);
       }
       const statuses = new Set<number>([500, 503]);
-      if (operation.security?.length || document.security?.length) [401, 429].forEach((status) => statuses.add(status));
+      if (operation.security?.length || document.security?.length) for (const status of [401, 429]) statuses.add(status);
       if ((operation.parameters?.length ?? 0) > 0 || operation.requestBody) statuses.add(400);
-      if (operation.requestBody) [413, 415].forEach((status) => statuses.add(status));
+      if (operation.requestBody) for (const status of [413, 415]) statuses.add(status);
       if (QUOTA_CHECKED_METHODS.has(method) && (operation.security?.length || document.security?.length)) statuses.add(507);
       if (/\{[^}]+\}/.test(path)) statuses.add(404);
       for (const status of statuses) {

@@ -37,6 +37,7 @@ export const NEWEST_FIRST: SortKey<{ id: string; createdAt: Date | string }> = {
  */
 export async function keysetPage<T extends { id: string }>(
   em: EntityManager,
+  // biome-ignore lint/suspicious/noExplicitAny: the page works over any module's tables; only the selected row shape matters.
   select: SelectQueryBuilder<any, any, T>,
   alias: string,
   query: PageQuery,

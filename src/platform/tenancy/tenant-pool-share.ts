@@ -65,7 +65,7 @@ export class TenantPoolShare {
       }
       return await this.holder.run(tenantId, work);
     } finally {
-      acquired.forEach((key) => this.release(key));
+      for (const key of acquired) this.release(key);
     }
   }
 

@@ -235,8 +235,8 @@ export function queryReferenceErrors(query: QueryDefinitionDto, field: string): 
       errors.push({ field: `${field}.columns.${index}.column`, messages: ['* is only allowed with the count aggregation'] });
     }
   });
-  query.filters?.forEach((filter, index) => check(`filters.${index}`, filter.table));
-  query.groupBy?.forEach((group, index) => check(`groupBy.${index}`, group.table));
-  query.orderBy?.forEach((order, index) => check(`orderBy.${index}`, order.table));
+  for (const [index, filter] of (query.filters ?? []).entries()) check(`filters.${index}`, filter.table);
+  for (const [index, group] of (query.groupBy ?? []).entries()) check(`groupBy.${index}`, group.table);
+  for (const [index, order] of (query.orderBy ?? []).entries()) check(`orderBy.${index}`, order.table);
   return errors;
 }
