@@ -9,7 +9,6 @@ import { AssetRepository } from './asset.repository.js';
  * the tenant. Tags are searched through a GIN index written in the migration.
  */
 @Entity({ tableName: 'assets', repository: () => AssetRepository, ...TENANT_ISOLATION })
-@Unique({ name: 'assets_tenant_id_key', properties: ['tenantId', 'id'] })
 @Unique({ name: 'assets_tenant_name_key', properties: ['tenantId', 'name'] })
 @Index({ name: 'assets_tenant_created_idx', properties: ['tenantId', 'createdAt', 'id'] })
 @Index({ name: 'assets_tenant_type_created_idx', properties: ['tenantId', 'assetType', 'createdAt', 'id'] })

@@ -1,5 +1,5 @@
 import { EntityRepositoryType, type Opt } from '@mikro-orm/core';
-import { Check, Entity, Index, PrimaryKey, Property, Unique } from '@mikro-orm/decorators/legacy';
+import { Check, Entity, Index, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
 import { v7 as uuidv7 } from 'uuid';
 import { TenantContext } from '../../platform/tenancy/tenant-context.js';
 import { TENANT_ISOLATION, TenantScopedEntity } from '../../platform/tenancy/tenant-scoped.entity.js';
@@ -20,7 +20,6 @@ export const DEFAULT_LAYOUT: DashboardLayout = { columns: 12, rowHeight: 50, mar
  * changes; `deletedAt` set means it is in the trash.
  */
 @Entity({ tableName: 'dashboards', repository: () => DashboardRepository, ...TENANT_ISOLATION })
-@Unique({ name: 'dashboards_tenant_id_key', properties: ['tenantId', 'id'] })
 @Index({ name: 'dashboards_tenant_created_idx', properties: ['tenantId', 'createdAt', 'id'] })
 @Index({ name: 'dashboards_tenant_deleted_idx', properties: ['tenantId', 'deletedAt', 'id'] })
 @Index({ name: 'dashboards_tenant_updated_idx', properties: ['tenantId', 'updatedAt', 'id'] })

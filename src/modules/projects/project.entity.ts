@@ -6,7 +6,6 @@ import { ProjectRepository } from './project.repository.js';
 
 /** The unit that tasks (and optionally dashboards) belong to: named, described, configured, archived instead of deleted while it has work. */
 @Entity({ tableName: 'projects', repository: () => ProjectRepository, ...TENANT_ISOLATION })
-@Unique({ name: 'projects_tenant_id_key', properties: ['tenantId', 'id'] })
 @Unique({ name: 'projects_tenant_name_key', properties: ['tenantId', 'name'] })
 @Index({ name: 'projects_tenant_created_idx', properties: ['tenantId', 'createdAt', 'id'] })
 export class Project extends TenantScopedEntity {

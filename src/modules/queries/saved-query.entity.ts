@@ -7,7 +7,6 @@ import { SavedQueryRepository } from './saved-query.repository.js';
 
 /** A named query definition, shared within the tenant; widgets may reference one (same tenant, by a composite key). */
 @Entity({ tableName: 'saved_queries', repository: () => SavedQueryRepository, ...TENANT_ISOLATION })
-@Unique({ name: 'saved_queries_tenant_id_key', properties: ['tenantId', 'id'] })
 @Unique({ name: 'saved_queries_tenant_name_key', properties: ['tenantId', 'name'] })
 @Index({ name: 'saved_queries_tenant_created_idx', properties: ['tenantId', 'createdAt', 'id'] })
 export class SavedQuery extends TenantScopedEntity {

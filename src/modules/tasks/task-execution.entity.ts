@@ -1,5 +1,5 @@
 import { EntityRepositoryType, type Opt } from '@mikro-orm/core';
-import { Entity, Enum, Index, PrimaryKey, Property, Unique } from '@mikro-orm/decorators/legacy';
+import { Entity, Enum, Index, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
 import { v7 as uuidv7 } from 'uuid';
 import { TENANT_ISOLATION, TenantScopedEntity } from '../../platform/tenancy/tenant-scoped.entity.js';
 import { AGENT_TYPES, type AgentType } from '../shared/agent-type.js';
@@ -13,7 +13,6 @@ export const FINISHED_STATUSES = [ExecutionStatus.Completed, ExecutionStatus.Fai
 
 /** One agent run on a task; finished exactly once. */
 @Entity({ tableName: 'task_executions', repository: () => TaskExecutionRepository, ...TENANT_ISOLATION })
-@Unique({ name: 'task_executions_tenant_id_key', properties: ['tenantId', 'id'] })
 @Index({ name: 'task_executions_tenant_task_idx', properties: ['tenantId', 'taskId', 'startedAt'] })
 export class TaskExecution extends TenantScopedEntity {
   [EntityRepositoryType]?: TaskExecutionRepository;

@@ -1,5 +1,5 @@
 import { EntityRepositoryType, type Opt } from '@mikro-orm/core';
-import { Entity, Enum, Index, PrimaryKey, Property, Unique } from '@mikro-orm/decorators/legacy';
+import { Entity, Enum, Index, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
 import { v7 as uuidv7 } from 'uuid';
 import { TenantContext } from '../../platform/tenancy/tenant-context.js';
 import { TENANT_ISOLATION, TenantScopedEntity } from '../../platform/tenancy/tenant-scoped.entity.js';
@@ -10,7 +10,6 @@ import { TASK_STATES, TaskState } from './task-state.js';
 type Json = Record<string, unknown>;
 
 @Entity({ tableName: 'tasks', repository: () => TaskRepository, ...TENANT_ISOLATION })
-@Unique({ name: 'tasks_tenant_id_key', properties: ['tenantId', 'id'] })
 @Index({ name: 'tasks_tenant_created_idx', properties: ['tenantId', 'createdAt', 'id'] })
 @Index({ name: 'tasks_tenant_state_created_idx', properties: ['tenantId', 'state', 'createdAt', 'id'] })
 @Index({ name: 'tasks_tenant_project_created_idx', properties: ['tenantId', 'projectId', 'createdAt', 'id'] })

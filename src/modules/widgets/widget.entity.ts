@@ -1,5 +1,5 @@
 import { EntityRepositoryType, type Opt } from '@mikro-orm/core';
-import { Check, Entity, Enum, Index, PrimaryKey, Property, Unique } from '@mikro-orm/decorators/legacy';
+import { Check, Entity, Enum, Index, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
 import { v7 as uuidv7 } from 'uuid';
 import { TENANT_ISOLATION, TenantScopedEntity } from '../../platform/tenancy/tenant-scoped.entity.js';
 import { WidgetRepository } from './widget.repository.js';
@@ -11,7 +11,6 @@ import { WIDGET_TYPES, type WidgetType } from './widget-type.js';
  * dashboard (ON DELETE CASCADE) and loses only the reference when its saved query is deleted.
  */
 @Entity({ tableName: 'widgets', repository: () => WidgetRepository, ...TENANT_ISOLATION })
-@Unique({ name: 'widgets_tenant_id_key', properties: ['tenantId', 'id'] })
 // In the order single reads list widgets (y, x, id): no sort.
 @Index({ name: 'widgets_tenant_dashboard_position_idx', properties: ['tenantId', 'dashboardId', 'y', 'x', 'id'] })
 @Index({ name: 'widgets_tenant_saved_query_idx', properties: ['tenantId', 'savedQueryId'] })

@@ -12,7 +12,6 @@ import { WorkflowExecutionRepository } from './workflow-execution.repository.js'
  * in the migration, with a check that the workflow's tenant is the execution's or the global one.
  */
 @Entity({ tableName: 'workflow_executions', repository: () => WorkflowExecutionRepository, ...TENANT_ISOLATION })
-@Unique({ name: 'workflow_executions_tenant_id_key', properties: ['tenantId', 'id'] })
 @Index({ name: 'workflow_executions_tenant_workflow_created_idx', properties: ['tenantId', 'workflowId', 'createdAt', 'id'] })
 @Index({ name: 'workflow_executions_tenant_state_workflow_idx', properties: ['tenantId', 'state', 'workflowId'] })
 @Unique({ name: 'workflow_executions_tenant_run_key', properties: ['tenantId', 'runId'] })

@@ -9,7 +9,6 @@ import { TENANT_ISOLATION, TenantScopedEntity } from '../../platform/tenancy/ten
  * workflow_version_assets (composite foreign keys onto assets, written in the migration).
  */
 @Entity({ tableName: 'workflow_versions', ...TENANT_ISOLATION })
-@Unique({ name: 'workflow_versions_tenant_id_key', properties: ['tenantId', 'id'] })
 @Unique({ name: 'workflow_versions_tenant_workflow_version_key', properties: ['tenantId', 'workflowId', 'version'] })
 export class WorkflowVersion extends TenantScopedEntity {
   @PrimaryKey({ type: 'uuid' })

@@ -6,7 +6,6 @@ import { WorkflowRepository } from './workflow.repository.js';
 
 /** A named workflow of the tenant; its content lives in immutable versions, `latestVersion` the newest. */
 @Entity({ tableName: 'workflows', repository: () => WorkflowRepository, ...TENANT_ISOLATION })
-@Unique({ name: 'workflows_tenant_id_key', properties: ['tenantId', 'id'] })
 @Unique({ name: 'workflows_tenant_name_key', properties: ['tenantId', 'name'] })
 @Index({ name: 'workflows_tenant_created_idx', properties: ['tenantId', 'createdAt', 'id'] })
 @Check({ name: 'workflows_latest_version_check', expression: 'latest_version >= 1' })

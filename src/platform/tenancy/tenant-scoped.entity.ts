@@ -6,9 +6,11 @@ import { TENANT_FILTER, TENANT_SETTING } from './tenant-scope.js';
 /**
  * Base of every tenant-owned entity. The ORM filters it by the current tenant (the filter throws when
  * no tenant scope set its parameter) and stamps `tenantId` on insert from the tenant context, never
- * from input. The database enforces the same with the policy in TENANT_ISOLATION. Entities keep a
- * globally unique `id` as primary key and add a unique (tenant_id, id): the target of their children's
- * composite foreign keys, so that no row can point into another tenant.
+ * from input. The database enforces the same with the policy in TENANT_ISOLATION. The ORM knows an
+ * entity by its `id` alone (a UUIDv7, unique on its own), while the table's primary key is
+ * (tenant_id, id), written by the migrations (ADR 0009): the target of the children's composite
+ * foreign keys, so that no row can point into another tenant, and a key Citus can distribute by tenant.
+ * The migrations snapshot, built from these entities, therefore still shows `id` as the primary key.
  */
 @Filter({ name: TENANT_FILTER, cond: (args: Dictionary<string>) => ({ tenantId: args.tenantId }), default: true })
 export abstract class TenantScopedEntity {
