@@ -2,15 +2,19 @@ import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { Cron, CronExpression } from '@nestjs/schedule';
 import type { Environment } from '../../config/environment.js';
+import { ClusterJobs } from '../../platform/jobs/cluster-jobs.js';
+import { type ClusterJob, HOUR_MS, type JobOutcome } from '../../platform/jobs/job-outcome.js';
 import { AuditRetentionRepository } from './audit-retention.repository.js';
 
 const DAY_MS = 86_400_000;
+const JOB: ClusterJob = { name: 'audit-retention', periodMs: HOUR_MS };
 
 /**
  * AUDIT_RETENTION_DAYS: every hour, each tenant's entries older than that are deleted by the
  * database's audit_apply_retention(), which appends a checkpoint entry so the shortened chains still
  * verify. Runs as the schema owner (the runtime role cannot delete audit entries), one tenant per
- * transaction; the owner may list the tenants of the trail (and nothing else) across tenants.
+ * transaction; the owner may list the tenants of the trail (and nothing else) across tenants. One
+ * instance of the cluster runs it each hour: two overlapping runs would each append a checkpoint.
  */
 @Injectable()
 export class AuditRetentionJob implements OnApplicationBootstrap {
@@ -19,6 +23,7 @@ export class AuditRetentionJob implements OnApplicationBootstrap {
 
   constructor(
     private readonly retention: AuditRetentionRepository,
+    private readonly jobs: ClusterJobs,
     config: ConfigService<Environment, true>,
   ) {
     this.retentionDays = config.get('AUDIT_RETENTION_DAYS', { infer: true });
@@ -30,8 +35,12 @@ export class AuditRetentionJob implements OnApplicationBootstrap {
     }
   }
 
+  @Cron(CronExpression.EVERY_HOUR, { name: JOB.name })
+  runOncePerHour(): Promise<JobOutcome> {
+    return this.jobs.runOncePerPeriod(JOB, () => this.run());
+  }
+
   /** Returns how many entries were deleted. */
-  @Cron(CronExpression.EVERY_HOUR, { name: 'audit-retention' })
   async run(now = new Date()): Promise<number> {
     if (!this.retentionDays) {
       return 0;
