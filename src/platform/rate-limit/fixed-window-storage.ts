@@ -1,7 +1,6 @@
 import type { OnApplicationShutdown } from '@nestjs/common';
 import type { ThrottlerStorage } from '@nestjs/throttler';
-
-type ThrottlerStorageRecord = Awaited<ReturnType<ThrottlerStorage['increment']>>;
+import { type ThrottlerStorageRecord, windowRecord } from './fixed-window-record.js';
 
 interface Window {
   hits: number;
@@ -12,14 +11,13 @@ interface Window {
 /** How often windows that have ended are forgotten: memory follows the callers of the last minute. */
 const SWEEP_INTERVAL_MS = 60_000;
 
-const seconds = (ms: number) => Math.max(0, Math.ceil(ms / 1000));
-
 /**
  * Counts each key's hits in fixed windows: constant work and memory per key and request. The
  * library's in-memory storage keeps a timestamp for every hit in the window and scans them on every
  * request, so each request costs more the busier the caller (and two limits per request cost twice).
  * A fixed window lets a caller reach at most twice its limit across a window boundary, the usual
- * trade of a counter like Redis's INCR + EXPIRE, which a shared storage would be.
+ * trade of a counter like Redis's INCR + EXPIRE. RedisThrottlerStorage counts the same windows for
+ * all instances (redis-window-script.ts), and falls back to this storage while Redis is unreachable.
  */
 export class FixedWindowThrottlerStorage implements ThrottlerStorage, OnApplicationShutdown {
   private readonly windows = new Map<string, Window>();
@@ -37,13 +35,7 @@ export class FixedWindowThrottlerStorage implements ThrottlerStorage, OnApplicat
       window.hits++;
       if (window.hits > limit) window.blockedUntil = now + blockDuration;
     }
-    const isBlocked = window.hits > limit && window.blockedUntil >= now;
-    return {
-      totalHits: window.hits,
-      timeToExpire: seconds(window.resetsAt - now),
-      isBlocked,
-      timeToBlockExpire: isBlocked ? seconds(Math.max(window.blockedUntil, window.resetsAt) - now) : 0,
-    };
+    return windowRecord({ hits: window.hits, resetsInMs: window.resetsAt - now, blockedForMs: window.blockedUntil - now }, limit);
   }
 
   onApplicationShutdown(): void {

@@ -7,6 +7,7 @@ import type { Principal } from '../auth/principal.js';
 import { AuthFailureLimiter } from './auth-failure-limiter.js';
 import { FixedWindowThrottlerStorage } from './fixed-window-storage.js';
 import { RateLimitGuard } from './rate-limit.guard.js';
+import { RedisThrottlerStorage } from './redis-throttler-storage.js';
 
 interface Caller {
   user?: Principal;
@@ -19,15 +20,17 @@ const MINUTE_MS = 60_000;
  * Rate limits on authenticated requests, each across all routes: per tenant (all its users together;
  * anonymous requests per client IP) and per user of a tenant, so that one user cannot spend the budget
  * of all the others. Plus a per-IP limit on failed authentications (AuthFailureLimiter, used by the
- * JWT guard). The storage is in memory, counting fixed windows; several instances share limits by
- * passing a shared ThrottlerStorage (e.g. Redis) as `storage` here.
+ * JWT guard). Every limit, AccessDeniedLimit's too, counts fixed windows in the storage made here: this
+ * instance's memory, or Redis when RATE_LIMIT_REDIS_URL is set, so that all instances share each
+ * limit (ADR 0010).
  */
 @Global()
 @Module({
   imports: [
     ThrottlerModule.forRootAsync({
       inject: [ConfigService],
-      useFactory: (config: ConfigService<Environment, true>) => {
+      useFactory: async (config: ConfigService<Environment, true>) => {
+        const redisUrl = config.get('RATE_LIMIT_REDIS_URL', { infer: true });
         const perTenant = config.get('RATE_LIMIT_PER_MINUTE', { infer: true });
         return {
           // The user's limit first: a request it refuses does not also spend the tenant's budget.
@@ -46,8 +49,9 @@ const MINUTE_MS = 60_000;
               getTracker: ({ user, ip }: Caller) => (user ? `tenant:${user.tenantId}` : `ip:${ip}`),
             },
           ],
-          generateKey: (_context, tracker, name) => `${name}:${tracker}`,
-          storage: new FixedWindowThrottlerStorage(),
+          // One key per caller across all routes; the storages keep each limit's keys apart by its name.
+          generateKey: (_context, tracker) => tracker,
+          storage: redisUrl ? await RedisThrottlerStorage.connect(redisUrl) : new FixedWindowThrottlerStorage(),
         };
       },
     }),
