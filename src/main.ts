@@ -149,7 +149,7 @@ async function main(): Promise<void> {
     throw explainListenFailure(error, environment.HOST, environment.PORT);
   }
 
-  const shutdown = gracefulShutdown(app, database.stop, logger);
+  const shutdown = gracefulShutdown(app, database.stop, logger, environment.SHUTDOWN_READINESS_DELAY_MS);
   onSignal = (signal) => void shutdown(signal);
   if (pendingSignal) return void shutdown(pendingSignal);
 

@@ -12,6 +12,10 @@ export const RUNTIME_DATABASE_URL = Symbol('RuntimeDatabaseUrl');
 /** How often the database is probed, and how long a probe may take before the database counts as down. */
 const PROBE_INTERVAL_MS = 500;
 const PROBE_TIMEOUT_MS = 800;
+/** node-postgres's words for a connection attempt or a query given up by the client (not refused). */
+const GAVE_UP = /timeout expired|Query read timeout/i;
+/** PostgreSQL's transaction status of a connection outside any transaction. */
+const IDLE = 'I';
 
 export class DatabaseUnavailableException extends ProblemException {
   constructor(reason: string) {
@@ -26,6 +30,9 @@ export class DatabaseUnavailableException extends ProblemException {
  * - while the probe fails, units of work are refused at once with a 503 instead of each waiting for
  *   its own timeout on a frozen or unreachable server; a refused request first re-probes (shared by
  *   all requests in flight, at most PROBE_TIMEOUT_MS), so service resumes the moment the database does;
+ * - a probe that is merely slow does not count as down while units of work keep finishing: behind a
+ *   pooler (PgBouncer in transaction mode) the probe queues for a server connection with everyone
+ *   else, and a busy queue is not an outage (refusing all work then would turn load into 503s);
  * - the pool is *wedged* when every connection has been checked out, none has come back for far
  *   longer than any unit of work may last, and yet the probe answers: only a restart helps then, and
  *   liveness says so.
@@ -43,6 +50,8 @@ export class DatabaseAvailability implements OnApplicationBootstrap, OnApplicati
   private stopped = false;
   private failure?: string;
   private lastReleaseAt = Date.now();
+  /** When a pooled connection last came back having finished its transaction: the server answered. */
+  private lastFinishedAt = 0;
 
   constructor(
     @Inject(RUNTIME_DATABASE_URL) private readonly url: string,
@@ -57,8 +66,9 @@ export class DatabaseAvailability implements OnApplicationBootstrap, OnApplicati
 
   async onApplicationBootstrap(): Promise<void> {
     this.pool = await (this.orm.em.getConnection() as PostgreSqlConnection).getNativeClient();
-    this.pool.on('release', () => {
+    this.pool.on('release', (error, client) => {
       this.lastReleaseAt = Date.now();
+      if (!error && client.getTransactionStatus() === IDLE) this.lastFinishedAt = this.lastReleaseAt;
     });
     this.schedule();
   }
@@ -116,23 +126,33 @@ export class DatabaseAvailability implements OnApplicationBootstrap, OnApplicati
   }
 
   private async runProbe(): Promise<void> {
+    const startedAt = Date.now();
     try {
       this.probeClient ??= await this.connectProbeClient();
       await this.probeClient.query('select 1');
-      if (this.failure !== undefined) {
-        this.logger.log('Database reachable again');
-      }
-      this.failure = undefined;
+      this.markReachable();
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
+      this.discardProbeClient();
+      if (GAVE_UP.test(reason) && this.lastFinishedAt >= startedAt) {
+        // Slow, yet transactions finished meanwhile: the server answers, the probe only queued.
+        this.markReachable();
+        return;
+      }
       if (this.failure === undefined) {
         // The log may name settings (DB_SSL); the 503's detail keeps to the driver's words.
         const explained = explainConnectionFailure(error, this.tls);
         this.logger.warn(`Database unreachable: ${explained instanceof Error ? explained.message : reason}`);
       }
       this.failure = reason;
-      this.discardProbeClient();
     }
+  }
+
+  private markReachable(): void {
+    if (this.failure !== undefined) {
+      this.logger.log('Database reachable again');
+    }
+    this.failure = undefined;
   }
 
   private async connectProbeClient(): Promise<pg.Client> {

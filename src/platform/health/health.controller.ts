@@ -44,7 +44,7 @@ export class HealthController {
 
   private readonly accepting: HealthIndicatorFunction = () => {
     const check = this.indicators.check('shutdown');
-    return this.shutdown.draining ? check.down('shutting down') : check.up();
+    return this.shutdown.ready ? check.up() : check.down('shutting down');
   };
 
   private readonly reachable: HealthIndicatorFunction = () => {
