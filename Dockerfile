@@ -21,4 +21,4 @@ RUN npm ci --omit=dev --omit=optional --ignore-scripts && npx patch-package && n
 COPY --from=build /app/dist dist
 USER node
 EXPOSE 3000
-CMD ["node", "dist/src/main.js"]
+CMD ["node", "--import", "./dist/src/platform/observability/tracing.register.js", "dist/src/main.js"]

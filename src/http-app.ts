@@ -15,6 +15,7 @@ import { finishOpenApiDocument, operationIdOf } from './platform/http/openapi.js
 import { requestIdGenerator } from './platform/http/request-id.js';
 import { createValidationPipe } from './platform/http/validation.pipe.js';
 import { ShutdownState } from './platform/lifecycle/shutdown-state.js';
+import { RequestMetrics } from './platform/observability/request-metrics.js';
 
 /** Where Swagger UI is served (its OpenAPI document at `/docs-json`). */
 const DOCS_PATH = 'docs';
@@ -85,6 +86,8 @@ export async function createHttpApp(
   }
   const fastify = app.getHttpAdapter().getInstance();
   const shutdown = app.get(ShutdownState);
+  // Every response is measured, refused ones included (Prometheus metrics, and the trace span named by its route).
+  app.get(RequestMetrics).attachTo(fastify);
   fastify.addHook('onRequest', async (request, reply) => {
     void reply.header('X-Request-Id', request.id);
     if (shutdown.draining) {

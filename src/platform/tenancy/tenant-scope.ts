@@ -4,6 +4,7 @@ import { ConfigService } from '@nestjs/config';
 import type { Environment } from '../../config/environment.js';
 import type { Principal } from '../auth/principal.js';
 import { DatabaseAvailability, DatabaseUnavailableException } from '../database/database-availability.js';
+import { inUnitOfWorkSpan } from '../observability/unit-of-work.span.js';
 import { RequestOrigin, TenantContext } from './tenant-context.js';
 import { TenantPoolShare, TenantShareExhaustedException } from './tenant-pool-share.js';
 
@@ -58,6 +59,15 @@ export class TenantScope {
   }
 
   run<T>(principal: Principal, work: () => Promise<T>, origin?: RequestOrigin, options: UnitOfWorkOptions = {}): Promise<T> {
+    return inUnitOfWorkSpan(principal.tenantId, () => this.runInContext(principal, work, origin, options));
+  }
+
+  private runInContext<T>(
+    principal: Principal,
+    work: () => Promise<T>,
+    origin: RequestOrigin | undefined,
+    options: UnitOfWorkOptions,
+  ): Promise<T> {
     return TenantContext.run(principal, origin, async () => {
       await this.availability.assertAvailable();
       try {
