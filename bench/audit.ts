@@ -67,6 +67,18 @@ export async function setAuditCapture(adminDatabaseUrl: string, enabled: boolean
   }
 }
 
+/** How many entries wait for the sealer, across tenants (superuser: no row-level security). */
+export async function unsealedEntries(adminDatabaseUrl: string): Promise<number> {
+  const client = new pg.Client({ connectionString: adminDatabaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ count: number }>('select count(*)::int as count from audit_entries where hash is null');
+    return rows[0].count;
+  } finally {
+    await client.end();
+  }
+}
+
 /** The admin's audit queries on the large tenant, explained as the tenant. */
 export function explainAuditQueries(runtimeUrl: string, tenant: string): Promise<string> {
   const daysAgo = (days: number) => new Date(Date.now() - days * 86_400_000);

@@ -8,7 +8,7 @@ import { startEmbeddedDatabase } from '../src/platform/database/embedded-databas
 import { migrateToLatest } from '../src/platform/database/migrations.js';
 import { encodeCursor, NEWEST_FIRST } from '../src/platform/pagination/keyset.js';
 import { assetsSuite } from './assets.js';
-import { AUDIT_LARGE_TENANT_ENTRIES, explainAuditQueries, seedAuditAsSuperuser, setAuditCapture } from './audit.js';
+import { AUDIT_LARGE_TENANT_ENTRIES, explainAuditQueries, seedAuditAsSuperuser, setAuditCapture, unsealedEntries } from './audit.js';
 import { type BenchDashboard, benchDashboards, explainDashboardRead, SEEDED_POSITIONS, seedDashboardsAsSuperuser } from './dashboards.js';
 import { DENSE_GRAPH_TASKS, type IsolationSeed, seedIsolationAsSuperuser } from './isolation.js';
 import { explainLessonQueries, seedLessonsAsSuperuser } from './lessons.js';
@@ -24,7 +24,7 @@ const SHAPE: SeedShape = { tenants: 1_000, tasksPerTenant: 150, largeTenantTasks
 const DEEP_OFFSET = 40_000;
 const DURATION_SECONDS = Number(process.env.BENCH_DURATION_SECONDS ?? 20);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
-const DATA_DIR = '.data/bench-postgres';
+const DATA_DIR = process.env.BENCH_DATA_DIR ?? '.data/bench-postgres';
 const DATABASE_PORT = Number(process.env.BENCH_DATABASE_PORT ?? 54331);
 const HTTP_PORT = Number(process.env.BENCH_HTTP_PORT ?? 3100);
 const LARGE_TENANT = 0;
@@ -140,11 +140,17 @@ const layoutBatch: Scenario = {
   body: nextLayoutBatch,
 };
 const auditCapture = (enabled: boolean) => () => setAuditCapture(adminDatabaseUrl, enabled);
+const reportUnsealed = async () => {
+  await new Promise((resolve) => setTimeout(resolve, 2_500));
+  console.log(`| (entries not sealed yet: ${await unsealedEntries(adminDatabaseUrl)}) | | | | |`);
+};
 
 /** A part of the benchmark: what it seeds, what it prints about the data, and the routes it drives. */
 interface Suite {
   seed(adminUrl: string, runtimeUrl: string): Promise<void>;
   scenarios(): Promise<Scenario[]>;
+  /** The server gets the schema owner too (DATABASE_OWNER_URL), for the scheduled jobs the suite measures. */
+  withOwner?: boolean;
 }
 
 const suites: Record<string, Suite> = {
@@ -220,6 +226,21 @@ const suites: Record<string, Suite> = {
           path: () => `/api/lessons?q=${encodeURIComponent(TYPO_QUERY)}`,
         },
       ];
+    },
+  },
+  // The cheapest audited write with the trail off and on, off and on again, the sealing job running
+  // (it needs the owner to list tenants); each audited row is followed by the entries still unsealed.
+  'audit-writes': {
+    withOwner: true,
+    async seed(adminUrl) {
+      adminDatabaseUrl = adminUrl;
+    },
+    async scenarios() {
+      return [1, 2].flatMap(() => [
+        { ...createTaskWithoutProject, name: `${createTaskWithoutProject.name}, audit off`, prepare: auditCapture(false) },
+        { ...createTaskWithoutProject, name: `${createTaskWithoutProject.name}, audited`, prepare: auditCapture(true) },
+        { name: 'unsealed entries 2.5 s after the audited run (GET /health/live)', path: () => '/health/live', prepare: reportUnsealed },
+      ]);
     },
   },
   audit: {
@@ -358,7 +379,8 @@ async function main(): Promise<void> {
     const adminTesseraUrl = database.adminUrl.replace(/\/postgres$/, '/tessera');
     for (const name of chosen) await suites[name].seed(adminTesseraUrl, database.runtimeUrl);
 
-    const server = await startBuiltServer(database.runtimeUrl, HTTP_PORT);
+    const withOwner = chosen.some((name) => suites[name].withOwner);
+    const server = await startBuiltServer(database.runtimeUrl, HTTP_PORT, withOwner ? { DATABASE_OWNER_URL: database.ownerUrl } : {});
     try {
       console.log(
         `\nNode ${process.version}, ${cpus().length} × ${cpus()[0]?.model}, ${Math.round(totalmem() / 2 ** 30)} GiB; ${CONNECTIONS} connections, ${DURATION_SECONDS} s each\n`,

@@ -22,9 +22,10 @@ interface Entry {
   userAgent: string | null;
   requestId: string | null;
   createdAt: string;
-  chain: number;
-  chainSeq: number;
-  hash: string;
+  /** Null until the entry is sealed into its chain (within seconds of its commit). */
+  chain: number | null;
+  chainSeq: number | null;
+  hash: string | null;
 }
 interface Problem {
   status: number;
@@ -331,7 +332,7 @@ async function openEntry(id: string, known?: Entry): Promise<void> {
   } else {
     fact('Request', '—');
   }
-  fact('Chain', `${entry.chain} #${entry.chainSeq}, hash ${entry.hash.slice(0, 16)}…`);
+  fact('Chain', entry.hash === null ? 'not sealed yet' : `${entry.chain} #${entry.chainSeq}, hash ${entry.hash.slice(0, 16)}…`);
   const rows = diffRows(entry.details.changes);
   const body = $('diff').querySelector('tbody')!;
   body.replaceChildren(
@@ -393,17 +394,20 @@ $('verify').addEventListener('click', async () => {
     const { count: total } = await getJson<{ count: number }>('audit-logs/count');
     progress.max = Math.max(total, 1);
     let checked = 0;
+    let unsealed = 0;
     let from: string | undefined;
     for (;;) {
       const report = await getJson<{
         ok: boolean;
         checked: number;
+        unsealed: number;
         complete: boolean;
         nextFrom?: string;
         firstBrokenEntryId?: string;
         problem?: string;
       }>('audit-logs/verify', from ? { from } : {});
       checked += report.checked;
+      unsealed += report.unsealed;
       progress.value = Math.min(checked, progress.max);
       result.textContent = `Verifying… ${checked} of about ${total} entries checked.`;
       if (!report.ok) {
@@ -421,7 +425,7 @@ $('verify').addEventListener('click', async () => {
       if (report.complete || !report.nextFrom) {
         progress.value = progress.max;
         result.className = 'ok';
-        result.textContent = `Intact: all ${checked} entries match their hashes and chain links.`;
+        result.textContent = `Intact: all ${checked} entries match their hashes and chain links${unsealed ? ` (${unsealed} committed meanwhile, not sealed yet)` : ''}.`;
         break;
       }
       from = report.nextFrom;

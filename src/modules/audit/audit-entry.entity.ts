@@ -5,9 +5,11 @@ import { AuditEntryRepository } from './audit-entry.repository.js';
 
 /**
  * One audit entry. Written only by the database: the `audit_capture` trigger on every audited table,
- * or an INSERT of its kind, resource and details, which the `audit_entries_seal` trigger completes
- * (actor, origin, time, chain link and hash) and no role can UPDATE or DELETE afterwards (see the
- * audit migration). The application reads it, and inserts events, through AuditEntryRepository.
+ * or an INSERT of its kind, resource and details, which the `audit_entries_stamp` trigger completes
+ * (actor, origin, time, the writer's transaction id). `audit_seal_pending()` later links it into the
+ * tenant's hash chain (chain, sequence, hashes: null until then); nothing else may UPDATE or DELETE
+ * it (see the audit migrations, ADR 0004). The application reads it, and inserts events, through
+ * AuditEntryRepository.
  */
 @Entity({ tableName: 'audit_entries', repository: () => AuditEntryRepository, ...TENANT_ISOLATION })
 @Index({ name: 'audit_entries_tenant_created_idx', properties: ['tenantId', 'createdAt', 'id'] })
@@ -22,18 +24,22 @@ export class AuditEntry extends TenantScopedEntity {
   @PrimaryKey({ type: 'uuid' })
   id!: string & Opt;
 
-  /** Which of the tenant's parallel hash chains holds the entry, and its place in it (from 1). */
-  @Property({ type: 'smallint' })
-  chain!: number & Opt;
+  /** The writer's transaction: the sealer orders a run's entries by it. Null on entries sealed by their writer (before sealing moved off the write path). */
+  @Property({ type: 'xid8', nullable: true })
+  xid?: string | null;
 
-  @Property({ type: 'bigint' })
-  chainSeq!: string & Opt;
+  /** Which of the tenant's hash chains holds the entry, and its place in it (from 1); null until sealed. */
+  @Property({ type: 'smallint', nullable: true })
+  chain?: number | null;
+
+  @Property({ type: 'bigint', nullable: true })
+  chainSeq?: string | null;
 
   @Property({ type: 'bytea', nullable: true })
   prevHash?: Buffer | null;
 
-  @Property({ type: 'bytea' })
-  hash!: Buffer & Opt;
+  @Property({ type: 'bytea', nullable: true })
+  hash?: Buffer | null;
 
   @Property({ type: 'text' })
   actorId!: string & Opt;

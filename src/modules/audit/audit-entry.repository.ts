@@ -11,7 +11,7 @@ import type { FamilyCount } from './audit-stats.js';
 import type { StatsBucket } from './dto/audit-stats.query.js';
 import type { AuditFilterQuery, AuditRangeQuery } from './dto/list-audit-logs.query.js';
 
-/** What changes no row but belongs in the trail: the sealing trigger adds actor, origin, time and chain link. */
+/** What changes no row but belongs in the trail: the stamping trigger adds actor, origin and time, the sealer the chain link. */
 export interface AuditEvent {
   action: string;
   resourceType: string;
@@ -63,9 +63,10 @@ const EXAMPLE_CURSOR = encodeCursor(NEWEST_FIRST, { id: EXAMPLE_ID, createdAt: n
 const EXAMPLE_RANGE: AuditRangeQuery = { from: EXAMPLE_FILTERS.from, to: EXAMPLE_FILTERS.to };
 
 /**
- * The SQL of the audit trail. Entries are only ever inserted (the sealing trigger completes them and
- * no role may change them). Statements name the tenant themselves (Kysely is not filtered by the ORM),
- * and row-level security holds underneath regardless.
+ * The SQL of the audit trail. Entries are only ever inserted (the stamping trigger completes them);
+ * the database's sealer links them into the tenant's hash chain later, and no role may change them
+ * otherwise. Statements name the tenant themselves (Kysely is not filtered by the ORM), and row-level
+ * security holds underneath regardless.
  */
 export class AuditEntryRepository extends TenantRepository<AuditEntry> {
   @RecordSql([{ action: 'access.denied', resourceType: 'access', details: { method: 'GET', path: '/api/audit-logs', reason: 'role' } }])
@@ -82,6 +83,16 @@ export class AuditEntryRepository extends TenantRepository<AuditEntry> {
           details: JSON.stringify(event.details),
         }),
     );
+  }
+
+  /**
+   * Links the tenant's unsealed entries into its chain (the database's audit_seal_pending(), in this
+   * unit of work) and returns how many it sealed. `wait` false: null at once when another sealer of
+   * the tenant is running (it seals them instead).
+   */
+  @RecordSql([true], [false])
+  async sealPending(wait: boolean): Promise<number | null> {
+    return (await queryRow(this.em, sql<{ sealed: number | null }>`select audit_seal_pending(${wait}) as sealed`))!.sealed;
   }
 
   @RecordSql([EXAMPLE_ID])
@@ -134,7 +145,7 @@ export class AuditEntryRepository extends TenantRepository<AuditEntry> {
     );
   }
 
-  /** When the `limit`+1-th entry of the range, oldest first, was recorded: where a bounded walk must stop. */
+  /** When the `limit`+1-th sealed entry of the range, oldest first, was recorded: where a bounded walk must stop. */
   @RecordSql([{}, 100_000], [EXAMPLE_RANGE, 100_000])
   async rangeEndAfter(range: AuditRangeQuery, limit: number): Promise<Date | undefined> {
     const row = await queryRow(
@@ -143,6 +154,7 @@ export class AuditEntryRepository extends TenantRepository<AuditEntry> {
         .selectFrom('audit_entries')
         .select(isoInstant(sql.ref('created_at')).as('createdAt'))
         .where('tenant_id', '=', this.tenantId())
+        .where('hash', 'is not', null)
         .$if(range.from !== undefined, (select) => select.where('created_at', '>=', range.from!))
         .$if(range.to !== undefined, (select) => select.where('created_at', '<', range.to!))
         .orderBy('created_at')
@@ -153,8 +165,24 @@ export class AuditEntryRepository extends TenantRepository<AuditEntry> {
     return row && new Date(row.createdAt);
   }
 
+  /** How many entries of the range are not sealed yet (one probe of the partial index of unsealed entries). */
+  @RecordSql([{}], [EXAMPLE_RANGE])
+  async countUnsealed(range: AuditRangeQuery): Promise<number> {
+    const row = await queryRow(
+      this.em,
+      this.kysely()
+        .selectFrom('audit_entries')
+        .select(sql<number>`count(*)::int`.as('count'))
+        .where('tenant_id', '=', this.tenantId())
+        .where('hash', 'is', null)
+        .$if(range.from !== undefined, (select) => select.where('created_at', '>=', range.from!))
+        .$if(range.to !== undefined, (select) => select.where('created_at', '<', range.to!)),
+    );
+    return row!.count;
+  }
+
   /**
-   * Recomputes the hash chains over a time range (`from` inclusive, `to` exclusive) in one statement:
+   * Recomputes the sealed entries' hash chains over a time range (`from` inclusive, `to` exclusive) in one statement:
    * each entry must hash to its stored hash and link to its chain predecessor (even one before the
    * range); a chain's first entry starts at 1 or where the latest retention checkpoint says it starts.
    */
@@ -170,7 +198,7 @@ export class AuditEntryRepository extends TenantRepository<AuditEntry> {
           select e.id, e.chain, e.chain_seq, e.prev_hash, e.created_at, e.hash = audit_entry_digest(e) as intact,
             lag(e.chain_seq) over w as previous_seq, lag(e.hash) over w as previous_hash
           from audit_entries e
-          where e.tenant_id = ${tenantId}
+          where e.tenant_id = ${tenantId} and e.hash is not null
             and (${from}::timestamptz is null or e.created_at >= ${from}::timestamptz)
             and (${to}::timestamptz is null or e.created_at < ${to}::timestamptz)
           window w as (partition by e.chain order by e.chain_seq)

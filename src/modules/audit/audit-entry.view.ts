@@ -2,10 +2,11 @@
 export interface AuditEntryRow {
   id: string;
   tenantId: string;
-  chain: number;
-  chainSeq: string;
+  /** The chain fields are null until the entry is sealed (see audit_seal_pending). */
+  chain: number | null;
+  chainSeq: string | null;
   prevHash: Buffer | null;
-  hash: Buffer;
+  hash: Buffer | null;
   actorId: string;
   actorRoles: string[];
   action: string;
@@ -35,9 +36,9 @@ export function auditEntryView(entry: AuditEntryRow) {
     requestId: entry.requestId,
     createdAt: entry.createdAt,
     chain: entry.chain,
-    chainSeq: Number(entry.chainSeq),
+    chainSeq: entry.chainSeq === null ? null : Number(entry.chainSeq),
     prevHash: entry.prevHash?.toString('hex') ?? null,
-    hash: entry.hash.toString('hex'),
+    hash: entry.hash?.toString('hex') ?? null,
   };
 }
 

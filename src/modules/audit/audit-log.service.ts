@@ -56,13 +56,15 @@ export class AuditLogService {
 
   /**
    * Every matching entry, newest first, one batch at a time: memory stays constant however many
-   * match. Each batch is read in a unit of work of its own (call it inside a tenant context, not a
+   * match. The tenant's pending entries are sealed first, so the copy carries their chain links.
+   * Each batch is read in a unit of work of its own (call it inside a tenant context, not a
    * transaction), so a slow reader holds no transaction; the keyset cursor neither skips nor
    * repeats an entry between batches, and entries recorded meanwhile are newer than the cursor.
    */
   async *export(query: AuditFilterQuery): AsyncGenerator<AuditEntryView[]> {
     const principal = TenantContext.current();
     const origin = TenantContext.origin();
+    await this.tenantScope.run(principal, () => this.entries.sealPending(true), origin);
     let cursor: string | undefined;
     do {
       const page = await this.tenantScope.run(principal, () => this.entries.page(query, { limit: EXPORT_BATCH_SIZE, cursor }), origin);

@@ -8,12 +8,15 @@ import { AuditLogService } from './audit-log.service.js';
 import { AuditLogsController } from './audit-logs.controller.js';
 import { AuditRetentionJob } from './audit-retention.job.js';
 import { AuditRetentionRepository } from './audit-retention.repository.js';
+import { AuditSealingJob } from './audit-sealing.job.js';
+import { AuditSealingRepository } from './audit-sealing.repository.js';
 import { AuditVerification } from './audit-verification.js';
 
 /**
  * The audit trail. Changes are captured by the database itself (the audit_capture trigger on every
  * audited table, see the audit migration), in the transaction that makes them: no module writes
- * audit rows, and no code path can change data without its entry.
+ * audit rows, and no code path can change data without its entry. The sealing job links them into
+ * each tenant's hash chain afterwards, off the writers' path (ADR 0004).
  */
 @Module({
   imports: [MikroOrmModule.forFeature([AuditEntry])],
@@ -23,6 +26,8 @@ import { AuditVerification } from './audit-verification.js';
     AuditVerification,
     AuditRetentionRepository,
     AuditRetentionJob,
+    AuditSealingRepository,
+    AuditSealingJob,
     AuditEvents,
     { provide: ACCESS_DENIED_RECORDER, useClass: AccessDeniedAuditRecorder },
   ],

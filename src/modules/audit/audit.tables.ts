@@ -1,6 +1,6 @@
 import type { ColumnType } from 'kysely';
 
-/** Columns the sealing trigger writes: read, never written by the application. */
+/** Columns the database writes (the stamping trigger, or the sealer): read, never written by the application. */
 type Sealed<T> = ColumnType<T, never, never>;
 
 /** The tables of this module as its Kysely queries see them (column names as in the database). */
@@ -8,11 +8,14 @@ export interface AuditTables {
   audit_entries: {
     id: Sealed<string>;
     tenant_id: string;
-    chain: Sealed<number>;
+    /** xid8: node-postgres reads it as text. */
+    xid: Sealed<string | null>;
+    /** The chain fields: all null until the entry is sealed. */
+    chain: Sealed<number | null>;
     /** bigint: node-postgres reads it as text. */
-    chain_seq: Sealed<string>;
+    chain_seq: Sealed<string | null>;
     prev_hash: Sealed<Buffer | null>;
-    hash: Sealed<Buffer>;
+    hash: Sealed<Buffer | null>;
     actor_id: Sealed<string>;
     actor_roles: Sealed<string[]>;
     action: string;

@@ -10,6 +10,6 @@ export const AdvisoryLockClass = {
   TaskGraph: 1,
   /** A request running with an Idempotency-Key; second key: keyed hash of tenant, actor and key. */
   Idempotency: 2,
-  /** A transaction's audit chain (taken by the audit_entries_seal trigger); second key: hashtext(tenant:chain). */
+  /** A tenant's audit sealer (audit_seal_pending(); writers took one per chain before it); second key: hashtext(tenant id). */
   AuditChain: 3,
 } as const;

@@ -21,10 +21,14 @@ export const AuditEntrySchema = namedSchema(
       userAgent: { type: 'string', nullable: true },
       requestId: { type: 'string', nullable: true },
       createdAt: Instant,
-      chain: { ...Integer, description: 'The hash chain the entry belongs to.' },
-      chainSeq: { ...Integer, description: "The entry's position in its chain." },
-      prevHash: { ...Hex, nullable: true, description: "The hash of the entry before it in its chain; null for a chain's first." },
-      hash: Hex,
+      chain: { ...Integer, nullable: true, description: 'The hash chain the entry belongs to; null until the entry is sealed (seconds).' },
+      chainSeq: { ...Integer, nullable: true, description: "The entry's position in its chain; null until sealed." },
+      prevHash: {
+        ...Hex,
+        nullable: true,
+        description: "The hash of the entry before it in its chain; null for a chain's first, and until sealed.",
+      },
+      hash: { ...Hex, nullable: true, description: 'SHA-256 of the entry and its link, hex; null until sealed.' },
     },
     { description: "One entry of the tenant's audit trail (an NDJSON export line has the same shape)." },
   ),
@@ -37,7 +41,13 @@ export const AuditVerificationSchema = namedSchema(
   objectOf(
     {
       ok: { type: 'boolean', description: 'True when every entry checked matches its hash and links to the one before it.' },
-      checked: { type: 'integer', minimum: 0, description: 'Entries whose hash and chain link were recomputed.' },
+      checked: { type: 'integer', minimum: 0, description: 'Sealed entries whose hash and chain link were recomputed.' },
+      unsealed: {
+        type: 'integer',
+        minimum: 0,
+        description:
+          'Entries of the checked range not sealed into the chain yet (committed while the call sealed the trail): sealed within seconds, not checked by this call.',
+      },
       firstBrokenEntryId: { ...Uuid, description: 'The earliest entry found altered or unlinked (when `ok` is false).' },
       problem: { type: 'string', description: 'What is wrong with that entry (when `ok` is false).' },
       complete: {

@@ -1,0 +1,59 @@
+import { EntityManager } from '@mikro-orm/postgresql';
+import { Injectable } from '@nestjs/common';
+import type pg from 'pg';
+import { MaintenanceDatabase } from '../../platform/database/maintenance-database.js';
+import { RecordSql } from '../../platform/database/sql/record-sql.decorator.js';
+import { type SqlStatement, sql } from '../../platform/database/sql/sql.js';
+
+/**
+ * The sealing job's SQL, run as the schema owner outside any request: which tenants have entries
+ * waiting (the owner's maintenance policy lets it list the trail's tenants; row-level security shows
+ * the runtime role one tenant at a time), and sealing a batch of tenants in one transaction, each
+ * under its own tenant setting (a transaction per tenant would cost more than the sealing itself).
+ */
+@Injectable()
+export class AuditSealingRepository {
+  constructor(
+    private readonly maintenance: MaintenanceDatabase,
+    private readonly em: EntityManager,
+  ) {}
+
+  /** Whether the schema owner is configured at all. */
+  get available(): boolean {
+    return this.maintenance.available;
+  }
+
+  /** One probe of the partial index of unsealed entries per tenant found (a loose index scan). */
+  @RecordSql()
+  tenantsWithUnsealedEntries(): Promise<string[]> {
+    return this.maintenance.transaction({}, async (owner) => {
+      const rows = await this.run<{ tenant_id: string }>(
+        owner,
+        sql`
+          with recursive tenants as (
+            select min(tenant_id) as tenant_id from audit_entries where hash is null
+            union all
+            select (select min(tenant_id) from audit_entries where hash is null and tenant_id > tenants.tenant_id)
+            from tenants where tenants.tenant_id is not null
+          )
+          select tenant_id from tenants where tenant_id is not null`,
+      );
+      return rows.map((row) => row.tenant_id);
+    });
+  }
+
+  /** Seals the tenants' pending entries in one transaction (audit_seal_tenants()); returns how many. */
+  @RecordSql([['example-tenant', 'other-tenant']])
+  sealTenants(tenants: string[]): Promise<number> {
+    return this.maintenance.transaction({}, async (owner) => {
+      const [{ sealed }] = await this.run<{ sealed: number }>(owner, sql`select audit_seal_tenants(${tenants}::text[]) as sealed`);
+      return sealed;
+    });
+  }
+
+  /** Runs a statement on the owner's connection, its values bound as everywhere else. */
+  private async run<R>(owner: pg.PoolClient, statement: SqlStatement<R>): Promise<R[]> {
+    const compiled = statement.compile(this.em.getKysely());
+    return (await owner.query<R & pg.QueryResultRow>(compiled.sql, [...compiled.parameters])).rows;
+  }
+}
