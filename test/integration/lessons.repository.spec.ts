@@ -5,6 +5,7 @@ import { LessonSearch } from '../../src/modules/lessons/lesson-search.js';
 import type { Principal } from '../../src/platform/auth/principal.js';
 import type { Page } from '../../src/platform/pagination/page.js';
 import { newPrincipal, startTestContext, type TestContext } from '../support/test-context.js';
+import { withAdminClient } from '../support/test-database.js';
 
 let t: TestContext;
 let lessons: LessonRepository;
@@ -254,5 +255,62 @@ describe('LessonRepository', () => {
         t.inTenant(reader, () => lessons.sortedPage(query({ limit: 1, cursor: first.nextCursor! }), 'recent')),
       ).rejects.toMatchObject({ status: 400 });
     });
+  });
+});
+
+describe('the typo fallback’s dictionary (lesson_lexemes)', () => {
+  const owner = newPrincipal();
+  const neighbour = newPrincipal();
+
+  /** The tenant's dictionary, read as the superuser, and the same counted afresh from its lessons. */
+  const dictionaries = (principal: Principal) =>
+    withAdminClient(async (client) => {
+      const read = async (statement: string) =>
+        Object.fromEntries((await client.query(statement, [principal.tenantId])).rows.map((row) => [row.lexeme, row.documents]));
+      return {
+        kept: await read('select lexeme, documents from lesson_lexemes where tenant_id = $1'),
+        recounted: await read(`select lexeme, count(*)::int as documents from lessons, unnest(tsvector_to_array(search_vector)) as lexeme
+                               where tenant_id = $1 group by lexeme`),
+      };
+    }, t.database.name);
+  const corrected = async (principal: Principal, q: string) =>
+    ids(await t.inTenant(principal, () => lessons.resemblingPage(query(), new LessonSearch(q))));
+
+  it('stays exact as lessons are added, changed and removed: a word leaves with its last lesson', async () => {
+    const first = await t.inTenant(owner, () => lessons.add(content({ title: 'Zeppelin hangar', summary: 'Hangar doors' })));
+    const second = await t.inTenant(owner, () => lessons.add(content({ title: 'Zeppelin mooring' })));
+    let { kept, recounted } = await dictionaries(owner);
+    expect(kept).toEqual(recounted);
+    expect(kept).toMatchObject({ zeppelin: 2, hangar: 1 });
+
+    await t.inTenant(owner, () => lessons.change(first.id, { title: 'Airship hangar' }));
+    await t.inTenant(owner, () => lessons.incrementApplication(first.id, 1));
+    ({ kept, recounted } = await dictionaries(owner));
+    expect(kept).toEqual(recounted);
+    expect(kept).toMatchObject({ zeppelin: 1, airship: 1 });
+
+    await t.inTenant(owner, () => lessons.remove(second.id));
+    await t.inTenant(owner, () => lessons.remove(first.id));
+    expect(await dictionaries(owner)).toEqual({ kept: {}, recounted: {} });
+  });
+
+  it('corrects a misspelled word to a word of the tenant’s lessons, and needs every word corrected', async () => {
+    const zeppelin = await t.inTenant(owner, () => lessons.add(content({ title: 'Zeppelin hangar', summary: 'Doors open inward' })));
+    expect(await t.inTenant(owner, () => lessons.rankedPage(query(), new LessonSearch('zepelin hangr')))).toEqual({
+      items: [],
+      nextCursor: null,
+    });
+    expect(await corrected(owner, 'zepelin hangr')).toEqual([zeppelin.id]);
+    expect(await corrected(owner, 'zepelin hangr -doors')).toEqual([]);
+    expect(await corrected(owner, 'zepelin qqqqqqqq')).toEqual([]);
+    expect(await t.inTenant(owner, () => lessons.countResembling({ tagsMode: 'any' }, new LessonSearch('zepelin hangr')))).toBe(1);
+  });
+
+  it('never corrects with another tenant’s words', async () => {
+    // Closer to "zepelin" than the owner's "zeppelin", and enough to fill every correction slot if they leaked.
+    const theirs = await t.inTenant(neighbour, () => lessons.add(content({ title: 'Zepelin zepelinx zepelinz' })));
+    const ours = await t.inTenant(owner, () => lessons.add(content({ title: 'Zeppelin landing' })));
+    expect(await corrected(neighbour, 'zepelin')).toEqual([theirs.id]);
+    expect(await corrected(owner, 'zepelin landng')).toEqual([ours.id]);
   });
 });

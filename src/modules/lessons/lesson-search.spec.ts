@@ -25,7 +25,7 @@ describe('LessonSearch', () => {
 
   it.each([
     ['ranked', search.ranked()],
-    ['resembling', search.resembling()],
+    ['corrected', search.corrected('tenant-1')],
     ['sorted otherwise', search.sortedBy(LESSON_SORT_KEYS.confidence)],
   ])('writes no request text into the SQL of the %s search: every part of it is bound', (_name, selection) => {
     const { sql: text, values } = render(selection);
@@ -36,7 +36,7 @@ describe('LessonSearch', () => {
 
   it('orders a search by the rank column that its score fills', () => {
     expect(render(search.ranked()).sql).toMatch(/order by "l"\."rank"$/);
-    expect(render(search.resembling()).sql).toMatch(/order by "l"\."rank"$/);
+    expect(render(search.corrected('tenant-1')).sql).toMatch(/order by "l"\."rank"$/);
     expect(search.sortedBy(LESSON_SORT_KEYS.confidence).score).toBeUndefined();
   });
 
@@ -44,20 +44,21 @@ describe('LessonSearch', () => {
     expect(new Set(render(search.ranked()).values)).toEqual(new Set([`it's "what?" -drop $1 delete from lessons;`]));
   });
 
-  it('binds the plain words and the exclusions of the typo fallback apart', () => {
-    expect(new Set(render(new LessonSearch('retyr "budgte" -gateway').resembling()).values)).toEqual(new Set(['retyr budgte', 'gateway']));
+  it('binds the tenant, the plain words and the exclusions of the typo fallback apart', () => {
+    const values = render(new LessonSearch('Retyr "budgte" -gateway retyr').corrected('tenant-1')).values;
+    expect(new Set(values)).toEqual(new Set(['tenant-1', ['retyr', 'budgte'], 'gateway', 0.3, 3]));
   });
 
   it('leaves the exclusion out of the typo fallback when the query excludes nothing', () => {
-    const { sql: text, values } = render(new LessonSearch('retyr budgte').resembling());
+    const { sql: text, values } = render(new LessonSearch('retyr budgte').corrected('tenant-1'));
     expect(text).not.toContain('websearch_to_tsquery');
-    expect(new Set(values)).toEqual(new Set(['retyr budgte']));
+    expect(values).not.toContain('gateway');
   });
 
   it('reads web-search syntax: phrases kept, exclusions apart, operator-only tokens dropped', () => {
     const parsed = new LessonSearch('  "payment gateway" or !retry -sandbox ( -- ');
     expect(parsed.text).toBe('"payment gateway" or -retry -sandbox');
-    expect(parsed.words).toBe('payment gateway');
+    expect(parsed.words).toEqual(['payment', 'gateway']);
     expect(parsed.excluded).toEqual(['retry', 'sandbox']);
   });
 

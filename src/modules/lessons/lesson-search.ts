@@ -25,22 +25,25 @@ export interface LessonSelection {
 const MAX_QUERY_WORDS = 32;
 /** Trigram similarity needs at least this many letters to mean anything. */
 const MIN_FALLBACK_LETTERS = 3;
-/** How similar a misspelled query must be to a lesson's words (pg_trgm word similarity, 0–1). */
-export const TYPO_SIMILARITY = 0.5;
+/** How similar a dictionary word must be to a misspelled one to replace it (pg_trgm similarity, 0–1). */
+export const TYPO_SIMILARITY = 0.3;
+/** The dictionary words a misspelled word may stand for, the most similar first. */
+const CORRECTIONS_PER_WORD = 3;
 /** The ordering of the typo fallback, as its cursors name it. */
 export const BY_SIMILARITY = 'similarity';
 
 /**
  * Lesson search. `search_vector` weighs title (A) over summary (B) over details (C);
  * `websearch_to_tsquery` reads web-search syntax ("phrases", -exclusions, or). When full-text search
- * finds nothing, trigram word similarity of the query's plain words against title and summary
- * (`search_text`) finds misspellings, still honouring the exclusions.
+ * finds nothing, the typo fallback replaces each plain word of the query by the tenant's most
+ * similar indexed words (its lexeme dictionary, `lesson_lexemes`) and searches again, still
+ * honouring the exclusions.
  */
 export class LessonSearch {
   /** The query as websearch_to_tsquery should read it: operator-only tokens dropped, bounded. */
   readonly text: string;
-  /** Plain words to compare by similarity (no quotes, no exclusions). */
-  readonly words: string;
+  /** Plain words to correct (no quotes, no exclusions, no punctuation), lower case, each once. */
+  readonly words: string[];
   /** Words the query excludes with a leading `-`. */
   readonly excluded: string[];
 
@@ -52,10 +55,8 @@ export class LessonSearch {
       .map((token) => token.replace(/^[-!(]+/, (prefix) => (/[-!]/.test(prefix) ? '-' : '')));
     this.text = tokens.join(' ');
     this.excluded = tokens.filter((token) => token.startsWith('-')).map((token) => token.slice(1).replace(/"/g, ''));
-    this.words = tokens
-      .filter((token) => !token.startsWith('-') && token.toLowerCase() !== 'or')
-      .map((token) => token.replace(/"/g, ''))
-      .join(' ');
+    const plain = tokens.filter((token) => !token.startsWith('-') && token.toLowerCase() !== 'or').join(' ');
+    this.words = [...new Set(plain.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [])];
   }
 
   /** Whether anything is left to search for. */
@@ -65,7 +66,7 @@ export class LessonSearch {
 
   /** Whether a similarity fallback can mean anything (not for a query of stop words or single letters). */
   get canFallBack(): boolean {
-    return (this.words.match(/[\p{L}\p{N}]/gu)?.length ?? 0) >= MIN_FALLBACK_LETTERS;
+    return this.words.join('').length >= MIN_FALLBACK_LETTERS;
   }
 
   /** Which lessons full-text search matches: what the ranked and the sorted lists read, and a count counts. */
@@ -78,52 +79,66 @@ export class LessonSearch {
     return { key, condition: this.matches() };
   }
 
-  /**
-   * The lessons full-text search matches, by relevance: a match in the title beats one only in the
-   * summary, which beats one only in the details; within a tier, cover density rank (normalised to
-   * 0–1, so it never crosses a tier).
-   */
+  /** The lessons full-text search matches, by relevance (rankedBy). */
   ranked(): LessonSelection {
-    const query = this.tsQuery();
-    return {
-      key: byRank('relevance'),
-      condition: matching(query),
-      score: (alias) => {
-        const vector = sql.ref(`${alias}.search_vector`);
-        return sql<number>`(case when ts_filter(${vector}, '{a}') @@ ${query} then 2
-                                 when ts_filter(${vector}, '{b}') @@ ${query} then 1 else 0 end
-                            + ts_rank_cd(${vector}, ${query}, 32))::float8`;
-      },
-    };
+    return rankedBy(this.tsQuery(), byRank('relevance'));
   }
 
-  /**
-   * The lessons that look like the query's words, typos and all, and contain none of its exclusions;
-   * most alike first. `<%` reads its threshold from pg_trgm.word_similarity_threshold (TYPO_SIMILARITY).
-   */
-  resembling(): LessonSelection {
-    const words = sql`${this.words}::text`;
-    return {
-      key: byRank(BY_SIMILARITY),
-      condition: this.resembles(),
-      score: (alias) => sql<number>`word_similarity(${words}, ${sql.ref(`${alias}.search_text`)})::float8`,
-    };
+  /** The typo fallback: the lessons the corrected query matches, by relevance, under the fallback's own cursor name. */
+  corrected(tenantId: string): LessonSelection {
+    return rankedBy(this.correctedQuery(tenantId), byRank(BY_SIMILARITY));
   }
 
-  /** Which lessons the typo fallback finds: `<%` reads pg_trgm.word_similarity_threshold (TYPO_SIMILARITY). */
-  resembles(): LessonCondition {
-    const words = sql`${this.words}::text`;
-    const excluded = this.excluded.length ? sql`websearch_to_tsquery('english', ${this.excluded.join(' or ')}::text)` : undefined;
-    return (alias) => {
-      const resembles = sql<SqlBool>`${words} <% ${sql.ref(`${alias}.search_text`)}`;
-      return excluded ? sql<SqlBool>`${resembles} and not (${sql.ref(`${alias}.search_vector`)} @@ ${excluded})` : resembles;
-    };
+  /** Which lessons the typo fallback finds. */
+  correctedMatches(tenantId: string): LessonCondition {
+    return matching(this.correctedQuery(tenantId));
   }
 
   /** A scalar subquery: PostgreSQL parses the query once per statement (an init plan), not once per row. */
   private tsQuery(): Expression<unknown> {
     return sql`(select websearch_to_tsquery('english', ${this.text}::text))`;
   }
+
+  /**
+   * The query with each plain word (stop words left out) replaced by any of its CORRECTIONS_PER_WORD
+   * most similar words of the tenant's dictionary, and without the excluded words: every word must
+   * be matched by one of its corrections, so a word with none finds nothing (null matches no lesson).
+   * The dictionary is read by its primary key's tenant range, the tenant named explicitly: under
+   * row-level security no trigram operator (none is leakproof) can be an index condition, so a
+   * trigram index could only ever serve the tenant range too (EXPLAIN in BENCHMARKS.md). Each lexeme
+   * enters the tsquery quoted, so none is read as tsquery syntax. One scalar subquery (an init plan).
+   */
+  private correctedQuery(tenantId: string): Expression<unknown> {
+    const excluded = this.excluded.length ? sql` && !!websearch_to_tsquery('english', ${this.excluded.join(' or ')}::text)` : sql``;
+    return sql`(select case when bool_and(corrected.alternatives is not null)
+                         then string_agg(corrected.alternatives, ' & ')::tsquery${excluded} end
+      from unnest(${this.words}::text[]) as w(word)
+      cross join lateral (
+        select '(' || string_agg('''' || replace(replace(nearest.lexeme, '\\', '\\\\'), '''', '''''') || '''', ' | ') || ')' as alternatives
+        from (select x.lexeme from lesson_lexemes x
+              where x.tenant_id = ${tenantId}::text and similarity(x.lexeme, w.word) >= ${TYPO_SIMILARITY}::float4
+              order by similarity(x.lexeme, w.word) desc, x.lexeme
+              limit ${CORRECTIONS_PER_WORD}::int) nearest) corrected
+      where to_tsvector('english', w.word) <> ''::tsvector)`;
+  }
+}
+
+/**
+ * The lessons a tsquery matches, by relevance: a match in the title beats one only in the summary,
+ * which beats one only in the details; within a tier, cover density rank (normalised to 0–1, so it
+ * never crosses a tier).
+ */
+function rankedBy(query: Expression<unknown>, key: SortKey<RankedLesson>): LessonSelection {
+  return {
+    key,
+    condition: matching(query),
+    score: (alias) => {
+      const vector = sql.ref(`${alias}.search_vector`);
+      return sql<number>`(case when ts_filter(${vector}, '{a}') @@ ${query} then 2
+                               when ts_filter(${vector}, '{b}') @@ ${query} then 1 else 0 end
+                          + ts_rank_cd(${vector}, ${query}, 32))::float8`;
+    },
+  };
 }
 
 /**

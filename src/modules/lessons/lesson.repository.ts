@@ -9,14 +9,7 @@ import type { LessonFiltersQuery, LessonSort, ListLessonsQuery } from './dto/lis
 import type { Lesson } from './lesson.entity.js';
 import { type LessonView, lessonView } from './lesson.view.js';
 import { lessonFilters } from './lesson-filters.js';
-import {
-  LESSON_SORT_KEYS,
-  type LessonCondition,
-  LessonSearch,
-  type LessonSelection,
-  type RankedLesson,
-  TYPO_SIMILARITY,
-} from './lesson-search.js';
+import { LESSON_SORT_KEYS, type LessonCondition, LessonSearch, type LessonSelection, type RankedLesson } from './lesson-search.js';
 import type { LessonTables } from './lessons.tables.js';
 
 /** What a client writes of a lesson. */
@@ -165,13 +158,12 @@ export class LessonRepository extends TenantRepository<Lesson> {
   }
 
   /**
-   * A page of the lessons whose words resemble the search's (the typo fallback), most alike first.
-   * `<%` reads how alike from pg_trgm.word_similarity_threshold: set for the rest of the unit of work.
+   * A page of the lessons the search finds once its misspelled words are corrected from the tenant's
+   * dictionary (the typo fallback), most relevant first.
    */
   @RecordSql([{ limit: 50 }, new LessonSearch('retyr budgte -gateway')])
-  async resemblingPage(query: ListLessonsQuery, search: LessonSearch): Promise<Page<LessonView>> {
-    await queryRows(this.em, sql`select set_config('pg_trgm.word_similarity_threshold', ${String(TYPO_SIMILARITY)}, true)`);
-    return this.page(query, search.resembling());
+  resemblingPage(query: ListLessonsQuery, search: LessonSearch): Promise<Page<LessonView>> {
+    return this.page(query, search.corrected(this.tenantId()));
   }
 
   /**
@@ -185,11 +177,10 @@ export class LessonRepository extends TenantRepository<Lesson> {
     return this.countWhere(filters, search?.matches());
   }
 
-  /** How many lessons the typo fallback would list (the tenant's trigram GIN index), with the filters. */
+  /** How many lessons the typo fallback would list, with the filters. */
   @RecordSql([{ tagsMode: 'any' }, new LessonSearch('retyr budgte -gateway')])
-  async countResembling(filters: LessonFiltersQuery, search: LessonSearch): Promise<number> {
-    await queryRows(this.em, sql`select set_config('pg_trgm.word_similarity_threshold', ${String(TYPO_SIMILARITY)}, true)`);
-    return this.countWhere(filters, search.resembles());
+  countResembling(filters: LessonFiltersQuery, search: LessonSearch): Promise<number> {
+    return this.countWhere(filters, search.correctedMatches(this.tenantId()));
   }
 
   private async countWhere(filters: LessonFiltersQuery, condition?: LessonCondition): Promise<number> {

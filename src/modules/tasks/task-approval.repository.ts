@@ -18,10 +18,4 @@ export class TaskApprovalRepository extends TenantRepository<TaskApproval> {
     await this.em.flush();
     return approval;
   }
-
-  /** A task's decisions, oldest first. */
-  @RecordSql([EXAMPLE_ID])
-  ofTask(taskId: string): Promise<TaskApproval[]> {
-    return this.find({ taskId }, { orderBy: { createdAt: 'asc', id: 'asc' } });
-  }
 }

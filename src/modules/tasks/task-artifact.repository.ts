@@ -35,12 +35,6 @@ export class TaskArtifactRepository extends TenantRepository<TaskArtifact> {
     return this.findOne({ id }, { populate: ['content'] });
   }
 
-  /** A task's artifacts, oldest first, without their bodies. */
-  @RecordSql([EXAMPLE_ID])
-  ofTask(taskId: string): Promise<TaskArtifact[]> {
-    return this.find({ taskId }, { orderBy: { createdAt: 'asc', id: 'asc' } });
-  }
-
   /** Those of the ids that name artifacts of this task. */
   @RecordSql([EXAMPLE_ID, [EXAMPLE_ID]])
   ofTaskAmong(taskId: string, ids: readonly string[]): Promise<TaskArtifact[]> {

@@ -1,4 +1,5 @@
 import { LockMode } from '@mikro-orm/core';
+import type { Expression, Kysely } from 'kysely';
 import { EXAMPLE_ID, RecordSql } from '../../platform/database/sql/record-sql.decorator.js';
 import { isoInstant, sql } from '../../platform/database/sql/sql.js';
 import { TenantRepository } from '../../platform/database/tenant-repository.js';
@@ -11,8 +12,11 @@ import type { ExecutionSummary, ReviewRow } from './task.view.js';
 import { TaskExecution } from './task-execution.entity.js';
 import type { TaskTables } from './task-tables.js';
 
-/** Over rows whose instants PostgreSQL wrote as ISO text (isoInstant): the ORM's connection returns timestamptz as text. */
-const LATEST_STARTED_FIRST: SortKey<{ id: string; startedAt: string }> = {
+/**
+ * A task's runs latest started first, paged or embedded in the task read. Over rows whose instants
+ * PostgreSQL wrote as ISO text (isoInstant): the ORM's connection returns timestamptz as text.
+ */
+export const LATEST_STARTED_FIRST: SortKey<{ id: string; startedAt: string }> = {
   name: 'started',
   expression: (alias) => sql.ref(`${alias}.started_at`),
   type: 'timestamptz',
@@ -29,6 +33,44 @@ const EXAMPLE_REVIEW: CreateReviewDto = {
   gaps: ['tests'],
   decision: 'iterate',
 };
+
+/** A task named by expressions: bound values, or the columns of an enclosing statement's task. */
+export interface TaskRef {
+  tenantId: Expression<string>;
+  id: Expression<string>;
+}
+
+/**
+ * A task's runs (unordered) without `input`, `output` and `error`: their sizes, which the database
+ * measured as each run was written (stored generated columns), and how many reviews each has.
+ */
+export function executionSummaries(db: Kysely<TaskTables>, task: TaskRef) {
+  return db
+    .selectFrom('task_executions as e')
+    .select((eb) => [
+      'e.id',
+      'e.task_id as taskId',
+      'e.agent_type as agentType',
+      'e.status',
+      'e.duration_ms as durationMs',
+      'e.tokens_used as tokensUsed',
+      isoInstant(eb.ref('e.started_at')).as('startedAt'),
+      isoInstant(eb.ref('e.finished_at')).$castTo<string | null>().as('finishedAt'),
+      sql<ExecutionSummary['sizes']>`json_build_object('input', e.input_bytes, 'output', e.output_bytes, 'error', e.error_bytes)`.as(
+        'sizes',
+      ),
+      eb
+        .selectFrom('execution_reviews as r')
+        .select(sql<number>`count(*)::int`.as('count'))
+        .whereRef('r.tenant_id', '=', 'e.tenant_id')
+        .whereRef('r.execution_id', '=', 'e.id')
+        .$asScalar()
+        .$notNull()
+        .as('reviewCount'),
+    ])
+    .where('e.tenant_id', '=', task.tenantId)
+    .where('e.task_id', '=', task.id);
+}
 
 /** Agent runs on the current tenant's tasks, with their self-reviews. */
 export class TaskExecutionRepository extends TenantRepository<TaskExecution> {
@@ -76,32 +118,7 @@ export class TaskExecutionRepository extends TenantRepository<TaskExecution> {
     [EXAMPLE_ID, { limit: 5, cursor: encodeCursor(LATEST_STARTED_FIRST, { id: EXAMPLE_ID, startedAt: '2026-01-15T00:00:00.000Z' }) }],
   )
   summaries(taskId: string, query: PageQuery): Promise<Page<ExecutionSummary>> {
-    const select = this.em
-      .getKysely<TaskTables>()
-      .selectFrom('task_executions as e')
-      .select((eb) => [
-        'e.id',
-        'e.task_id as taskId',
-        'e.agent_type as agentType',
-        'e.status',
-        'e.duration_ms as durationMs',
-        'e.tokens_used as tokensUsed',
-        isoInstant(eb.ref('e.started_at')).as('startedAt'),
-        isoInstant(eb.ref('e.finished_at')).$castTo<string | null>().as('finishedAt'),
-        sql<ExecutionSummary['sizes']>`json_build_object('input', e.input_bytes, 'output', e.output_bytes, 'error', e.error_bytes)`.as(
-          'sizes',
-        ),
-        eb
-          .selectFrom('execution_reviews as r')
-          .select(sql<number>`count(*)::int`.as('count'))
-          .whereRef('r.tenant_id', '=', 'e.tenant_id')
-          .whereRef('r.execution_id', '=', 'e.id')
-          .$asScalar()
-          .$notNull()
-          .as('reviewCount'),
-      ])
-      .where('e.tenant_id', '=', this.tenantId())
-      .where('e.task_id', '=', taskId);
+    const select = executionSummaries(this.em.getKysely<TaskTables>(), { tenantId: sql.val(this.tenantId()), id: sql.val(taskId) });
     return keysetPage(this.em, select, 'e', query, LATEST_STARTED_FIRST);
   }
 

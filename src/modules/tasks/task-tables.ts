@@ -1,5 +1,6 @@
 import type { AgentType } from '../shared/agent-type.js';
 import type { LargeTaskField } from './task.view.js';
+import type { ApprovalDecision } from './task-approval.entity.js';
 import type { ExecutionStatus } from './task-execution.entity.js';
 import type { TaskState } from './task-state.js';
 
@@ -15,8 +16,13 @@ export interface TaskTables {
     tenant_id: string;
     project_id: string | null;
     user_id: string;
+    prompt: string;
     state: TaskState;
     current_agent: AgentType | null;
+    config: Record<string, unknown>;
+    result: unknown;
+    error: unknown;
+    metadata: Record<string, unknown>;
     created_at: Date;
     updated_at: Date;
     completed_at: Date | null;
@@ -50,6 +56,28 @@ export interface TaskTables {
     decision: string;
     reasoning: string | null;
     duration_ms: number | null;
+    created_at: Date;
+  };
+  task_artifacts: {
+    id: string;
+    tenant_id: string;
+    task_id: string;
+    execution_id: string | null;
+    type: string;
+    path: string;
+    content_bytes: number;
+    metadata: Record<string, unknown>;
+    approved: boolean | null;
+    created_at: Date;
+  };
+  task_approvals: {
+    id: string;
+    tenant_id: string;
+    task_id: string;
+    decision: ApprovalDecision;
+    reason: string | null;
+    artifact_ids: string[];
+    approver_id: string;
     created_at: Date;
   };
   task_dependencies: {

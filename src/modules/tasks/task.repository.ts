@@ -1,5 +1,5 @@
 import { LockMode } from '@mikro-orm/core';
-import { jsonBuildObject } from 'kysely/helpers/postgres';
+import { jsonArrayFrom, jsonBuildObject } from 'kysely/helpers/postgres';
 import { EXAMPLE_ID, RecordSql } from '../../platform/database/sql/record-sql.decorator.js';
 import { isoInstant, queryRow, queryRows, type SqlFragment, sql } from '../../platform/database/sql/sql.js';
 import { TenantRepository } from '../../platform/database/tenant-repository.js';
@@ -8,6 +8,8 @@ import type { Page } from '../../platform/pagination/page.js';
 import type { ListTasksQuery, TaskFiltersQuery } from './dto/list-tasks.query.js';
 import { Task } from './task.entity.js';
 import type { LargeTaskFields, TaskListRow } from './task.view.js';
+import { executionSummaries, LATEST_STARTED_FIRST, type TaskRef } from './task-execution.repository.js';
+import { EMBEDDED_EXECUTIONS } from './task-limits.js';
 import type { StateCount } from './task-stats.js';
 import type { TaskTables } from './task-tables.js';
 
@@ -45,9 +47,88 @@ export class TaskRepository extends TenantRepository<Task> {
     return task;
   }
 
+  /**
+   * The task read in one statement: the task whole, the ids it depends on, how many runs it has and
+   * the latest EMBEDDED_EXECUTIONS of them as summaries, its artifacts (without bodies) and its
+   * approvals, oldest first; as the API returns it. Each embedded list is a correlated subquery on its
+   * (tenant, task) index and PostgreSQL assembles its JSON, so the read is one round trip whatever
+   * the task holds.
+   */
   @RecordSql([EXAMPLE_ID])
-  byId(id: string): Promise<Task | null> {
-    return this.findOne({ id });
+  detail(id: string) {
+    const db = this.em.getKysely<TaskTables>();
+    const task = TASK_AT_T;
+    const select = db
+      .selectFrom('tasks as t')
+      .select((eb) => [
+        't.id',
+        't.project_id as projectId',
+        't.user_id as userId',
+        't.prompt',
+        't.state',
+        't.current_agent as currentAgent',
+        't.config',
+        't.result',
+        't.error',
+        't.metadata',
+        dependsOnIds(task).as('dependsOn'),
+        isoInstant(eb.ref('t.created_at')).as('createdAt'),
+        isoInstant(eb.ref('t.updated_at')).as('updatedAt'),
+        isoInstant(eb.ref('t.completed_at')).$castTo<string | null>().as('completedAt'),
+        eb
+          .selectFrom('task_executions as e')
+          .select(sql<number>`count(*)::int`.as('count'))
+          .where('e.tenant_id', '=', task.tenantId)
+          .where('e.task_id', '=', task.id)
+          .$asScalar()
+          .$notNull()
+          .as('executionCount'),
+        jsonArrayFrom(
+          executionSummaries(db, task)
+            .orderBy(LATEST_STARTED_FIRST.expression('e'), 'desc')
+            .orderBy('e.id', 'desc')
+            .limit(EMBEDDED_EXECUTIONS),
+        ).as('executions'),
+        jsonArrayFrom(
+          db
+            .selectFrom('task_artifacts as a')
+            .select((artifact) => [
+              'a.id',
+              'a.task_id as taskId',
+              'a.execution_id as executionId',
+              'a.type',
+              'a.path',
+              'a.content_bytes as contentBytes',
+              'a.metadata',
+              'a.approved',
+              isoInstant(artifact.ref('a.created_at')).as('createdAt'),
+            ])
+            .where('a.tenant_id', '=', task.tenantId)
+            .where('a.task_id', '=', task.id)
+            .orderBy('a.created_at')
+            .orderBy('a.id'),
+        ).as('artifacts'),
+        jsonArrayFrom(
+          db
+            .selectFrom('task_approvals as p')
+            .select((approval) => [
+              'p.id',
+              'p.task_id as taskId',
+              'p.decision',
+              'p.reason',
+              'p.artifact_ids as artifactIds',
+              'p.approver_id as approverId',
+              isoInstant(approval.ref('p.created_at')).as('createdAt'),
+            ])
+            .where('p.tenant_id', '=', task.tenantId)
+            .where('p.task_id', '=', task.id)
+            .orderBy('p.created_at')
+            .orderBy('p.id'),
+        ).as('approvals'),
+      ])
+      .where('t.tenant_id', '=', this.tenantId())
+      .where('t.id', '=', id);
+    return queryRow(this.em, select);
   }
 
   @RecordSql([EXAMPLE_ID])
@@ -92,8 +173,7 @@ export class TaskRepository extends TenantRepository<Task> {
         isoInstant(eb.ref('t.created_at')).as('createdAt'),
         isoInstant(eb.ref('t.updated_at')).as('updatedAt'),
         isoInstant(eb.ref('t.completed_at')).$castTo<string | null>().as('completedAt'),
-        sql<string[]>`(select coalesce(json_agg(d.depends_on_id order by d.depends_on_id), '[]'::json)
-          from task_dependencies d where d.tenant_id = t.tenant_id and d.task_id = t.id)`.as('dependsOn'),
+        dependsOnIds(TASK_AT_T).as('dependsOn'),
         jsonBuildObject({
           prompt: eb.ref('t.prompt_preview'),
           config: eb.ref('t.config_preview'),
@@ -167,6 +247,15 @@ export class TaskRepository extends TenantRepository<Task> {
     if (projectId !== undefined) select = select.where('project_id', '=', projectId);
     return queryRows(this.em, select);
   }
+}
+
+/** The task of a statement over `tasks as t`, for the subqueries that embed what hangs off it. */
+const TASK_AT_T: TaskRef = { tenantId: sql.ref('t.tenant_id'), id: sql.ref('t.id') };
+
+/** The ids the task depends on, sorted, as a JSON array. */
+function dependsOnIds(task: TaskRef): SqlFragment<string[]> {
+  return sql<string[]>`(select coalesce(json_agg(d.depends_on_id order by d.depends_on_id), '[]'::json)
+    from task_dependencies d where d.tenant_id = ${task.tenantId} and d.task_id = ${task.id})`;
 }
 
 /** The list's filters as one condition over alias `t` (each value bound). */

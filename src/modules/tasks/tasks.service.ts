@@ -10,13 +10,10 @@ import type { TaskStatsQuery } from './dto/task-stats.query.js';
 import type { TransitionTaskDto } from './dto/transition-task.dto.js';
 import type { UpdateTaskDto } from './dto/update-task.dto.js';
 import { TaskRepository } from './task.repository.js';
-import { approvalView, artifactView, type TaskView, taskListItemView, taskView } from './task.view.js';
-import { TaskApprovalRepository } from './task-approval.repository.js';
-import { TaskArtifactRepository } from './task-artifact.repository.js';
+import { type TaskView, taskListItemView, taskView } from './task.view.js';
 import { TaskDependencies } from './task-dependencies.js';
 import { TaskDependencyRepository } from './task-dependency.repository.js';
-import { TaskExecutionRepository } from './task-execution.repository.js';
-import { assertStorableJson, EMBEDDED_EXECUTIONS, MAX_OUTCOME_BYTES, MAX_TASK_SETTINGS_BYTES } from './task-limits.js';
+import { assertStorableJson, MAX_OUTCOME_BYTES, MAX_TASK_SETTINGS_BYTES } from './task-limits.js';
 import { type Lineage, withHint } from './task-lineage.js';
 import { TaskProblems } from './task-problems.js';
 import { isFinal, TaskState } from './task-state.js';
@@ -36,9 +33,6 @@ export class TasksService {
     private readonly graph: TaskDependencyRepository,
     private readonly dependencies: TaskDependencies,
     private readonly transitions: TaskTransitions,
-    private readonly executions: TaskExecutionRepository,
-    private readonly artifacts: TaskArtifactRepository,
-    private readonly approvals: TaskApprovalRepository,
   ) {}
 
   async create(input: CreateTaskDto): Promise<TaskView> {
@@ -103,22 +97,12 @@ export class TasksService {
 
   /**
    * The task whole, with its latest executions (summaries: no large fields, no reviews), its artifacts
-   * (without bodies) and approvals: a bounded read however long the task has run.
+   * (without bodies) and approvals: a bounded read however long the task has run, in one statement.
    */
   async get(id: string) {
-    const task = await this.tasks.byId(id);
+    const task = await this.tasks.detail(id);
     if (!task) throw TaskProblems.notFound();
-    const dependsOn = await this.graph.dependsOnOf([id]);
-    const executions = await this.executions.summaries(id, { limit: EMBEDDED_EXECUTIONS });
-    const artifacts = await this.artifacts.ofTask(id);
-    const approvals = await this.approvals.ofTask(id);
-    return {
-      ...taskView(task, dependsOn.get(id) ?? []),
-      executionCount: executions.nextCursor ? await this.executions.countOf(id) : executions.items.length,
-      executions: executions.items,
-      artifacts: artifacts.map((artifact) => artifactView(artifact, false)),
-      approvals: approvals.map(approvalView),
-    };
+    return task;
   }
 
   /** Changes what a task will do; only while it is pending. */
