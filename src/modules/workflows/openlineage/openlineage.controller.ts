@@ -1,5 +1,5 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiExtraModels, ApiOkResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { ApiProblems } from '../../../platform/http/openapi.js';
 import { OpenLineageIngestionSchema } from '../dto/workflow.response.js';
 import { OpenLineageService } from './openlineage.service.js';
@@ -20,11 +20,13 @@ export class OpenLineageController {
   @HttpCode(200)
   @ApiOkResponse({ description: 'What each event did.', schema: OpenLineageIngestionSchema })
   @ApiProblems(409)
+  // The body names RunEventDto only through the references below: registered, or they would dangle.
+  @ApiExtraModels(RunEventDto)
   @ApiBody({
     schema: {
       oneOf: [
-        { $ref: '#/components/schemas/RunEventDto' },
-        { type: 'array', maxItems: MAX_EVENTS_PER_BATCH, items: { $ref: '#/components/schemas/RunEventDto' } },
+        { $ref: getSchemaPath(RunEventDto) },
+        { type: 'array', maxItems: MAX_EVENTS_PER_BATCH, items: { $ref: getSchemaPath(RunEventDto) } },
       ],
     },
   })
