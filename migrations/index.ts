@@ -10,6 +10,10 @@ import { Migration20261201161500_audit_chain_lock_class } from './Migration20261
 import { Migration20261201170000_stored_extents } from './Migration20261201170000_stored_extents.js';
 import { Migration20261201190000_assets_and_workflows } from './Migration20261201190000_assets_and_workflows.js';
 import { Migration20261201200000_projects_and_gaps } from './Migration20261201200000_projects_and_gaps.js';
+import { Migration20261201202122_citus_ready_keys } from './Migration20261201202122_citus_ready_keys.js';
+import { Migration20261201202232_job_leases } from './Migration20261201202232_job_leases.js';
+import { Migration20261201202405_audit_sealing } from './Migration20261201202405_audit_sealing.js';
+import { Migration20261201203451_lesson_lexemes } from './Migration20261201203451_lesson_lexemes.js';
 
 /** Every migration, oldest first. `npm run migration:create` rewrites this list. */
 export const migrationsList: MigrationObject[] = [
@@ -24,4 +28,8 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261201170000_stored_extents', class: Migration20261201170000_stored_extents },
   { name: 'Migration20261201190000_assets_and_workflows', class: Migration20261201190000_assets_and_workflows },
   { name: 'Migration20261201200000_projects_and_gaps', class: Migration20261201200000_projects_and_gaps },
+  { name: 'Migration20261201202122_citus_ready_keys', class: Migration20261201202122_citus_ready_keys },
+  { name: 'Migration20261201202232_job_leases', class: Migration20261201202232_job_leases },
+  { name: 'Migration20261201202405_audit_sealing', class: Migration20261201202405_audit_sealing },
+  { name: 'Migration20261201203451_lesson_lexemes', class: Migration20261201203451_lesson_lexemes },
 ];

@@ -17,8 +17,10 @@ import { DatabaseModule } from './platform/database/database.module.js';
 import { ProblemDetailsFilter } from './platform/errors/problem-details.filter.js';
 import { HealthModule } from './platform/health/health.module.js';
 import { IdempotencyModule } from './platform/idempotency/idempotency.module.js';
+import { JobsModule } from './platform/jobs/jobs.module.js';
 import { LifecycleModule } from './platform/lifecycle/lifecycle.module.js';
 import { LoggingModule } from './platform/logging/logging.module.js';
+import { ObservabilityModule } from './platform/observability/observability.module.js';
 import { RateLimitModule } from './platform/rate-limit/rate-limit.module.js';
 import { StorageQuotaModule } from './platform/storage-quota/storage-quota.module.js';
 import { TenancyModule } from './platform/tenancy/tenancy.module.js';
@@ -32,9 +34,11 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [() => ({ ...environment })] }),
         LoggingModule,
+        ObservabilityModule,
         LifecycleModule,
         DatabaseModule.forRoot(runtimeDatabaseUrl, ownerDatabaseUrl),
         ScheduleModule.forRoot(),
+        JobsModule,
         // Guard order matters: authentication first, so that rate limits and the storage quota know the tenant.
         AuthModule,
         RateLimitModule,

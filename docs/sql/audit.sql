@@ -33,6 +33,42 @@ where
 select
   audit_apply_retention ($1) as removed;
 
+-- AuditSealingRepository.tenantsWithUnsealedEntries()
+with recursive
+  tenants as (
+    select
+      min(tenant_id) as tenant_id
+    from
+      audit_entries
+    where
+      hash is null
+    union all
+    select
+      (
+        select
+          min(tenant_id)
+        from
+          audit_entries
+        where
+          hash is null
+          and tenant_id > tenants.tenant_id
+      )
+    from
+      tenants
+    where
+      tenants.tenant_id is not null
+  )
+select
+  tenant_id
+from
+  tenants
+where
+  tenant_id is not null;
+
+-- AuditSealingRepository.sealTenants(["example-tenant","other-tenant"])
+select
+  audit_seal_tenants ($1::text[]) as sealed;
+
 -- AuditEntryRepository.add({"action":"access.denied","resourceType":"access","details":{"method":"GET","path":"/api/audit-logs","reason":"role"}})
 insert into
   "audit_entries" (
@@ -44,6 +80,14 @@ insert into
   )
 values
   ($1, $2, $3, $4, $5);
+
+-- AuditEntryRepository.sealPending(true)
+select
+  audit_seal_pending ($1) as sealed;
+
+-- AuditEntryRepository.sealPending(false)
+select
+  audit_seal_pending ($1) as sealed;
 
 -- AuditEntryRepository.byId("00000000-0000-7000-8000-000000000001")
 select
@@ -238,6 +282,7 @@ from
   "audit_entries"
 where
   "tenant_id" = $1
+  and "hash" is not null
 order by
   "created_at",
   "id"
@@ -256,6 +301,7 @@ from
   "audit_entries"
 where
   "tenant_id" = $1
+  and "hash" is not null
   and "created_at" >= $2
   and "created_at" < $3
 order by
@@ -265,6 +311,26 @@ limit
   $4
 offset
   $5;
+
+-- AuditEntryRepository.countUnsealed({})
+select
+  count(*)::int as "count"
+from
+  "audit_entries"
+where
+  "tenant_id" = $1
+  and "hash" is null;
+
+-- AuditEntryRepository.countUnsealed({"from":"2026-01-01T00:00:00.000Z","to":"2026-02-01T00:00:00.000Z"})
+select
+  count(*)::int as "count"
+from
+  "audit_entries"
+where
+  "tenant_id" = $1
+  and "hash" is null
+  and "created_at" >= $2
+  and "created_at" < $3;
 
 -- AuditEntryRepository.checkChains({})
 with
@@ -282,6 +348,7 @@ with
       audit_entries e
     where
       e.tenant_id = $1
+      and e.hash is not null
       and (
         $2::timestamptz is null
         or e.created_at >= $3::timestamptz
@@ -402,6 +469,7 @@ with
       audit_entries e
     where
       e.tenant_id = $1
+      and e.hash is not null
       and (
         $2::timestamptz is null
         or e.created_at >= $3::timestamptz

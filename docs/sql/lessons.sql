@@ -253,7 +253,7 @@ order by
 limit
   $4;
 
--- LessonRepository.sortedPage({"limit":50,"category":"testing","tags":["payments","flaky"],"tagsMode":"all","sourceAgent":"tester","humanValidated":true,"minConfidence":0.5}, "applications", {"text":"\"payment gateway\" retry -sandbox","excluded":["sandbox"],"words":"payment gateway retry"})
+-- LessonRepository.sortedPage({"limit":50,"category":"testing","tags":["payments","flaky"],"tagsMode":"all","sourceAgent":"tester","humanValidated":true,"minConfidence":0.5}, "applications", {"text":"\"payment gateway\" retry -sandbox","excluded":["sandbox"],"words":["payment","gateway","retry"]})
 select
   "l"."id" as "id",
   "l"."category" as "category",
@@ -293,7 +293,7 @@ order by
 limit
   $8;
 
--- LessonRepository.rankedPage({"limit":50}, {"text":"\"payment gateway\" retry -sandbox","excluded":["sandbox"],"words":"payment gateway retry"})
+-- LessonRepository.rankedPage({"limit":50}, {"text":"\"payment gateway\" retry -sandbox","excluded":["sandbox"],"words":["payment","gateway","retry"]})
 select
   "l"."id" as "id",
   "l"."category" as "category",
@@ -349,7 +349,7 @@ order by
 limit
   $6;
 
--- LessonRepository.rankedPage({"limit":50,"category":"testing","tags":["payments","flaky"],"tagsMode":"all","sourceAgent":"tester","humanValidated":true,"minConfidence":0.5}, {"text":"\"payment gateway\" retry -sandbox","excluded":["sandbox"],"words":"payment gateway retry"})
+-- LessonRepository.rankedPage({"limit":50,"category":"testing","tags":["payments","flaky"],"tagsMode":"all","sourceAgent":"tester","humanValidated":true,"minConfidence":0.5}, {"text":"\"payment gateway\" retry -sandbox","excluded":["sandbox"],"words":["payment","gateway","retry"]})
 select
   "l"."id" as "id",
   "l"."category" as "category",
@@ -410,7 +410,7 @@ order by
 limit
   $11;
 
--- LessonRepository.resemblingPage({"limit":50}, {"text":"retyr budgte -gateway","excluded":["gateway"],"words":"retyr budgte"})
+-- LessonRepository.resemblingPage({"limit":50}, {"text":"retyr budgte -gateway","excluded":["gateway"],"words":["retyr","budgte"]})
 select
   "l"."id" as "id",
   "l"."category" as "category",
@@ -431,21 +431,152 @@ from
   (
     select
       "l".*,
-      word_similarity ($1::text, "l"."search_text")::float8 as "rank"
+      (
+        case
+          when ts_filter("l"."search_vector", '{a}') @@ (
+            select
+              case
+                when bool_and(corrected.alternatives is not null) then string_agg(corrected.alternatives, ' & ')::tsquery && !! websearch_to_tsquery('english', $1::text)
+              end
+            from
+              unnest($2::text[]) as w (word)
+              cross join lateral (
+                select
+                  '(' || string_agg(
+                    '''' || replace(replace(nearest.lexeme, '\', '\\'), '''', '''''') || '''',
+                    ' | '
+                  ) || ')' as alternatives
+                from
+                  (
+                    select
+                      x.lexeme
+                    from
+                      lesson_lexemes x
+                    where
+                      x.tenant_id = $3::text
+                      and similarity (x.lexeme, w.word) >= $4::float4
+                    order by
+                      similarity (x.lexeme, w.word) desc,
+                      x.lexeme
+                    limit
+                      $5::int
+                  ) nearest
+              ) corrected
+            where
+              to_tsvector('english', w.word) <> ''::tsvector
+          ) then 2
+          when ts_filter("l"."search_vector", '{b}') @@ (
+            select
+              case
+                when bool_and(corrected.alternatives is not null) then string_agg(corrected.alternatives, ' & ')::tsquery && !! websearch_to_tsquery('english', $6::text)
+              end
+            from
+              unnest($7::text[]) as w (word)
+              cross join lateral (
+                select
+                  '(' || string_agg(
+                    '''' || replace(replace(nearest.lexeme, '\', '\\'), '''', '''''') || '''',
+                    ' | '
+                  ) || ')' as alternatives
+                from
+                  (
+                    select
+                      x.lexeme
+                    from
+                      lesson_lexemes x
+                    where
+                      x.tenant_id = $8::text
+                      and similarity (x.lexeme, w.word) >= $9::float4
+                    order by
+                      similarity (x.lexeme, w.word) desc,
+                      x.lexeme
+                    limit
+                      $10::int
+                  ) nearest
+              ) corrected
+            where
+              to_tsvector('english', w.word) <> ''::tsvector
+          ) then 1
+          else 0
+        end + ts_rank_cd(
+          "l"."search_vector",
+          (
+            select
+              case
+                when bool_and(corrected.alternatives is not null) then string_agg(corrected.alternatives, ' & ')::tsquery && !! websearch_to_tsquery('english', $11::text)
+              end
+            from
+              unnest($12::text[]) as w (word)
+              cross join lateral (
+                select
+                  '(' || string_agg(
+                    '''' || replace(replace(nearest.lexeme, '\', '\\'), '''', '''''') || '''',
+                    ' | '
+                  ) || ')' as alternatives
+                from
+                  (
+                    select
+                      x.lexeme
+                    from
+                      lesson_lexemes x
+                    where
+                      x.tenant_id = $13::text
+                      and similarity (x.lexeme, w.word) >= $14::float4
+                    order by
+                      similarity (x.lexeme, w.word) desc,
+                      x.lexeme
+                    limit
+                      $15::int
+                  ) nearest
+              ) corrected
+            where
+              to_tsvector('english', w.word) <> ''::tsvector
+          ),
+          32
+        )
+      )::float8 as "rank"
     from
       "lessons" as "l"
     where
-      "l"."tenant_id" = $2
-      and $3::text <% "l"."search_text"
-      and not (
-        "l"."search_vector" @@ websearch_to_tsquery('english', $4::text)
+      "l"."tenant_id" = $16
+      and "l"."search_vector" @@ (
+        select
+          case
+            when bool_and(corrected.alternatives is not null) then string_agg(corrected.alternatives, ' & ')::tsquery && !! websearch_to_tsquery('english', $17::text)
+          end
+        from
+          unnest($18::text[]) as w (word)
+          cross join lateral (
+            select
+              '(' || string_agg(
+                '''' || replace(replace(nearest.lexeme, '\', '\\'), '''', '''''') || '''',
+                ' | '
+              ) || ')' as alternatives
+            from
+              (
+                select
+                  x.lexeme
+                from
+                  lesson_lexemes x
+                where
+                  x.tenant_id = $19::text
+                  and similarity (x.lexeme, w.word) >= $20::float4
+                order by
+                  similarity (x.lexeme, w.word) desc,
+                  x.lexeme
+                limit
+                  $21::int
+              ) nearest
+          ) corrected
+        where
+          to_tsvector('english', w.word) <> ''::tsvector
       )
   ) as "l"
 order by
   "l"."rank" desc,
   "l"."id" desc
 limit
-  $5;
+  $22;
 
 -- LessonRepository.countMatching({"tagsMode":"any"})
 select
@@ -455,7 +586,7 @@ from
 where
   "l"."tenant_id" = $1;
 
--- LessonRepository.countMatching({"limit":50,"category":"testing","tags":["payments","flaky"],"tagsMode":"all","sourceAgent":"tester","humanValidated":true,"minConfidence":0.5}, {"text":"\"payment gateway\" retry -sandbox","excluded":["sandbox"],"words":"payment gateway retry"})
+-- LessonRepository.countMatching({"limit":50,"category":"testing","tags":["payments","flaky"],"tagsMode":"all","sourceAgent":"tester","humanValidated":true,"minConfidence":0.5}, {"text":"\"payment gateway\" retry -sandbox","excluded":["sandbox"],"words":["payment","gateway","retry"]})
 select
   count(*)::int as "count"
 from
@@ -472,16 +603,44 @@ where
   and "l"."human_validated" = $6::boolean
   and "l"."confidence" >= $7::float8;
 
--- LessonRepository.countResembling({"tagsMode":"any"}, {"text":"retyr budgte -gateway","excluded":["gateway"],"words":"retyr budgte"})
+-- LessonRepository.countResembling({"tagsMode":"any"}, {"text":"retyr budgte -gateway","excluded":["gateway"],"words":["retyr","budgte"]})
 select
   count(*)::int as "count"
 from
   "lessons" as "l"
 where
   "l"."tenant_id" = $1
-  and $2::text <% "l"."search_text"
-  and not (
-    "l"."search_vector" @@ websearch_to_tsquery('english', $3::text)
+  and "l"."search_vector" @@ (
+    select
+      case
+        when bool_and(corrected.alternatives is not null) then string_agg(corrected.alternatives, ' & ')::tsquery && !! websearch_to_tsquery('english', $2::text)
+      end
+    from
+      unnest($3::text[]) as w (word)
+      cross join lateral (
+        select
+          '(' || string_agg(
+            '''' || replace(replace(nearest.lexeme, '\', '\\'), '''', '''''') || '''',
+            ' | '
+          ) || ')' as alternatives
+        from
+          (
+            select
+              x.lexeme
+            from
+              lesson_lexemes x
+            where
+              x.tenant_id = $4::text
+              and similarity (x.lexeme, w.word) >= $5::float4
+            order by
+              similarity (x.lexeme, w.word) desc,
+              x.lexeme
+            limit
+              $6::int
+          ) nearest
+      ) corrected
+    where
+      to_tsvector('english', w.word) <> ''::tsvector
   );
 
 -- PatternRepository.countOccurrence({"type":"flaky_test","agentType":"tester","pattern":{"test":"checkout","cause":"clock"}})

@@ -28,16 +28,163 @@ values
     '<timestamp>'
   );
 
--- TaskRepository.byId("00000000-0000-7000-8000-000000000001")
+-- TaskRepository.detail("00000000-0000-7000-8000-000000000001")
 select
-  "t0".*
+  "t"."id",
+  "t"."project_id" as "projectId",
+  "t"."user_id" as "userId",
+  "t"."prompt",
+  "t"."state",
+  "t"."current_agent" as "currentAgent",
+  "t"."config",
+  "t"."result",
+  "t"."error",
+  "t"."metadata",
+  (
+    select
+      coalesce(
+        json_agg(
+          d.depends_on_id
+          order by
+            d.depends_on_id
+        ),
+        '[]'::json
+      )
+    from
+      task_dependencies d
+    where
+      d.tenant_id = "t"."tenant_id"
+      and d.task_id = "t"."id"
+  ) as "dependsOn",
+  to_char(
+    "t"."created_at" at time zone 'UTC',
+    'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'
+  ) as "createdAt",
+  to_char(
+    "t"."updated_at" at time zone 'UTC',
+    'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'
+  ) as "updatedAt",
+  to_char(
+    "t"."completed_at" at time zone 'UTC',
+    'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'
+  ) as "completedAt",
+  (
+    select
+      count(*)::int as "count"
+    from
+      "task_executions" as "e"
+    where
+      "e"."tenant_id" = "t"."tenant_id"
+      and "e"."task_id" = "t"."id"
+  ) as "executionCount",
+  (
+    select
+      coalesce(json_agg(agg), '[]')
+    from
+      (
+        select
+          "e"."id",
+          "e"."task_id" as "taskId",
+          "e"."agent_type" as "agentType",
+          "e"."status",
+          "e"."duration_ms" as "durationMs",
+          "e"."tokens_used" as "tokensUsed",
+          to_char(
+            "e"."started_at" at time zone 'UTC',
+            'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'
+          ) as "startedAt",
+          to_char(
+            "e"."finished_at" at time zone 'UTC',
+            'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'
+          ) as "finishedAt",
+          json_build_object(
+            'input',
+            e.input_bytes,
+            'output',
+            e.output_bytes,
+            'error',
+            e.error_bytes
+          ) as "sizes",
+          (
+            select
+              count(*)::int as "count"
+            from
+              "execution_reviews" as "r"
+            where
+              "r"."tenant_id" = "e"."tenant_id"
+              and "r"."execution_id" = "e"."id"
+          ) as "reviewCount"
+        from
+          "task_executions" as "e"
+        where
+          "e"."tenant_id" = "t"."tenant_id"
+          and "e"."task_id" = "t"."id"
+        order by
+          "e"."started_at" desc,
+          "e"."id" desc
+        limit
+          $1
+      ) as agg
+  ) as "executions",
+  (
+    select
+      coalesce(json_agg(agg), '[]')
+    from
+      (
+        select
+          "a"."id",
+          "a"."task_id" as "taskId",
+          "a"."execution_id" as "executionId",
+          "a"."type",
+          "a"."path",
+          "a"."content_bytes" as "contentBytes",
+          "a"."metadata",
+          "a"."approved",
+          to_char(
+            "a"."created_at" at time zone 'UTC',
+            'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'
+          ) as "createdAt"
+        from
+          "task_artifacts" as "a"
+        where
+          "a"."tenant_id" = "t"."tenant_id"
+          and "a"."task_id" = "t"."id"
+        order by
+          "a"."created_at",
+          "a"."id"
+      ) as agg
+  ) as "artifacts",
+  (
+    select
+      coalesce(json_agg(agg), '[]')
+    from
+      (
+        select
+          "p"."id",
+          "p"."task_id" as "taskId",
+          "p"."decision",
+          "p"."reason",
+          "p"."artifact_ids" as "artifactIds",
+          "p"."approver_id" as "approverId",
+          to_char(
+            "p"."created_at" at time zone 'UTC',
+            'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'
+          ) as "createdAt"
+        from
+          "task_approvals" as "p"
+        where
+          "p"."tenant_id" = "t"."tenant_id"
+          and "p"."task_id" = "t"."id"
+        order by
+          "p"."created_at",
+          "p"."id"
+      ) as agg
+  ) as "approvals"
 from
-  "tasks" as "t0"
+  "tasks" as "t"
 where
-  "t0"."tenant_id" = 'example-tenant'
-  and "t0"."id" = '00000000-0000-7000-8000-000000000001'
-limit
-  1;
+  "t"."tenant_id" = $2
+  and "t"."id" = $3;
 
 -- TaskRepository.exists("00000000-0000-7000-8000-000000000001")
 select
@@ -101,8 +248,8 @@ select
     from
       task_dependencies d
     where
-      d.tenant_id = t.tenant_id
-      and d.task_id = t.id
+      d.tenant_id = "t"."tenant_id"
+      and d.task_id = "t"."id"
   ) as "dependsOn",
   json_build_object(
     'prompt',
@@ -171,8 +318,8 @@ select
     from
       task_dependencies d
     where
-      d.tenant_id = t.tenant_id
-      and d.task_id = t.id
+      d.tenant_id = "t"."tenant_id"
+      and d.task_id = "t"."id"
   ) as "dependsOn",
   json_build_object(
     'prompt',
@@ -1284,27 +1431,6 @@ where
 limit
   1;
 
--- TaskArtifactRepository.ofTask("00000000-0000-7000-8000-000000000001")
-select
-  "t0"."id",
-  "t0"."tenant_id",
-  "t0"."task_id",
-  "t0"."execution_id",
-  "t0"."type",
-  "t0"."path",
-  "t0"."content_bytes",
-  "t0"."metadata",
-  "t0"."approved",
-  "t0"."created_at"
-from
-  "task_artifacts" as "t0"
-where
-  "t0"."tenant_id" = 'example-tenant'
-  and "t0"."task_id" = '00000000-0000-7000-8000-000000000001'
-order by
-  "t0"."created_at" asc,
-  "t0"."id" asc;
-
 -- TaskArtifactRepository.ofTaskAmong("00000000-0000-7000-8000-000000000001", ["00000000-0000-7000-8000-000000000001"])
 select
   "t0"."id",
@@ -1347,15 +1473,3 @@ values
     'example-user',
     '<timestamp>'
   );
-
--- TaskApprovalRepository.ofTask("00000000-0000-7000-8000-000000000001")
-select
-  "t0".*
-from
-  "task_approvals" as "t0"
-where
-  "t0"."tenant_id" = 'example-tenant'
-  and "t0"."task_id" = '00000000-0000-7000-8000-000000000001'
-order by
-  "t0"."created_at" asc,
-  "t0"."id" asc;

@@ -10,6 +10,7 @@ AS $function$
         previous jsonb;
         removed bigint;
       begin
+        perform audit_seal_pending();
         select jsonb_object_agg(e.chain, jsonb_build_object('seq', e.chain_seq, 'hash', encode(e.hash, 'hex'))) into cut
         from (select chain, max(chain_seq) as last_seq from audit_entries
               where tenant_id = tenant and created_at < cutoff group by chain) d
@@ -74,48 +75,45 @@ CREATE OR REPLACE FUNCTION public.audit_entries_immutable()
  RETURNS trigger
  LANGUAGE plpgsql
 AS $function$
+      declare
+        predecessor bytea;
+        start jsonb;
       begin
         if tg_op = 'DELETE' and audit_retention_in_progress() then
           return old;
+        end if;
+        if tg_op = 'UPDATE' then
+          if old.hash is null and new.chain is not null and new.chain_seq is not null
+            and to_jsonb(new) - array['chain', 'chain_seq', 'prev_hash', 'hash'] = to_jsonb(old) - array['chain', 'chain_seq', 'prev_hash', 'hash'] then
+            select p.hash into predecessor from audit_entries p
+            where p.tenant_id = new.tenant_id and p.chain = new.chain and p.chain_seq = new.chain_seq - 1;
+            if not found then
+              select c.details -> 'chainStarts' -> (new.chain::text) into start from audit_entries c
+              where c.tenant_id = new.tenant_id and c.action = 'audit.retention' order by c.created_at desc, c.id desc limit 1;
+              if new.chain_seq - 1 <> coalesce((start ->> 'seq')::bigint, 0) then
+                raise exception 'audit entry % would not continue chain %', new.id, new.chain using errcode = 'integrity_constraint_violation';
+              end if;
+              predecessor := decode(start ->> 'hash', 'hex');
+            end if;
+            if new.prev_hash is distinct from predecessor then
+              raise exception 'audit entry % would not link to its predecessor', new.id using errcode = 'integrity_constraint_violation';
+            end if;
+            new.hash := audit_entry_digest(new);
+            return new;
+          end if;
         end if;
         raise exception 'audit entries are append-only: % refused', tg_op using errcode = 'insufficient_privilege';
       end
     $function$
 ;
 
-CREATE OR REPLACE FUNCTION public.audit_entries_seal()
+CREATE OR REPLACE FUNCTION public.audit_entries_stamp()
  RETURNS trigger
  LANGUAGE plpgsql
 AS $function$
-      declare
-        held text := current_setting('tessera.audit_chain', true);
-        
-        first_try integer := floor(random() * 16)::integer;
-        candidate integer := 0;
-        tail record;
-        start jsonb;
       begin
         if new.action = 'audit.retention' and not audit_retention_in_progress() then
           raise exception 'only audit_apply_retention() records retention checkpoints' using errcode = 'insufficient_privilege';
-        end if;
-        new.chain := null;
-        if substr(held, position(':' in held) + 1) = new.tenant_id then
-          new.chain := split_part(held, ':', 1)::smallint;
-        else
-          while new.chain is null or not pg_try_advisory_xact_lock(3, hashtext(new.tenant_id || ':' || new.chain)) loop
-            new.chain := case when candidate < 16 then (first_try + candidate) % 16 else candidate end;
-            candidate := candidate + 1;
-          end loop;
-          perform set_config('tessera.audit_chain', new.chain || ':' || new.tenant_id, true);
-        end if;
-        -- Read committed: this statement sees every entry committed before the chain was taken.
-        select e.chain_seq, e.hash into tail from audit_entries e
-        where e.tenant_id = new.tenant_id and e.chain = new.chain order by e.chain_seq desc limit 1;
-        if not found then
-          -- A new chain, or one emptied by retention: it goes on where the latest checkpoint says.
-          select c.details -> 'chainStarts' -> (new.chain::text) into start from audit_entries c
-          where c.tenant_id = new.tenant_id and c.action = 'audit.retention' order by c.created_at desc, c.id desc limit 1;
-          select coalesce((start ->> 'seq')::bigint, 0) as chain_seq, decode(start ->> 'hash', 'hex') as hash into tail;
         end if;
         -- A version 7 (time-ordered) UUID, as PostgreSQL 18's uuidv7() makes: new keys land at the
         -- right edge of the primary key index instead of on random pages.
@@ -127,9 +125,11 @@ AS $function$
         new.ip_address := nullif(current_setting('app.ip_address', true), '');
         new.user_agent := nullif(current_setting('app.user_agent', true), '');
         new.created_at := date_trunc('milliseconds', clock_timestamp());
-        new.chain_seq := tail.chain_seq + 1;
-        new.prev_hash := tail.hash;
-        new.hash := audit_entry_digest(new);
+        new.xid := pg_current_xact_id();
+        new.chain := null;
+        new.chain_seq := null;
+        new.prev_hash := null;
+        new.hash := null;
         return new;
       end
     $function$
@@ -159,6 +159,62 @@ AS $function$
     $function$
 ;
 
+CREATE OR REPLACE FUNCTION public.audit_seal_pending(wait boolean DEFAULT true)
+ RETURNS integer
+ LANGUAGE plpgsql
+AS $function$
+      declare
+        tenant text := current_setting('app.tenant_id');
+        tail_seq bigint;
+        tail_hash bytea;
+        start jsonb;
+        pending uuid;
+        sealed integer := 0;
+      begin
+        if wait then
+          perform pg_advisory_xact_lock(3, hashtext(tenant));
+        elsif not pg_try_advisory_xact_lock(3, hashtext(tenant)) then
+          return null;
+        end if;
+        select e.chain_seq, e.hash into tail_seq, tail_hash from audit_entries e
+        where e.tenant_id = tenant and e.chain = 0 order by e.chain_seq desc limit 1;
+        if not found then
+          select c.details -> 'chainStarts' -> '0' into start from audit_entries c
+          where c.tenant_id = tenant and c.action = 'audit.retention' order by c.created_at desc, c.id desc limit 1;
+          tail_seq := coalesce((start ->> 'seq')::bigint, 0);
+          tail_hash := decode(start ->> 'hash', 'hex');
+        end if;
+        for pending in
+          select e.id from audit_entries e where e.tenant_id = tenant and e.hash is null order by e.xid, e.created_at, e.id
+        loop
+          tail_seq := tail_seq + 1;
+          update audit_entries set chain = 0, chain_seq = tail_seq, prev_hash = tail_hash
+          where tenant_id = tenant and id = pending
+          returning hash into tail_hash;
+          sealed := sealed + 1;
+        end loop;
+        return sealed;
+      end
+    $function$
+;
+
+CREATE OR REPLACE FUNCTION public.audit_seal_tenants(tenants text[])
+ RETURNS integer
+ LANGUAGE plpgsql
+AS $function$
+      declare
+        tenant text;
+        sealed integer := 0;
+      begin
+        foreach tenant in array tenants loop
+          perform set_config('app.tenant_id', tenant, true);
+          sealed := sealed + coalesce(audit_seal_pending(false), 0);
+        end loop;
+        return sealed;
+      end
+    $function$
+;
+
 CREATE OR REPLACE FUNCTION public.audit_value(value jsonb)
  RETURNS jsonb
  LANGUAGE sql
@@ -166,6 +222,30 @@ CREATE OR REPLACE FUNCTION public.audit_value(value jsonb)
 AS $function$
       select case when value is null or octet_length(value::text) <= 1024 then value else jsonb_build_object(
         'summarized', true, 'bytes', octet_length(value::text), 'sha256', encode(sha256(convert_to(value::text, 'UTF8')), 'hex')) end
+    $function$
+;
+
+CREATE OR REPLACE FUNCTION public.lesson_lexemes_count()
+ RETURNS trigger
+ LANGUAGE plpgsql
+AS $function$
+      declare
+        words_before constant text := 'select o.tenant_id, w.lexeme, -1 from old_lessons o, unnest(tsvector_to_array(o.search_vector)) as w(lexeme)';
+        words_after constant text := 'select n.tenant_id, w.lexeme, 1 from new_lessons n, unnest(tsvector_to_array(n.search_vector)) as w(lexeme)';
+      begin
+        execute format($statement$
+          with changes (tenant_id, lexeme, delta) as (%s)
+          insert into lesson_lexemes as l (tenant_id, lexeme, documents)
+          select c.tenant_id, c.lexeme, sum(c.delta) from changes c
+          group by c.tenant_id, c.lexeme having sum(c.delta) <> 0 order by c.tenant_id, c.lexeme
+          on conflict (tenant_id, lexeme) do update set documents = l.documents + excluded.documents$statement$,
+          case tg_op when 'INSERT' then words_after when 'DELETE' then words_before else words_before || ' union all ' || words_after end);
+        if tg_op <> 'INSERT' then
+          delete from lesson_lexemes l using old_lessons o, unnest(tsvector_to_array(o.search_vector)) as w(lexeme)
+          where l.tenant_id = o.tenant_id and l.lexeme = w.lexeme and l.documents <= 0;
+        end if;
+        return null;
+      end
     $function$
 ;
 

@@ -12,7 +12,7 @@ CREATE TRIGGER audit_entries_immutable BEFORE DELETE OR UPDATE ON audit_entries 
 
 CREATE TRIGGER audit_entries_no_truncate BEFORE TRUNCATE ON audit_entries FOR EACH STATEMENT EXECUTE FUNCTION audit_entries_immutable();
 
-CREATE TRIGGER audit_entries_seal BEFORE INSERT ON audit_entries FOR EACH ROW EXECUTE FUNCTION audit_entries_seal();
+CREATE TRIGGER audit_entries_stamp BEFORE INSERT ON audit_entries FOR EACH ROW EXECUTE FUNCTION audit_entries_stamp();
 
 CREATE TRIGGER audit_capture AFTER INSERT OR DELETE OR UPDATE ON dashboard_user_configs FOR EACH ROW EXECUTE FUNCTION audit_capture('dashboard_config');
 
@@ -39,6 +39,12 @@ CREATE TRIGGER storage_account AFTER INSERT OR DELETE OR UPDATE ON execution_rev
 CREATE TRIGGER storage_account AFTER INSERT OR DELETE OR UPDATE ON idempotency_keys FOR EACH ROW EXECUTE FUNCTION storage_account();
 
 CREATE TRIGGER audit_capture AFTER INSERT OR DELETE OR UPDATE ON lessons FOR EACH ROW EXECUTE FUNCTION audit_capture('lesson', '-search_vector', '-search_text', 'human_validated=validate', 'application_count=apply');
+
+CREATE TRIGGER lesson_lexemes_delete AFTER DELETE ON lessons REFERENCING OLD TABLE AS old_lessons FOR EACH STATEMENT EXECUTE FUNCTION lesson_lexemes_count();
+
+CREATE TRIGGER lesson_lexemes_insert AFTER INSERT ON lessons REFERENCING NEW TABLE AS new_lessons FOR EACH STATEMENT EXECUTE FUNCTION lesson_lexemes_count();
+
+CREATE TRIGGER lesson_lexemes_update AFTER UPDATE ON lessons REFERENCING OLD TABLE AS old_lessons NEW TABLE AS new_lessons FOR EACH STATEMENT EXECUTE FUNCTION lesson_lexemes_count();
 
 CREATE TRIGGER storage_account AFTER INSERT OR DELETE OR UPDATE ON lessons FOR EACH ROW EXECUTE FUNCTION storage_account();
 

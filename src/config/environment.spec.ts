@@ -66,6 +66,16 @@ describe('parseEnvironment', () => {
     }
   });
 
+  it('counts rate limits in memory unless given a redis:// or rediss:// URL', () => {
+    expect(parseEnvironment({}).RATE_LIMIT_REDIS_URL).toBeUndefined();
+    for (const RATE_LIMIT_REDIS_URL of ['redis://localhost:6379', 'rediss://:secret@cache.internal:6380/2', 'redis://127.0.0.1']) {
+      expect(parseEnvironment({ RATE_LIMIT_REDIS_URL }).RATE_LIMIT_REDIS_URL).toBe(RATE_LIMIT_REDIS_URL);
+    }
+    for (const RATE_LIMIT_REDIS_URL of ['localhost:6379', 'http://cache.internal', 'postgres://db.test/tessera']) {
+      expect(() => parseEnvironment({ RATE_LIMIT_REDIS_URL })).toThrow('RATE_LIMIT_REDIS_URL must be a redis:// or rediss:// URL');
+    }
+  });
+
   it('refuses to run in production with the development secret or without any key', () => {
     expect(() => parseEnvironment({ NODE_ENV: 'production', JWT_SECRET: DEVELOPMENT_JWT_SECRET })).toThrow(/development JWT_SECRET/);
     expect(() => parseEnvironment({ NODE_ENV: 'production' })).toThrow(/requires JWT_SECRET/);

@@ -185,12 +185,26 @@ export class Environment {
   @Min(1)
   RATE_LIMIT_PER_USER_PER_MINUTE?: number;
 
+  /** Redis (or Valkey) that all instances count their rate limits in; unset: each instance counts in its own memory. */
+  @IsOptional()
+  @IsUrl(
+    { protocols: ['redis', 'rediss'], require_tld: false, require_protocol: true },
+    { message: 'RATE_LIMIT_REDIS_URL must be a redis:// or rediss:// URL, e.g. redis://localhost:6379' },
+  )
+  RATE_LIMIT_REDIS_URL?: string;
+
   /** Audit entries older than this many days are deleted (with a checkpoint) by an hourly job; unset keeps them forever. */
   @IsOptional()
   @Type(() => Number)
   @IsInt()
   @Min(1)
   AUDIT_RETENTION_DAYS?: number;
+
+  /** How long a scheduled job's lease outlives its holder's last renewal (renewed three times per lease while the job runs). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1000)
+  JOB_LEASE_MS = 60_000;
 
   @Type(() => Number)
   @IsInt()
@@ -226,6 +240,13 @@ export class Environment {
   @Min(1000)
   HTTP_KEEP_ALIVE_TIMEOUT_MS = 72_000;
 
+  /** On SIGTERM, how long readiness fails while requests are still served, before draining starts (see docs/deployment.md). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(120_000)
+  SHUTDOWN_READINESS_DELAY_MS = 0;
+
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 
@@ -249,6 +270,31 @@ export class Environment {
   @Min(1)
   @Max(36_500)
   DASHBOARD_HISTORY_MAX_DAYS = 365;
+
+  /** The port of the Prometheus endpoint (GET /metrics), apart from the API's; unset serves none, 0 takes a free port. */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  METRICS_PORT?: number;
+
+  /** The interface of the Prometheus endpoint; unset: HOST. */
+  @IsOptional()
+  @IsString()
+  METRICS_HOST?: string;
+
+  /** The busiest tenants that get a `tenant` label of their own in the metrics; the others count as `other`. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  METRICS_TENANT_TOP_N = 20;
+
+  /** Where traces go (OTLP over HTTP); unset: no tracing. Read at start by the tracing preload (--import). */
+  @IsOptional()
+  @IsUrl({ protocols: ['http', 'https'], require_tld: false })
+  OTEL_EXPORTER_OTLP_ENDPOINT?: string;
 }
 
 /** Validates and converts the process environment; throws one message listing every problem. */
