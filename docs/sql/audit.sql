@@ -69,6 +69,21 @@ where
 select
   audit_seal_tenants ($1::text[]) as sealed;
 
+-- AuditSealingRepository.oldestUnsealedAgeSeconds()
+select
+  coalesce(
+    extract(
+      epoch
+      from
+        now() - min(created_at)
+    ),
+    0
+  )::float8 as seconds
+from
+  audit_entries
+where
+  hash is null;
+
 -- AuditEntryRepository.add({"action":"access.denied","resourceType":"access","details":{"method":"GET","path":"/api/audit-logs","reason":"role"}})
 insert into
   "audit_entries" (

@@ -1,5 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { SchedulerRegistry } from '@nestjs/schedule';
 import request from 'supertest';
+import { AuditSealingJob } from '../../src/modules/audit/audit-sealing.job.js';
 import { ClusterJobs } from '../../src/platform/jobs/cluster-jobs.js';
 import { HOUR_MS } from '../../src/platform/jobs/job-outcome.js';
 import { MetricsServer } from '../../src/platform/observability/metrics-server.js';
@@ -174,6 +176,17 @@ describe('Prometheus metrics on their own port', () => {
     expect(sumOf(text, 'jobs_runs_total', { job: 'metrics-test-broken', outcome: 'failed' })).toBe(1);
     expect(sumOf(text, 'jobs_last_success_timestamp_seconds', { job: 'metrics-test-sweep' })).toBeGreaterThanOrEqual(Math.floor(startedAt));
     expect(samplesOf(text, 'jobs_last_success_timestamp_seconds').map(({ labels }) => labels.job)).not.toContain('metrics-test-broken');
+  });
+
+  it('reports how long the oldest audit entry has waited to be sealed, and 0 once sealing caught up', async () => {
+    // The test seals by hand: the job's interval would race it.
+    testApp.app.get(SchedulerRegistry).deleteInterval('audit-sealing');
+    await request(testApp.server).post('/api/tasks').set(as('sealing-lag')).send({ prompt: 'audited' }).expect(201);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(sumOf(await scrape(), 'audit_sealing_lag_seconds')).toBeGreaterThan(0);
+
+    expect(await testApp.app.get(AuditSealingJob).run()).toBeGreaterThan(0);
+    expect(samplesOf(await scrape(), 'audit_sealing_lag_seconds')).toEqual([{ labels: {}, value: 0 }]);
   });
 
   it('is not served on the API port, with or without a token, and serves nothing else on its own', async () => {

@@ -8,7 +8,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["getStorageUsageUsage"];
+        get: operations["getStorageUsage"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3034,7 +3034,7 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
-    getStorageUsageUsage: {
+    getStorageUsage: {
         parameters: {
             query?: never;
             header?: never;

@@ -51,6 +51,18 @@ export class AuditSealingRepository {
     });
   }
 
+  /** How long the oldest entry still outside its chain has waited, in seconds (0 when none waits), across tenants. */
+  @RecordSql()
+  oldestUnsealedAgeSeconds(): Promise<number> {
+    return this.maintenance.transaction({}, async (owner) => {
+      const [{ seconds }] = await this.run<{ seconds: number }>(
+        owner,
+        sql`select coalesce(extract(epoch from now() - min(created_at)), 0)::float8 as seconds from audit_entries where hash is null`,
+      );
+      return seconds;
+    });
+  }
+
   /** Runs a statement on the owner's connection, its values bound as everywhere else. */
   private async run<R>(owner: pg.PoolClient, statement: SqlStatement<R>): Promise<R[]> {
     const compiled = statement.compile(this.em.getKysely());

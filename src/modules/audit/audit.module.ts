@@ -1,6 +1,7 @@
 import { MikroOrmModule } from '@mikro-orm/nestjs';
 import { Module } from '@nestjs/common';
 import { ACCESS_DENIED_RECORDER } from '../../platform/auth/access-denied.js';
+import { ObservabilityModule } from '../../platform/observability/observability.module.js';
 import { AccessDeniedAuditRecorder } from './access-denied.recorder.js';
 import { AuditEntry } from './audit-entry.entity.js';
 import { AuditEvents } from './audit-events.js';
@@ -9,6 +10,7 @@ import { AuditLogsController } from './audit-logs.controller.js';
 import { AuditRetentionJob } from './audit-retention.job.js';
 import { AuditRetentionRepository } from './audit-retention.repository.js';
 import { AuditSealingJob } from './audit-sealing.job.js';
+import { AuditSealingMetrics } from './audit-sealing.metrics.js';
 import { AuditSealingRepository } from './audit-sealing.repository.js';
 import { AuditVerification } from './audit-verification.js';
 
@@ -19,7 +21,7 @@ import { AuditVerification } from './audit-verification.js';
  * each tenant's hash chain afterwards, off the writers' path (ADR 0004).
  */
 @Module({
-  imports: [MikroOrmModule.forFeature([AuditEntry])],
+  imports: [MikroOrmModule.forFeature([AuditEntry]), ObservabilityModule],
   controllers: [AuditLogsController],
   providers: [
     AuditLogService,
@@ -28,6 +30,7 @@ import { AuditVerification } from './audit-verification.js';
     AuditRetentionJob,
     AuditSealingRepository,
     AuditSealingJob,
+    AuditSealingMetrics,
     AuditEvents,
     { provide: ACCESS_DENIED_RECORDER, useClass: AccessDeniedAuditRecorder },
   ],

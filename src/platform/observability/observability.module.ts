@@ -10,10 +10,12 @@ import { TraceFlush } from './trace-flush.js';
 
 /**
  * Prometheus metrics of this process, served on their own port (MetricsServer). RequestMetrics is
- * attached to Fastify by createHttpApp; JobMetrics observes the cluster jobs' outcomes. Tracing starts
- * before the application (tracing.register.ts); here its last spans are flushed at shutdown.
+ * attached to Fastify by createHttpApp; JobMetrics observes the cluster jobs' outcomes; modules add
+ * metrics of their own to the exported registry. Tracing starts before the application
+ * (tracing.register.ts); here its last spans are flushed at shutdown.
  */
 @Module({
   providers: [MetricsRegistry, HttpMetrics, TenantMetrics, RequestMetrics, PoolMetrics, JobMetrics, MetricsServer, TraceFlush],
+  exports: [MetricsRegistry],
 })
 export class ObservabilityModule {}

@@ -17,7 +17,7 @@ export class StorageUsageController {
   @Get()
   @ApiOkResponse({ schema: StorageUsageSchema })
   @ApiProblems([403, 'Admins only.'])
-  usage() {
+  getStorageUsage() {
     return this.storage.usage();
   }
 }
