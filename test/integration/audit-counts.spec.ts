@@ -105,7 +105,8 @@ describe('AuditEntryRepository.countMatching', () => {
     const cases: [AuditFilterQuery, RegExp][] = [
       [{}, /Index Only Scan using audit_entries_tenant_\w+_idx/],
       [{ actorId: 'actor-1' }, /audit_entries_tenant_actor_idx[\s\S]*Index Cond: \(\(tenant_id = .*\) AND \(actor_id = /],
-      [{ action: 'pattern.create' }, /audit_entries_tenant_(action|resource)_idx/],
+      // Every entry of this tenant matches: any index leading with the tenant is as selective (plans vary).
+      [{ action: 'pattern.create' }, /audit_entries_tenant_\w+_idx/],
       [{ requestId: 'request-3' }, /audit_entries_tenant_request_idx[\s\S]*AND \(request_id = /],
       [{ from: new Date(Date.now() - 1_000) }, /audit_entries_tenant_\w+_idx/],
       [{ action: 'pattern.', from: new Date(Date.now() - 86_400_000) }, /audit_entries_tenant_\w+_idx/],
