@@ -398,7 +398,10 @@ with
     select
       r.*,
       case
-        when r.previous_seq is null
+        when (
+          r.previous_seq is null
+          or r.chain_seq <> r.previous_seq + 1
+        )
         and r.chain_seq > 1 then (
           select
             p.hash
@@ -420,9 +423,7 @@ with
       l.chain_seq,
       case
         when not l.intact then 'altered'
-        when l.previous_seq is not null
-        and l.chain_seq <> l.previous_seq + 1 then 'missing_before'
-        when l.previous_seq is not null then case
+        when l.chain_seq = l.previous_seq + 1 then case
           when l.prev_hash is distinct from l.previous_hash then 'unlinked'
         end
         when l.chain_seq = 1 then case
@@ -519,7 +520,10 @@ with
     select
       r.*,
       case
-        when r.previous_seq is null
+        when (
+          r.previous_seq is null
+          or r.chain_seq <> r.previous_seq + 1
+        )
         and r.chain_seq > 1 then (
           select
             p.hash
@@ -541,9 +545,7 @@ with
       l.chain_seq,
       case
         when not l.intact then 'altered'
-        when l.previous_seq is not null
-        and l.chain_seq <> l.previous_seq + 1 then 'missing_before'
-        when l.previous_seq is not null then case
+        when l.chain_seq = l.previous_seq + 1 then case
           when l.prev_hash is distinct from l.previous_hash then 'unlinked'
         end
         when l.chain_seq = 1 then case

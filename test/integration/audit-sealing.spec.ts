@@ -108,6 +108,39 @@ describe('audit sealing', () => {
     }
   });
 
+  it('verifies a time range whose entries the chain holds in commit order, not in the order they were written', async () => {
+    const principal = newPrincipal();
+    const [early, late, next] = [await runtimeClient(), await runtimeClient(), await runtimeClient()];
+    try {
+      // Written first, committed last: sealed after entries written after it.
+      const lateIds = await writeInOpenTransaction(late, principal.tenantId);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      const earlyIds = await writeInOpenTransaction(early, principal.tenantId, 2);
+      await early.query('commit');
+      await seal(principal);
+      await late.query('commit');
+      await seal(principal);
+      const nextIds = await writeInOpenTransaction(next, principal.tenantId);
+      await next.query('commit');
+      await seal(principal);
+      await expectOneIntactChain(principal, [...earlyIds, ...lateIds, ...nextIds]);
+
+      // From the first early entry on: the late entry (written before) is outside the range, yet between
+      // two of its entries in the chain; they still link through it.
+      const from = await withOwnerClient(t.database, async (owner) => {
+        await owner.query(`select set_config('app.tenant_id', $1, false)`, [principal.tenantId]);
+        const { rows } = await owner.query<{ from: Date }>(
+          'select min(created_at) as from from audit_entries where resource_id = any($1)',
+          [earlyIds],
+        );
+        return rows[0]!.from;
+      });
+      expect(await t.inTenant(principal, () => entries.checkChains({ from }))).toEqual({ checked: 3, broken: null });
+    } finally {
+      await Promise.all([early.end(), late.end(), next.end()]);
+    }
+  });
+
   it('loses nothing when a sealer is killed midway: the next run seals every entry exactly once', async () => {
     const principal = newPrincipal();
     const writer = await runtimeClient();

@@ -183,8 +183,10 @@ export class AuditEntryRepository extends TenantRepository<AuditEntry> {
 
   /**
    * Recomputes the sealed entries' hash chains over a time range (`from` inclusive, `to` exclusive) in one statement:
-   * each entry must hash to its stored hash and link to its chain predecessor (even one before the
-   * range); a chain's first entry starts at 1 or where the latest retention checkpoint says it starts.
+   * each entry must hash to its stored hash and link to its chain predecessor (even one outside the
+   * range: the chain holds entries in commit order, so an entry written before the range can sit
+   * between two of its entries); a chain's first entry starts at 1 or where the latest retention
+   * checkpoint says it starts.
    */
   @RecordSql([{}], [EXAMPLE_RANGE])
   async checkChains(range: AuditRangeQuery): Promise<ChainCheck> {
@@ -208,7 +210,7 @@ export class AuditEntryRepository extends TenantRepository<AuditEntry> {
           where tenant_id = ${tenantId} and action = 'audit.retention' order by created_at desc, id desc limit 1
         ),
         linked as (
-          select r.*, case when r.previous_seq is null and r.chain_seq > 1 then (
+          select r.*, case when (r.previous_seq is null or r.chain_seq <> r.previous_seq + 1) and r.chain_seq > 1 then (
             select p.hash from audit_entries p where p.tenant_id = ${tenantId} and p.chain = r.chain and p.chain_seq = r.chain_seq - 1
           ) end as predecessor_hash
           from ranged r
@@ -216,8 +218,7 @@ export class AuditEntryRepository extends TenantRepository<AuditEntry> {
         judged as (
           select l.id, l.created_at, l.chain_seq, case
             when not l.intact then 'altered'
-            when l.previous_seq is not null and l.chain_seq <> l.previous_seq + 1 then 'missing_before'
-            when l.previous_seq is not null then case when l.prev_hash is distinct from l.previous_hash then 'unlinked' end
+            when l.chain_seq = l.previous_seq + 1 then case when l.prev_hash is distinct from l.previous_hash then 'unlinked' end
             when l.chain_seq = 1 then case when l.prev_hash is not null then 'unlinked' end
             when l.predecessor_hash is not null then case when l.prev_hash is distinct from l.predecessor_hash then 'unlinked' end
             when (select starts -> l.chain::text from chain_starts) = jsonb_build_object('seq', l.chain_seq - 1, 'hash', encode(l.prev_hash, 'hex')) then null
