@@ -1,9 +1,8 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
-import type pg from 'pg';
 import { MaintenanceDatabase } from '../../platform/database/maintenance-database.js';
 import { EXAMPLE_ID, RecordSql } from '../../platform/database/sql/record-sql.decorator.js';
-import { type SqlStatement, sql } from '../../platform/database/sql/sql.js';
+import { queryRowsOn, sql } from '../../platform/database/sql/sql.js';
 import { ACTOR_SETTING, TENANT_SETTING } from '../../platform/tenancy/tenant-scope.js';
 
 const RETENTION_ACTOR = 'system:audit-retention';
@@ -29,8 +28,9 @@ export class AuditRetentionRepository {
   @RecordSql()
   tenantsWithATrail(): Promise<string[]> {
     return this.maintenance.transaction({}, async (owner) => {
-      const rows = await this.run<{ tenant_id: string }>(
+      const rows = await queryRowsOn<{ tenant_id: string }>(
         owner,
+        this.em,
         sql`
           with recursive tenants as (
             select min(tenant_id) as tenant_id from audit_entries
@@ -51,14 +51,8 @@ export class AuditRetentionRepository {
   @RecordSql([EXAMPLE_ID, new Date('2000-01-01T00:00:00.000Z')])
   applyRetention(tenantId: string, cutoff: Date): Promise<number> {
     return this.maintenance.transaction({ [TENANT_SETTING]: tenantId, [ACTOR_SETTING]: RETENTION_ACTOR }, async (owner) => {
-      const [{ removed }] = await this.run<{ removed: string }>(owner, sql`select audit_apply_retention(${cutoff}) as removed`);
+      const [{ removed }] = await queryRowsOn<{ removed: string }>(owner, this.em, sql`select audit_apply_retention(${cutoff}) as removed`);
       return Number(removed);
     });
-  }
-
-  /** Runs a statement on the owner's connection, its values bound as everywhere else. */
-  private async run<R>(owner: pg.PoolClient, statement: SqlStatement<R>): Promise<R[]> {
-    const compiled = statement.compile(this.em.getKysely());
-    return (await owner.query<R & pg.QueryResultRow>(compiled.sql, [...compiled.parameters])).rows;
   }
 }

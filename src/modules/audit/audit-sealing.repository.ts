@@ -1,9 +1,8 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
-import type pg from 'pg';
 import { MaintenanceDatabase } from '../../platform/database/maintenance-database.js';
 import { RecordSql } from '../../platform/database/sql/record-sql.decorator.js';
-import { type SqlStatement, sql } from '../../platform/database/sql/sql.js';
+import { queryRowsOn, sql } from '../../platform/database/sql/sql.js';
 
 /**
  * The sealing job's SQL, run as the schema owner outside any request: which tenants have entries
@@ -27,8 +26,9 @@ export class AuditSealingRepository {
   @RecordSql()
   tenantsWithUnsealedEntries(): Promise<string[]> {
     return this.maintenance.transaction({}, async (owner) => {
-      const rows = await this.run<{ tenant_id: string }>(
+      const rows = await queryRowsOn<{ tenant_id: string }>(
         owner,
+        this.em,
         sql`
           with recursive tenants as (
             select min(tenant_id) as tenant_id from audit_entries where hash is null
@@ -46,7 +46,11 @@ export class AuditSealingRepository {
   @RecordSql([['example-tenant', 'other-tenant']])
   sealTenants(tenants: string[]): Promise<number> {
     return this.maintenance.transaction({}, async (owner) => {
-      const [{ sealed }] = await this.run<{ sealed: number }>(owner, sql`select audit_seal_tenants(${tenants}::text[]) as sealed`);
+      const [{ sealed }] = await queryRowsOn<{ sealed: number }>(
+        owner,
+        this.em,
+        sql`select audit_seal_tenants(${tenants}::text[]) as sealed`,
+      );
       return sealed;
     });
   }
@@ -55,17 +59,12 @@ export class AuditSealingRepository {
   @RecordSql()
   oldestUnsealedAgeSeconds(): Promise<number> {
     return this.maintenance.transaction({}, async (owner) => {
-      const [{ seconds }] = await this.run<{ seconds: number }>(
+      const [{ seconds }] = await queryRowsOn<{ seconds: number }>(
         owner,
+        this.em,
         sql`select coalesce(extract(epoch from now() - min(created_at)), 0)::float8 as seconds from audit_entries where hash is null`,
       );
       return seconds;
     });
-  }
-
-  /** Runs a statement on the owner's connection, its values bound as everywhere else. */
-  private async run<R>(owner: pg.PoolClient, statement: SqlStatement<R>): Promise<R[]> {
-    const compiled = statement.compile(this.em.getKysely());
-    return (await owner.query<R & pg.QueryResultRow>(compiled.sql, [...compiled.parameters])).rows;
   }
 }

@@ -1,6 +1,7 @@
 import type { EntityData, EntityKey, EntityName } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { type Compilable, type Expression, type RawBuilder, sql } from 'kysely';
+import type pg from 'pg';
 
 /**
  * The one way Tessera writes SQL that the ORM cannot express: Kysely's `sql` tagged template and
@@ -27,6 +28,15 @@ export async function queryRows<R>(em: EntityManager, statement: SqlStatement<R>
   } catch (error) {
     throw em.getDriver().convertException(error as Error);
   }
+}
+
+/**
+ * Runs a statement on a connection outside any unit of work (the maintenance pool's, as the schema
+ * owner), compiled by the EntityManager's Kysely so its values are bound as everywhere else.
+ */
+export async function queryRowsOn<R>(client: pg.ClientBase, em: EntityManager, statement: SqlStatement<R>): Promise<R[]> {
+  const compiled = statement.compile(em.getKysely());
+  return (await client.query<R & pg.QueryResultRow>(compiled.sql, [...compiled.parameters])).rows;
 }
 
 /** The first row of a statement, if any. */
