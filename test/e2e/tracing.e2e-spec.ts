@@ -1,12 +1,9 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
-import { freePort } from '../support/free-port.js';
 import { waitFor } from '../support/lock-waiters.js';
-import { waitForStatus } from '../support/raw-http.js';
+import { startTessera, type TesseraInstance } from '../support/tessera-process.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 import { bearer, tokenFor } from '../support/tokens.js';
 
@@ -59,36 +56,25 @@ async function startReceiver(): Promise<{ server: Server; url: string; spans: Re
 describe('OpenTelemetry traces, exported when OTEL_EXPORTER_OTLP_ENDPOINT is set', () => {
   let database: TestDatabase;
   let receiver: Awaited<ReturnType<typeof startReceiver>>;
-  let server: ChildProcess;
+  let server: TesseraInstance;
   let api: string;
 
   beforeAll(async () => {
     database = await createTestDatabase();
     receiver = await startReceiver();
-    const port = await freePort();
-    api = `http://127.0.0.1:${port}`;
-    server = spawn(process.execPath, ['--import', PRELOAD, 'dist/src/main.js'], {
+    server = await startTessera({
+      preload: [PRELOAD],
       env: {
-        ...process.env,
-        NODE_ENV: 'development',
-        LOG_LEVEL: 'warn',
-        PORT: String(port),
-        HOST: '127.0.0.1',
         DATABASE_URL: database.runtimeUrl,
         DATABASE_OWNER_URL: database.ownerUrl,
-        DB_MIGRATE_ON_START: 'false',
         OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
         OTEL_BSP_SCHEDULE_DELAY: '100',
       },
-      stdio: ['ignore', 'ignore', 'inherit'],
     });
-    await waitForStatus(`${api}/health/ready`);
+    api = server.origin;
   });
   afterAll(async () => {
-    if (server.exitCode === null) {
-      server.kill('SIGKILL');
-      await once(server, 'exit');
-    }
+    await server?.kill();
     await new Promise((resolve) => receiver.server.close(resolve));
     await database.drop();
   });

@@ -12,9 +12,10 @@
  * driveTenantLoad sends interleaved load from many tenants through it and checks every list item.
  * Other system programs (redis-server…) are found with findSystemBinary.
  */
+
+export { startTessera, type TesseraInstance, type TesseraOptions } from '../../support/tessera-process.js';
 export { type DeployDatabase, type Login, startDeployDatabase } from './deploy-database.js';
 export { type Answer, LoadBalancer } from './load-balancer.js';
 export { type PgBouncer, type PgBouncerOptions, startPgBouncer } from './pgbouncer.js';
 export { findSystemBinary } from './system-binary.js';
 export { driveTenantLoad, type LoadOutcome } from './tenant-load.js';
-export { startTessera, type TesseraInstance, type TesseraOptions } from './tessera.js';

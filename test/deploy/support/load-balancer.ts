@@ -1,5 +1,5 @@
 import { Agent, request as httpRequest } from 'node:http';
-import type { TesseraInstance } from './tessera.js';
+import type { TesseraInstance } from '../../support/tessera-process.js';
 
 export interface Answer {
   status: number;

@@ -4,8 +4,8 @@ import { chown, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { ChildOutput } from '../../support/child-output.js';
 import { freePort } from '../../support/free-port.js';
-import { ChildOutput } from './child-output.js';
 import type { DeployDatabase, Login } from './deploy-database.js';
 import { findSystemBinary } from './system-binary.js';
 

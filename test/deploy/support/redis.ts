@@ -1,8 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { Redis } from 'ioredis';
+import { ChildOutput } from '../../support/child-output.js';
 import { freePort } from '../../support/free-port.js';
-import { ChildOutput } from './child-output.js';
 import { findSystemBinary } from './system-binary.js';
 
 const HOST = '127.0.0.1';

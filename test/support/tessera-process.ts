@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { freePort } from '../../support/free-port.js';
 import { ChildOutput } from './child-output.js';
+import { freePort } from './free-port.js';
 
 export interface TesseraOptions {
   /**
@@ -12,6 +12,8 @@ export interface TesseraOptions {
   env: Record<string, string>;
   /** How long to wait for /health/ready (default 90 s). */
   readyTimeoutMs?: number;
+  /** Modules to preload with `node --import` (e.g. the tracing preload). */
+  preload?: string[];
 }
 
 /** A built Tessera server (`node dist/src/main.js`) running as a child process. */
@@ -34,14 +36,14 @@ export interface TesseraInstance {
 const READY_TIMEOUT_MS = 90_000;
 
 /**
- * Spawns the built server (`npm run test:deploy` builds first) on a free port of 127.0.0.1, not
+ * Spawns the built server (the test commands build first) on a free port of 127.0.0.1, not
  * migrating at start (the deploy database comes migrated), logging warnings and errors only, and
  * resolves once GET /health/ready answers 200; rejects with the server's stderr if it exits or
  * stays unready.
  */
 export async function startTessera(options: TesseraOptions): Promise<TesseraInstance> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['dist/src/main.js'], {
+  const child = spawn(process.execPath, [...(options.preload ?? []).flatMap((module) => ['--import', module]), 'dist/src/main.js'], {
     env: {
       ...process.env,
       NODE_ENV: 'development',
