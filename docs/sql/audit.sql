@@ -7,6 +7,8 @@ with recursive
       min(tenant_id) as tenant_id
     from
       audit_entries
+    where
+      true
     union all
     select
       (
@@ -15,7 +17,8 @@ with recursive
         from
           audit_entries
         where
-          tenant_id > tenants.tenant_id
+          true
+          and tenant_id > tenants.tenant_id
       )
     from
       tenants

@@ -4,6 +4,7 @@ import { MaintenanceDatabase } from '../../platform/database/maintenance-databas
 import { EXAMPLE_ID, RecordSql } from '../../platform/database/sql/record-sql.decorator.js';
 import { queryRowsOn, sql } from '../../platform/database/sql/sql.js';
 import { ACTOR_SETTING, TENANT_SETTING } from '../../platform/tenancy/tenant-scope.js';
+import { auditTenants } from './audit-tenants.js';
 
 const RETENTION_ACTOR = 'system:audit-retention';
 
@@ -28,17 +29,7 @@ export class AuditRetentionRepository {
   @RecordSql()
   tenantsWithATrail(): Promise<string[]> {
     return this.maintenance.transaction({}, async (owner) => {
-      const rows = await queryRowsOn<{ tenant_id: string }>(
-        owner,
-        this.em,
-        sql`
-          with recursive tenants as (
-            select min(tenant_id) as tenant_id from audit_entries
-            union all
-            select (select min(tenant_id) from audit_entries where tenant_id > tenants.tenant_id) from tenants where tenants.tenant_id is not null
-          )
-          select tenant_id from tenants where tenant_id is not null`,
-      );
+      const rows = await queryRowsOn(owner, this.em, auditTenants());
       return rows.map((row) => row.tenant_id);
     });
   }

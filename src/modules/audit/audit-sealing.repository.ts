@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { MaintenanceDatabase } from '../../platform/database/maintenance-database.js';
 import { RecordSql } from '../../platform/database/sql/record-sql.decorator.js';
 import { queryRowsOn, sql } from '../../platform/database/sql/sql.js';
+import { auditTenants } from './audit-tenants.js';
 
 /**
  * The sealing job's SQL, run as the schema owner outside any request: which tenants have entries
@@ -26,18 +27,7 @@ export class AuditSealingRepository {
   @RecordSql()
   tenantsWithUnsealedEntries(): Promise<string[]> {
     return this.maintenance.transaction({}, async (owner) => {
-      const rows = await queryRowsOn<{ tenant_id: string }>(
-        owner,
-        this.em,
-        sql`
-          with recursive tenants as (
-            select min(tenant_id) as tenant_id from audit_entries where hash is null
-            union all
-            select (select min(tenant_id) from audit_entries where hash is null and tenant_id > tenants.tenant_id)
-            from tenants where tenants.tenant_id is not null
-          )
-          select tenant_id from tenants where tenant_id is not null`,
-      );
+      const rows = await queryRowsOn(owner, this.em, auditTenants(sql`hash is null`));
       return rows.map((row) => row.tenant_id);
     });
   }
