@@ -30,7 +30,14 @@ describe('authentication', () => {
     let testApp: TestApp;
     beforeAll(async () => {
       testApp = await startTestApp(
-        { JWT_SECRET: secret, JWT_ISSUER: 'https://issuer.test', JWT_AUDIENCE: 'tessera', JWT_MAX_LIFETIME_SECONDS: '3600' },
+        {
+          JWT_SECRET: secret,
+          JWT_ISSUER: 'https://issuer.test',
+          JWT_AUDIENCE: 'tessera',
+          JWT_MAX_LIFETIME_SECONDS: '3600',
+          // Every refused case below is a failed authentication from the same address.
+          AUTH_FAILURES_PER_MINUTE: '100',
+        },
         database,
       );
     });
@@ -39,6 +46,16 @@ describe('authentication', () => {
 
     it('accepts a valid token', async () => {
       await call(bearer(sign())).expect(200);
+    });
+
+    it('refuses claims changed under the signature of a token it accepted before', async () => {
+      const token = sign();
+      await call(bearer(token)).expect(200);
+      const [header, payload, signature] = token.split('.');
+      const claims = JSON.parse(Buffer.from(payload, 'base64url').toString()) as Record<string, unknown>;
+      const forged = Buffer.from(JSON.stringify({ ...claims, tenant_id: 'globex' })).toString('base64url');
+      expectInvalidToken(await call(bearer(`${header}.${forged}.${signature}`)));
+      await call(bearer(token)).expect(200);
     });
 
     it.each([

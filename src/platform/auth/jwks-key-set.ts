@@ -1,4 +1,4 @@
-import { createPublicKey, type JsonWebKey } from 'node:crypto';
+import { createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 
 export interface JwksOptions {
@@ -19,7 +19,7 @@ export interface KeyHint {
 interface SigningKey {
   kid?: string;
   alg?: string;
-  pem: string;
+  key: KeyObject;
 }
 
 /**
@@ -37,12 +37,12 @@ export class JwksKeySet {
 
   constructor(private readonly options: JwksOptions) {}
 
-  /** The PEM of the key the header names, or undefined when the set has none that fits. */
-  async keyFor(hint: KeyHint): Promise<string | undefined> {
+  /** The key the header names, or undefined when the set has none that fits. */
+  async keyFor(hint: KeyHint): Promise<KeyObject | undefined> {
     if (Date.now() - this.fetchedAt >= this.options.maxAgeMs || !this.find(hint)) {
       await this.refresh();
     }
-    return this.find(hint)?.pem;
+    return this.find(hint)?.key;
   }
 
   private find({ kid, alg }: KeyHint): SigningKey | undefined {
@@ -88,10 +88,8 @@ function signingKeyOf(jwk: unknown): SigningKey[] {
   const { kid, alg, use } = jwk as Record<string, unknown>;
   if (use !== undefined && use !== 'sig') return [];
   try {
-    const pem = createPublicKey({ key: jwk as JsonWebKey, format: 'jwk' })
-      .export({ type: 'spki', format: 'pem' })
-      .toString();
-    return [{ kid: typeof kid === 'string' ? kid : undefined, alg: typeof alg === 'string' ? alg : undefined, pem }];
+    const key = createPublicKey({ key: jwk as JsonWebKey, format: 'jwk' });
+    return [{ kid: typeof kid === 'string' ? kid : undefined, alg: typeof alg === 'string' ? alg : undefined, key }];
   } catch {
     return [];
   }

@@ -1,10 +1,16 @@
 import { ExecutionContext, ForbiddenException, Injectable, Logger, UnauthorizedException } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
+import type { FastifyRequest } from 'fastify';
+import jwt from 'jsonwebtoken';
 import { AuthFailureLimiter } from '../rate-limit/auth-failure-limiter.js';
+import { bearerTokenOf } from './jwt.strategy.js';
 import type { Principal, Role } from './principal.js';
 import { IS_PUBLIC } from './public.decorator.js';
 import { REQUIRED_ROLES } from './roles.decorator.js';
+import { VerifiedTokens } from './verified-tokens.js';
+
+type AuthenticatedRequest = FastifyRequest & { user?: Principal };
 
 /**
  * The global guard: every route needs a valid bearer token unless marked @Public(), and the roles
@@ -14,6 +20,7 @@ import { REQUIRED_ROLES } from './roles.decorator.js';
 @Injectable()
 export class JwtAuthGuard extends AuthGuard('jwt') {
   private readonly logger = new Logger('Authentication');
+  private readonly verified = new VerifiedTokens();
 
   constructor(
     private readonly reflector: Reflector,
@@ -27,20 +34,33 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) {
       return true;
     }
-    try {
-      await super.canActivate(context);
-    } catch (error) {
-      if (error instanceof UnauthorizedException) {
-        await this.failures.recordFailure(context.switchToHttp().getRequest<{ ip: string }>().ip);
-      }
-      throw error;
-    }
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    const principal = await this.authenticate(context, request);
     const required = this.reflector.getAllAndOverride<Role[] | undefined>(REQUIRED_ROLES, targets);
-    const principal = context.switchToHttp().getRequest<{ user: Principal }>().user;
     if (required?.length && !required.some((role) => principal.roles.includes(role))) {
       throw new ForbiddenException('Your token does not grant access to this resource.');
     }
     return true;
+  }
+
+  /** The request's principal: remembered from an earlier request with the same token, or proven by passport-jwt now. */
+  private async authenticate(context: ExecutionContext, request: AuthenticatedRequest): Promise<Principal> {
+    const token = bearerTokenOf(request) ?? undefined;
+    const known = token && this.verified.principalOf(token);
+    if (known) {
+      request.user = known;
+      return known;
+    }
+    try {
+      await super.canActivate(context);
+    } catch (error) {
+      if (error instanceof UnauthorizedException) await this.failures.recordFailure(request.ip);
+      throw error;
+    }
+    const principal = request.user as Principal;
+    // Verified just now, and principalOfClaims refuses a token without a numeric exp.
+    if (token) this.verified.remember(token, principal, (jwt.decode(token, { json: true })?.exp ?? 0) * 1000);
+    return principal;
   }
 
   /**

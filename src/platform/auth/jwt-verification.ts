@@ -1,4 +1,4 @@
-import { createPublicKey } from 'node:crypto';
+import { createPublicKey, createSecretKey, type KeyObject } from 'node:crypto';
 import jwt, { type Algorithm } from 'jsonwebtoken';
 import type { SecretOrKeyProvider } from 'passport-jwt';
 import { DEVELOPMENT_JWT_SECRET, Environment } from '../../config/environment.js';
@@ -7,10 +7,24 @@ import { JwksKeySet } from './jwks-key-set.js';
 const JWKS_TIMEOUT_MS = 5_000;
 
 /** How tokens are verified: one key source, and only the algorithms that fit it. */
-export type JwtVerification = { algorithms: Algorithm[] } & (
-  | { secretOrKey: string; secretOrKeyProvider?: undefined }
-  | { secretOrKeyProvider: SecretOrKeyProvider; secretOrKey?: undefined }
-);
+export interface JwtVerification {
+  algorithms: Algorithm[];
+  secretOrKeyProvider: SecretOrKeyProvider;
+}
+
+/**
+ * Keys are KeyObjects, made once: given a string, jsonwebtoken parses it again on every verification
+ * (a secret even after a failed attempt to read it as a public key). @types/passport-jwt still says
+ * string | Buffer; passport-jwt hands the value to jsonwebtoken untouched.
+ */
+function asPassportKey(key: KeyObject): string {
+  return key as unknown as string;
+}
+
+function constantKey(key: KeyObject): SecretOrKeyProvider {
+  const passportKey = asPassportKey(key);
+  return (_request, _rawJwtToken, done) => done(null, passportKey);
+}
 
 export function jwtVerificationFor(
   environment: Pick<Environment, 'JWT_SECRET' | 'JWT_PUBLIC_KEY' | 'JWT_JWKS_URI' | 'JWT_JWKS_CACHE_SECONDS' | 'JWT_JWKS_COOLDOWN_SECONDS'>,
@@ -27,21 +41,24 @@ export function jwtVerificationFor(
       secretOrKeyProvider: (_request, rawJwtToken: string, done) => {
         const header = jwt.decode(rawJwtToken, { complete: true })?.header ?? {};
         keySet.keyFor(header).then(
-          (key) => (key ? done(null, key) : done(new Error('No published key matches the token'))),
+          (key) => (key ? done(null, asPassportKey(key)) : done(new Error('No published key matches the token'))),
           (error: unknown) => done(error),
         );
       },
     };
   }
   if (environment.JWT_PUBLIC_KEY) {
-    const key = environment.JWT_PUBLIC_KEY.replace(/\\n/g, '\n');
-    return { algorithms: [algorithmForPublicKey(key)], secretOrKey: key };
+    const key = createPublicKey(environment.JWT_PUBLIC_KEY.replace(/\\n/g, '\n'));
+    return { algorithms: [algorithmForPublicKey(key)], secretOrKeyProvider: constantKey(key) };
   }
-  return { algorithms: ['HS256'], secretOrKey: environment.JWT_SECRET ?? DEVELOPMENT_JWT_SECRET };
+  return {
+    algorithms: ['HS256'],
+    secretOrKeyProvider: constantKey(createSecretKey(Buffer.from(environment.JWT_SECRET ?? DEVELOPMENT_JWT_SECRET))),
+  };
 }
 
-function algorithmForPublicKey(pem: string): Algorithm {
-  const keyType = createPublicKey(pem).asymmetricKeyType;
+function algorithmForPublicKey(key: KeyObject): Algorithm {
+  const keyType = key.asymmetricKeyType;
   switch (keyType) {
     case 'rsa':
       return 'RS256';

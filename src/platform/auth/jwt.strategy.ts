@@ -7,6 +7,9 @@ import { jwtVerificationFor } from './jwt-verification.js';
 import type { Principal } from './principal.js';
 import { principalOfClaims, TesseraClaims, TokenPolicy } from './token-claims.js';
 
+/** Where a request's token is: `Authorization: Bearer <token>`. */
+export const bearerTokenOf = ExtractJwt.fromAuthHeaderAsBearerToken();
+
 @Injectable()
 export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   private readonly policy: TokenPolicy;
@@ -21,7 +24,7 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     });
     const clockToleranceSeconds = config.get('JWT_CLOCK_TOLERANCE_SECONDS', { infer: true });
     super({
-      jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
+      jwtFromRequest: bearerTokenOf,
       ...verification,
       // passport-jwt overwrites these three inside jsonWebTokenOptions: they must stay top-level.
       issuer: config.get('JWT_ISSUER', { infer: true }),
