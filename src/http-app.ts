@@ -1,4 +1,3 @@
-import helmet from '@fastify/helmet';
 import { RequestMethod } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -13,6 +12,7 @@ import { registerHttpManners, relaxDocsUpgrade } from './platform/http/http-mann
 import { MAX_JSON_DEPTH, nestsDeeperThan } from './platform/http/json-depth.js';
 import { finishOpenApiDocument, operationIdOf } from './platform/http/openapi.js';
 import { requestIdGenerator } from './platform/http/request-id.js';
+import { registerSecurityHeaders } from './platform/http/security-headers.js';
 import { createValidationPipe } from './platform/http/validation.pipe.js';
 import { ShutdownState } from './platform/lifecycle/shutdown-state.js';
 import { RequestMetrics } from './platform/observability/request-metrics.js';
@@ -73,7 +73,7 @@ export async function createHttpApp(
       { path: 'health/ready', method: RequestMethod.GET },
     ],
   });
-  await app.register(helmet, {
+  registerSecurityHeaders(app.getHttpAdapter().getInstance(), {
     // Swagger UI needs inline scripts and styles; the API itself serves only JSON.
     contentSecurityPolicy: { directives: { scriptSrc: ["'self'", "'unsafe-inline'"], styleSrc: ["'self'", "'unsafe-inline'"] } },
   });
