@@ -5,6 +5,7 @@ import { ReflectMetadataProvider } from '@mikro-orm/decorators/legacy';
 import { defineConfig, PostgreSqlDriver } from '@mikro-orm/postgresql';
 import type pg from 'pg';
 import type { Environment } from '../../config/environment.js';
+import { sendBeginWithFirstStatement } from './begin-with-first-statement.js';
 import { discardUnfinishedConnections } from './pool-guard.js';
 
 /**
@@ -49,6 +50,7 @@ export function ormOptions(clientUrl: string, pool: PoolSettings, onPoolCreated?
       application_name: 'tessera',
       onPoolCreated: (created: pg.Pool) => {
         discardUnfinishedConnections(created);
+        sendBeginWithFirstStatement(created);
         onPoolCreated?.(created);
       },
     },
