@@ -46,8 +46,8 @@ export async function seedLessonsAsSuperuser(adminDatabaseUrl: string, tenants: 
        from vocabulary, generate_series(1, $1::int) as t, generate_series(1, $2::int) as n`,
       [tenants, lessonsPerTenant, VOCABULARY, LESSON_TAGS],
     );
-    // The typo fallback's dictionary, filled by the lessons' trigger as they were inserted.
-    await client.query('analyze lessons, lesson_lexemes');
+    // The typo fallback's dictionary and its trigrams, filled by triggers as the lessons were inserted.
+    await client.query('analyze lessons, lesson_lexemes, lesson_lexeme_trigrams');
     return rowCount ?? 0;
   } finally {
     await client.end();

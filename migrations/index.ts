@@ -14,6 +14,7 @@ import { Migration20261201202122_citus_ready_keys } from './Migration20261201202
 import { Migration20261201202232_job_leases } from './Migration20261201202232_job_leases.js';
 import { Migration20261201202405_audit_sealing } from './Migration20261201202405_audit_sealing.js';
 import { Migration20261201203451_lesson_lexemes } from './Migration20261201203451_lesson_lexemes.js';
+import { Migration20261201230000_lesson_lexeme_trigrams } from './Migration20261201230000_lesson_lexeme_trigrams.js';
 
 /** Every migration, oldest first. `npm run migration:create` rewrites this list. */
 export const migrationsList: MigrationObject[] = [
@@ -32,4 +33,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261201202232_job_leases', class: Migration20261201202232_job_leases },
   { name: 'Migration20261201202405_audit_sealing', class: Migration20261201202405_audit_sealing },
   { name: 'Migration20261201203451_lesson_lexemes', class: Migration20261201203451_lesson_lexemes },
+  { name: 'Migration20261201230000_lesson_lexeme_trigrams', class: Migration20261201230000_lesson_lexeme_trigrams },
 ];

@@ -442,36 +442,8 @@ from
               unnest($2::text[]) as w (word)
               cross join lateral (
                 select
-                  '(' || string_agg(
-                    '''' || replace(replace(nearest.lexeme, '\', '\\'), '''', '''''') || '''',
-                    ' | '
-                  ) || ')' as alternatives
-                from
-                  (
-                    select
-                      x.lexeme
-                    from
-                      lesson_lexemes x
-                    where
-                      x.tenant_id = $3::text
-                      and similarity (x.lexeme, w.word) >= $4::float4
-                    order by
-                      similarity (x.lexeme, w.word) desc,
-                      x.lexeme
-                    limit
-                      $5::int
-                  ) nearest
-              ) corrected
-            where
-              to_tsvector('english', w.word) <> ''::tsvector
-          ) then 2
-          when ts_filter("l"."search_vector", '{b}') @@ (
-            select
-              case
-                when bool_and(corrected.alternatives is not null) then string_agg(corrected.alternatives, ' & ')::tsquery && !! websearch_to_tsquery('english', $6::text)
-              end
-            from
-              unnest($7::text[]) as w (word)
+                  show_trgm (w.word) as trigrams
+              ) misspelled
               cross join lateral (
                 select
                   '(' || string_agg(
@@ -481,17 +453,79 @@ from
                 from
                   (
                     select
-                      x.lexeme
+                      candidate.lexeme
                     from
-                      lesson_lexemes x
+                      (
+                        select
+                          x.lexeme
+                        from
+                          lesson_lexeme_trigrams x
+                        where
+                          x.tenant_id = $3::text
+                          and x.trigram = any (misspelled.trigrams)
+                        group by
+                          x.lexeme
+                        having
+                          count(*)::float4 / cardinality(misspelled.trigrams)::float4 >= $4::float4
+                        offset
+                          0
+                      ) candidate
                     where
-                      x.tenant_id = $8::text
-                      and similarity (x.lexeme, w.word) >= $9::float4
+                      similarity (candidate.lexeme, w.word) >= $5::float4
                     order by
-                      similarity (x.lexeme, w.word) desc,
-                      x.lexeme
+                      similarity (candidate.lexeme, w.word) desc,
+                      candidate.lexeme
                     limit
-                      $10::int
+                      $6::int
+                  ) nearest
+              ) corrected
+            where
+              to_tsvector('english', w.word) <> ''::tsvector
+          ) then 2
+          when ts_filter("l"."search_vector", '{b}') @@ (
+            select
+              case
+                when bool_and(corrected.alternatives is not null) then string_agg(corrected.alternatives, ' & ')::tsquery && !! websearch_to_tsquery('english', $7::text)
+              end
+            from
+              unnest($8::text[]) as w (word)
+              cross join lateral (
+                select
+                  show_trgm (w.word) as trigrams
+              ) misspelled
+              cross join lateral (
+                select
+                  '(' || string_agg(
+                    '''' || replace(replace(nearest.lexeme, '\', '\\'), '''', '''''') || '''',
+                    ' | '
+                  ) || ')' as alternatives
+                from
+                  (
+                    select
+                      candidate.lexeme
+                    from
+                      (
+                        select
+                          x.lexeme
+                        from
+                          lesson_lexeme_trigrams x
+                        where
+                          x.tenant_id = $9::text
+                          and x.trigram = any (misspelled.trigrams)
+                        group by
+                          x.lexeme
+                        having
+                          count(*)::float4 / cardinality(misspelled.trigrams)::float4 >= $10::float4
+                        offset
+                          0
+                      ) candidate
+                    where
+                      similarity (candidate.lexeme, w.word) >= $11::float4
+                    order by
+                      similarity (candidate.lexeme, w.word) desc,
+                      candidate.lexeme
+                    limit
+                      $12::int
                   ) nearest
               ) corrected
             where
@@ -503,10 +537,14 @@ from
           (
             select
               case
-                when bool_and(corrected.alternatives is not null) then string_agg(corrected.alternatives, ' & ')::tsquery && !! websearch_to_tsquery('english', $11::text)
+                when bool_and(corrected.alternatives is not null) then string_agg(corrected.alternatives, ' & ')::tsquery && !! websearch_to_tsquery('english', $13::text)
               end
             from
-              unnest($12::text[]) as w (word)
+              unnest($14::text[]) as w (word)
+              cross join lateral (
+                select
+                  show_trgm (w.word) as trigrams
+              ) misspelled
               cross join lateral (
                 select
                   '(' || string_agg(
@@ -516,17 +554,30 @@ from
                 from
                   (
                     select
-                      x.lexeme
+                      candidate.lexeme
                     from
-                      lesson_lexemes x
+                      (
+                        select
+                          x.lexeme
+                        from
+                          lesson_lexeme_trigrams x
+                        where
+                          x.tenant_id = $15::text
+                          and x.trigram = any (misspelled.trigrams)
+                        group by
+                          x.lexeme
+                        having
+                          count(*)::float4 / cardinality(misspelled.trigrams)::float4 >= $16::float4
+                        offset
+                          0
+                      ) candidate
                     where
-                      x.tenant_id = $13::text
-                      and similarity (x.lexeme, w.word) >= $14::float4
+                      similarity (candidate.lexeme, w.word) >= $17::float4
                     order by
-                      similarity (x.lexeme, w.word) desc,
-                      x.lexeme
+                      similarity (candidate.lexeme, w.word) desc,
+                      candidate.lexeme
                     limit
-                      $15::int
+                      $18::int
                   ) nearest
               ) corrected
             where
@@ -538,14 +589,18 @@ from
     from
       "lessons" as "l"
     where
-      "l"."tenant_id" = $16
+      "l"."tenant_id" = $19
       and "l"."search_vector" @@ (
         select
           case
-            when bool_and(corrected.alternatives is not null) then string_agg(corrected.alternatives, ' & ')::tsquery && !! websearch_to_tsquery('english', $17::text)
+            when bool_and(corrected.alternatives is not null) then string_agg(corrected.alternatives, ' & ')::tsquery && !! websearch_to_tsquery('english', $20::text)
           end
         from
-          unnest($18::text[]) as w (word)
+          unnest($21::text[]) as w (word)
+          cross join lateral (
+            select
+              show_trgm (w.word) as trigrams
+          ) misspelled
           cross join lateral (
             select
               '(' || string_agg(
@@ -555,17 +610,30 @@ from
             from
               (
                 select
-                  x.lexeme
+                  candidate.lexeme
                 from
-                  lesson_lexemes x
+                  (
+                    select
+                      x.lexeme
+                    from
+                      lesson_lexeme_trigrams x
+                    where
+                      x.tenant_id = $22::text
+                      and x.trigram = any (misspelled.trigrams)
+                    group by
+                      x.lexeme
+                    having
+                      count(*)::float4 / cardinality(misspelled.trigrams)::float4 >= $23::float4
+                    offset
+                      0
+                  ) candidate
                 where
-                  x.tenant_id = $19::text
-                  and similarity (x.lexeme, w.word) >= $20::float4
+                  similarity (candidate.lexeme, w.word) >= $24::float4
                 order by
-                  similarity (x.lexeme, w.word) desc,
-                  x.lexeme
+                  similarity (candidate.lexeme, w.word) desc,
+                  candidate.lexeme
                 limit
-                  $21::int
+                  $25::int
               ) nearest
           ) corrected
         where
@@ -576,7 +644,7 @@ order by
   "l"."rank" desc,
   "l"."id" desc
 limit
-  $22;
+  $26;
 
 -- LessonRepository.countMatching({"tagsMode":"any"})
 select
@@ -619,6 +687,10 @@ where
       unnest($3::text[]) as w (word)
       cross join lateral (
         select
+          show_trgm (w.word) as trigrams
+      ) misspelled
+      cross join lateral (
+        select
           '(' || string_agg(
             '''' || replace(replace(nearest.lexeme, '\', '\\'), '''', '''''') || '''',
             ' | '
@@ -626,17 +698,30 @@ where
         from
           (
             select
-              x.lexeme
+              candidate.lexeme
             from
-              lesson_lexemes x
+              (
+                select
+                  x.lexeme
+                from
+                  lesson_lexeme_trigrams x
+                where
+                  x.tenant_id = $4::text
+                  and x.trigram = any (misspelled.trigrams)
+                group by
+                  x.lexeme
+                having
+                  count(*)::float4 / cardinality(misspelled.trigrams)::float4 >= $5::float4
+                offset
+                  0
+              ) candidate
             where
-              x.tenant_id = $4::text
-              and similarity (x.lexeme, w.word) >= $5::float4
+              similarity (candidate.lexeme, w.word) >= $6::float4
             order by
-              similarity (x.lexeme, w.word) desc,
-              x.lexeme
+              similarity (candidate.lexeme, w.word) desc,
+              candidate.lexeme
             limit
-              $6::int
+              $7::int
           ) nearest
       ) corrected
     where

@@ -225,6 +225,25 @@ AS $function$
     $function$
 ;
 
+CREATE OR REPLACE FUNCTION public.lesson_lexeme_trigrams_keep()
+ RETURNS trigger
+ LANGUAGE plpgsql
+AS $function$
+      begin
+        if tg_op = 'INSERT' then
+          insert into lesson_lexeme_trigrams (tenant_id, trigram, lexeme)
+          select n.tenant_id, t.trigram, n.lexeme from new_lexemes n, unnest(show_trgm(n.lexeme)) as t(trigram)
+          where length(n.lexeme) <= 32
+          order by 1, 2, 3;
+        else
+          delete from lesson_lexeme_trigrams x using old_lexemes o, unnest(show_trgm(o.lexeme)) as t(trigram)
+          where x.tenant_id = o.tenant_id and x.trigram = t.trigram and x.lexeme = o.lexeme;
+        end if;
+        return null;
+      end
+    $function$
+;
+
 CREATE OR REPLACE FUNCTION public.lesson_lexemes_count()
  RETURNS trigger
  LANGUAGE plpgsql

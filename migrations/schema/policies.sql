@@ -81,6 +81,10 @@ create policy tenant_isolation on idempotency_keys as PERMISSIVE for ALL to publ
   using ((tenant_id = current_setting('app.tenant_id'::text, true)))
   with check ((tenant_id = current_setting('app.tenant_id'::text, true)));
 
+create policy tenant_isolation on lesson_lexeme_trigrams as PERMISSIVE for ALL to public
+  using ((tenant_id = current_setting('app.tenant_id'::text, true)))
+  with check ((tenant_id = current_setting('app.tenant_id'::text, true)));
+
 create policy tenant_isolation on lesson_lexemes as PERMISSIVE for ALL to public
   using ((tenant_id = current_setting('app.tenant_id'::text, true)))
   with check ((tenant_id = current_setting('app.tenant_id'::text, true)));

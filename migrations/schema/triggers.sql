@@ -38,6 +38,10 @@ CREATE TRIGGER storage_account AFTER INSERT OR DELETE OR UPDATE ON execution_rev
 
 CREATE TRIGGER storage_account AFTER INSERT OR DELETE OR UPDATE ON idempotency_keys FOR EACH ROW EXECUTE FUNCTION storage_account();
 
+CREATE TRIGGER lesson_lexeme_trigrams_delete AFTER DELETE ON lesson_lexemes REFERENCING OLD TABLE AS old_lexemes FOR EACH STATEMENT EXECUTE FUNCTION lesson_lexeme_trigrams_keep();
+
+CREATE TRIGGER lesson_lexeme_trigrams_insert AFTER INSERT ON lesson_lexemes REFERENCING NEW TABLE AS new_lexemes FOR EACH STATEMENT EXECUTE FUNCTION lesson_lexeme_trigrams_keep();
+
 CREATE TRIGGER audit_capture AFTER INSERT OR DELETE OR UPDATE ON lessons FOR EACH ROW EXECUTE FUNCTION audit_capture('lesson', '-search_vector', '-search_text', 'human_validated=validate', 'application_count=apply');
 
 CREATE TRIGGER lesson_lexemes_delete AFTER DELETE ON lessons REFERENCING OLD TABLE AS old_lessons FOR EACH STATEMENT EXECUTE FUNCTION lesson_lexemes_count();

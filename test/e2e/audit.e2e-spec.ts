@@ -64,11 +64,12 @@ describe('audit trail', () => {
       const unaudited = await tenantTablesWithout('audit_capture', testApp.database.name);
       // The trail itself, dashboard history (written only by audited dashboard changes), stored
       // replies of idempotent requests (a cache of responses, not data), the lessons' word dictionary
-      // and the storage account (both derived from the other tables by their triggers).
+      // and its trigrams, and the storage account (both derived from the other tables by their triggers).
       expect(unaudited).toEqual([
         'audit_entries',
         'dashboard_versions',
         'idempotency_keys',
+        'lesson_lexeme_trigrams',
         'lesson_lexemes',
         'tenant_storage',
         'tenant_storage_deltas',

@@ -28,9 +28,9 @@ describe('storage usage and quota', () => {
       .set(auth)
       .send({ prompt: randomBytes(15_000).toString('base64') });
 
-  it('accounts every table with tenant data, but the audit trail, the account itself and the lessons’ word dictionary (derived from accounted lessons)', async () => {
+  it('accounts every table with tenant data, but the audit trail, the account itself and the lessons’ word dictionary and its trigrams (derived from accounted lessons)', async () => {
     const unaccounted = await tenantTablesWithout('storage_account', testApp.database.name);
-    expect(unaccounted).toEqual(['audit_entries', 'lesson_lexemes', 'tenant_storage', 'tenant_storage_deltas']);
+    expect(unaccounted).toEqual(['audit_entries', 'lesson_lexeme_trigrams', 'lesson_lexemes', 'tenant_storage', 'tenant_storage_deltas']);
   });
 
   it("shows administrators their own tenant's bytes by table, exact before and after compaction", async () => {

@@ -306,6 +306,51 @@ describe('the typo fallback’s dictionary (lesson_lexemes)', () => {
     expect(await t.inTenant(owner, () => lessons.countResembling({ tagsMode: 'any' }, new LessonSearch('zepelin hangr')))).toBe(1);
   });
 
+  /** The tenant's trigram rows, read as the superuser, and the same computed afresh from its dictionary. */
+  const trigramIndexes = (principal: Principal) =>
+    withAdminClient(async (client) => {
+      const read = async (statement: string) =>
+        (await client.query(statement, [principal.tenantId])).rows.map((row) => `${row.lexeme}:${row.trigram}`);
+      return {
+        kept: await read('select lexeme, trigram from lesson_lexeme_trigrams where tenant_id = $1 order by 1, 2'),
+        recomputed: await read(`select lexeme, trigram from lesson_lexemes, unnest(show_trgm(lexeme)) as trigram
+                                where tenant_id = $1 and length(lexeme) <= 32 order by 1, 2`),
+      };
+    }, t.database.name);
+
+  it('keeps the trigrams of every dictionary word of at most 32 letters exact as lessons come, change and go', async () => {
+    const longWord = 'x'.repeat(40);
+    const first = await t.inTenant(owner, () => lessons.add(content({ title: `Dirigible ${longWord}`, summary: 'Mooring mast' })));
+    const second = await t.inTenant(owner, () => lessons.add(content({ title: 'Dirigible ballast' })));
+    let { kept, recomputed } = await trigramIndexes(owner);
+    expect(kept).toEqual(recomputed);
+    expect(kept).toEqual(expect.arrayContaining(['dirig:dir', 'mast:mas', 'ballast:bal']));
+    expect(kept.some((row) => row.startsWith(longWord))).toBe(false);
+
+    await t.inTenant(owner, () => lessons.change(first.id, { title: 'Blimp', summary: 'Ballast tanks' }));
+    ({ kept, recomputed } = await trigramIndexes(owner));
+    expect(kept).toEqual(recomputed);
+    expect(kept.some((row) => row.startsWith('mast:'))).toBe(false);
+    expect(kept).toEqual(expect.arrayContaining(['blimp:bli', 'dirig:dir']));
+
+    await t.inTenant(owner, () => lessons.remove(second.id));
+    await t.inTenant(owner, () => lessons.remove(first.id));
+    ({ kept, recomputed } = await trigramIndexes(owner));
+    expect(kept).toEqual(recomputed);
+    expect(kept.filter((row) => /^(ballast|blimp|dirig):/.test(row))).toEqual([]);
+  });
+
+  it('finds corrections through the dictionary’s trigrams: a word without them is never offered', async () => {
+    const lesson = await t.inTenant(owner, () => lessons.add(content({ title: 'Quarantine', summary: 'Isolate the flaky suite' })));
+    expect(await corrected(owner, 'quarantien')).toEqual([lesson.id]);
+    await withAdminClient(
+      (client) => client.query(`delete from lesson_lexeme_trigrams where tenant_id = $1 and lexeme = 'quarantin'`, [owner.tenantId]),
+      t.database.name,
+    );
+    expect(await corrected(owner, 'quarantien')).toEqual([]);
+    await t.inTenant(owner, () => lessons.remove(lesson.id));
+  });
+
   it('never corrects with another tenant’s words', async () => {
     // Closer to "zepelin" than the owner's "zeppelin", and enough to fill every correction slot if they leaked.
     const theirs = await t.inTenant(neighbour, () => lessons.add(content({ title: 'Zepelin zepelinx zepelinz' })));

@@ -103,21 +103,30 @@ export class LessonSearch {
    * The query with each plain word (stop words left out) replaced by any of its CORRECTIONS_PER_WORD
    * most similar words of the tenant's dictionary, and without the excluded words: every word must
    * be matched by one of its corrections, so a word with none finds nothing (null matches no lesson).
-   * The dictionary is read by its primary key's tenant range, the tenant named explicitly: under
-   * row-level security no trigram operator (none is leakproof) can be an index condition, so a
-   * trigram index could only ever serve the tenant range too (EXPLAIN in BENCHMARKS.md). Each lexeme
-   * enters the tsquery quoted, so none is read as tsquery syntax. One scalar subquery (an init plan).
+   * Candidates come from the dictionary's trigrams (`lesson_lexeme_trigrams`) by text equality, the
+   * one kind of condition row-level security lets an index serve (no trigram operator is leakproof):
+   * the words sharing trigrams with the misspelled one, kept only if they share enough to reach the
+   * threshold (similarity = shared / (word's + candidate's − shared) ≤ shared / word's trigrams).
+   * pg_trgm's `similarity` then ranks those few (`offset 0` keeps PostgreSQL from pushing it down
+   * to every trigram row). Each lexeme enters the tsquery quoted, so none is read as tsquery syntax.
+   * One scalar subquery (an init plan).
    */
   private correctedQuery(tenantId: string): Expression<unknown> {
     const excluded = this.excluded.length ? sql` && !!websearch_to_tsquery('english', ${this.excluded.join(' or ')}::text)` : sql``;
+    const threshold = sql`${TYPO_SIMILARITY}::float4`;
     return sql`(select case when bool_and(corrected.alternatives is not null)
                          then string_agg(corrected.alternatives, ' & ')::tsquery${excluded} end
       from unnest(${this.words}::text[]) as w(word)
+      cross join lateral (select show_trgm(w.word) as trigrams) misspelled
       cross join lateral (
         select '(' || string_agg('''' || replace(replace(nearest.lexeme, '\\', '\\\\'), '''', '''''') || '''', ' | ') || ')' as alternatives
-        from (select x.lexeme from lesson_lexemes x
-              where x.tenant_id = ${tenantId}::text and similarity(x.lexeme, w.word) >= ${TYPO_SIMILARITY}::float4
-              order by similarity(x.lexeme, w.word) desc, x.lexeme
+        from (select candidate.lexeme
+              from (select x.lexeme from lesson_lexeme_trigrams x
+                    where x.tenant_id = ${tenantId}::text and x.trigram = any(misspelled.trigrams)
+                    group by x.lexeme having count(*)::float4 / cardinality(misspelled.trigrams)::float4 >= ${threshold}
+                    offset 0) candidate
+              where similarity(candidate.lexeme, w.word) >= ${threshold}
+              order by similarity(candidate.lexeme, w.word) desc, candidate.lexeme
               limit ${CORRECTIONS_PER_WORD}::int) nearest) corrected
       where to_tsvector('english', w.word) <> ''::tsvector)`;
   }

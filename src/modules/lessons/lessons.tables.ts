@@ -26,8 +26,6 @@ export interface LessonTables {
     updated_at: Date;
     /** Weighted title (A) > summary (B) > details (C), for full-text search. */
     search_vector: GeneratedAlways<unknown>;
-    /** Title and summary, for trigram similarity. */
-    search_text: GeneratedAlways<string>;
   };
   patterns: {
     id: string;
