@@ -22,7 +22,9 @@ export async function captureStatements(principal: Principal, work: () => Promis
     const [first, second] = args as [string | { text?: string; values?: unknown[] }, unknown];
     const text = typeof first === 'string' ? first : first?.text;
     const values = (Array.isArray(second) ? second : typeof first === 'object' ? first?.values : undefined) ?? [];
-    if (text && !BOOKKEEPING.test(text.trim()) && isPrincipal(principal)) captured.push({ text, values });
+    // A transaction's BEGIN travels with its first statement (begin-with-first-statement.ts).
+    const statement = text?.trim().replace(/^begin;/i, '');
+    if (statement && !BOOKKEEPING.test(statement) && isPrincipal(principal)) captured.push({ text: statement, values });
     return (originalQuery as (...a: unknown[]) => unknown).apply(this, args);
   } as typeof pg.Client.prototype.query;
   try {

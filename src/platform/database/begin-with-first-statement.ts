@@ -22,7 +22,8 @@ export function sendBeginWithFirstStatement(pool: pg.Pool): void {
 }
 
 function deferBegin(client: pg.ClientBase, beginPending: WeakSet<pg.ClientBase>): void {
-  const send = client.query.bind(client) as Send;
+  // pg's own query(), looked up on every call: instrumentation (tracing, the tests' statement capture) wraps the prototype's.
+  const send: Send = (...args) => (Object.getPrototypeOf(client).query as Send).apply(client, args);
   const deferred: Send = (text, values, ...rest) => {
     const promised = typeof text === 'string' && rest.length === 0;
     const parameterless = promised && (values === undefined || (Array.isArray(values) && values.length === 0));
