@@ -11,6 +11,14 @@ export interface BenchDashboard {
 /** Where the six seeded widgets of a dashboard sit: two columns of three, each 6 × 4. */
 export const SEEDED_POSITIONS = Array.from({ length: 6 }, (_, k) => ({ x: (k % 2) * 6, y: Math.floor(k / 2) * 4, w: 6, h: 4 }));
 
+/** A layout batch that really moves something: the first two widgets trade places (`swapped`), or go back. */
+export function layoutSwap({ widgetIds: [first, second] }: BenchDashboard, swapped: boolean): string {
+  return JSON.stringify([
+    { widgetId: first, position: SEEDED_POSITIONS[swapped ? 1 : 0] },
+    { widgetId: second, position: SEEDED_POSITIONS[swapped ? 0 : 1] },
+  ]);
+}
+
 /**
  * Admin tooling for the benchmark only: writes dashboards and their widgets straight into the tables
  * as a superuser (bypassing row-level security) with generate_series. Owned by `owner`, the subject

@@ -1,42 +1,45 @@
 import { rm } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
 import autocannon from 'autocannon';
-import jwt from 'jsonwebtoken';
-import { DEVELOPMENT_JWT_SECRET } from '../src/config/environment.js';
 import { MAX_EXECUTIONS_PER_TASK, MAX_OUTCOME_BYTES } from '../src/modules/tasks/task-limits.js';
 import { startEmbeddedDatabase } from '../src/platform/database/embedded-database.js';
 import { migrateToLatest } from '../src/platform/database/migrations.js';
 import { encodeCursor, NEWEST_FIRST } from '../src/platform/pagination/keyset.js';
 import { assetsSuite } from './assets.js';
 import { AUDIT_LARGE_TENANT_ENTRIES, explainAuditQueries, seedAuditAsSuperuser, setAuditCapture, unsealedEntries } from './audit.js';
-import { type BenchDashboard, benchDashboards, explainDashboardRead, SEEDED_POSITIONS, seedDashboardsAsSuperuser } from './dashboards.js';
+import {
+  BENCH_USER,
+  CONNECTIONS,
+  DASHBOARDS_PER_TENANT,
+  DATA_DIR,
+  DATABASE_PORT,
+  DURATION_SECONDS,
+  HTTP_PORT,
+  LESSONS_PER_TENANT,
+  SEARCH_QUERY,
+  SHAPE,
+  TYPO_QUERY,
+  tokensOf,
+  WIDGETS_PER_DASHBOARD,
+} from './bench-settings.js';
+import { compareWithTwin } from './compare.js';
+import { type BenchDashboard, benchDashboards, explainDashboardRead, layoutSwap, seedDashboardsAsSuperuser } from './dashboards.js';
 import { DENSE_GRAPH_TASKS, type IsolationSeed, seedIsolationAsSuperuser } from './isolation.js';
 import { explainLessonQueries, seedLessonsAsSuperuser } from './lessons.js';
-import { projectIdsNamed, rowAt, SeedShape, seedAsSuperuser, tenantName } from './seed.js';
+import { projectIdsNamed, rowAt, seedAsSuperuser, tenantName } from './seed.js';
 import { startBuiltServer } from './server.js';
 import { explainTaskQueries } from './tasks.js';
 
 /**
  * npm run bench [-- tasks|lessons|dashboards]: boots the built server on a fresh embedded database, seeds it,
  * and drives the routes with autocannon. Prints one Markdown row per scenario for BENCHMARKS.md.
+ * npm run bench -- --compare [--cpu-prof]: Tessera against its thin twin instead (bench/compare.ts).
  */
-const SHAPE: SeedShape = { tenants: 1_000, tasksPerTenant: 150, largeTenantTasks: 50_000 };
 const DEEP_OFFSET = 40_000;
-const DURATION_SECONDS = Number(process.env.BENCH_DURATION_SECONDS ?? 20);
-const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
-const DATA_DIR = process.env.BENCH_DATA_DIR ?? '.data/bench-postgres';
-const DATABASE_PORT = Number(process.env.BENCH_DATABASE_PORT ?? 54331);
-const HTTP_PORT = Number(process.env.BENCH_HTTP_PORT ?? 3100);
 const LARGE_TENANT = 0;
-const LESSONS_PER_TENANT = 1_000;
 /** Audit logs are read by a tenant's few administrators, not by every user at once. */
 const ADMIN_CONNECTIONS = 4;
-const SEARCH_QUERY = 'retry budget';
 const SEARCH_TAGS = ['tag-3', 'tag-17'];
-const TYPO_QUERY = 'retyr budgte';
-const DASHBOARDS_PER_TENANT = 20;
-const WIDGETS_PER_DASHBOARD = 6;
-const BENCH_USER = 'bench-user';
 let deepCursor = '';
 /** Each tenant's project-0, once the tasks suite has seeded projects (by tenant index). */
 let benchProjects: string[] = [];
@@ -49,10 +52,6 @@ let isolation: IsolationSeed;
 /** Layout batches sent per tenant: even ones swap the first two widgets, odd ones swap them back. */
 const layoutMoves = new Array<number>(SHAPE.tenants).fill(0);
 
-const tokensOf = (roles: string[]) =>
-  Array.from({ length: SHAPE.tenants }, (_, index) =>
-    jwt.sign({ tenant_id: tenantName(index + 1), roles }, DEVELOPMENT_JWT_SECRET, { subject: BENCH_USER, expiresIn: '1h' }),
-  );
 const tokens = tokensOf([]);
 const adminTokens = tokensOf(['admin']);
 let adminDatabaseUrl = '';
@@ -358,17 +357,13 @@ const suites: Record<string, Suite> = {
   },
 };
 
-/** A layout batch that really moves something: the first two widgets trade places, and back on the next batch. */
+/** Even batches of a tenant swap its first two widgets, odd ones swap them back. */
 function nextLayoutBatch(tenantIndex: number): string {
-  const swapped = layoutMoves[tenantIndex]++ % 2 === 0;
-  const [first, second] = dashboards[tenantIndex].moved.widgetIds;
-  return JSON.stringify([
-    { widgetId: first, position: SEEDED_POSITIONS[swapped ? 1 : 0] },
-    { widgetId: second, position: SEEDED_POSITIONS[swapped ? 0 : 1] },
-  ]);
+  return layoutSwap(dashboards[tenantIndex].moved, layoutMoves[tenantIndex]++ % 2 === 0);
 }
 
 async function main(): Promise<void> {
+  if (process.argv.includes('--compare')) return compareWithTwin({ cpuProfile: process.argv.includes('--cpu-prof') });
   const chosen = process.argv[2] ? [process.argv[2]] : Object.keys(suites);
   const unknown = chosen.filter((name) => !suites[name]);
   if (unknown.length > 0) throw new Error(`Unknown suite ${unknown.join(', ')}: use ${Object.keys(suites).join(' or ')}`);

@@ -70,38 +70,7 @@ export class DashboardHistoryRepository extends TenantRepository<DashboardVersio
   @RecordSql([EXAMPLE_ID, EXAMPLE_INSTANT, EXAMPLE_SHAPE])
   async archive(dashboardId: string, replacedAt: Date, shape: ContentsShape): Promise<void> {
     const { tenantId, actorId } = TenantContext.current();
-    const large = [...shape.largeMembers];
-    const contents = shape.contentsOf({ tenantId: sql.ref('d.tenant_id'), id: sql.ref('d.id') });
-    await queryRows(
-      this.em,
-      sql`with state as (
-         select d.tenant_id, d.id, d.version, d.updated_by, d.updated_at, ${fieldsJson('d')} as fields, ${contents} as widgets
-         from dashboards d where d.tenant_id = ${tenantId} and d.id = ${dashboardId}
-       ),
-       items as (
-         select s.tenant_id, s.id as dashboard_id, w.position, w.item - cast(${large} as text[]) as stub,
-                (select coalesce(jsonb_object_agg(m.key, m.value), '{}'::jsonb) from jsonb_each(w.item) m where m.key = any(cast(${large} as text[]))) as content
-         from state s cross join lateral jsonb_array_elements(s.widgets) with ordinality as w(item, position)
-       ),
-       hashed as (select i.*, ${sha256Hex(sql.ref('i.content'))} as hash from items i),
-       new_contents as (
-         insert into dashboard_widget_contents (id, tenant_id, dashboard_id, hash, content)
-         select distinct on (h.hash) gen_random_uuid(), h.tenant_id, h.dashboard_id, h.hash, h.content from hashed h
-         on conflict (tenant_id, dashboard_id, hash) do nothing
-       ),
-       list as (
-         select s.tenant_id, s.id as dashboard_id, l.widgets, ${sha256Hex(sql.ref('l.widgets'))} as hash
-         from state s, (select coalesce(jsonb_agg(h.stub || jsonb_build_object('contentSha256', h.hash) order by h.position), '[]'::jsonb) as widgets from hashed h) l
-       ),
-       new_list as (
-         insert into dashboard_widget_lists (id, tenant_id, dashboard_id, hash, widgets)
-         select gen_random_uuid(), l.tenant_id, l.dashboard_id, l.hash, l.widgets from list l
-         on conflict (tenant_id, dashboard_id, hash) do nothing
-       )
-       insert into dashboard_versions (id, tenant_id, dashboard_id, version, snapshot, widget_list_hash, saved_by, saved_at, replaced_by, replaced_at)
-       select cast(${uuidv7()} as uuid), s.tenant_id, s.id, s.version, s.fields, l.hash, s.updated_by, s.updated_at, cast(${actorId} as text), cast(${replacedAt} as timestamptz)
-       from state s, list l`,
-    );
+    await queryRows(this.em, archiveStatement(tenantId, actorId, dashboardId, replacedAt, shape));
   }
 
   /**
@@ -110,36 +79,7 @@ export class DashboardHistoryRepository extends TenantRepository<DashboardVersio
    */
   @RecordSql([EXAMPLE_ID, 10, EXAMPLE_INSTANT])
   async prune(dashboardId: string, oldestKept: number, cutoff: Date): Promise<number> {
-    const { tenantId } = TenantContext.current();
-    const keptBy = (version: string) =>
-      sql<boolean>`(${sql.ref(`${version}.version`)} >= ${oldestKept} and ${sql.ref(`${version}.replaced_at`)} >= ${cutoff})`;
-    // Every part of one statement sees the rows as they were before it: a list still looks used by
-    // the versions being pruned, and a content by the lists being deleted. Hence "kept" versions
-    // and "not dead" lists below.
-    const row = await queryRow(
-      this.em,
-      sql<{ versions: number }>`with pruned as (
-         delete from dashboard_versions v
-         where v.tenant_id = ${tenantId} and v.dashboard_id = ${dashboardId} and not ${keptBy('v')}
-         returning v.widget_list_hash as hash
-       ),
-       dead_lists as (
-         delete from dashboard_widget_lists l
-         where l.tenant_id = ${tenantId} and l.dashboard_id = ${dashboardId} and l.hash in (select hash from pruned)
-           and not exists (select from dashboard_versions v
-                           where v.tenant_id = l.tenant_id and v.dashboard_id = l.dashboard_id and v.widget_list_hash = l.hash and ${keptBy('v')})
-         returning l.hash, l.widgets
-       ),
-       dead_contents as (
-         delete from dashboard_widget_contents c
-         where c.tenant_id = ${tenantId} and c.dashboard_id = ${dashboardId}
-           and c.hash in (select ${contentRef(sql.ref('w.item'))} from dead_lists d cross join lateral jsonb_array_elements(d.widgets) as w(item))
-           and not exists (select from dashboard_widget_lists l cross join lateral jsonb_array_elements(l.widgets) as w(item)
-                           where l.tenant_id = c.tenant_id and l.dashboard_id = c.dashboard_id
-                             and l.hash not in (select hash from dead_lists) and ${contentRef(sql.ref('w.item'))} = c.hash)
-       )
-       select (select count(*) from pruned)::int as versions`,
-    );
+    const row = await queryRow(this.em, pruneStatement(TenantContext.current().tenantId, dashboardId, oldestKept, cutoff));
     return row?.versions ?? 0;
   }
 
@@ -217,4 +157,67 @@ function fieldsJson(alias: string): SqlFragment<Record<string, unknown>> {
     'filters', ${column('filters')}, 'ownerId', ${column('owner_id')}, 'isPublic', ${column('is_public')}, 'allowedViewers', to_jsonb(${column('allowed_viewers')}),
     'version', ${column('version')}, 'createdAt', ${isoInstant(column('created_at'))}, 'updatedAt', ${isoInstant(column('updated_at'))},
     'updatedBy', ${column('updated_by')})`;
+}
+
+/** DashboardHistoryRepository.archive's statement. Exported for the benchmark's thin twin, which runs the same one. */
+export function archiveStatement(tenantId: string, actorId: string, dashboardId: string, replacedAt: Date, shape: ContentsShape) {
+  const large = [...shape.largeMembers];
+  const contents = shape.contentsOf({ tenantId: sql.ref('d.tenant_id'), id: sql.ref('d.id') });
+  return sql`with state as (
+     select d.tenant_id, d.id, d.version, d.updated_by, d.updated_at, ${fieldsJson('d')} as fields, ${contents} as widgets
+     from dashboards d where d.tenant_id = ${tenantId} and d.id = ${dashboardId}
+   ),
+   items as (
+     select s.tenant_id, s.id as dashboard_id, w.position, w.item - cast(${large} as text[]) as stub,
+            (select coalesce(jsonb_object_agg(m.key, m.value), '{}'::jsonb) from jsonb_each(w.item) m where m.key = any(cast(${large} as text[]))) as content
+     from state s cross join lateral jsonb_array_elements(s.widgets) with ordinality as w(item, position)
+   ),
+   hashed as (select i.*, ${sha256Hex(sql.ref('i.content'))} as hash from items i),
+   new_contents as (
+     insert into dashboard_widget_contents (id, tenant_id, dashboard_id, hash, content)
+     select distinct on (h.hash) gen_random_uuid(), h.tenant_id, h.dashboard_id, h.hash, h.content from hashed h
+     on conflict (tenant_id, dashboard_id, hash) do nothing
+   ),
+   list as (
+     select s.tenant_id, s.id as dashboard_id, l.widgets, ${sha256Hex(sql.ref('l.widgets'))} as hash
+     from state s, (select coalesce(jsonb_agg(h.stub || jsonb_build_object('contentSha256', h.hash) order by h.position), '[]'::jsonb) as widgets from hashed h) l
+   ),
+   new_list as (
+     insert into dashboard_widget_lists (id, tenant_id, dashboard_id, hash, widgets)
+     select gen_random_uuid(), l.tenant_id, l.dashboard_id, l.hash, l.widgets from list l
+     on conflict (tenant_id, dashboard_id, hash) do nothing
+   )
+   insert into dashboard_versions (id, tenant_id, dashboard_id, version, snapshot, widget_list_hash, saved_by, saved_at, replaced_by, replaced_at)
+   select cast(${uuidv7()} as uuid), s.tenant_id, s.id, s.version, s.fields, l.hash, s.updated_by, s.updated_at, cast(${actorId} as text), cast(${replacedAt} as timestamptz)
+   from state s, list l`;
+}
+
+/** DashboardHistoryRepository.prune's statement. Exported for the benchmark's thin twin, which runs the same one. */
+export function pruneStatement(tenantId: string, dashboardId: string, oldestKept: number, cutoff: Date) {
+  const keptBy = (version: string) =>
+    sql<boolean>`(${sql.ref(`${version}.version`)} >= ${oldestKept} and ${sql.ref(`${version}.replaced_at`)} >= ${cutoff})`;
+  // Every part of one statement sees the rows as they were before it: a list still looks used by
+  // the versions being pruned, and a content by the lists being deleted. Hence "kept" versions
+  // and "not dead" lists below.
+  return sql<{ versions: number }>`with pruned as (
+       delete from dashboard_versions v
+       where v.tenant_id = ${tenantId} and v.dashboard_id = ${dashboardId} and not ${keptBy('v')}
+       returning v.widget_list_hash as hash
+     ),
+     dead_lists as (
+       delete from dashboard_widget_lists l
+       where l.tenant_id = ${tenantId} and l.dashboard_id = ${dashboardId} and l.hash in (select hash from pruned)
+         and not exists (select from dashboard_versions v
+                         where v.tenant_id = l.tenant_id and v.dashboard_id = l.dashboard_id and v.widget_list_hash = l.hash and ${keptBy('v')})
+       returning l.hash, l.widgets
+     ),
+     dead_contents as (
+       delete from dashboard_widget_contents c
+       where c.tenant_id = ${tenantId} and c.dashboard_id = ${dashboardId}
+         and c.hash in (select ${contentRef(sql.ref('w.item'))} from dead_lists d cross join lateral jsonb_array_elements(d.widgets) as w(item))
+         and not exists (select from dashboard_widget_lists l cross join lateral jsonb_array_elements(l.widgets) as w(item)
+                         where l.tenant_id = c.tenant_id and l.dashboard_id = c.dashboard_id
+                           and l.hash not in (select hash from dead_lists) and ${contentRef(sql.ref('w.item'))} = c.hash)
+     )
+     select (select count(*) from pruned)::int as versions`;
 }

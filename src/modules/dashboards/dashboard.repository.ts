@@ -1,5 +1,5 @@
 import { LockMode, type RequiredEntityData } from '@mikro-orm/core';
-import type { CompiledQuery } from 'kysely';
+import type { CompiledQuery, Kysely } from 'kysely';
 import { EXAMPLE_ID, RecordSql } from '../../platform/database/sql/record-sql.decorator.js';
 import { containsPattern, queryRow, queryRows, type SqlFragment, sql } from '../../platform/database/sql/sql.js';
 import { TenantRepository } from '../../platform/database/tenant-repository.js';
@@ -95,8 +95,10 @@ export class DashboardRepository extends TenantRepository<Dashboard> {
     contentsOf: ContentsOf,
     unchangedAt?: NoneMatch,
   ): Promise<(DashboardFields & { contents: unknown[] | null }) | undefined> {
-    const contents = contentsUnless(contentsOf({ tenantId: sql.ref('d.tenant_id'), id: sql.ref('d.id') }), unchangedAt);
-    return queryRow(this.em, this.selectFields().select(contents.as('contents')).where('d.id', '=', id).where('d.deleted_at', 'is', null));
+    return queryRow(
+      this.em,
+      dashboardWithContentsSelect(this.em.getKysely<DashboardTables>(), TenantContext.current().tenantId, id, contentsOf, unchangedAt),
+    );
   }
 
   /** Inserts the dashboard at once (the unique index refuses a live duplicate name here). */
@@ -211,26 +213,44 @@ export class DashboardRepository extends TenantRepository<Dashboard> {
   }
 
   private selectFields() {
-    return this.em
-      .getKysely<DashboardTables>()
-      .selectFrom('dashboards as d')
-      .select([
-        'd.id',
-        'd.name',
-        'd.description',
-        'd.project_id as projectId',
-        sql.ref<DashboardFields['layout']>('d.layout').as('layout'),
-        sql.ref<unknown[]>('d.filters').as('filters'),
-        'd.owner_id as ownerId',
-        'd.is_public as isPublic',
-        'd.allowed_viewers as allowedViewers',
-        'd.version',
-        'd.created_at as createdAt',
-        'd.updated_at as updatedAt',
-        'd.updated_by as updatedBy',
-      ])
-      .where('d.tenant_id', '=', TenantContext.current().tenantId);
+    return dashboardFieldsSelect(this.em.getKysely<DashboardTables>(), TenantContext.current().tenantId);
   }
+}
+
+/**
+ * A live dashboard with its contents as a jsonb column, in one statement. Exported for the
+ * benchmark's thin twin, which must run the very same statement.
+ */
+export function dashboardWithContentsSelect(
+  db: Kysely<DashboardTables>,
+  tenantId: string,
+  id: string,
+  contentsOf: ContentsOf,
+  unchangedAt?: NoneMatch,
+) {
+  const contents = contentsUnless(contentsOf({ tenantId: sql.ref('d.tenant_id'), id: sql.ref('d.id') }), unchangedAt);
+  return dashboardFieldsSelect(db, tenantId).select(contents.as('contents')).where('d.id', '=', id).where('d.deleted_at', 'is', null);
+}
+
+function dashboardFieldsSelect(db: Kysely<DashboardTables>, tenantId: string) {
+  return db
+    .selectFrom('dashboards as d')
+    .select([
+      'd.id',
+      'd.name',
+      'd.description',
+      'd.project_id as projectId',
+      sql.ref<DashboardFields['layout']>('d.layout').as('layout'),
+      sql.ref<unknown[]>('d.filters').as('filters'),
+      'd.owner_id as ownerId',
+      'd.is_public as isPublic',
+      'd.allowed_viewers as allowedViewers',
+      'd.version',
+      'd.created_at as createdAt',
+      'd.updated_at as updatedAt',
+      'd.updated_by as updatedBy',
+    ])
+    .where('d.tenant_id', '=', tenantId);
 }
 
 /** The list filters as one condition over the dashboards at alias `d` (each value bound). */

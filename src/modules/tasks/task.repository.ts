@@ -1,4 +1,5 @@
 import { LockMode } from '@mikro-orm/core';
+import type { Kysely } from 'kysely';
 import { jsonArrayFrom, jsonBuildObject } from 'kysely/helpers/postgres';
 import { EXAMPLE_ID, RecordSql } from '../../platform/database/sql/record-sql.decorator.js';
 import { isoInstant, queryRow, queryRows, type SqlFragment, sql } from '../../platform/database/sql/sql.js';
@@ -47,88 +48,10 @@ export class TaskRepository extends TenantRepository<Task> {
     return task;
   }
 
-  /**
-   * The task read in one statement: the task whole, the ids it depends on, how many runs it has and
-   * the latest EMBEDDED_EXECUTIONS of them as summaries, its artifacts (without bodies) and its
-   * approvals, oldest first; as the API returns it. Each embedded list is a correlated subquery on its
-   * (tenant, task) index and PostgreSQL assembles its JSON, so the read is one round trip whatever
-   * the task holds.
-   */
+  /** The task read in one statement, as the API returns it (taskDetailSelect). */
   @RecordSql([EXAMPLE_ID])
   detail(id: string) {
-    const db = this.em.getKysely<TaskTables>();
-    const task = TASK_AT_T;
-    const select = db
-      .selectFrom('tasks as t')
-      .select((eb) => [
-        't.id',
-        't.project_id as projectId',
-        't.user_id as userId',
-        't.prompt',
-        't.state',
-        't.current_agent as currentAgent',
-        't.config',
-        't.result',
-        't.error',
-        't.metadata',
-        dependsOnIds(task).as('dependsOn'),
-        isoInstant(eb.ref('t.created_at')).as('createdAt'),
-        isoInstant(eb.ref('t.updated_at')).as('updatedAt'),
-        isoInstant(eb.ref('t.completed_at')).$castTo<string | null>().as('completedAt'),
-        eb
-          .selectFrom('task_executions as e')
-          .select(sql<number>`count(*)::int`.as('count'))
-          .where('e.tenant_id', '=', task.tenantId)
-          .where('e.task_id', '=', task.id)
-          .$asScalar()
-          .$notNull()
-          .as('executionCount'),
-        jsonArrayFrom(
-          executionSummaries(db, task)
-            .orderBy(LATEST_STARTED_FIRST.expression('e'), 'desc')
-            .orderBy('e.id', 'desc')
-            .limit(EMBEDDED_EXECUTIONS),
-        ).as('executions'),
-        jsonArrayFrom(
-          db
-            .selectFrom('task_artifacts as a')
-            .select((artifact) => [
-              'a.id',
-              'a.task_id as taskId',
-              'a.execution_id as executionId',
-              'a.type',
-              'a.path',
-              'a.content_bytes as contentBytes',
-              'a.metadata',
-              'a.approved',
-              isoInstant(artifact.ref('a.created_at')).as('createdAt'),
-            ])
-            .where('a.tenant_id', '=', task.tenantId)
-            .where('a.task_id', '=', task.id)
-            .orderBy('a.created_at')
-            .orderBy('a.id'),
-        ).as('artifacts'),
-        jsonArrayFrom(
-          db
-            .selectFrom('task_approvals as p')
-            .select((approval) => [
-              'p.id',
-              'p.task_id as taskId',
-              'p.decision',
-              'p.reason',
-              'p.artifact_ids as artifactIds',
-              'p.approver_id as approverId',
-              isoInstant(approval.ref('p.created_at')).as('createdAt'),
-            ])
-            .where('p.tenant_id', '=', task.tenantId)
-            .where('p.task_id', '=', task.id)
-            .orderBy('p.created_at')
-            .orderBy('p.id'),
-        ).as('approvals'),
-      ])
-      .where('t.tenant_id', '=', this.tenantId())
-      .where('t.id', '=', id);
-    return queryRow(this.em, select);
+    return queryRow(this.em, taskDetailSelect(this.em.getKysely<TaskTables>(), this.tenantId(), id));
   }
 
   @RecordSql([EXAMPLE_ID])
@@ -161,36 +84,7 @@ export class TaskRepository extends TenantRepository<Task> {
    */
   @RecordSql([{ limit: 20 }], [EXAMPLE_FILTERS])
   page(query: ListTasksQuery): Promise<Page<TaskListRow & LargeTaskFields>> {
-    const select = this.em
-      .getKysely<TaskTables>()
-      .selectFrom('tasks as t')
-      .select((eb) => [
-        't.id',
-        't.project_id as projectId',
-        't.user_id as userId',
-        't.state',
-        't.current_agent as currentAgent',
-        isoInstant(eb.ref('t.created_at')).as('createdAt'),
-        isoInstant(eb.ref('t.updated_at')).as('updatedAt'),
-        isoInstant(eb.ref('t.completed_at')).$castTo<string | null>().as('completedAt'),
-        dependsOnIds(TASK_AT_T).as('dependsOn'),
-        jsonBuildObject({
-          prompt: eb.ref('t.prompt_preview'),
-          config: eb.ref('t.config_preview'),
-          metadata: eb.ref('t.metadata_preview'),
-          result: eb.ref('t.result_preview'),
-          error: eb.ref('t.error_preview'),
-        }).as('previews'),
-        jsonBuildObject({
-          prompt: eb.ref('t.prompt_bytes'),
-          config: eb.ref('t.config_bytes'),
-          metadata: eb.ref('t.metadata_bytes'),
-          result: eb.ref('t.result_bytes'),
-          error: eb.ref('t.error_bytes'),
-        }).as('sizes'),
-      ])
-      .where('t.tenant_id', '=', this.tenantId())
-      .where(matching(query));
+    const select = taskPageSelect(this.em.getKysely<TaskTables>(), this.tenantId(), query);
     return keysetPage(this.em, select, 't', query, NEWEST_FIRST);
   }
 
@@ -247,6 +141,124 @@ export class TaskRepository extends TenantRepository<Task> {
     if (projectId !== undefined) select = select.where('project_id', '=', projectId);
     return queryRows(this.em, select);
   }
+}
+
+/**
+ * The task read in one statement: the task whole, the ids it depends on, how many runs it has and
+ * the latest EMBEDDED_EXECUTIONS of them as summaries, its artifacts (without bodies) and its
+ * approvals, oldest first; as the API returns it. Each embedded list is a correlated subquery on its
+ * (tenant, task) index and PostgreSQL assembles its JSON, so the read is one round trip whatever
+ * the task holds. Exported for the benchmark's thin twin, which must run the very same statement.
+ */
+export function taskDetailSelect(db: Kysely<TaskTables>, tenantId: string, id: string) {
+  const task = TASK_AT_T;
+  return db
+    .selectFrom('tasks as t')
+    .select((eb) => [
+      't.id',
+      't.project_id as projectId',
+      't.user_id as userId',
+      't.prompt',
+      't.state',
+      't.current_agent as currentAgent',
+      't.config',
+      't.result',
+      't.error',
+      't.metadata',
+      dependsOnIds(task).as('dependsOn'),
+      isoInstant(eb.ref('t.created_at')).as('createdAt'),
+      isoInstant(eb.ref('t.updated_at')).as('updatedAt'),
+      isoInstant(eb.ref('t.completed_at')).$castTo<string | null>().as('completedAt'),
+      eb
+        .selectFrom('task_executions as e')
+        .select(sql<number>`count(*)::int`.as('count'))
+        .where('e.tenant_id', '=', task.tenantId)
+        .where('e.task_id', '=', task.id)
+        .$asScalar()
+        .$notNull()
+        .as('executionCount'),
+      jsonArrayFrom(
+        executionSummaries(db, task)
+          .orderBy(LATEST_STARTED_FIRST.expression('e'), 'desc')
+          .orderBy('e.id', 'desc')
+          .limit(EMBEDDED_EXECUTIONS),
+      ).as('executions'),
+      jsonArrayFrom(
+        db
+          .selectFrom('task_artifacts as a')
+          .select((artifact) => [
+            'a.id',
+            'a.task_id as taskId',
+            'a.execution_id as executionId',
+            'a.type',
+            'a.path',
+            'a.content_bytes as contentBytes',
+            'a.metadata',
+            'a.approved',
+            isoInstant(artifact.ref('a.created_at')).as('createdAt'),
+          ])
+          .where('a.tenant_id', '=', task.tenantId)
+          .where('a.task_id', '=', task.id)
+          .orderBy('a.created_at')
+          .orderBy('a.id'),
+      ).as('artifacts'),
+      jsonArrayFrom(
+        db
+          .selectFrom('task_approvals as p')
+          .select((approval) => [
+            'p.id',
+            'p.task_id as taskId',
+            'p.decision',
+            'p.reason',
+            'p.artifact_ids as artifactIds',
+            'p.approver_id as approverId',
+            isoInstant(approval.ref('p.created_at')).as('createdAt'),
+          ])
+          .where('p.tenant_id', '=', task.tenantId)
+          .where('p.task_id', '=', task.id)
+          .orderBy('p.created_at')
+          .orderBy('p.id'),
+      ).as('approvals'),
+    ])
+    .where('t.tenant_id', '=', tenantId)
+    .where('t.id', '=', id);
+}
+
+/**
+ * The list's rows before paging (keysetPage orders and limits them): the large fields as the previews
+ * and sizes the database stored when the task was written, and the ids each task depends on.
+ * Exported for the benchmark's thin twin, which must run the very same statement.
+ */
+export function taskPageSelect(db: Kysely<TaskTables>, tenantId: string, query: TaskFiltersQuery) {
+  return db
+    .selectFrom('tasks as t')
+    .select((eb) => [
+      't.id',
+      't.project_id as projectId',
+      't.user_id as userId',
+      't.state',
+      't.current_agent as currentAgent',
+      isoInstant(eb.ref('t.created_at')).as('createdAt'),
+      isoInstant(eb.ref('t.updated_at')).as('updatedAt'),
+      isoInstant(eb.ref('t.completed_at')).$castTo<string | null>().as('completedAt'),
+      dependsOnIds(TASK_AT_T).as('dependsOn'),
+      jsonBuildObject({
+        prompt: eb.ref('t.prompt_preview'),
+        config: eb.ref('t.config_preview'),
+        metadata: eb.ref('t.metadata_preview'),
+        result: eb.ref('t.result_preview'),
+        error: eb.ref('t.error_preview'),
+      }).as('previews'),
+      jsonBuildObject({
+        prompt: eb.ref('t.prompt_bytes'),
+        config: eb.ref('t.config_bytes'),
+        metadata: eb.ref('t.metadata_bytes'),
+        result: eb.ref('t.result_bytes'),
+        error: eb.ref('t.error_bytes'),
+      }).as('sizes'),
+    ])
+    .where('t.tenant_id', '=', tenantId)
+    .where(matching(query));
 }
 
 /** The task of a statement over `tasks as t`, for the subqueries that embed what hangs off it. */

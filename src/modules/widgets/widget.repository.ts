@@ -81,15 +81,7 @@ export class WidgetRepository extends TenantRepository<Widget> {
    */
   @RecordSql([EXAMPLE_ID, [{ widgetId: EXAMPLE_ID, x: 0, y: 4, w: 6, h: 4 }], new Date('2026-01-01T00:00:00Z')])
   async move(dashboardId: string, moves: readonly (GridBox & { widgetId: string })[], at: Date): Promise<string[]> {
-    const rows = await queryRows(
-      this.em,
-      sql<{ id: string }>`
-        update widgets as wg set x = m.x, y = m.y, w = m.w, h = m.h, updated_at = ${at}
-        from jsonb_to_recordset(cast(${JSON.stringify(moves.map(({ widgetId, x, y, w, h }) => ({ widget_id: widgetId, x, y, w, h })))} as jsonb))
-          as m(widget_id uuid, x int, y int, w int, h int)
-        where wg.tenant_id = ${this.tenantId()} and wg.dashboard_id = ${dashboardId} and wg.id = m.widget_id
-        returning wg.id`,
-    );
+    const rows = await queryRows(this.em, moveStatement(this.tenantId(), dashboardId, moves, at));
     return rows.map((row) => row.id);
   }
 
@@ -132,11 +124,26 @@ export class WidgetRepository extends TenantRepository<Widget> {
    * a dashboard is read with its widgets in one statement. Correlated by the dashboard's tenant.
    */
   contentsOf(dashboard: DashboardRef): SqlFragment<WidgetJson[]> {
-    return sql<WidgetJson[]>`(
-      select coalesce(jsonb_agg(jsonb_build_object('id', wg.id, 'dashboardId', wg.dashboard_id, 'type', wg.type, 'title', wg.title,
-        'query', wg.query, 'savedQueryId', wg.saved_query_id, 'position', jsonb_build_object('x', wg.x, 'y', wg.y, 'w', wg.w, 'h', wg.h),
-        'config', wg.config, 'createdAt', ${isoInstant(sql.ref('wg.created_at'))}, 'updatedAt', ${isoInstant(sql.ref('wg.updated_at'))})
-        order by wg.y, wg.x, wg.id), '[]'::jsonb)
-      from widgets wg where wg.tenant_id = ${dashboard.tenantId} and wg.dashboard_id = ${dashboard.id})`;
+    return widgetContentsOf(dashboard);
   }
+}
+
+/** WidgetRepository.contentsOf, as a plain function for the benchmark's thin twin, which embeds the same expression. */
+export function widgetContentsOf(dashboard: DashboardRef): SqlFragment<WidgetJson[]> {
+  return sql<WidgetJson[]>`(
+    select coalesce(jsonb_agg(jsonb_build_object('id', wg.id, 'dashboardId', wg.dashboard_id, 'type', wg.type, 'title', wg.title,
+      'query', wg.query, 'savedQueryId', wg.saved_query_id, 'position', jsonb_build_object('x', wg.x, 'y', wg.y, 'w', wg.w, 'h', wg.h),
+      'config', wg.config, 'createdAt', ${isoInstant(sql.ref('wg.created_at'))}, 'updatedAt', ${isoInstant(sql.ref('wg.updated_at'))})
+      order by wg.y, wg.x, wg.id), '[]'::jsonb)
+    from widgets wg where wg.tenant_id = ${dashboard.tenantId} and wg.dashboard_id = ${dashboard.id})`;
+}
+
+/** WidgetRepository.move's statement. Exported for the benchmark's thin twin, which runs the same one. */
+export function moveStatement(tenantId: string, dashboardId: string, moves: readonly (GridBox & { widgetId: string })[], at: Date) {
+  return sql<{ id: string }>`
+    update widgets as wg set x = m.x, y = m.y, w = m.w, h = m.h, updated_at = ${at}
+    from jsonb_to_recordset(cast(${JSON.stringify(moves.map(({ widgetId, x, y, w, h }) => ({ widget_id: widgetId, x, y, w, h })))} as jsonb))
+      as m(widget_id uuid, x int, y int, w int, h int)
+    where wg.tenant_id = ${tenantId} and wg.dashboard_id = ${dashboardId} and wg.id = m.widget_id
+    returning wg.id`;
 }

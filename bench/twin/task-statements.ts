@@ -1,0 +1,19 @@
+/**
+ * The statements MikroORM writes for Tessera's task writes, by hand (MikroORM inlines their values
+ * into the text; the twin binds them). test/bench/thin-twin.e2e-spec.ts compares each with the
+ * statement Tessera really sends, so a change on either side fails there.
+ */
+
+/** TaskRepository.add: the columns the entity sets, in the entity's order. */
+export const INSERT_TASK =
+  'insert into "tasks" ("id", "tenant_id", "project_id", "user_id", "prompt", "state", "config", "metadata", "created_at", "updated_at") values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)';
+
+/** TaskRepository.lockedForChange. */
+export const LOCK_TASK = 'select "t0".* from "tasks" as "t0" where "t0"."tenant_id" = $1 and "t0"."id" = $2 limit 1 for update';
+
+/** The flush of a move to a state that is not final: the changed state and the entity's onUpdate time, by primary key. */
+export const UPDATE_TASK_STATE = 'update "tasks" set "state" = $1, "updated_at" = $2 where "id" = $3';
+
+/** TaskDependencyRepository.dependsOnOf for one task (the ORM loads the edges as entities). */
+export const DEPENDS_ON_OF_TASK =
+  'select "t0".* from "task_dependencies" as "t0" where "t0"."tenant_id" = $1 and "t0"."task_id" in ($2) order by "t0"."depends_on_id" asc';
