@@ -3,9 +3,7 @@ import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { Logger } from '@nestjs/common';
 import { Environment, parseEnvironment } from './config/environment.js';
-import { createHttpApp } from './http-app.js';
-import { startEmbeddedDatabase } from './platform/database/embedded-database.js';
-import { migrateToLatest } from './platform/database/migrations.js';
+import { launchEmbeddedDatabase } from './platform/database/embedded-database.js';
 import { assertListenable, displayHost, explainListenFailure } from './platform/http/listen-address.js';
 import { gracefulShutdown } from './platform/lifecycle/graceful-shutdown.js';
 
@@ -49,17 +47,39 @@ function isPostgresUrl(value: string): boolean {
   }
 }
 
-/** The database to serve: the one DATABASE_URL names, or an embedded one started here. */
-async function openDatabase(environment: Environment) {
+interface Database {
+  runtimeUrl: string;
+  ownerUrl?: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * The database to serve: the one DATABASE_URL names, or an embedded one, started here and still booting
+ * when this returns (`ready()` waits for it).
+ */
+async function launchDatabase(environment: Environment): Promise<{ embedded: boolean; ready(): Promise<Database>; stop(): Promise<void> }> {
   if (environment.DATABASE_URL) {
-    return { runtimeUrl: environment.DATABASE_URL, ownerUrl: environment.DATABASE_OWNER_URL, stop: async () => undefined, embedded: false };
+    const external = { runtimeUrl: environment.DATABASE_URL, ownerUrl: environment.DATABASE_OWNER_URL, stop: async () => undefined };
+    return { embedded: false, ready: async () => external, stop: external.stop };
   }
-  const embedded = await startEmbeddedDatabase({
+  const launched = await launchEmbeddedDatabase({
     dir: environment.EMBEDDED_PG_DIR,
     port: environment.EMBEDDED_PG_PORT,
     database: EMBEDDED_DATABASE_NAME,
   });
-  return { ...embedded, embedded: true };
+  return { embedded: true, ...launched };
+}
+
+/**
+ * The application and the migrations: most of the modules the server loads. Importing them keeps this
+ * thread busy for a second or more, which is why it happens while PostgreSQL boots in its own processes.
+ */
+async function loadServerModules() {
+  const [{ createHttpApp }, { migrateToLatest }] = await Promise.all([
+    import('./http-app.js'),
+    import('./platform/database/migrations.js'),
+  ]);
+  return { createHttpApp, migrateToLatest };
 }
 
 /** Node's codes (and PostgreSQL's SQLSTATE classes) for "could not connect, or was refused at the door". */
@@ -109,7 +129,12 @@ async function main(): Promise<void> {
   const environment = readEnvironment();
   // Before the embedded database boots (seconds): a port in use is said at once.
   await assertListenable(environment.HOST, environment.PORT);
-  const database = await openDatabase(environment);
+  const launched = await launchDatabase(environment);
+  const { createHttpApp, migrateToLatest } = await loadServerModules().catch(async (error: unknown) => {
+    await launched.stop();
+    throw error;
+  });
+  const database = { ...(await launched.ready()), embedded: launched.embedded };
   const stopIfSignalled = async () => {
     if (!pendingSignal) return;
     await database.stop();

@@ -35,7 +35,22 @@ const SUPERUSER_PASSWORD = 'tessera-embedded';
 const ROLE_PASSWORDS = { ownerPassword: 'tessera-owner', runtimePassword: 'tessera-app' };
 const HOST = '127.0.0.1';
 
+/** An embedded PostgreSQL whose postmaster has been started and may still be booting. */
+export interface LaunchedEmbeddedDatabase {
+  /** Resolves once it accepts connections and Tessera's roles and database exist; stops it if they cannot be made. */
+  ready(): Promise<EmbeddedDatabase>;
+  stop(): Promise<void>;
+}
+
 export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions): Promise<EmbeddedDatabase> {
+  return (await launchEmbeddedDatabase(options)).ready();
+}
+
+/**
+ * Starts PostgreSQL and returns without waiting for it to accept connections: its boot runs in its own
+ * processes, while the caller does other work (the server loads its modules meanwhile).
+ */
+export async function launchEmbeddedDatabase(options: EmbeddedDatabaseOptions): Promise<LaunchedEmbeddedDatabase> {
   const logger = options.logger ?? new Logger('EmbeddedPostgres');
   const { EmbeddedPostgres, postgresBinary } = await loadEmbeddedPostgres();
   const dataDir = resolve(options.dir);
@@ -68,21 +83,29 @@ export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions): P
     log,
     logger,
   );
-  await supervisor.start();
+  // start() spawns the postmaster before its first await; its failure is reported by ready().
+  const booted = supervisor.start();
+  booted.catch(() => undefined);
   const address = { host: HOST, port: options.port };
-  try {
-    await provision(address, options.database);
-  } catch (error) {
-    await supervisor.stop();
-    throw error;
-  }
-
+  const stop = () => supervisor.stop();
   return {
-    ownerUrl: databaseUrl(address, OWNER_ROLE, ROLE_PASSWORDS.ownerPassword, options.database),
-    runtimeUrl: databaseUrl(address, RUNTIME_LOGIN_ROLE, ROLE_PASSWORDS.runtimePassword, options.database),
-    adminUrl: databaseUrl(address, SUPERUSER, SUPERUSER_PASSWORD, 'postgres'),
-    pid: () => supervisor.pid(),
-    stop: () => supervisor.stop(),
+    stop,
+    async ready() {
+      await booted;
+      try {
+        await provision(address, options.database);
+      } catch (error) {
+        await stop();
+        throw error;
+      }
+      return {
+        ownerUrl: databaseUrl(address, OWNER_ROLE, ROLE_PASSWORDS.ownerPassword, options.database),
+        runtimeUrl: databaseUrl(address, RUNTIME_LOGIN_ROLE, ROLE_PASSWORDS.runtimePassword, options.database),
+        adminUrl: databaseUrl(address, SUPERUSER, SUPERUSER_PASSWORD, 'postgres'),
+        pid: () => supervisor.pid(),
+        stop,
+      };
+    },
   };
 }
 
