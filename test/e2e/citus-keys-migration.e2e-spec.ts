@@ -167,7 +167,7 @@ describe('migration to Citus-ready keys', () => {
     expect(await primaryKeyOf('tasks')).toBe('PRIMARY KEY (id)');
     expect(await unforced()).toEqual([]);
 
-    await withMigrator(database.ownerUrl, (migrator) => migrator.up());
+    await withMigrator(database.ownerUrl, (migrator) => migrator.up({ to: CITUS_READY }));
     expect(await rows()).toEqual(rowsAfterDeletes);
     expect(await citusKeyViolations()).toEqual([]);
   });
