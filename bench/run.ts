@@ -221,7 +221,7 @@ const suites: Record<string, Suite> = {
         },
         { name: `GET /api/lessons?tags=${SEARCH_TAGS.join(',')}`, path: () => `/api/lessons?tags=${SEARCH_TAGS.join(',')}` },
         {
-          name: 'GET /api/lessons?q=retyr+budgte (typos: trigram fallback)',
+          name: 'GET /api/lessons?q=retyr+budgte (typos: corrected from the dictionary)',
           path: () => `/api/lessons?q=${encodeURIComponent(TYPO_QUERY)}`,
         },
       ];
