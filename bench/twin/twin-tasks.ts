@@ -1,10 +1,10 @@
 import type pg from 'pg';
 import { v7 as uuidv7 } from 'uuid';
-import type { Task } from '../../src/modules/tasks/task.entity.js';
 import { taskDetailSelect, taskPageSelect } from '../../src/modules/tasks/task.repository.js';
 import { taskListItemView, taskView } from '../../src/modules/tasks/task.view.js';
 import { blockersSelect } from '../../src/modules/tasks/task-dependency.repository.js';
 import { canTransition, isFinal, TASK_STATES, TaskState } from '../../src/modules/tasks/task-state.js';
+import type { TaskTables } from '../../src/modules/tasks/task-tables.js';
 import { NEWEST_FIRST } from '../../src/platform/pagination/keyset.js';
 import { firstPage } from './first-page.js';
 import { compiler, queryRows } from './sql-compiler.js';
@@ -90,21 +90,8 @@ export function taskRoutes(routes: TwinRoutes): void {
   });
 }
 
-interface TaskRow {
-  id: string;
-  project_id: string | null;
-  user_id: string;
-  prompt: string;
-  state: TaskState;
-  current_agent: Task['currentAgent'];
-  config: Record<string, unknown>;
-  result: unknown;
-  error: unknown;
-  metadata: Record<string, unknown>;
-  created_at: Date;
-  updated_at: Date;
-  completed_at: Date | null;
-}
+/** A task's row as the twin selects it (`LOCK_TASK`): the table's columns but its tenant's and the large fields' extents. */
+type TaskRow = Omit<TaskTables['tasks'], 'tenant_id' | `${string}_preview` | `${string}_bytes`>;
 
 /** The row as the entity the ORM would hydrate (the fields taskView reads). */
 function taskOf(row: TaskRow, tenantId: string) {

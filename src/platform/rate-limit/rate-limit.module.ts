@@ -7,7 +7,6 @@ import type { Principal } from '../auth/principal.js';
 import { AuthFailureLimiter } from './auth-failure-limiter.js';
 import { FixedWindowThrottlerStorage } from './fixed-window-storage.js';
 import { RateLimitGuard } from './rate-limit.guard.js';
-import { RedisThrottlerStorage } from './redis-throttler-storage.js';
 
 interface Caller {
   user?: Principal;
@@ -15,6 +14,12 @@ interface Caller {
 }
 
 const MINUTE_MS = 60_000;
+
+/** Loaded only when configured: the Redis client is ~45 modules every start-up would otherwise load. */
+async function connectRedisStorage(redisUrl: string) {
+  const { RedisThrottlerStorage } = await import('./redis-throttler-storage.js');
+  return RedisThrottlerStorage.connect(redisUrl);
+}
 
 /**
  * Rate limits on authenticated requests, each across all routes: per tenant (all its users together;
@@ -51,7 +56,7 @@ const MINUTE_MS = 60_000;
           ],
           // One key per caller across all routes; the storages keep each limit's keys apart by its name.
           generateKey: (_context, tracker) => tracker,
-          storage: redisUrl ? await RedisThrottlerStorage.connect(redisUrl) : new FixedWindowThrottlerStorage(),
+          storage: redisUrl ? await connectRedisStorage(redisUrl) : new FixedWindowThrottlerStorage(),
         };
       },
     }),
