@@ -103,7 +103,8 @@ describe('AuditEntryRepository.countMatching', () => {
     await seedEntries(newPrincipal(['admin']), 4, 5_000);
     await withOwnerClient(t.database, (client) => client.query('vacuum analyze audit_entries'));
     const cases: [AuditFilterQuery, RegExp][] = [
-      [{}, /Index Only Scan using audit_entries_tenant_\w+_idx/],
+      // Index-only while the pages are all-visible; a bitmap of the same range once the sealing job has updated entries since the vacuum.
+      [{}, /(Index Only Scan using|Bitmap Index Scan on) audit_entries_tenant_\w+_idx/],
       [{ actorId: 'actor-1' }, /audit_entries_tenant_actor_idx[\s\S]*Index Cond: \(\(tenant_id = .*\) AND \(actor_id = /],
       // Every entry of this tenant matches: any index leading with the tenant is as selective (plans vary).
       [{ action: 'pattern.create' }, /audit_entries_tenant_\w+_idx/],
