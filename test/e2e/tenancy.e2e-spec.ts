@@ -21,9 +21,9 @@ describe('tenant-scoped units of work', () => {
   afterAll(() => testApp.close());
 
   it('refuses to run a module service outside any tenant scope', async () => {
-    // Three independent refusals: MikroORM's global EntityManager, the tenant filter without its
-    // parameter, and the tenant context asked for a tenant to stamp.
-    const refusal = /global EntityManager|No arguments provided for filter 'tenant'|outside a tenant scope/;
+    // Independent refusals: MikroORM's global EntityManager, and the tenant context asked for the
+    // tenant to filter by or to stamp.
+    const refusal = /global EntityManager|outside a tenant scope/;
     await expect(tasks.list({ limit: 10 })).rejects.toThrow(refusal);
     await expect(tasks.create({ prompt: 'unscoped' })).rejects.toThrow(refusal);
     await expect(tasks.get('0190a5a0-0000-7000-8000-000000000000')).rejects.toThrow(refusal);
@@ -49,6 +49,24 @@ describe('tenant-scoped units of work', () => {
       em.execute("select current_setting('app.tenant_id', true) as tenant, current_setting('app.actor_id', true) as actor"),
     );
     expect(settings).toEqual([{ tenant: 'acme', actor: 'alice' }]);
+  });
+
+  it('runs a unit of work opened inside another as a transaction of its own', async () => {
+    const settingsNow = () => em.execute("select current_setting('app.tenant_id', true) as tenant, pg_current_xact_id()::text as xact");
+    const [outerBefore, inner, outerAfter] = await tenantScope.run(principalOf('outer', 'alice', []), async () => {
+      const before = await settingsNow();
+      const nested = await tenantScope.run(principalOf('inner', 'bob', []), async () => {
+        const task = await tasks.create({ prompt: 'nested' });
+        return { settings: await settingsNow(), listed: (await tasks.list({ limit: 10 })).items.map(({ id }) => id), taskId: task.id };
+      });
+      return [before[0], nested, (await settingsNow())[0]];
+    });
+    expect(inner.settings[0].tenant).toBe('inner');
+    expect(inner.settings[0].xact).not.toBe(outerBefore.xact);
+    expect(inner.listed).toEqual([inner.taskId]);
+    expect(outerAfter).toEqual(outerBefore);
+    const outerTasks = await tenantScope.run(principalOf('outer', 'alice', []), () => tasks.list({ limit: 10 }));
+    expect(outerTasks.items).toEqual([]);
   });
 
   it('sets the timeouts of each unit of work in its transaction, shorter for expensive reads', async () => {

@@ -1,4 +1,4 @@
-import { MikroORM, RequestContext } from '@mikro-orm/postgresql';
+import { MikroORM } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { Environment } from '../../config/environment.js';
@@ -86,10 +86,13 @@ export class TenantScope {
     origin: RequestOrigin | undefined,
     options: UnitOfWorkOptions,
   ): Promise<T> {
-    return RequestContext.create(this.orm.em, async () => {
-      const em = this.orm.em.getContext();
-      em.setFilterParams(TENANT_FILTER, { tenantId: principal.tenantId });
-      em.setSessionContext({
+    // The global manager forks once for the transaction. Inside another unit of work it would resolve
+    // to that one's manager and nest in its transaction: an independent fork keeps this one its own.
+    const global = this.orm.em;
+    const manager = global.getContext(false) === global ? global : global.fork({ disableContextResolution: true });
+    return manager.transactional(work, {
+      clear: true,
+      sessionContext: {
         variables: {
           ...(options.expensive ? this.expensiveTimeouts : this.timeouts),
           [TENANT_SETTING]: principal.tenantId,
@@ -99,8 +102,7 @@ export class TenantScope {
           [AUDIT_SETTINGS.ipAddress]: origin?.ipAddress ?? '',
           [AUDIT_SETTINGS.userAgent]: origin?.userAgent?.slice(0, MAX_USER_AGENT_LENGTH) ?? '',
         },
-      });
-      return em.transactional(() => work());
+      },
     });
   }
 }
