@@ -4,10 +4,6 @@
  * statement Tessera really sends, so a change on either side fails there.
  */
 
-/** TaskRepository.add: the columns the entity sets, in the entity's order. */
-export const INSERT_TASK =
-  'insert into "tasks" ("id", "tenant_id", "project_id", "user_id", "prompt", "state", "config", "metadata", "created_at", "updated_at") values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)';
-
 /** TaskRepository.lockedForChange. */
 export const LOCK_TASK = 'select "t0".* from "tasks" as "t0" where "t0"."tenant_id" = $1 and "t0"."id" = $2 limit 1 for update';
 

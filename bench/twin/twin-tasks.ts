@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { v7 as uuidv7 } from 'uuid';
-import { taskDetailSelect, taskPageSelect } from '../../src/modules/tasks/task.repository.js';
+import { taskDetailSelect, taskInsert, taskPageSelect } from '../../src/modules/tasks/task.repository.js';
 import { taskListItemView, taskView } from '../../src/modules/tasks/task.view.js';
 import { blockersSelect } from '../../src/modules/tasks/task-dependency.repository.js';
 import { canTransition, isFinal, TASK_STATES, TaskState } from '../../src/modules/tasks/task-state.js';
@@ -8,7 +8,7 @@ import type { TaskTables } from '../../src/modules/tasks/task-tables.js';
 import { NEWEST_FIRST } from '../../src/platform/pagination/keyset.js';
 import { firstPage } from './first-page.js';
 import { compiler, queryRows } from './sql-compiler.js';
-import { DEPENDS_ON_OF_TASK, INSERT_TASK, LOCK_TASK, UPDATE_TASK_STATE } from './task-statements.js';
+import { DEPENDS_ON_OF_TASK, LOCK_TASK, UPDATE_TASK_STATE } from './task-statements.js';
 import { limitParam, TwinProblem, type TwinRoutes, uuidParam } from './twin-server.js';
 
 const notFound = () => new TwinProblem(404, 'The task does not exist.');
@@ -51,20 +51,7 @@ export function taskRoutes(routes: TwinRoutes): void {
       createdAt: now,
       updatedAt: now,
     };
-    await inTransaction((client) =>
-      client.query(INSERT_TASK, [
-        task.id,
-        principal.tenantId,
-        projectId,
-        task.userId,
-        task.prompt,
-        task.state,
-        JSON.stringify(config),
-        JSON.stringify(metadata),
-        now,
-        now,
-      ]),
-    );
+    await inTransaction((client) => queryRows(client, taskInsert(task)));
     void reply.status(201).header('Location', `/api/tasks/${task.id}`);
     return taskView(task, []);
   });

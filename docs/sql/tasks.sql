@@ -2,31 +2,20 @@
 
 -- TaskRepository.add({"prompt":"Summarise the report","projectId":"00000000-0000-7000-8000-0000000000b1","config":{},"metadata":{}})
 insert into
-  "tasks" (
-    "id",
-    "tenant_id",
-    "project_id",
-    "user_id",
-    "prompt",
-    "state",
-    "config",
-    "metadata",
-    "created_at",
-    "updated_at"
+  tasks (
+    id,
+    tenant_id,
+    project_id,
+    user_id,
+    prompt,
+    state,
+    config,
+    metadata,
+    created_at,
+    updated_at
   )
 values
-  (
-    '<uuid>',
-    'example-tenant',
-    '00000000-0000-7000-8000-0000000000b1',
-    'example-user',
-    'Summarise the report',
-    'pending',
-    '{}',
-    '{}',
-    '<timestamp>',
-    '<timestamp>'
-  );
+  ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10);
 
 -- TaskRepository.detail("00000000-0000-7000-8000-000000000001")
 select

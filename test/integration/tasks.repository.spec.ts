@@ -47,7 +47,8 @@ describe('task repositories (cloned database, no HTTP)', () => {
         metadata: {},
       });
       if (fields.state || fields.currentAgent) {
-        Object.assign(task, { state: fields.state ?? task.state, currentAgent: fields.currentAgent ?? null });
+        const written = (await tasks.lockedForChange(task.id))!;
+        Object.assign(written, { state: fields.state ?? written.state, currentAgent: fields.currentAgent ?? null });
         await tasks.flush();
       }
       return task.id;

@@ -6,6 +6,7 @@ import { isoInstant, queryRow, queryRows, type SqlFragment, sql } from '../../pl
 import { TenantRepository } from '../../platform/database/tenant-repository.js';
 import { encodeCursor, keysetPage, NEWEST_FIRST } from '../../platform/pagination/keyset.js';
 import type { Page } from '../../platform/pagination/page.js';
+import { TenantContext } from '../../platform/tenancy/tenant-context.js';
 import type { ListTasksQuery, TaskFiltersQuery } from './dto/list-tasks.query.js';
 import { Task } from './task.entity.js';
 import type { LargeTaskFields, TaskListRow } from './task.view.js';
@@ -41,10 +42,15 @@ const EXAMPLE_FILTERS: Partial<ListTasksQuery> = {
 
 /** Tasks of the current tenant: the ORM's tenant filter scopes its entity reads, the tenant named scopes its SQL. */
 export class TaskRepository extends TenantRepository<Task> {
+  /**
+   * Writes a new task in a statement of its own (taskInsert), not through the unit of work: the ORM's
+   * change set would cost more than the insert. The task returned is what was written, not managed:
+   * a change to it needs the task read for change (lockedForChange).
+   */
   @RecordSql([EXAMPLE_TASK])
   async add(fields: NewTask): Promise<Task> {
-    const task = Object.assign(new Task(fields.prompt), fields);
-    await this.em.persist(task).flush();
+    const task = Object.assign(new Task(fields.prompt), fields, { tenantId: this.tenantId(), userId: TenantContext.current().actorId });
+    await queryRows(this.em, taskInsert(task));
     return task;
   }
 
@@ -141,6 +147,15 @@ export class TaskRepository extends TenantRepository<Task> {
     if (projectId !== undefined) select = select.where('project_id', '=', projectId);
     return queryRows(this.em, select);
   }
+}
+
+/** The insert of a new task: its columns but those the database fills (the large fields' extents). */
+export function taskInsert(
+  task: Pick<Task, 'id' | 'tenantId' | 'projectId' | 'userId' | 'prompt' | 'state' | 'config' | 'metadata' | 'createdAt' | 'updatedAt'>,
+): SqlFragment {
+  return sql`insert into tasks (id, tenant_id, project_id, user_id, prompt, state, config, metadata, created_at, updated_at)
+    values (${task.id}, ${task.tenantId}, ${task.projectId ?? null}, ${task.userId}, ${task.prompt}, ${task.state},
+      ${JSON.stringify(task.config)}, ${JSON.stringify(task.metadata)}, ${task.createdAt}, ${task.updatedAt})`;
 }
 
 /**
