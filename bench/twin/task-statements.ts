@@ -9,7 +9,3 @@ export const LOCK_TASK = 'select "t0".* from "tasks" as "t0" where "t0"."tenant_
 
 /** The flush of a move to a state that is not final: the changed state and the entity's onUpdate time, by primary key. */
 export const UPDATE_TASK_STATE = 'update "tasks" set "state" = $1, "updated_at" = $2 where "id" = $3';
-
-/** TaskDependencyRepository.dependsOnOf for one task (the ORM loads the edges as entities). */
-export const DEPENDS_ON_OF_TASK =
-  'select "t0".* from "task_dependencies" as "t0" where "t0"."tenant_id" = $1 and "t0"."task_id" in ($2) order by "t0"."depends_on_id" asc';

@@ -2,13 +2,13 @@ import type pg from 'pg';
 import { v7 as uuidv7 } from 'uuid';
 import { taskDetailSelect, taskInsert, taskPageSelect } from '../../src/modules/tasks/task.repository.js';
 import { taskListItemView, taskView } from '../../src/modules/tasks/task.view.js';
-import { blockersSelect } from '../../src/modules/tasks/task-dependency.repository.js';
+import { blockersSelect, dependsOnSelect } from '../../src/modules/tasks/task-dependency.repository.js';
 import { canTransition, isFinal, TASK_STATES, TaskState } from '../../src/modules/tasks/task-state.js';
 import type { TaskTables } from '../../src/modules/tasks/task-tables.js';
 import { NEWEST_FIRST } from '../../src/platform/pagination/keyset.js';
 import { firstPage } from './first-page.js';
 import { compiler, queryRows } from './sql-compiler.js';
-import { DEPENDS_ON_OF_TASK, LOCK_TASK, UPDATE_TASK_STATE } from './task-statements.js';
+import { LOCK_TASK, UPDATE_TASK_STATE } from './task-statements.js';
 import { limitParam, TwinProblem, type TwinRoutes, uuidParam } from './twin-server.js';
 
 const notFound = () => new TwinProblem(404, 'The task does not exist.');
@@ -101,6 +101,6 @@ function taskOf(row: TaskRow, tenantId: string) {
 }
 
 async function dependsOnOf(client: pg.PoolClient, tenantId: string, taskId: string): Promise<string[]> {
-  const { rows } = await client.query<{ depends_on_id: string }>(DEPENDS_ON_OF_TASK, [tenantId, taskId]);
+  const rows = await queryRows(client, dependsOnSelect(compiler, tenantId, [taskId]));
   return rows.map((edge) => edge.depends_on_id);
 }

@@ -423,17 +423,15 @@ group by
 
 -- TaskDependencyRepository.dependsOnOf(["00000000-0000-7000-8000-000000000001","00000000-0000-7000-8000-000000000002"])
 select
-  "t0".*
+  "d"."task_id",
+  "d"."depends_on_id"
 from
-  "task_dependencies" as "t0"
+  "task_dependencies" as "d"
 where
-  "t0"."tenant_id" = 'example-tenant'
-  and "t0"."task_id" in (
-    '00000000-0000-7000-8000-000000000001',
-    '00000000-0000-7000-8000-000000000002'
-  )
+  "d"."tenant_id" = $1
+  and "d"."task_id" in ($2, $3)
 order by
-  "t0"."depends_on_id" asc;
+  "d"."depends_on_id";
 
 -- TaskDependencyRepository.add("00000000-0000-7000-8000-000000000001", ["00000000-0000-7000-8000-000000000002"])
 insert into

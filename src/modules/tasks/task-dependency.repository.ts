@@ -28,8 +28,8 @@ export class TaskDependencyRepository extends TenantRepository<TaskDependency> {
   async dependsOnOf(taskIds: readonly string[]): Promise<Map<string, string[]>> {
     const byTask = new Map<string, string[]>(taskIds.map((id) => [id, []]));
     if (taskIds.length === 0) return byTask;
-    const edges = await this.find({ taskId: { $in: [...taskIds] } }, { orderBy: { dependsOnId: 'asc' }, disableIdentityMap: true });
-    for (const edge of edges) byTask.get(edge.taskId)?.push(edge.dependsOnId);
+    const edges = await queryRows(this.em, dependsOnSelect(this.em.getKysely<TaskTables>(), this.tenantId(), taskIds));
+    for (const edge of edges) byTask.get(edge.task_id)?.push(edge.depends_on_id);
     return byTask;
   }
 
@@ -202,6 +202,16 @@ export class TaskDependencyRepository extends TenantRepository<TaskDependency> {
 }
 
 /** The tasks this one depends on that have not completed, by id. Exported for the benchmark's thin twin, which runs the same statement. */
+/** The edges out of the given tasks, each task's sorted by what it depends on. */
+export function dependsOnSelect(db: Kysely<TaskTables>, tenantId: string, taskIds: readonly string[]) {
+  return db
+    .selectFrom('task_dependencies as d')
+    .select(['d.task_id', 'd.depends_on_id'])
+    .where('d.tenant_id', '=', tenantId)
+    .where('d.task_id', 'in', [...taskIds])
+    .orderBy('d.depends_on_id');
+}
+
 export function blockersSelect(db: Kysely<TaskTables>, tenantId: string, taskId: string) {
   return db
     .selectFrom('task_dependencies as d')
