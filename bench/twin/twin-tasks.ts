@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { v7 as uuidv7 } from 'uuid';
-import { taskDetailSelect, taskInsert, taskPageSelect } from '../../src/modules/tasks/task.repository.js';
+import { taskDetailSelect, taskInsert, taskLockSelect, taskMoveUpdate, taskPageSelect } from '../../src/modules/tasks/task.repository.js';
 import { taskListItemView, taskView } from '../../src/modules/tasks/task.view.js';
 import { blockersSelect, dependsOnSelect } from '../../src/modules/tasks/task-dependency.repository.js';
 import { canTransition, isFinal, TASK_STATES, TaskState } from '../../src/modules/tasks/task-state.js';
@@ -8,7 +8,6 @@ import type { TaskTables } from '../../src/modules/tasks/task-tables.js';
 import { NEWEST_FIRST } from '../../src/platform/pagination/keyset.js';
 import { firstPage } from './first-page.js';
 import { compiler, queryRows } from './sql-compiler.js';
-import { LOCK_TASK, UPDATE_TASK_STATE } from './task-statements.js';
 import { limitParam, TwinProblem, type TwinRoutes, uuidParam } from './twin-server.js';
 
 const notFound = () => new TwinProblem(404, 'The task does not exist.');
@@ -63,7 +62,7 @@ export function taskRoutes(routes: TwinRoutes): void {
     // The benchmark's cycle (running ⇄ awaiting_approval) never ends a task: its writes are all the twin has.
     if (isFinal(to)) throw new TwinProblem(400, 'the thin twin moves tasks to states that are not final only');
     return inTransaction(async (client) => {
-      const [row] = (await client.query(LOCK_TASK, [principal.tenantId, id])).rows as TaskRow[];
+      const [row] = await queryRows(client, taskLockSelect(compiler, principal.tenantId, id));
       if (!row) throw notFound();
       if (!canTransition(row.state, to)) throw new TwinProblem(409, `A ${row.state} task cannot move to ${to}.`);
       if (to === TaskState.Running) {
@@ -71,20 +70,20 @@ export function taskRoutes(routes: TwinRoutes): void {
         if (blockers.length > 0) throw new TwinProblem(409, 'The task waits for tasks it depends on.');
       }
       const updatedAt = new Date();
-      await client.query(UPDATE_TASK_STATE, [to, updatedAt, id]);
-      return taskView({ ...taskOf(row, principal.tenantId), state: to, updatedAt }, await dependsOnOf(client, principal.tenantId, id));
+      await queryRows(client, taskMoveUpdate(compiler, principal.tenantId, id, { state: to }, updatedAt));
+      return taskView({ ...taskOf(row), state: to, updatedAt }, await dependsOnOf(client, principal.tenantId, id));
     });
   });
 }
 
-/** A task's row as the twin selects it (`LOCK_TASK`): the table's columns but its tenant's and the large fields' extents. */
-type TaskRow = Omit<TaskTables['tasks'], 'tenant_id' | `${string}_preview` | `${string}_bytes`>;
+/** A task's row as taskLockSelect reads it: the table's columns but the large fields' extents. */
+type TaskRow = Omit<TaskTables['tasks'], `${string}_preview` | `${string}_bytes`>;
 
-/** The row as the entity the ORM would hydrate (the fields taskView reads). */
-function taskOf(row: TaskRow, tenantId: string) {
+/** The row as the entity the ORM maps it (the fields taskView reads). */
+function taskOf(row: TaskRow) {
   return {
     id: row.id,
-    tenantId,
+    tenantId: row.tenant_id,
     projectId: row.project_id,
     userId: row.user_id,
     prompt: row.prompt,

@@ -196,6 +196,41 @@ limit
   1
 for update;
 
+-- TaskRepository.lockedFields("00000000-0000-7000-8000-000000000001")
+select
+  "t"."id",
+  "t"."tenant_id",
+  "t"."project_id",
+  "t"."user_id",
+  "t"."prompt",
+  "t"."state",
+  "t"."current_agent",
+  "t"."config",
+  "t"."result",
+  "t"."error",
+  "t"."metadata",
+  "t"."created_at",
+  "t"."updated_at",
+  "t"."completed_at"
+from
+  "tasks" as "t"
+where
+  "t"."tenant_id" = $1
+  and "t"."id" = $2
+for update;
+
+-- TaskRepository.writeMove("00000000-0000-7000-8000-000000000001", {"state":"failed","error":{"reason":"timeout"},"completedAt":"1970-01-01T00:00:00.000Z","currentAgent":null})
+update "tasks"
+set
+  "state" = $1,
+  "error" = $2,
+  "completed_at" = $3,
+  "current_agent" = $4,
+  "updated_at" = $5
+where
+  "tenant_id" = $6
+  and "id" = $7;
+
 -- TaskRepository.unknownAmong(["00000000-0000-7000-8000-000000000001"])
 select
   "t0"."id"

@@ -41,11 +41,19 @@ describe('task transitions', () => {
     expect((await request(testApp.server).get(`/api/tasks/${task.id}`).set(auth)).body.state).toBe(from);
   });
 
-  it('keeps a result on completion and an error on failure', async () => {
+  it('keeps a result on completion and an error on failure, answering what it wrote', async () => {
     const done = await taskIn(testApp, auth, 'running');
-    expect((await move(done.id, { to: 'completed', result: { files: 3 } }).expect(200)).body.result).toEqual({ files: 3 });
+    const completed = (await move(done.id, { to: 'completed', result: { files: 3 } }).expect(200)).body;
+    expect(completed.result).toEqual({ files: 3 });
     const broken = await taskIn(testApp, auth, 'running');
-    expect((await move(broken.id, { to: 'failed', error: 'compiler crashed' }).expect(200)).body.error).toBe('compiler crashed');
+    const failed = (await move(broken.id, { to: 'failed', error: 'compiler crashed' }).expect(200)).body;
+    expect(failed.error).toBe('compiler crashed');
+    for (const moved of [completed, failed]) {
+      const { executions, executionCount, artifacts, approvals, ...read } = (
+        await request(testApp.server).get(`/api/tasks/${moved.id}`).set(auth)
+      ).body;
+      expect(read).toEqual(moved);
+    }
   });
 
   it('requires an error to fail, and a known state', async () => {

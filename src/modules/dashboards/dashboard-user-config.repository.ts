@@ -1,7 +1,7 @@
 import { LockMode } from '@mikro-orm/core';
 import { v7 as uuidv7 } from 'uuid';
 import { EXAMPLE_ID, RecordSql } from '../../platform/database/sql/record-sql.decorator.js';
-import { queryEntities, queryRow, sql } from '../../platform/database/sql/sql.js';
+import { jsonbText, queryEntities, queryRow, sql } from '../../platform/database/sql/sql.js';
 import { TenantRepository } from '../../platform/database/tenant-repository.js';
 import { TenantContext } from '../../platform/tenancy/tenant-context.js';
 import type { DashboardUserConfig } from './dashboard-user-config.entity.js';
@@ -20,7 +20,7 @@ const EXAMPLE_KEY: ConfigKey = { dashboardId: EXAMPLE_ID, userId: 'user-1', sess
 const EXAMPLE_CONTENT: ConfigContent = { chartCustomizations: {}, theme: { name: 'dark' }, layout: null, filters: [] };
 
 /** jsonb from a JSON value (null stays SQL null), bound as its text. */
-const jsonb = (value: unknown) => sql`cast(${value == null ? null : JSON.stringify(value)} as jsonb)`;
+const jsonb = (value: unknown) => sql`cast(${jsonbText(value)} as jsonb)`;
 
 /**
  * The SQL of per-user dashboard configs, keyed by tenant, dashboard, user and session ('' for the

@@ -2,7 +2,7 @@ import { LockMode } from '@mikro-orm/core';
 import type { Kysely } from 'kysely';
 import { jsonArrayFrom, jsonBuildObject } from 'kysely/helpers/postgres';
 import { EXAMPLE_ID, RecordSql } from '../../platform/database/sql/record-sql.decorator.js';
-import { isoInstant, queryRow, queryRows, type SqlFragment, sql } from '../../platform/database/sql/sql.js';
+import { isoInstant, jsonbText, queryEntities, queryRow, queryRows, type SqlFragment, sql } from '../../platform/database/sql/sql.js';
 import { TenantRepository } from '../../platform/database/tenant-repository.js';
 import { encodeCursor, keysetPage, NEWEST_FIRST } from '../../platform/pagination/keyset.js';
 import type { Page } from '../../platform/pagination/page.js';
@@ -14,6 +14,27 @@ import { executionSummaries, LATEST_STARTED_FIRST, type TaskRef } from './task-e
 import { EMBEDDED_EXECUTIONS } from './task-limits.js';
 import type { StateCount } from './task-stats.js';
 import type { TaskTables } from './task-tables.js';
+
+/** The fields a move of the state machine writes: the state, and what a final state closes. */
+export type TaskMove = Pick<Task, 'state'> & Partial<Pick<Task, 'result' | 'error' | 'completedAt' | 'currentAgent'>>;
+
+/** The columns of a task's row that the entity maps. */
+const TASK_COLUMNS = [
+  'id',
+  'tenant_id',
+  'project_id',
+  'user_id',
+  'prompt',
+  'state',
+  'current_agent',
+  'config',
+  'result',
+  'error',
+  'metadata',
+  'created_at',
+  'updated_at',
+  'completed_at',
+] as const;
 
 /** What a client gives a new task; the rest (id, state, creator, times) the task sets itself. */
 export interface NewTask {
@@ -72,6 +93,24 @@ export class TaskRepository extends TenantRepository<Task> {
   @RecordSql([EXAMPLE_ID])
   lockedForChange(id: string): Promise<Task | null> {
     return this.findOne({ id }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
+  }
+
+  /**
+   * The task, its row locked FOR UPDATE until the unit of work ends, as fields only (not managed by
+   * the unit of work): for a change written by a statement of its own (writeMove).
+   */
+  @RecordSql([EXAMPLE_ID])
+  async lockedFields(id: string): Promise<Task | undefined> {
+    const [task] = await queryEntities(this.em, Task, taskLockSelect(this.em.getKysely<TaskTables>(), this.tenantId(), id));
+    return task;
+  }
+
+  /** Writes a move of a task read by lockedFields; when it was made (the task's new updatedAt). */
+  @RecordSql([EXAMPLE_ID, { state: 'failed', error: { reason: 'timeout' }, completedAt: new Date(0), currentAgent: null }])
+  async writeMove(id: string, move: TaskMove): Promise<Date> {
+    const updatedAt = new Date();
+    await queryRows(this.em, taskMoveUpdate(this.em.getKysely<TaskTables>(), this.tenantId(), id, move, updatedAt));
+    return updatedAt;
   }
 
   /** Those of the ids that name none of the tenant's tasks, in the order given. */
@@ -155,7 +194,33 @@ export function taskInsert(
 ): SqlFragment {
   return sql`insert into tasks (id, tenant_id, project_id, user_id, prompt, state, config, metadata, created_at, updated_at)
     values (${task.id}, ${task.tenantId}, ${task.projectId ?? null}, ${task.userId}, ${task.prompt}, ${task.state},
-      ${JSON.stringify(task.config)}, ${JSON.stringify(task.metadata)}, ${task.createdAt}, ${task.updatedAt})`;
+      ${jsonbText(task.config)}, ${jsonbText(task.metadata)}, ${task.createdAt}, ${task.updatedAt})`;
+}
+
+/** The task's row locked FOR UPDATE: its columns but the large fields' extents. */
+export function taskLockSelect(db: Kysely<TaskTables>, tenantId: string, id: string) {
+  return db
+    .selectFrom('tasks as t')
+    .select(TASK_COLUMNS.map((column) => `t.${column}` as const))
+    .where('t.tenant_id', '=', tenantId)
+    .where('t.id', '=', id)
+    .forUpdate();
+}
+
+/** The update of a move: the fields it changes and when. */
+export function taskMoveUpdate(db: Kysely<TaskTables>, tenantId: string, id: string, move: TaskMove, updatedAt: Date) {
+  return db
+    .updateTable('tasks')
+    .set({
+      state: move.state,
+      ...('result' in move && { result: jsonbText(move.result) }),
+      ...('error' in move && { error: jsonbText(move.error) }),
+      ...('completedAt' in move && { completed_at: move.completedAt }),
+      ...('currentAgent' in move && { current_agent: move.currentAgent }),
+      updated_at: updatedAt,
+    })
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', id);
 }
 
 /**

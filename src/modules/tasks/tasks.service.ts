@@ -125,8 +125,7 @@ export class TasksService {
   async transition(id: string, move: TransitionTaskDto): Promise<TaskView> {
     assertStorableJson('result', move.result, MAX_OUTCOME_BYTES);
     assertStorableJson('error', move.error, MAX_OUTCOME_BYTES);
-    const task = await this.transitions.lock(id);
-    await this.transitions.apply(task, move.to, move);
+    const task = await this.transitions.move(id, move.to, move);
     return taskView(task, (await this.graph.dependsOnOf([id])).get(id) ?? []);
   }
 

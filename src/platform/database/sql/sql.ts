@@ -66,6 +66,11 @@ export function columnsOf<T extends object>(
   return sql.join(fields.map((field) => sql.ref(alias ? `${alias}.${properties[field].fieldNames[0]}` : properties[field].fieldNames[0])));
 }
 
+/** A JSON value as the text bound for a jsonb column: null (or undefined) is SQL NULL, as the ORM writes it. */
+export function jsonbText(value: unknown): string | null {
+  return value == null ? null : JSON.stringify(value);
+}
+
 /** An ILIKE pattern matching `text` anywhere, its wildcards taken literally. */
 export function containsPattern(text: string): string {
   return `%${text.replace(/[\\%_]/g, (character) => `\\${character}`)}%`;
