@@ -33,6 +33,8 @@ import { startBuiltServer } from './server.js';
  */
 const TWIN_PORT = HTTP_PORT + 1;
 const ROUNDS = 2;
+/** Unrecorded load on each server before a route's rounds: JIT, pool connections and caches warm for both alike. */
+const WARM_UP_SECONDS = 3;
 const PROFILE_DIR = `${DATA_DIR}-cpu-profiles`;
 /** BENCH_REUSE_DATA=true: measure again on the data directory an earlier compare seeded (seeding takes minutes), seeding only what it lacks. */
 const REUSE_DATA = process.env.BENCH_REUSE_DATA === 'true';
@@ -90,12 +92,12 @@ function routesOf(targets: Targets): Route[] {
   ];
 }
 
-async function drive(port: number, route: Route, tokens: string[]): Promise<Cell> {
+async function drive(port: number, route: Route, tokens: string[], seconds = DURATION_SECONDS): Promise<Cell> {
   let next = 0;
   const result = await autocannon({
     url: `http://127.0.0.1:${port}`,
     connections: CONNECTIONS,
-    duration: DURATION_SECONDS,
+    duration: seconds,
     requests: [
       {
         setupRequest: (request) => {
@@ -166,15 +168,21 @@ async function targetsOf(adminUrl: string): Promise<Targets> {
 
 const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
 
+/** The last round's requests/s against the first's: `+5 % (400 → 420)`. */
+function drift(cells: Cell[]): string {
+  const [first, last] = [cells[0].requestsPerSecond, cells[cells.length - 1].requestsPerSecond];
+  const percent = (100 * (last - first)) / first;
+  return `${percent >= 0 ? '+' : ''}${percent.toFixed(0)} % (${cells.map((cell) => cell.requestsPerSecond.toFixed(0)).join(' → ')})`;
+}
+
 function row(route: Route, tessera: Cell[], twin: Cell[]): string {
   const [tesseraRate, twinRate] = [mean(tessera.map((cell) => cell.requestsPerSecond)), mean(twin.map((cell) => cell.requestsPerSecond))];
   const [tesseraP99, twinP99] = [mean(tessera.map((cell) => cell.p99)), mean(twin.map((cell) => cell.p99))];
-  const drift = (100 * (tessera[tessera.length - 1].requestsPerSecond - tessera[0].requestsPerSecond)) / tessera[0].requestsPerSecond;
   const failures = [...tessera, ...twin].reduce((sum, cell) => sum + cell.failures, 0);
   return (
     `| ${route.name} | ${tesseraRate.toFixed(0)} | ${twinRate.toFixed(0)} | ${(tesseraRate / twinRate).toFixed(2)}× ` +
-    `| ${tesseraP99.toFixed(0)} ms | ${twinP99.toFixed(0)} ms | ${(tesseraP99 / twinP99).toFixed(2)}× | ${drift >= 0 ? '+' : ''}${drift.toFixed(0)} % ` +
-    `(${tessera.map((cell) => cell.requestsPerSecond.toFixed(0)).join(' → ')})${failures > 0 ? ` — ${failures} non-2xx/errors` : ''} |`
+    `| ${tesseraP99.toFixed(0)} ms | ${twinP99.toFixed(0)} ms | ${(tesseraP99 / twinP99).toFixed(2)}× | ${drift(tessera)} | ${drift(twin)}` +
+    `${failures > 0 ? ` — ${failures} non-2xx/errors` : ''} |`
   );
 }
 
@@ -193,15 +201,22 @@ export async function compareWithTwin({ cpuProfile }: { cpuProfile: boolean }): 
     const tokens = tokensOf([]);
     try {
       console.log(
-        `\nNode ${process.version}, ${cpus().length} × ${cpus()[0]?.model}, ${Math.round(totalmem() / 2 ** 30)} GiB; ${CONNECTIONS} connections, ${DURATION_SECONDS} s per cell, Tessera and twin alternating ×${ROUNDS}`,
+        `\nNode ${process.version}, ${cpus().length} × ${cpus()[0]?.model}, ${Math.round(totalmem() / 2 ** 30)} GiB; ${CONNECTIONS} connections, ${DURATION_SECONDS} s per cell, ${WARM_UP_SECONDS} s warm-up each, Tessera and twin alternating ×${ROUNDS} (ABBA…)`,
       );
       printLoadAverage('start');
       const rows: string[] = [];
       for (const route of routesOf(targets).filter(({ name }) => !ROUTE_FILTER || ROUTE_FILTER.some((part) => name.includes(part)))) {
         const cells = { tessera: [] as Cell[], twin: [] as Cell[] };
+        const servers = [
+          { port: HTTP_PORT, cells: cells.tessera },
+          { port: TWIN_PORT, cells: cells.twin },
+        ];
+        for (const { port } of servers) await drive(port, route, tokens, WARM_UP_SECONDS);
         for (let round = 0; round < ROUNDS; round++) {
-          cells.tessera.push(await drive(HTTP_PORT, route, tokens));
-          cells.twin.push(await drive(TWIN_PORT, route, tokens));
+          // Each goes first in every other round: neither gains from the order.
+          for (const { port, cells: recorded } of round % 2 === 0 ? servers : [...servers].reverse()) {
+            recorded.push(await drive(port, route, tokens));
+          }
         }
         rows.push(row(route, cells.tessera, cells.twin));
         console.log(rows.at(-1));
@@ -210,8 +225,8 @@ export async function compareWithTwin({ cpuProfile }: { cpuProfile: boolean }): 
       console.log(
         [
           '',
-          '| route | Tessera req/s | twin req/s | ratio | Tessera p99 | twin p99 | p99 ratio | Tessera drift (last round vs first) |',
-          '|---|---|---|---|---|---|---|---|',
+          '| route | Tessera req/s | twin req/s | ratio | Tessera p99 | twin p99 | p99 ratio | Tessera drift (last round vs first) | twin drift |',
+          '|---|---|---|---|---|---|---|---|---|',
           ...rows,
         ].join('\n'),
       );
