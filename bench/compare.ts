@@ -32,7 +32,8 @@ import { startBuiltServer } from './server.js';
  * table of the ratios. With --cpu-prof, Tessera runs under the V8 profiler and its top self-time frames follow.
  */
 const TWIN_PORT = HTTP_PORT + 1;
-const ROUNDS = 2;
+/** BENCH_COMPARE_ROUNDS: rounds per route (each server driven once per round); more average out a noisy machine. */
+const ROUNDS = Number(process.env.BENCH_COMPARE_ROUNDS ?? 2);
 /** Unrecorded load on each server before a route's rounds: JIT, pool connections and caches warm for both alike. */
 const WARM_UP_SECONDS = 3;
 const PROFILE_DIR = `${DATA_DIR}-cpu-profiles`;
