@@ -201,8 +201,7 @@ export class TaskDependencyRepository extends TenantRepository<TaskDependency> {
   }
 }
 
-/** The tasks this one depends on that have not completed, by id. Exported for the benchmark's thin twin, which runs the same statement. */
-/** The edges out of the given tasks, each task's sorted by what it depends on. */
+/** The edges out of the given tasks, each task's sorted by what it depends on. Exported for the benchmark's thin twin too. */
 export function dependsOnSelect(db: Kysely<TaskTables>, tenantId: string, taskIds: readonly string[]) {
   return db
     .selectFrom('task_dependencies as d')
@@ -212,6 +211,7 @@ export function dependsOnSelect(db: Kysely<TaskTables>, tenantId: string, taskId
     .orderBy('d.depends_on_id');
 }
 
+/** The tasks this one depends on that have not completed, by id. Exported for the benchmark's thin twin, which runs the same statement. */
 export function blockersSelect(db: Kysely<TaskTables>, tenantId: string, taskId: string) {
   return db
     .selectFrom('task_dependencies as d')
