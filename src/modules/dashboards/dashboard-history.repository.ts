@@ -79,7 +79,7 @@ export class DashboardHistoryRepository extends TenantRepository<DashboardVersio
    */
   @RecordSql([EXAMPLE_ID, 10, EXAMPLE_INSTANT])
   async prune(dashboardId: string, oldestKept: number, cutoff: Date): Promise<number> {
-    const row = await queryRow(this.em, pruneStatement(TenantContext.current().tenantId, dashboardId, oldestKept, cutoff));
+    const row = await queryRow(this.em, pruneStatement(this.tenantId(), dashboardId, oldestKept, cutoff));
     return row?.versions ?? 0;
   }
 

@@ -5,7 +5,6 @@ import { containsPattern, queryRow, queryRows, type SqlFragment, sql } from '../
 import { TenantRepository } from '../../platform/database/tenant-repository.js';
 import { keysetPage, NEWEST_FIRST, type SortKey } from '../../platform/pagination/keyset.js';
 import type { Page, PageQuery } from '../../platform/pagination/page.js';
-import { TenantContext } from '../../platform/tenancy/tenant-context.js';
 import type { DashboardRef } from '../widgets/dashboard-widgets.service.js';
 import type { Dashboard } from './dashboard.entity.js';
 import type { DashboardTables } from './dashboard.tables.js';
@@ -97,7 +96,7 @@ export class DashboardRepository extends TenantRepository<Dashboard> {
   ): Promise<(DashboardFields & { contents: unknown[] | null }) | undefined> {
     return queryRow(
       this.em,
-      dashboardWithContentsSelect(this.em.getKysely<DashboardTables>(), TenantContext.current().tenantId, id, contentsOf, unchangedAt),
+      dashboardWithContentsSelect(this.em.getKysely<DashboardTables>(), this.tenantId(), id, contentsOf, unchangedAt),
     );
   }
 
@@ -213,7 +212,7 @@ export class DashboardRepository extends TenantRepository<Dashboard> {
   }
 
   private selectFields() {
-    return dashboardFieldsSelect(this.em.getKysely<DashboardTables>(), TenantContext.current().tenantId);
+    return dashboardFieldsSelect(this.em.getKysely<DashboardTables>(), this.tenantId());
   }
 }
 

@@ -70,7 +70,8 @@ export class TaskRepository extends TenantRepository<Task> {
    */
   @RecordSql([EXAMPLE_TASK])
   async add(fields: NewTask): Promise<Task> {
-    const task = Object.assign(new Task(fields.prompt), fields, { tenantId: this.tenantId(), userId: TenantContext.current().actorId });
+    const { tenantId, actorId } = TenantContext.current();
+    const task = Object.assign(new Task(fields.prompt), fields, { tenantId, userId: actorId });
     await queryRows(this.em, taskInsert(task));
     return task;
   }
